@@ -14,6 +14,8 @@ async function main() {
     target: 'node20',
     outfile: 'dist/extension.js',
     external: ['vscode'],
+    // node-fetch 2 prefers Node's built-in URL; its whatwg-url fallback is dead weight in VS Code's Node.
+    alias: { 'whatwg-url': './src/platform/shims/whatwg-url.ts' },
     minify: production,
     sourcemap: production ? 'external' : true,
     sourcesContent: false,

@@ -1,0 +1,138 @@
+import * as vscode from 'vscode';
+import { TursoClient, type RequestEvent } from '../platform/client';
+import { readJwtClaims } from '../platform/jwt';
+import type { TokenValidation, TursoUser } from '../platform/types';
+import { affectsApi, readApiSettings } from '../settings';
+import type { CredentialStore } from './credentialStore';
+
+export const SIGNED_IN_CONTEXT = 'turso.signedIn';
+
+/** The API base URL setting is not usable; the message says why. */
+export class ApiSettingsError extends Error {
+  constructor(readonly rawBaseUrl: string, reason: string) {
+    super(`The setting turso.apiBaseUrl is not usable: ${reason}.`);
+    this.name = 'ApiSettingsError';
+  }
+}
+
+export interface VerifiedCredential {
+  user: TursoUser;
+  validation: TokenValidation;
+}
+
+export interface SessionOptions {
+  userAgent: string;
+  onRequest?: (event: RequestEvent) => void;
+}
+
+/**
+ * Who the extension is signed in as, and the API client for that credential. It follows the
+ * credential in every window and the API settings, and says so through `onDidChange`.
+ */
+export class Session implements vscode.Disposable {
+  private readonly emitter = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.emitter.event;
+  private readonly disposables: vscode.Disposable[] = [];
+  private token: string | undefined;
+  private cachedClient: TursoClient | undefined;
+  private loaded: Promise<void> | undefined;
+
+  constructor(private readonly store: CredentialStore, private readonly options: SessionOptions) {
+    this.disposables.push(
+      this.emitter,
+      store.onDidChange(() => void this.reload()),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (affectsApi(e)) {
+          this.cachedClient = undefined;
+          this.emitter.fire();
+        }
+      }),
+    );
+  }
+
+  /** Reads the stored credential once; later calls wait for the same read. */
+  initialize(): Promise<void> {
+    this.loaded ??= this.reload();
+    return this.loaded;
+  }
+
+  get signedIn(): boolean {
+    return this.token !== undefined;
+  }
+
+  /** The id (`jti`) of the signed-in credential, to recognise it among the listed API tokens. */
+  get credentialId(): string | undefined {
+    return this.token ? readJwtClaims(this.token)?.jti : undefined;
+  }
+
+  /** Values that must never be written anywhere (used by the log's redaction). */
+  secrets(): string[] {
+    return this.token ? [this.token] : [];
+  }
+
+  /** A client for the signed-in credential, or undefined when signed out. */
+  client(): TursoClient | undefined {
+    if (!this.token) {
+      return undefined;
+    }
+    this.cachedClient ??= this.createClient(this.token);
+    return this.cachedClient;
+  }
+
+  /** Checks a token against the API (validate and current user, in parallel) without storing it. */
+  async verify(token: string, signal?: AbortSignal): Promise<VerifiedCredential> {
+    const client = this.createClient(token);
+    const [validation, user] = await Promise.all([
+      client.validateToken(undefined, { signal }),
+      client.getCurrentUser({ signal }),
+    ]);
+    return { user, validation };
+  }
+
+  /** Verifies, then stores. Nothing is stored when verification or storage fails. */
+  async signIn(token: string, signal?: AbortSignal): Promise<VerifiedCredential> {
+    const verified = await this.verify(token, signal);
+    await this.store.store(token);
+    await this.setToken(token);
+    return verified;
+  }
+
+  async signOut(): Promise<void> {
+    await this.store.delete();
+    await this.setToken(undefined);
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) {
+      d.dispose();
+    }
+  }
+
+  private createClient(token: string): TursoClient {
+    const settings = readApiSettings();
+    if (!settings.baseUrl) {
+      throw new ApiSettingsError(settings.rawBaseUrl, settings.error ?? 'invalid URL');
+    }
+    return new TursoClient({
+      baseUrl: settings.baseUrl,
+      token,
+      timeoutMs: settings.timeoutMs,
+      userAgent: this.options.userAgent,
+      onRequest: this.options.onRequest,
+    });
+  }
+
+  private async reload(): Promise<void> {
+    await this.setToken(await this.store.get());
+  }
+
+  private async setToken(token: string | undefined): Promise<void> {
+    const changed = token !== this.token;
+    this.token = token;
+    this.cachedClient = undefined;
+    await vscode.commands.executeCommand('setContext', SIGNED_IN_CONTEXT, token !== undefined);
+    if (changed) {
+      this.emitter.fire();
+    }
+  }
+}

@@ -1,0 +1,50 @@
+import * as vscode from 'vscode';
+import { CredentialStore } from './auth/credentialStore';
+import { Session } from './auth/session';
+import { refreshCommand } from './commands/refresh';
+import { signInCommand } from './commands/signIn';
+import { signOutCommand } from './commands/signOut';
+import { Log } from './log';
+import type { TreeNode } from './views/treeModel';
+import { TOKENS_VIEW_ID, TokensTreeProvider } from './views/tokensTreeProvider';
+
+/** What `activate` returns: the tree's provider, so tests in the extension host can read the nodes. */
+export interface TursoExtensionApi {
+  readonly tokensTree: vscode.TreeDataProvider<TreeNode>;
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<TursoExtensionApi> {
+  const version = String(context.extension.packageJSON.version ?? '0.0.0');
+  let session: Session | undefined;
+  const log = new Log(() => session?.secrets() ?? []);
+  const store = new CredentialStore(context.secrets);
+  session = new Session(store, {
+    userAgent: `turso-api-tokens-vscode/${version} (VS Code ${vscode.version})`,
+    onRequest: (event) => log.request(event),
+  });
+  const tree = new TokensTreeProvider(session, log);
+  const view = vscode.window.createTreeView(TOKENS_VIEW_ID, { treeDataProvider: tree, showCollapseAll: false });
+
+  context.subscriptions.push(
+    log,
+    store,
+    session,
+    tree,
+    view,
+    vscode.commands.registerCommand('turso.signIn', signInCommand(session, log)),
+    vscode.commands.registerCommand('turso.signOut', signOutCommand(session, log)),
+    vscode.commands.registerCommand('turso.refresh', refreshCommand(tree)),
+  );
+
+  try {
+    await session.initialize();
+  } catch (err) {
+    log.error('Reading the stored credential failed', err);
+    void vscode.window.showErrorMessage(err instanceof Error ? err.message : String(err));
+  }
+  return { tokensTree: tree };
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions.
+}

@@ -1,0 +1,400 @@
+/**
+ * A small typed client for the parts of the Turso Platform API this extension uses.
+ * No `vscode` import: it runs (and is tested) in plain Node against the emulator.
+ */
+import fetch, { FetchError, type RequestInit, type Response } from 'node-fetch';
+import { TursoApiError, errorKindForStatus, redactSecrets, type TursoErrorKind } from './errors';
+import {
+  ShapeError,
+  parseCreatedToken,
+  parseGroups,
+  parseOrganizations,
+  parseTokenList,
+  parseUser,
+  parseValidation,
+} from './shapes';
+import type { ApiToken, ApiTokenRestriction, CreatedApiToken, Group, Organization, TokenValidation, TursoUser } from './types';
+
+export const DEFAULT_API_BASE_URL = 'https://api.turso.tech';
+
+export interface RetryPolicy {
+  /** Total tries for an idempotent request (1 = no retry). */
+  attempts: number;
+  baseDelayMs: number;
+  /** The longest single wait, including one asked for by Retry-After; a longer Retry-After is not waited for. */
+  maxDelayMs: number;
+}
+
+/** What the client reports about each HTTP exchange (for an output channel); never a credential. */
+export interface RequestEvent {
+  method: string;
+  path: string;
+  status?: number;
+  errorKind?: TursoErrorKind;
+  durationMs: number;
+  attempt: number;
+}
+
+export interface TursoClientOptions {
+  baseUrl?: string;
+  /** The credential sent as `Authorization: Bearer …`. */
+  token: string;
+  /** e.g. `turso-api-tokens-vscode/0.1.0 (VS Code 1.100.3)` */
+  userAgent: string;
+  timeoutMs?: number;
+  maxResponseBytes?: number;
+  retry?: Partial<RetryPolicy>;
+  onRequest?: (event: RequestEvent) => void;
+  /** For tests that need to see the wire. */
+  fetchImpl?: typeof fetch;
+}
+
+export interface CallOptions {
+  signal?: AbortSignal;
+}
+
+const DEFAULT_RETRY: RetryPolicy = { attempts: 3, baseDelayMs: 400, maxDelayMs: 10_000 };
+const RETRYABLE_KINDS: ReadonlySet<TursoErrorKind> = new Set(['network', 'rateLimited']);
+const RETRYABLE_STATUS: ReadonlySet<number> = new Set([429, 502, 503, 504]);
+
+/** Normalises a base URL setting; throws a `TypeError` with a readable message when it is not http(s). */
+export function normalizeBaseUrl(raw: string | undefined): string {
+  const text = (raw ?? '').trim() || DEFAULT_API_BASE_URL;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new TypeError(`"${text}" is not a valid URL`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new TypeError(`"${text}" is not an http(s) URL`);
+  }
+  if (url.username || url.password || url.search || url.hash) {
+    throw new TypeError(`"${text}" must not contain credentials, a query or a fragment`);
+  }
+  return url.toString().replace(/\/+$/, '');
+}
+
+interface RequestSpec<T> {
+  method: 'GET' | 'POST' | 'DELETE';
+  path: string;
+  operation: string;
+  parse: (body: unknown) => T;
+  body?: unknown;
+  /** Overrides the client's credential (validate a given token). */
+  token?: string;
+  signal?: AbortSignal;
+}
+
+export class TursoClient {
+  readonly baseUrl: string;
+  private readonly token: string;
+  private readonly userAgent: string;
+  private readonly timeoutMs: number;
+  private readonly maxResponseBytes: number;
+  private readonly retry: RetryPolicy;
+  private readonly onRequest?: (event: RequestEvent) => void;
+  private readonly fetchImpl: typeof fetch;
+  /** Set once `/v1/user` answered 404, so later calls go straight to `/v1/current-user`. */
+  private currentUserPath = '/v1/user';
+
+  constructor(options: TursoClientOptions) {
+    this.baseUrl = normalizeBaseUrl(options.baseUrl);
+    this.token = options.token;
+    this.userAgent = options.userAgent;
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.maxResponseBytes = options.maxResponseBytes ?? 4 * 1024 * 1024;
+    this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.onRequest = options.onRequest;
+    this.fetchImpl = options.fetchImpl ?? fetch;
+  }
+
+  /** The signed-in user: `GET /v1/user`, falling back to the CLI's `GET /v1/current-user` on 404. */
+  async getCurrentUser(options: CallOptions = {}): Promise<TursoUser> {
+    const spec = { method: 'GET' as const, operation: 'loading your Turso account', parse: parseUser, signal: options.signal };
+    if (this.currentUserPath === '/v1/user') {
+      try {
+        return await this.request({ ...spec, path: '/v1/user' });
+      } catch (err) {
+        if (!(err instanceof TursoApiError) || err.kind !== 'notFound') {
+          throw err;
+        }
+        this.currentUserPath = '/v1/current-user';
+      }
+    }
+    return this.request({ ...spec, path: this.currentUserPath });
+  }
+
+  /** Validates `token` (default: the client's own) with that token as the bearer. */
+  validateToken(token?: string, options: CallOptions = {}): Promise<TokenValidation> {
+    return this.request({
+      method: 'GET',
+      path: '/v1/auth/validate',
+      operation: 'validating the token',
+      parse: parseValidation,
+      token: token ?? this.token,
+      signal: options.signal,
+    });
+  }
+
+  listApiTokens(options: CallOptions = {}): Promise<ApiToken[]> {
+    return this.request({
+      method: 'GET',
+      path: '/v1/auth/api-tokens',
+      operation: 'listing API tokens',
+      parse: parseTokenList,
+      signal: options.signal,
+    });
+  }
+
+  /** Mints a token. Without a restriction the token is unrestricted (deprecated by Turso). Never retried. */
+  createApiToken(name: string, restriction?: ApiTokenRestriction, options: CallOptions = {}): Promise<CreatedApiToken> {
+    const body = restriction && (restriction.organization || restriction.group || restriction.scopes?.length)
+      ? compact(restriction)
+      : undefined;
+    return this.request({
+      method: 'POST',
+      path: `/v1/auth/api-tokens/${encodeURIComponent(name)}`,
+      operation: `creating API token "${name}"`,
+      parse: parseCreatedToken,
+      body,
+      signal: options.signal,
+    });
+  }
+
+  /** Revokes a token by name. Never retried. */
+  async revokeApiToken(name: string, options: CallOptions = {}): Promise<void> {
+    await this.request({
+      method: 'DELETE',
+      path: `/v1/auth/api-tokens/${encodeURIComponent(name)}`,
+      operation: `revoking API token "${name}"`,
+      parse: () => undefined,
+      signal: options.signal,
+    });
+  }
+
+  listOrganizations(options: CallOptions = {}): Promise<Organization[]> {
+    return this.request({
+      method: 'GET',
+      path: '/v1/organizations',
+      operation: 'listing organizations',
+      parse: parseOrganizations,
+      signal: options.signal,
+    });
+  }
+
+  listGroups(organization: string, options: CallOptions = {}): Promise<Group[]> {
+    return this.request({
+      method: 'GET',
+      path: `/v1/organizations/${encodeURIComponent(organization)}/groups`,
+      operation: `listing groups of "${organization}"`,
+      parse: parseGroups,
+      signal: options.signal,
+    });
+  }
+
+  private async request<T>(spec: RequestSpec<T>): Promise<T> {
+    const idempotent = spec.method === 'GET';
+    const attempts = idempotent ? Math.max(1, this.retry.attempts) : 1;
+    for (let attempt = 1; ; attempt++) {
+      const started = Date.now();
+      try {
+        const result = await this.once(spec);
+        this.onRequest?.({ method: spec.method, path: spec.path, status: 200, durationMs: Date.now() - started, attempt });
+        return result;
+      } catch (err) {
+        const error = err instanceof TursoApiError ? err : this.unexpected(spec, err);
+        this.onRequest?.({
+          method: spec.method,
+          path: spec.path,
+          status: error.status,
+          errorKind: error.kind,
+          durationMs: Date.now() - started,
+          attempt,
+        });
+        const retryable = RETRYABLE_KINDS.has(error.kind) || (error.status !== undefined && RETRYABLE_STATUS.has(error.status));
+        if (!retryable || attempt >= attempts) {
+          throw error;
+        }
+        const wait = error.retryAfterSeconds !== undefined
+          ? error.retryAfterSeconds * 1000
+          : Math.min(this.retry.baseDelayMs * 2 ** (attempt - 1), this.retry.maxDelayMs);
+        if (wait > this.retry.maxDelayMs) {
+          throw error;
+        }
+        await sleep(wait, spec.signal, () => this.fail(spec, 'cancelled'));
+      }
+    }
+  }
+
+  private async once<T>(spec: RequestSpec<T>): Promise<T> {
+    if (spec.signal?.aborted) {
+      throw this.fail(spec, 'cancelled');
+    }
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, this.timeoutMs);
+    const onAbort = (): void => controller.abort();
+    spec.signal?.addEventListener('abort', onAbort, { once: true });
+    const headers: Record<string, string> = {
+      Authorization: `Bearer ${spec.token ?? this.token}`,
+      'User-Agent': this.userAgent,
+      Accept: 'application/json',
+    };
+    const init: RequestInit = {
+      method: spec.method,
+      headers,
+      // node-fetch's AbortSignal type predates the DOM one Node ships; they are compatible at run time.
+      signal: controller.signal as unknown as RequestInit['signal'],
+      size: this.maxResponseBytes,
+      redirect: 'error',
+    };
+    if (spec.body !== undefined) {
+      headers['Content-Type'] = 'application/json';
+      init.body = JSON.stringify(spec.body);
+    }
+    try {
+      let response: Response;
+      let text: string;
+      try {
+        response = await this.fetchImpl(this.baseUrl + spec.path, init);
+        text = await response.text();
+      } catch (err) {
+        throw this.transportError(spec, err, timedOut);
+      }
+      return this.interpret(spec, response, text);
+    } finally {
+      clearTimeout(timer);
+      spec.signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  private interpret<T>(spec: RequestSpec<T>, response: Response, text: string): T {
+    const status = response.status;
+    let body: unknown;
+    let parsed = false;
+    if (text.length > 0) {
+      try {
+        body = JSON.parse(text);
+        parsed = true;
+      } catch {
+        parsed = false;
+      }
+    }
+    if (status >= 200 && status < 300) {
+      if (!parsed && text.length > 0) {
+        throw this.fail(spec, 'badResponse', { status, detail: 'the body is not JSON' });
+      }
+      try {
+        return spec.parse(body);
+      } catch (err) {
+        if (err instanceof ShapeError) {
+          throw this.fail(spec, 'badResponse', { status, detail: err.message });
+        }
+        throw err;
+      }
+    }
+    const serverMessage = parsed ? serverErrorText(body) : undefined;
+    const retryAfterSeconds = parseRetryAfter(response.headers.get('retry-after'));
+    throw this.fail(spec, errorKindForStatus(status), {
+      status,
+      serverMessage: serverMessage ? this.redact(spec, serverMessage) : undefined,
+      retryAfterSeconds,
+      detail: !parsed && text.length > 0 ? 'the error body is not JSON' : undefined,
+    });
+  }
+
+  private transportError(spec: RequestSpec<unknown>, err: unknown, timedOut: boolean): TursoApiError {
+    if (timedOut) {
+      return this.fail(spec, 'timeout', { detail: `no answer within ${Math.round(this.timeoutMs / 1000)} s` });
+    }
+    if (spec.signal?.aborted) {
+      return this.fail(spec, 'cancelled');
+    }
+    if (err instanceof FetchError) {
+      if (err.type === 'max-size') {
+        return this.fail(spec, 'badResponse', { detail: `the response is larger than ${this.maxResponseBytes} bytes` });
+      }
+      const code = (err as FetchError & { code?: string }).code;
+      return this.fail(spec, 'network', { detail: this.redact(spec, code ? `${code} at ${this.baseUrl}` : err.message) });
+    }
+    return this.unexpected(spec, err);
+  }
+
+  private unexpected(spec: RequestSpec<unknown>, err: unknown): TursoApiError {
+    const message = err instanceof Error ? err.message : String(err);
+    return this.fail(spec, 'network', { detail: this.redact(spec, message) });
+  }
+
+  private fail(
+    spec: RequestSpec<unknown>,
+    kind: TursoErrorKind,
+    extra: { status?: number; serverMessage?: string; retryAfterSeconds?: number; detail?: string } = {},
+  ): TursoApiError {
+    return new TursoApiError({ kind, operation: spec.operation, ...extra });
+  }
+
+  private redact(spec: RequestSpec<unknown>, text: string): string {
+    return redactSecrets(text, [this.token, spec.token]);
+  }
+}
+
+function serverErrorText(body: unknown): string | undefined {
+  if (typeof body !== 'object' || body === null) {
+    return undefined;
+  }
+  const error = (body as Record<string, unknown>).error;
+  if (typeof error === 'string') {
+    return error;
+  }
+  if (error !== undefined && error !== null) {
+    return JSON.stringify(error);
+  }
+  const message = (body as Record<string, unknown>).message;
+  return typeof message === 'string' ? message : undefined;
+}
+
+/** Retry-After is either delta-seconds or an HTTP date. */
+export function parseRetryAfter(value: string | null, now: number = Date.now()): number | undefined {
+  if (!value) {
+    return undefined;
+  }
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) {
+    return Number(trimmed);
+  }
+  const date = Date.parse(trimmed);
+  if (Number.isNaN(date)) {
+    return undefined;
+  }
+  return Math.max(0, Math.ceil((date - now) / 1000));
+}
+
+function compact(restriction: ApiTokenRestriction): ApiTokenRestriction {
+  const out: ApiTokenRestriction = {};
+  if (restriction.organization) out.organization = restriction.organization;
+  if (restriction.group) out.group = restriction.group;
+  if (restriction.scopes?.length) out.scopes = [...restriction.scopes];
+  return out;
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined, onCancel: () => Error): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(onCancel());
+      return;
+    }
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', abort);
+      resolve();
+    }, ms);
+    const abort = (): void => {
+      clearTimeout(timer);
+      reject(onCancel());
+    };
+    signal?.addEventListener('abort', abort, { once: true });
+  });
+}

@@ -1,0 +1,100 @@
+/** The Turso Platform API's shapes, as the extension uses them (see the OpenAPI spec under test/fixtures). */
+
+export interface TursoUser {
+  username: string;
+  name?: string;
+  email?: string;
+  avatarUrl?: string;
+  plan?: string;
+}
+
+/** Result of `GET /v1/auth/validate` for one token. */
+export interface TokenValidation {
+  /** Epoch seconds, or undefined when the token never expires (`exp: -1`). */
+  expiresAt?: number;
+}
+
+export type TokenScopeKind = 'unrestricted' | 'org' | 'group';
+
+export interface ApiToken {
+  name: string;
+  id: string;
+  /** Organization slug the token is restricted to; absent for unrestricted tokens. */
+  organization?: string;
+  /** Group the token is pinned to (group-scoped tokens only). */
+  group?: string;
+  /** Expanded scopes (group-scoped tokens only). */
+  scopes?: string[];
+  /** `YYYY-MM-DD`; absent on older servers. */
+  createdAt?: string;
+}
+
+export interface CreatedApiToken {
+  name: string;
+  id: string;
+  /** The token's value. The API shows it exactly once. */
+  token: string;
+}
+
+/** Body of a create request. Omit everything for an unrestricted (deprecated) token. */
+export interface ApiTokenRestriction {
+  organization?: string;
+  group?: string;
+  scopes?: string[];
+}
+
+export interface Organization {
+  name: string;
+  slug: string;
+  type?: 'personal' | 'team' | string;
+}
+
+export interface Group {
+  name: string;
+  uuid?: string;
+  locations?: string[];
+  primary?: string;
+}
+
+export function tokenScopeKind(token: Pick<ApiToken, 'organization' | 'group'>): TokenScopeKind {
+  if (token.group) {
+    return 'group';
+  }
+  return token.organization ? 'org' : 'unrestricted';
+}
+
+/** The CLI's SCOPE column: `all`, `<org>` or `<org>/<group>`. */
+export function tokenScopeLabel(token: Pick<ApiToken, 'organization' | 'group'>): string {
+  if (!token.organization) {
+    return 'all';
+  }
+  return token.group ? `${token.organization}/${token.group}` : token.organization;
+}
+
+export const ALL_SCOPES = [
+  'read',
+  'db:create',
+  'db:delete',
+  'db:configure',
+  'db:mint-token',
+  'db:rotate-creds',
+  'group:configure',
+  'group:mint-token',
+  'group:rotate-creds',
+] as const;
+
+/** The CLI's PERMISSIONS column: `—`, `read-only`, `full-access`, or the sorted list. */
+export function tokenPermissionsLabel(token: Pick<ApiToken, 'scopes'>): string {
+  const scopes = token.scopes ?? [];
+  if (scopes.length === 0) {
+    return '—';
+  }
+  const set = new Set(scopes);
+  if (set.size === 1 && set.has('read')) {
+    return 'read-only';
+  }
+  if (ALL_SCOPES.every((s) => set.has(s))) {
+    return 'full-access';
+  }
+  return [...set].sort().join(', ');
+}

@@ -1,0 +1,191 @@
+import * as vscode from 'vscode';
+import type { Session } from '../auth/session';
+import type { Log } from '../log';
+import { errorNode, userNode, type TooltipRow, type TreeNode } from './treeModel';
+
+export const TOKENS_VIEW_ID = 'turso.tokens';
+
+/**
+ * The API Tokens tree: the signed-in user as the root, their API tokens under it.
+ * User, credential validation and token list are fetched in parallel (one round trip). At most one
+ * load runs at a time; a refresh during a load queues exactly one more.
+ */
+export class TokensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
+  private readonly emitter = new vscode.EventEmitter<TreeNode | undefined | void>();
+  readonly onDidChangeTreeData = this.emitter.event;
+  private readonly disposables: vscode.Disposable[] = [this.emitter];
+  private root: Promise<TreeNode> | undefined;
+  private loading: AbortController | undefined;
+  private reloadQueued = false;
+
+  constructor(private readonly session: Session, private readonly log: Log) {
+    // A new credential or API setting makes the current load pointless: drop it, start afresh.
+    this.disposables.push(session.onDidChange(() => this.reset()));
+  }
+
+  /** Reloads from the API. During a load, one more load is queued (never more). */
+  refresh(): void {
+    if (this.loading) {
+      this.reloadQueued = true;
+      return;
+    }
+    this.root = undefined;
+    this.emitter.fire();
+  }
+
+  /** Resolves when the current (or next) load has finished: for commands that wait for the tree. */
+  async whenLoaded(): Promise<void> {
+    await this.getChildren();
+  }
+
+  getTreeItem(node: TreeNode): vscode.TreeItem {
+    const item = new vscode.TreeItem(
+      node.label,
+      node.kind === 'user' ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None,
+    );
+    item.id = node.id;
+    item.description = node.description;
+    item.contextValue = node.contextValue;
+    item.iconPath = new vscode.ThemeIcon(node.icon);
+    if (node.tooltip) {
+      item.tooltip = markdownTooltip(node.tooltip);
+    }
+    if (node.kind === 'message' && node.command) {
+      item.command = node.command;
+    }
+    if (node.kind === 'token') {
+      item.accessibilityInformation = {
+        label: `API token ${node.label}, ${node.description}`,
+        role: 'treeitem',
+      };
+    } else if (node.kind === 'user') {
+      item.accessibilityInformation = {
+        label: `Signed in as ${node.label}${node.description ? `, plan ${node.description}` : ''}`,
+        role: 'treeitem',
+      };
+    }
+    return item;
+  }
+
+  async getChildren(node?: TreeNode): Promise<TreeNode[]> {
+    if (node) {
+      return node.kind === 'user' ? node.children : [];
+    }
+    // A load superseded while it ran (sign-out, another credential, new settings) is not shown.
+    for (;;) {
+      if (!this.session.signedIn) {
+        return [];
+      }
+      const pending = this.loadRoot();
+      const root = await pending;
+      if (this.root === pending) {
+        return [root];
+      }
+    }
+  }
+
+  getParent(node: TreeNode): vscode.ProviderResult<TreeNode> {
+    if (node.kind === 'user' || !this.root) {
+      return undefined;
+    }
+    return this.root.then((root) => (root.kind === 'user' && root.children.includes(node as never) ? root : undefined));
+  }
+
+  dispose(): void {
+    this.loading?.abort();
+    for (const d of this.disposables) {
+      d.dispose();
+    }
+  }
+
+  private reset(): void {
+    this.loading?.abort();
+    this.loading = undefined;
+    this.reloadQueued = false;
+    this.root = undefined;
+    this.emitter.fire();
+  }
+
+  private loadRoot(): Promise<TreeNode> {
+    if (!this.root) {
+      const controller = new AbortController();
+      this.loading = controller;
+      const load = this.fetchRoot(controller.signal).finally(() => {
+        if (this.loading !== controller) {
+          return;
+        }
+        this.loading = undefined;
+        if (this.reloadQueued) {
+          this.reloadQueued = false;
+          this.root = undefined;
+          this.emitter.fire();
+        }
+      });
+      this.root = load;
+      void vscode.window.withProgress({ location: { viewId: TOKENS_VIEW_ID } }, () => load);
+    }
+    return this.root;
+  }
+
+  private async fetchRoot(signal: AbortSignal): Promise<TreeNode> {
+    try {
+      const client = this.session.client();
+      if (!client) {
+        return errorNode(new Error('Not signed in'));
+      }
+      const credentialId = this.session.credentialId;
+      const [user, validation, tokens] = await Promise.allSettled([
+        client.getCurrentUser({ signal }),
+        client.validateToken(undefined, { signal }),
+        client.listApiTokens({ signal }),
+      ]);
+      if (validation.status === 'rejected' && isUnauthorized(validation.reason)) {
+        return this.failed(validation.reason);
+      }
+      if (user.status === 'rejected') {
+        return this.failed(user.reason);
+      }
+      if (tokens.status === 'rejected') {
+        this.log.error('Loading API tokens failed', tokens.reason);
+      }
+      if (validation.status === 'rejected') {
+        this.log.warn(`Validating the signed-in credential failed: ${String(validation.reason?.message ?? validation.reason)}`);
+      }
+      return userNode(
+        {
+          user: user.value,
+          validation: validation.status === 'fulfilled' ? validation.value : undefined,
+          tokens: tokens.status === 'fulfilled' ? tokens.value : { error: tokens.reason },
+          credentialId,
+        },
+        Date.now() / 1000,
+      );
+    } catch (err) {
+      return this.failed(err);
+    }
+  }
+
+  private failed(err: unknown): TreeNode {
+    this.log.error('Loading the Turso account failed', err);
+    return errorNode(err);
+  }
+}
+
+function isUnauthorized(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { kind?: string }).kind === 'unauthorized';
+}
+
+/** Server text goes in as plain text (escaped); HTML and command links stay off. */
+export function markdownTooltip(rows: TooltipRow[]): vscode.MarkdownString {
+  const md = new vscode.MarkdownString('', false);
+  md.isTrusted = false;
+  md.supportHtml = false;
+  rows.forEach((row, i) => {
+    md.appendMarkdown(`**${row.label}:** `);
+    md.appendText(row.value);
+    if (i < rows.length - 1) {
+      md.appendMarkdown('  \n');
+    }
+  });
+  return md;
+}

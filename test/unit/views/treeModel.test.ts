@@ -1,0 +1,150 @@
+import * as assert from 'node:assert/strict';
+import { TursoApiError } from '../../../src/platform/errors';
+import type { ApiToken } from '../../../src/platform/types';
+import { describeExpiry, errorNode, tokenNode, userNode, type AccountSnapshot, type MessageNode, type TokenNode } from '../../../src/views/treeModel';
+
+const NOW = Date.UTC(2026, 10, 27, 12, 0, 0) / 1000;
+const DAY = 86_400;
+
+const tokens: ApiToken[] = [
+  { name: 'provisioner', id: 'id-3', organization: 'acme', group: 'default', scopes: ['read'], createdAt: '2026-05-21' },
+  { name: 'ci-bot', id: 'id-1', createdAt: '2026-04-12' },
+  { name: 'deploy-bot', id: 'id-2', organization: 'acme', createdAt: '2026-05-02' },
+];
+
+function snapshot(extra: Partial<AccountSnapshot> = {}): AccountSnapshot {
+  return {
+    user: { username: 'demo', name: 'Demo User', email: 'demo@example.com', plan: 'developer' },
+    validation: { expiresAt: NOW + 7 * DAY },
+    tokens,
+    ...extra,
+  };
+}
+
+function row(rows: { label: string; value: string }[] | undefined, label: string): string | undefined {
+  return rows?.find((r) => r.label === label)?.value;
+}
+
+describe('tree model', () => {
+  describe('user node', () => {
+    it('is labelled with the display name, described by the plan, with account details in the tooltip', () => {
+      const node = userNode(snapshot(), NOW);
+      assert.equal(node.label, 'Demo User');
+      assert.equal(node.description, 'developer');
+      assert.equal(node.contextValue, 'turso.user');
+      assert.equal(node.id, 'user:demo');
+      assert.equal(row(node.tooltip, 'Username'), 'demo');
+      assert.equal(row(node.tooltip, 'Email'), 'demo@example.com');
+      assert.equal(row(node.tooltip, 'Plan'), 'developer');
+      assert.equal(row(node.tooltip, 'Credential expires'), '2026-12-04 (in 7 days)');
+    });
+
+    it('falls back to the username when the server sends no name', () => {
+      const node = userNode(snapshot({ user: { username: 'iku' } }), NOW);
+      assert.equal(node.label, 'iku');
+      assert.equal(node.description, undefined);
+      assert.equal(row(node.tooltip, 'Email'), undefined);
+    });
+
+    it('lists tokens sorted by name, each with scope and date', () => {
+      const node = userNode(snapshot(), NOW);
+      const children = node.children as TokenNode[];
+      assert.deepEqual(children.map((c) => c.label), ['ci-bot', 'deploy-bot', 'provisioner']);
+      assert.deepEqual(children.map((c) => c.description), ['all · 2026-04-12', 'acme · 2026-05-02', 'acme/default · 2026-05-21']);
+      assert.deepEqual(children.map((c) => c.contextValue), ['turso.token;unrestricted', 'turso.token;org', 'turso.token;group']);
+      assert.deepEqual(children.map((c) => c.id), ['token:id-1', 'token:id-2', 'token:id-3']);
+    });
+
+    it('says so when there are no tokens', () => {
+      const node = userNode(snapshot({ tokens: [] }), NOW);
+      assert.equal(node.children.length, 1);
+      assert.equal(node.children[0].kind, 'message');
+      assert.equal(node.children[0].label, 'No API tokens yet');
+    });
+
+    it('keeps the user when only the token list failed, with the error as its child', () => {
+      const error = new TursoApiError({ kind: 'server', operation: 'listing API tokens', status: 500, serverMessage: 'boom' });
+      const node = userNode(snapshot({ tokens: { error } }), NOW);
+      const child = node.children[0] as MessageNode;
+      assert.equal(child.kind, 'message');
+      assert.equal(child.label, "Couldn't load API tokens — Retry");
+      assert.equal(child.description, 'boom');
+      assert.equal(child.command?.command, 'turso.refresh');
+      assert.equal(child.id, 'error:tokens');
+    });
+
+    it('shows "unknown" expiry when the credential could not be validated', () => {
+      const node = userNode(snapshot({ validation: undefined }), NOW);
+      assert.equal(row(node.tooltip, 'Credential expires'), 'unknown');
+    });
+  });
+
+  describe('token node', () => {
+    it('marks the token the extension is signed in with', () => {
+      const node = tokenNode(tokens[1], 'id-1');
+      assert.equal(node.current, true);
+      assert.equal(node.contextValue, 'turso.token;unrestricted;current');
+      assert.match(node.description, /signed in with this token/);
+      assert.equal(tokenNode(tokens[1], 'other').current, false);
+      assert.equal(tokenNode(tokens[1]).contextValue, 'turso.token;unrestricted');
+    });
+
+    it('explains scope and permissions in the tooltip', () => {
+      const group = tokenNode(tokens[0]);
+      assert.equal(row(group.tooltip, 'Scope'), 'acme/default');
+      assert.equal(row(group.tooltip, 'Permissions'), 'read-only');
+      assert.equal(row(group.tooltip, 'ID'), 'id-3');
+      const all = tokenNode(tokens[1]);
+      assert.equal(row(all.tooltip, 'Scope'), 'all organizations (unrestricted)');
+    });
+
+    it('tolerates a token without a creation date (older servers)', () => {
+      const node = tokenNode({ name: 'legacy', id: 'x' });
+      assert.equal(node.description, 'all');
+      assert.equal(row(node.tooltip, 'Created'), 'unknown');
+    });
+  });
+
+  describe('error node', () => {
+    it('offers sign-in for a rejected credential', () => {
+      const node = errorNode(new TursoApiError({ kind: 'unauthorized', operation: 'x', status: 401, serverMessage: 'token expired' }));
+      assert.equal(node.contextValue, 'turso.error;signIn');
+      assert.equal(node.command?.command, 'turso.signIn');
+      assert.match(node.label, /Sign in again/);
+      assert.equal(node.description, 'token expired');
+    });
+
+    it('offers a retry for network failures and timeouts', () => {
+      const network = errorNode(new TursoApiError({ kind: 'network', operation: 'x', detail: 'ECONNREFUSED' }));
+      assert.equal(network.command?.command, 'turso.refresh');
+      assert.match(network.label, /reach/);
+      const timeout = errorNode(new TursoApiError({ kind: 'timeout', operation: 'x' }));
+      assert.match(timeout.label, /did not answer/);
+    });
+
+    it('points to the setting when the base URL is unusable', () => {
+      const err = new Error('The setting turso.apiBaseUrl is not usable');
+      err.name = 'ApiSettingsError';
+      const node = errorNode(err);
+      assert.equal(node.command?.command, 'workbench.action.openSettings');
+      assert.deepEqual(node.command?.arguments, ['turso.apiBaseUrl']);
+    });
+  });
+
+  describe('describeExpiry', () => {
+    const cases: [number | undefined, string][] = [
+      [undefined, 'never'],
+      [NOW + 3 * DAY + 5, '2026-11-30 (in 3 days)'],
+      [NOW + 1 * DAY, '2026-11-28 (in 1 day)'],
+      [NOW + 5 * 3600, '2026-11-27 (in 5 hours)'],
+      [NOW + 60, '2026-11-27 (in 1 hour)'],
+      [NOW - 10, '2026-11-27 (expired)'],
+    ];
+    for (const [expiresAt, expected] of cases) {
+      it(`${expiresAt === undefined ? 'no expiry' : expiresAt - NOW + ' s'} → ${expected}`, () => {
+        assert.equal(describeExpiry(expiresAt === undefined ? {} : { expiresAt }, NOW), expected);
+      });
+    }
+    it('unknown without a validation', () => assert.equal(describeExpiry(undefined, NOW), 'unknown'));
+  });
+});
