@@ -75,13 +75,13 @@ export class Session implements vscode.Disposable {
     if (!this.token) {
       return undefined;
     }
-    this.cachedClient ??= this.createClient(this.token);
+    this.cachedClient ??= this.clientFor(this.token);
     return this.cachedClient;
   }
 
   /** Checks a token against the API (validate and current user, in parallel) without storing it. */
   async verify(token: string, signal?: AbortSignal): Promise<VerifiedCredential> {
-    const client = this.createClient(token);
+    const client = this.clientFor(token);
     const [validation, user] = await Promise.all([
       client.validateToken(undefined, { signal }),
       client.getCurrentUser({ signal }),
@@ -108,7 +108,8 @@ export class Session implements vscode.Disposable {
     }
   }
 
-  private createClient(token: string): TursoClient {
+  /** A client for any token (validating a pasted one); nothing is stored. */
+  clientFor(token: string): TursoClient {
     const settings = readApiSettings();
     if (!settings.baseUrl) {
       throw new ApiSettingsError(settings.rawBaseUrl, settings.error ?? 'invalid URL');

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { Session } from '../auth/session';
 import type { Log } from '../log';
+import type { ApiToken } from '../platform/types';
 import { errorNode, userNode, type TooltipRow, type TreeNode } from './treeModel';
 
 export const TOKENS_VIEW_ID = 'turso.tokens';
@@ -17,6 +18,10 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   private root: Promise<TreeNode> | undefined;
   private loading: AbortController | undefined;
   private reloadQueued = false;
+  /** The last root that finished loading (for commands that need the token list without a request). */
+  private loadedRoot: TreeNode | undefined;
+  /** Token id → what is happening to it ("Revoking…"), shown instead of its description. */
+  private readonly busy = new Map<string, string>();
 
   constructor(private readonly session: Session, private readonly log: Log) {
     // A new credential or API setting makes the current load pointless: drop it, start afresh.
@@ -38,6 +43,27 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     await this.getChildren();
   }
 
+  /** The tokens of the last finished load, or undefined when none has finished or it failed. */
+  knownTokens(): ApiToken[] | undefined {
+    const root = this.loadedRoot;
+    if (root?.kind !== 'user') {
+      return undefined;
+    }
+    return root.children.flatMap((c) => (c.kind === 'token' ? [c.token] : []));
+  }
+
+  /** Shows `text` on a token's row while an operation runs; `undefined` clears it. */
+  setBusy(tokenId: string, text: string | undefined): void {
+    if (text === undefined) {
+      this.busy.delete(tokenId);
+    } else {
+      this.busy.set(tokenId, text);
+    }
+    const root = this.loadedRoot;
+    const node = root?.kind === 'user' ? root.children.find((c) => c.kind === 'token' && c.token.id === tokenId) : undefined;
+    this.emitter.fire(node);
+  }
+
   getTreeItem(node: TreeNode): vscode.TreeItem {
     const item = new vscode.TreeItem(
       node.label,
@@ -52,6 +78,12 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     }
     if (node.kind === 'message' && node.command) {
       item.command = node.command;
+    }
+    const busy = node.kind === 'token' ? this.busy.get(node.token.id) : undefined;
+    if (busy) {
+      item.description = busy;
+      item.iconPath = new vscode.ThemeIcon('loading~spin');
+      item.contextValue = `${node.contextValue};busy`;
     }
     if (node.kind === 'token') {
       item.accessibilityInformation = {
@@ -79,6 +111,7 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
       const pending = this.loadRoot();
       const root = await pending;
       if (this.root === pending) {
+        this.loadedRoot = root;
         return [root];
       }
     }
@@ -103,6 +136,7 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     this.loading = undefined;
     this.reloadQueued = false;
     this.root = undefined;
+    this.loadedRoot = undefined;
     this.emitter.fire();
   }
 

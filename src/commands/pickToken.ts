@@ -1,0 +1,48 @@
+import * as vscode from 'vscode';
+import type { Session } from '../auth/session';
+import { tokenScopeLabel, type ApiToken } from '../platform/types';
+import { pick } from '../ui/pickers';
+import type { TokensTreeProvider } from '../views/tokensTreeProvider';
+import type { TreeNode } from '../views/treeModel';
+
+interface TokenItem extends vscode.QuickPickItem {
+  token: ApiToken;
+}
+
+/** The token a command was invoked on from the tree, or one the user picks (palette). */
+export async function tokenFromArgOrPick(
+  arg: unknown,
+  session: Session,
+  tree: TokensTreeProvider,
+  title: string,
+): Promise<ApiToken | undefined> {
+  const node = arg as TreeNode | undefined;
+  if (node && typeof node === 'object' && node.kind === 'token') {
+    return node.token;
+  }
+  const client = session.client();
+  if (!client) {
+    return undefined;
+  }
+  const credentialId = session.credentialId;
+  const known = tree.knownTokens();
+  const items = (known ? Promise.resolve(known) : client.listApiTokens()).then((tokens) => {
+    if (tokens.length === 0) {
+      return [{ label: 'You have no API tokens', alwaysShow: true, token: undefined as unknown as ApiToken }];
+    }
+    return [...tokens]
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .map<TokenItem>((token) => ({
+        label: token.name,
+        description: tokenScopeLabel(token),
+        detail: [
+          token.createdAt ? `Created ${token.createdAt}` : undefined,
+          token.id === credentialId ? 'This extension is signed in with this token' : undefined,
+        ].filter(Boolean).join(' · ') || undefined,
+        iconPath: new vscode.ThemeIcon(token.id === credentialId ? 'verified' : 'key'),
+        token,
+      }));
+  });
+  const picked = await pick<TokenItem>({ title, placeholder: 'Pick an API token', items });
+  return picked?.[0]?.token;
+}
