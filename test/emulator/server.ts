@@ -1,0 +1,465 @@
+// A local emulator of the Turso Platform API (the parts the extension uses), with fault injection,
+// latency and a request log, controllable in-process or over HTTP under /__emulator/.
+// Contract: docs in /work/shared/reference/turso-api.md §2, §4.3, §8 and the OpenAPI spec in test/fixtures/.
+import * as http from 'node:http';
+import type { Socket } from 'node:net';
+import { handle, wrongShapeBody } from './api';
+import { matchRoute, RouteDef } from './routes';
+import { AuthResult, Store } from './store';
+
+export interface EmulatorOptions {
+  host?: string /* default 127.0.0.1 */;
+  port?: number /* default 0 = free port */;
+  latencyMs?: number /* per request, default 0 */;
+  log?: (line: string) => void /* never logs token values */;
+}
+export type FaultKind = 'status' | 'timeout' | 'malformed' | 'wrong-shape' | 'huge' | 'reset' | 'delay';
+export interface Fault {
+  method?: string; // e.g. 'GET'; default: any
+  path?: string; // exact path ('/v1/auth/api-tokens') or prefix ending in '*' ('/v1/auth/api-tokens/*'); default: any API route
+  kind: FaultKind;
+  status?: number;
+  error?: string;
+  headers?: Record<string, string> /* e.g. {'Retry-After': '2'} */;
+  delayMs?: number;
+  times?: number; // how many matching requests it affects; default unlimited
+}
+export interface RecordedRequest {
+  method: string;
+  path: string /* raw, as received, percent-encoding preserved */;
+  query: string;
+  authorized: boolean /* had a valid bearer */;
+  userAgent?: string;
+  body?: unknown;
+  status: number;
+  at: number;
+}
+export interface TursoEmulator {
+  readonly url: string;
+  readonly demoToken: string;
+  readonly demoApiToken: string;
+  readonly requests: RecordedRequest[];
+  injectFault(f: Fault): void;
+  clearFaults(): void;
+  setLatency(ms: number): void;
+  mintLoginToken(opts?: { expiresInSeconds?: number; username?: string }): string;
+  reset(): void;
+  close(): Promise<void>;
+}
+
+const FAULT_KINDS: readonly FaultKind[] = ['status', 'timeout', 'malformed', 'wrong-shape', 'huge', 'reset', 'delay'];
+const MAX_BODY_BYTES = 1024 * 1024;
+const DEFAULT_FAULT_DELAY_MS = 1000;
+const ADMIN_PREFIX = '/__emulator';
+
+/** Checks and normalizes a fault description (from code or from JSON). Throws TypeError when invalid. */
+function validateFault(input: unknown): Fault {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new TypeError('fault must be an object');
+  const f = input as Record<string, unknown>;
+  if (typeof f.kind !== 'string' || !(FAULT_KINDS as readonly string[]).includes(f.kind)) {
+    throw new TypeError(`fault.kind must be one of ${FAULT_KINDS.join(', ')}`);
+  }
+  const out: Fault = { kind: f.kind as FaultKind };
+  if (f.method !== undefined) {
+    if (typeof f.method !== 'string' || !f.method) throw new TypeError('fault.method must be a non-empty string');
+    out.method = f.method.toUpperCase();
+  }
+  if (f.path !== undefined) {
+    if (typeof f.path !== 'string' || !f.path.startsWith('/')) throw new TypeError('fault.path must be a string starting with "/"');
+    out.path = f.path;
+  }
+  if (f.status !== undefined) {
+    if (!Number.isInteger(f.status) || (f.status as number) < 100 || (f.status as number) > 599) {
+      throw new TypeError('fault.status must be an integer HTTP status');
+    }
+    out.status = f.status as number;
+  }
+  if (f.error !== undefined) {
+    if (typeof f.error !== 'string') throw new TypeError('fault.error must be a string');
+    out.error = f.error;
+  }
+  if (f.headers !== undefined) {
+    if (typeof f.headers !== 'object' || f.headers === null || Array.isArray(f.headers)
+      || !Object.values(f.headers).every((v) => typeof v === 'string')) {
+      throw new TypeError('fault.headers must map header names to strings');
+    }
+    out.headers = { ...(f.headers as Record<string, string>) };
+  }
+  if (f.delayMs !== undefined) {
+    if (typeof f.delayMs !== 'number' || !Number.isFinite(f.delayMs) || f.delayMs < 0) throw new TypeError('fault.delayMs must be a number >= 0');
+    out.delayMs = f.delayMs;
+  }
+  if (f.times !== undefined) {
+    if (!Number.isInteger(f.times) || (f.times as number) < 1) throw new TypeError('fault.times must be an integer >= 1');
+    out.times = f.times as number;
+  }
+  return out;
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+let hugeBody: Buffer | undefined;
+/** ~10 MB of valid JSON shaped like a token list (fault kind 'huge'). */
+function getHugeBody(): Buffer {
+  if (!hugeBody) {
+    const items: string[] = [];
+    let size = 0;
+    for (let i = 0; size < 10 * 1024 * 1024; i++) {
+      const item = JSON.stringify({ name: `token-${i}`, id: `huge${String(i).padStart(18, '0')}`, created_at: '2026-01-01' });
+      items.push(item);
+      size += item.length + 1;
+    }
+    hugeBody = Buffer.from(`{"tokens":[${items.join(',')}]}`);
+  }
+  return hugeBody;
+}
+
+const MALFORMED_BODY = '{"tokens":[{"name":"ci-bot","id":"clGFZ4STEe6f';
+
+interface ActiveFault {
+  fault: Fault;
+  remaining: number; // Infinity when unlimited
+}
+
+class Emulator implements TursoEmulator {
+  url = '';
+  readonly store = new Store();
+  private readonly server: http.Server;
+  private faults: ActiveFault[] = [];
+  private latencyMs: number;
+  private readonly log: (line: string) => void;
+  private readonly recorded: RecordedRequest[] = [];
+  private readonly held = new Set<Socket>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private closed = false;
+
+  constructor(private readonly opts: EmulatorOptions) {
+    this.latencyMs = Math.max(0, opts.latencyMs ?? 0);
+    this.log = opts.log ?? (() => undefined);
+    this.server = http.createServer((req, res) => {
+      this.onRequest(req, res).catch((e: unknown) => {
+        this.log(`emulator error: ${e instanceof Error ? e.message : String(e)}`);
+        if (!res.headersSent && !res.destroyed) this.sendJson(res, 500, { error: 'internal emulator error' });
+      });
+    });
+  }
+
+  get demoToken(): string {
+    return this.store.demoToken;
+  }
+
+  get demoApiToken(): string {
+    return this.store.demoApiToken;
+  }
+
+  get requests(): RecordedRequest[] {
+    return this.recorded;
+  }
+
+  listen(): Promise<void> {
+    const host = this.opts.host ?? '127.0.0.1';
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(this.opts.port ?? 0, host, () => {
+        this.server.off('error', reject);
+        const addr = this.server.address();
+        const port = typeof addr === 'object' && addr ? addr.port : this.opts.port ?? 0;
+        this.url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+        resolve();
+      });
+    });
+  }
+
+  injectFault(f: Fault): void {
+    const fault = validateFault(f);
+    this.faults.push({ fault, remaining: fault.times ?? Infinity });
+  }
+
+  clearFaults(): void {
+    this.faults = [];
+  }
+
+  setLatency(ms: number): void {
+    if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) throw new TypeError('latency must be a number >= 0');
+    this.latencyMs = ms;
+  }
+
+  mintLoginToken(opts?: { expiresInSeconds?: number; username?: string }): string {
+    return this.store.mintLoginToken(opts ?? {});
+  }
+
+  reset(): void {
+    this.store.reset();
+    this.faults = [];
+    this.latencyMs = 0;
+    this.recorded.length = 0;
+  }
+
+  close(): Promise<void> {
+    this.closed = true;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    for (const s of this.held) s.destroy();
+    this.held.clear();
+    return new Promise((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (ms <= 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const t = setTimeout(() => {
+        this.timers.delete(t);
+        resolve();
+      }, ms);
+      this.timers.add(t);
+    });
+  }
+
+  private sendJson(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+    this.sendRaw(res, status, 'application/json', Buffer.from(JSON.stringify(body)), headers);
+  }
+
+  private sendRaw(res: http.ServerResponse, status: number, contentType: string, body: Buffer, headers: Record<string, string> = {}): void {
+    if (res.destroyed || res.headersSent) return;
+    res.writeHead(status, { 'Content-Type': contentType, 'Content-Length': String(body.length), ...headers });
+    res.end(body);
+  }
+
+  private readBody(req: http.IncomingMessage): Promise<{ text: string; tooLarge: boolean }> {
+    return new Promise((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      let tooLarge = false;
+      req.on('data', (c: Buffer) => {
+        size += c.length;
+        if (size > MAX_BODY_BYTES) tooLarge = true;
+        else chunks.push(c);
+      });
+      req.on('end', () => resolve({ text: Buffer.concat(chunks).toString('utf8'), tooLarge }));
+      req.on('error', reject);
+    });
+  }
+
+  private takeFault(method: string, rawPath: string, route: RouteDef | undefined): Fault | undefined {
+    const isApi = route ? route.api : /^\/v\d+\//.test(rawPath);
+    const decoded = safeDecode(rawPath);
+    for (let i = 0; i < this.faults.length; i++) {
+      const { fault } = this.faults[i];
+      if (fault.method && fault.method !== method) continue;
+      if (fault.path === undefined) {
+        if (!isApi) continue;
+      } else if (fault.path.endsWith('*')) {
+        const prefix = fault.path.slice(0, -1);
+        if (!rawPath.startsWith(prefix) && !decoded.startsWith(prefix)) continue;
+      } else if (fault.path !== rawPath && fault.path !== decoded) continue;
+      const active = this.faults[i];
+      active.remaining -= 1;
+      if (active.remaining <= 0) this.faults.splice(i, 1);
+      return fault;
+    }
+    return undefined;
+  }
+
+  private async onRequest(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const at = Date.now();
+    const method = (req.method ?? 'GET').toUpperCase();
+    const rawUrl = req.url ?? '/';
+    const q = rawUrl.indexOf('?');
+    const rawPath = q < 0 ? rawUrl : rawUrl.slice(0, q);
+    const query = q < 0 ? '' : rawUrl.slice(q + 1);
+    if (rawPath === ADMIN_PREFIX || rawPath.startsWith(`${ADMIN_PREFIX}/`)) {
+      await this.onAdmin(req, res, method, rawPath);
+      return;
+    }
+    const { text, tooLarge } = await this.readBody(req);
+    const match = matchRoute(method, rawPath);
+    const route = match.kind === 'found' ? match.route : undefined;
+    const ua = req.headers['user-agent'];
+
+    await this.sleep(this.latencyMs);
+    if (this.closed) return;
+
+    const authHeader = req.headers.authorization;
+    const auth: AuthResult | undefined = authHeader !== undefined || route?.auth ? this.store.authenticate(authHeader) : undefined;
+    const rec: RecordedRequest = { method, path: rawPath, query, authorized: auth?.ok === true, status: 0, at };
+    if (ua !== undefined) rec.userAgent = ua;
+    if (text) {
+      try {
+        rec.body = JSON.parse(text);
+      } catch {
+        rec.body = text;
+      }
+    }
+    const finish = (status: number, note = ''): void => {
+      rec.status = status;
+      this.recorded.push(rec);
+      this.log(`${method} ${rawPath} ${status ? String(status) : '-'}${note} ${Date.now() - at}ms`);
+    };
+
+    const fault = this.takeFault(method, rawPath, route);
+    if (fault) {
+      const headers = fault.headers ?? {};
+      const note = ` [fault: ${fault.kind}]`;
+      switch (fault.kind) {
+        case 'status': {
+          const status = fault.status ?? 500;
+          const error = fault.error ?? (http.STATUS_CODES[status] ?? 'error').toLowerCase();
+          this.sendJson(res, status, { error }, headers);
+          finish(status, note);
+          return;
+        }
+        case 'timeout': {
+          const socket = req.socket;
+          this.held.add(socket);
+          socket.once('close', () => this.held.delete(socket));
+          finish(0, note);
+          return;
+        }
+        case 'malformed':
+          this.sendRaw(res, 200, 'application/json', Buffer.from(MALFORMED_BODY), headers);
+          finish(200, note);
+          return;
+        case 'wrong-shape':
+          this.sendJson(res, 200, wrongShapeBody(route), headers);
+          finish(200, note);
+          return;
+        case 'huge':
+          this.sendRaw(res, 200, 'application/json', getHugeBody(), headers);
+          finish(200, note);
+          return;
+        case 'reset':
+          req.socket.resetAndDestroy();
+          finish(0, note);
+          return;
+        case 'delay':
+          await this.sleep(fault.delayMs ?? DEFAULT_FAULT_DELAY_MS);
+          if (this.closed) return;
+          break;
+      }
+    }
+    const extraHeaders = fault?.headers ?? {};
+    const note = fault ? ` [fault: ${fault.kind}]` : '';
+
+    if (tooLarge) {
+      this.sendJson(res, 413, { error: 'request body too large' }, extraHeaders);
+      finish(413, note);
+      return;
+    }
+    if (match.kind === 'not-found') {
+      this.sendJson(res, 404, { error: 'not found' }, extraHeaders);
+      finish(404, note);
+      return;
+    }
+    if (match.kind === 'method-not-allowed') {
+      this.sendJson(res, 405, { error: 'method not allowed' }, { Allow: match.allow.join(', '), ...extraHeaders });
+      finish(405, note);
+      return;
+    }
+    // Handlers see the same authentication result as was recorded (pages ignore it).
+    const out = handle(this.store, {
+      route: match.route,
+      params: match.params,
+      undecodable: match.undecodable,
+      query: new URLSearchParams(query),
+      body: text,
+      baseUrl: this.url,
+      auth: match.route.auth ? auth : undefined,
+      now: Date.now(),
+    });
+    const headers = { ...(out.headers ?? {}), ...extraHeaders };
+    if (out.raw) this.sendRaw(res, out.status, out.raw.contentType, Buffer.from(out.raw.text), headers);
+    else this.sendJson(res, out.status, out.body, headers);
+    finish(out.status, note);
+  }
+
+  private async onAdmin(req: http.IncomingMessage, res: http.ServerResponse, method: string, rawPath: string): Promise<void> {
+    const { text, tooLarge } = await this.readBody(req);
+    if (tooLarge) return this.sendJson(res, 413, { error: 'request body too large' });
+    let body: unknown = undefined;
+    if (text.trim()) {
+      try {
+        body = JSON.parse(text);
+      } catch {
+        return this.sendJson(res, 400, { error: 'invalid JSON body' });
+      }
+    }
+    const sub = rawPath.slice(ADMIN_PREFIX.length);
+    const routes: Record<string, Partial<Record<string, () => void>>> = {
+      '/info': {
+        GET: () => this.sendJson(res, 200, { url: this.url, demoToken: this.demoToken, demoApiToken: this.demoApiToken }),
+      },
+      '/faults': {
+        GET: () => this.sendJson(res, 200, this.faults.map((a) => ({ ...a.fault, ...(Number.isFinite(a.remaining) ? { times: a.remaining } : {}) }))),
+        POST: () => {
+          try {
+            this.injectFault(body as Fault);
+          } catch (e) {
+            return this.sendJson(res, 400, { error: (e as Error).message });
+          }
+          this.sendJson(res, 200, { ok: true });
+        },
+        DELETE: () => {
+          this.clearFaults();
+          this.sendJson(res, 200, { ok: true });
+        },
+      },
+      '/latency': {
+        POST: () => {
+          const ms = (body as { ms?: unknown } | undefined)?.ms;
+          if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) return this.sendJson(res, 400, { error: 'body must be {"ms": number >= 0}' });
+          this.setLatency(ms);
+          this.sendJson(res, 200, { ok: true, ms });
+        },
+      },
+      '/reset': {
+        POST: () => {
+          this.reset();
+          this.sendJson(res, 200, { ok: true });
+        },
+      },
+      '/requests': {
+        GET: () => this.sendJson(res, 200, this.recorded),
+        DELETE: () => {
+          this.recorded.length = 0;
+          this.sendJson(res, 200, { ok: true });
+        },
+      },
+      '/login-token': {
+        POST: () => {
+          const o = (body ?? {}) as { expiresInSeconds?: unknown; username?: unknown };
+          if (typeof o !== 'object' || Array.isArray(o)) return this.sendJson(res, 400, { error: 'body must be a JSON object' });
+          if (o.expiresInSeconds !== undefined && typeof o.expiresInSeconds !== 'number') {
+            return this.sendJson(res, 400, { error: 'expiresInSeconds must be a number' });
+          }
+          if (o.username !== undefined && typeof o.username !== 'string') return this.sendJson(res, 400, { error: 'username must be a string' });
+          try {
+            const token = this.mintLoginToken({ expiresInSeconds: o.expiresInSeconds, username: o.username });
+            this.sendJson(res, 200, { token });
+          } catch (e) {
+            this.sendJson(res, 400, { error: (e as Error).message });
+          }
+        },
+      },
+    };
+    const entry = Object.prototype.hasOwnProperty.call(routes, sub) ? routes[sub] : undefined;
+    if (!entry) return this.sendJson(res, 404, { error: 'not found' });
+    const fn = entry[method];
+    if (!fn) return this.sendJson(res, 405, { error: 'method not allowed' }, { Allow: Object.keys(entry).join(', ') });
+    fn();
+  }
+}
+
+export async function startEmulator(opts: EmulatorOptions = {}): Promise<TursoEmulator> {
+  const emulator = new Emulator(opts);
+  await emulator.listen();
+  return emulator;
+}

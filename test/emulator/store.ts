@@ -1,0 +1,266 @@
+// In-memory state of the emulated Turso Platform API: users, organizations, groups, API tokens and
+// login sessions, the seed they are reset to, and bearer-token authentication.
+import { JwtSigner, newTokenId } from './jwt';
+
+export type Role = 'owner' | 'admin' | 'member' | 'viewer';
+
+export interface User {
+  username: string;
+  name: string;
+  email: string;
+  plan: string;
+  mfa: boolean;
+  has_pending_invites: boolean;
+}
+
+export interface Group {
+  name: string;
+  version: string;
+  uuid: string;
+  locations: string[];
+  primary: string;
+  delete_protection: boolean;
+}
+
+export interface Org {
+  name: string;
+  slug: string;
+  type: 'personal' | 'team';
+  overages: boolean;
+  require_mfa: boolean;
+  blocked_reads: boolean;
+  blocked_writes: boolean;
+  plan_id: string;
+  plan_timeline: string;
+  platform: string;
+  members: Record<string, Role>;
+  groups: Group[];
+}
+
+export interface ApiTokenRecord {
+  id: string; // the JWT's jti
+  name: string;
+  owner: string; // username
+  organization?: string;
+  group?: string;
+  groupUuid?: string; // group-scoped tokens are pinned by group UUID
+  scopes?: string[];
+  created_at: string; // YYYY-MM-DD
+}
+
+export interface Session {
+  jti: string;
+  username: string;
+  exp: number; // epoch seconds
+  issuedAtMs: number;
+}
+
+/** Who a request acts as: a user, through an API token or a login (session) token. */
+export type Principal =
+  | { kind: 'api'; user: User; token: ApiTokenRecord }
+  | { kind: 'login'; user: User; session: Session };
+
+export type AuthResult = { ok: true; principal: Principal } | { ok: false; status: 401; error: string };
+
+/** The nine individual scopes, in the spec's order; presets expand to these. */
+export const SCOPES = [
+  'read',
+  'db:create',
+  'db:delete',
+  'db:configure',
+  'db:mint-token',
+  'db:rotate-creds',
+  'group:configure',
+  'group:mint-token',
+  'group:rotate-creds',
+] as const;
+export const PRESETS: Record<string, readonly string[]> = { 'read-only': ['read'], 'full-access': SCOPES };
+
+export const DEMO_USERNAME = 'demo';
+export const LOGIN_TOKEN_LIFETIME_S = 7 * 24 * 60 * 60;
+
+export function todayUtc(now = Date.now()): string {
+  return new Date(now).toISOString().slice(0, 10);
+}
+
+function seedUsers(): Record<string, User> {
+  return {
+    demo: { username: 'demo', name: 'Demo User', email: 'demo@example.com', plan: 'developer', mfa: false, has_pending_invites: false },
+    alice: { username: 'alice', name: 'Alice Admin', email: 'alice@example.com', plan: 'scaler', mfa: true, has_pending_invites: false },
+  };
+}
+
+function org(slug: string, name: string, type: 'personal' | 'team', plan: string, members: Record<string, Role>, groups: Group[] = []): Org {
+  return {
+    name,
+    slug,
+    type,
+    overages: false,
+    require_mfa: false,
+    blocked_reads: false,
+    blocked_writes: false,
+    plan_id: plan,
+    plan_timeline: 'monthly',
+    platform: '',
+    members,
+    groups,
+  };
+}
+
+function group(name: string, uuid: string, location: string): Group {
+  return { name, version: 'v0.24.32', uuid, locations: [location], primary: location, delete_protection: false };
+}
+
+function seedOrgs(): Record<string, Org> {
+  return {
+    demo: org('demo', 'personal', 'personal', 'developer', { demo: 'owner' }),
+    alice: org('alice', 'personal', 'personal', 'scaler', { alice: 'owner' }),
+    acme: org('acme', 'Acme Inc.', 'team', 'scaler', { alice: 'owner', demo: 'admin' }, [
+      group('default', '0a28102d-6906-11ee-8553-eaa7715aeaf2', 'aws-us-east-1'),
+      group('analytics', '3f6b1c4e-2a7d-11ef-9c1b-0242ac120002', 'aws-eu-west-1'),
+    ]),
+    partner: org('partner', 'Partner Co', 'team', 'pro', { alice: 'owner', demo: 'member' }, [
+      group('default', '7d9e2f10-5b3c-11ef-8a4d-0242ac120002', 'aws-us-west-2'),
+    ]),
+  };
+}
+
+interface SeedIds {
+  ciBot: string;
+  deployBot: string;
+  provisioner: string;
+  aliceCiBot: string;
+  aliceAnalytics: string;
+  alicePartner: string;
+  demoSession: string;
+}
+
+export class Store {
+  readonly signer = new JwtSigner();
+  users: Record<string, User> = {};
+  orgs: Record<string, Org> = {};
+  /** Live API tokens by id (jti), in creation order. */
+  tokens = new Map<string, ApiTokenRecord>();
+  /** Ids of API tokens that were revoked (or dropped by a reset): they answer "revoked", not "invalid". */
+  readonly revoked = new Set<string>();
+  /** Login sessions by jti. They survive reset() (they are credentials, not account state). */
+  readonly sessions = new Map<string, Session>();
+  /** Per user: login sessions issued at or before this instant (ms) are invalid (POST /v1/auth/invalidate). */
+  invalidatedBefore: Record<string, number> = {};
+
+  private readonly seedIds: SeedIds;
+  readonly demoToken: string;
+  readonly demoApiToken: string;
+
+  constructor(now = Date.now()) {
+    this.seedIds = {
+      ciBot: newTokenId(),
+      deployBot: newTokenId(),
+      provisioner: newTokenId(),
+      aliceCiBot: newTokenId(),
+      aliceAnalytics: newTokenId(),
+      alicePartner: newTokenId(),
+      demoSession: newTokenId(),
+    };
+    this.reset();
+    const exp = Math.floor(now / 1000) + LOGIN_TOKEN_LIFETIME_S;
+    this.sessions.set(this.seedIds.demoSession, { jti: this.seedIds.demoSession, username: DEMO_USERNAME, exp, issuedAtMs: now });
+    this.demoToken = this.signer.sign({ jti: this.seedIds.demoSession, username: DEMO_USERNAME, exp });
+    this.demoApiToken = this.signer.sign({ jti: this.seedIds.ciBot });
+  }
+
+  /** Back to the seed. Tokens minted since are treated as revoked; the seed tokens and demo login token work again. */
+  reset(): void {
+    for (const id of this.tokens.keys()) this.revoked.add(id);
+    const s = this.seedIds;
+    const seed: ApiTokenRecord[] = [
+      { id: s.ciBot, name: 'ci-bot', owner: 'demo', created_at: '2026-04-12' },
+      { id: s.deployBot, name: 'deploy-bot', owner: 'demo', organization: 'acme', created_at: '2026-05-02' },
+      {
+        id: s.provisioner, name: 'provisioner', owner: 'demo', organization: 'acme', group: 'default',
+        groupUuid: '0a28102d-6906-11ee-8553-eaa7715aeaf2', scopes: ['read'], created_at: '2026-05-21',
+      },
+      { id: s.aliceCiBot, name: 'ci-bot', owner: 'alice', organization: 'acme', created_at: '2026-03-30' },
+      {
+        id: s.aliceAnalytics, name: 'analytics-reader', owner: 'alice', organization: 'acme', group: 'analytics',
+        groupUuid: '3f6b1c4e-2a7d-11ef-9c1b-0242ac120002', scopes: ['read', 'db:mint-token'], created_at: '2026-05-10',
+      },
+      { id: s.alicePartner, name: 'partner-sync', owner: 'alice', organization: 'partner', created_at: '2026-02-14' },
+    ];
+    this.tokens = new Map(seed.map((t) => [t.id, t]));
+    for (const t of seed) this.revoked.delete(t.id);
+    this.users = seedUsers();
+    this.orgs = seedOrgs();
+    this.invalidatedBefore = {};
+  }
+
+  /** A login token for `username` (created, with a personal org, if unknown). */
+  mintLoginToken(opts: { expiresInSeconds?: number; username?: string } = {}, now = Date.now()): string {
+    const username = opts.username ?? DEMO_USERNAME;
+    if (!/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/.test(username) || username.length > 39) {
+      throw new TypeError(`invalid username ${JSON.stringify(username)}`);
+    }
+    if (opts.expiresInSeconds !== undefined && !Number.isFinite(opts.expiresInSeconds)) {
+      throw new TypeError('expiresInSeconds must be a finite number');
+    }
+    this.ensureUser(username);
+    const exp = Math.floor(now / 1000) + Math.trunc(opts.expiresInSeconds ?? LOGIN_TOKEN_LIFETIME_S);
+    const jti = newTokenId();
+    this.sessions.set(jti, { jti, username, exp, issuedAtMs: now });
+    return this.signer.sign({ jti, username, exp });
+  }
+
+  /** Sign-up on first login: a user with a personal organization. */
+  private ensureUser(username: string): void {
+    if (this.users[username]) return;
+    this.users[username] = {
+      username, name: username, email: `${username}@example.com`, plan: 'starter', mfa: false, has_pending_invites: false,
+    };
+    if (!this.orgs[username]) this.orgs[username] = org(username, 'personal', 'personal', 'starter', { [username]: 'owner' });
+  }
+
+  tokenValue(t: ApiTokenRecord): string {
+    return this.signer.sign({ jti: t.id });
+  }
+
+  /** Resolves `Authorization` to a principal, or the 401 error a real server would give. */
+  authenticate(authorization: string | undefined, now = Date.now()): AuthResult {
+    const fail = (error: string): AuthResult => ({ ok: false, status: 401, error });
+    if (!authorization || !authorization.trim()) return fail('missing bearer token in Authorization header');
+    const m = /^Bearer(?:\s+(.*))?$/i.exec(authorization.trim());
+    if (!m) return fail('Authorization header must use the Bearer scheme');
+    const token = (m[1] ?? '').trim();
+    if (!token) return fail('missing bearer token in Authorization header');
+    const check = this.signer.verify(token);
+    if (!check.ok) return fail(check.error);
+    const { jti } = check.claims;
+    const apiToken = this.tokens.get(jti);
+    if (apiToken) {
+      const user = this.users[apiToken.owner];
+      if (!user) return fail('token is invalid');
+      return { ok: true, principal: { kind: 'api', user, token: apiToken } };
+    }
+    if (this.revoked.has(jti)) return fail('token has been revoked');
+    const session = this.sessions.get(jti);
+    if (session) {
+      const user = this.users[session.username];
+      if (!user) return fail('token is invalid: user does not exist');
+      if (session.exp * 1000 <= now) return fail('token is expired');
+      const cutoff = this.invalidatedBefore[session.username];
+      if (cutoff !== undefined && session.issuedAtMs <= cutoff) return fail('session has been invalidated, please log in again');
+      return { ok: true, principal: { kind: 'login', user, session } };
+    }
+    return fail('token is invalid');
+  }
+
+  /** The org the user belongs to, by slug, with the user's role; undefined if unknown or not a member. */
+  membership(username: string, slug: string): { org: Org; role: Role } | undefined {
+    const o = Object.prototype.hasOwnProperty.call(this.orgs, slug) ? this.orgs[slug] : undefined;
+    const role = o && Object.prototype.hasOwnProperty.call(o.members, username) ? o.members[username] : undefined;
+    return o && role ? { org: o, role } : undefined;
+  }
+
+  orgsOf(username: string): Org[] {
+    return Object.values(this.orgs).filter((o) => Object.prototype.hasOwnProperty.call(o.members, username));
+  }
+}

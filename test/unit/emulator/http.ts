@@ -1,0 +1,83 @@
+// Minimal HTTP client for the emulator tests: raw paths (percent-encoding kept), short timeouts.
+import * as http from 'node:http';
+
+export interface Reply {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  text: string;
+  /** Parsed body, or undefined if it is not JSON. */
+  json: unknown;
+  ms: number;
+}
+
+export interface CallOptions {
+  token?: string;
+  /** Raw Authorization header (overrides token). */
+  authorization?: string;
+  /** JSON-encoded unless a string. */
+  body?: unknown;
+  headers?: Record<string, string>;
+  timeoutMs?: number;
+}
+
+export function call(baseUrl: string, method: string, rawPath: string, opts: CallOptions = {}): Promise<Reply> {
+  const url = new URL(baseUrl);
+  const headers: Record<string, string> = { 'User-Agent': 'emulator-tests/1.0', ...opts.headers };
+  if (opts.authorization !== undefined) headers.Authorization = opts.authorization;
+  else if (opts.token !== undefined) headers.Authorization = `Bearer ${opts.token}`;
+  let payload: string | undefined;
+  if (opts.body !== undefined) {
+    payload = typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
+    headers['Content-Type'] ??= 'application/json';
+    headers['Content-Length'] = String(Buffer.byteLength(payload));
+  }
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      { host: url.hostname, port: url.port, method, path: rawPath, headers, agent: false },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', reject);
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let json: unknown;
+          try {
+            json = JSON.parse(text);
+          } catch {
+            json = undefined;
+          }
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json, ms: Date.now() - started });
+        });
+      },
+    );
+    req.setTimeout(opts.timeoutMs ?? 2000, () => req.destroy(new Error('client timeout')));
+    req.on('error', reject);
+    if (payload !== undefined) req.write(payload);
+    req.end();
+  });
+}
+
+/** Resolves with the error a call fails with (rejects if it succeeds). */
+export async function callError(baseUrl: string, method: string, rawPath: string, opts: CallOptions = {}): Promise<Error> {
+  try {
+    const r = await call(baseUrl, method, rawPath, opts);
+    throw Object.assign(new Error(`expected the call to fail, got HTTP ${r.status}`), { unexpected: true });
+  } catch (e) {
+    if ((e as { unexpected?: boolean }).unexpected) throw e;
+    return e as Error;
+  }
+}
+
+/** The JWT payload, decoded without verification. */
+export function jwtPayload(token: string): Record<string, unknown> {
+  return JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8')) as Record<string, unknown>;
+}
+
+export function jwtHeader(token: string): Record<string, unknown> {
+  return JSON.parse(Buffer.from(token.split('.')[0], 'base64url').toString('utf8')) as Record<string, unknown>;
+}
+
+export function todayUtc(): string {
+  return new Date().toISOString().slice(0, 10);
+}
