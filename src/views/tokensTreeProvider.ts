@@ -1,10 +1,16 @@
 import * as vscode from 'vscode';
 import type { Session } from '../auth/session';
 import type { Log } from '../log';
-import type { ApiToken } from '../platform/types';
+import type { ApiToken, TokenValidation, TursoUser } from '../platform/types';
 import { errorNode, userNode, type TooltipRow, type TreeNode } from './treeModel';
 
 export const TOKENS_VIEW_ID = 'turso.tokens';
+
+/** What the last load found, for other views of the account (status bar, expiry warnings). */
+export type AccountState =
+  | { kind: 'signedOut' }
+  | { kind: 'signedIn'; user: TursoUser; validation?: TokenValidation }
+  | { kind: 'error'; error: unknown };
 
 /**
  * The API Tokens tree: the signed-in user as the root, their API tokens under it.
@@ -14,7 +20,10 @@ export const TOKENS_VIEW_ID = 'turso.tokens';
 export class TokensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<TreeNode | undefined | void>();
   readonly onDidChangeTreeData = this.emitter.event;
-  private readonly disposables: vscode.Disposable[] = [this.emitter];
+  private readonly accountEmitter = new vscode.EventEmitter<AccountState>();
+  /** Fires after every load, and on sign-out. No extra request is made for it. */
+  readonly onDidLoadAccount = this.accountEmitter.event;
+  private readonly disposables: vscode.Disposable[] = [this.emitter, this.accountEmitter];
   private root: Promise<TreeNode> | undefined;
   private loading: AbortController | undefined;
   private reloadQueued = false;
@@ -132,6 +141,9 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   }
 
   private reset(): void {
+    if (!this.session.signedIn) {
+      this.accountEmitter.fire({ kind: 'signedOut' });
+    }
     this.loading?.abort();
     this.loading = undefined;
     this.reloadQueued = false;
@@ -173,12 +185,20 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
         client.validateToken(undefined, { signal }),
         client.listApiTokens({ signal }),
       ]);
+      if (signal.aborted) {
+        return errorNode(new Error('Superseded'));
+      }
       if (validation.status === 'rejected' && isUnauthorized(validation.reason)) {
         return this.failed(validation.reason);
       }
       if (user.status === 'rejected') {
         return this.failed(user.reason);
       }
+      this.accountEmitter.fire({
+        kind: 'signedIn',
+        user: user.value,
+        validation: validation.status === 'fulfilled' ? validation.value : undefined,
+      });
       if (tokens.status === 'rejected') {
         this.log.error('Loading API tokens failed', tokens.reason);
       }
@@ -195,12 +215,14 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
         Date.now() / 1000,
       );
     } catch (err) {
-      return this.failed(err);
+      // A superseded load is not shown; its cancellation is not an error worth reporting.
+      return signal.aborted ? errorNode(err) : this.failed(err);
     }
   }
 
   private failed(err: unknown): TreeNode {
     this.log.error('Loading the Turso account failed', err);
+    this.accountEmitter.fire({ kind: 'error', error: err });
     return errorNode(err);
   }
 }
