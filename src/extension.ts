@@ -1,12 +1,16 @@
 import * as vscode from 'vscode';
 import { CredentialStore } from './auth/credentialStore';
 import { Session } from './auth/session';
+import { createTokenCommand } from './commands/createToken';
 import { refreshCommand } from './commands/refresh';
+import { revokeTokenCommand } from './commands/revokeToken';
 import { signInCommand } from './commands/signIn';
 import { signOutCommand } from './commands/signOut';
+import { validateTokenCommand } from './commands/validateToken';
 import { Log } from './log';
 import type { TreeNode } from './views/treeModel';
 import { TOKENS_VIEW_ID, TokensTreeProvider } from './views/tokensTreeProvider';
+import { revealToken } from './webview/revealPanel';
 
 /** What `activate` returns: the tree's provider, so tests in the extension host can read the nodes. */
 export interface TursoExtensionApi {
@@ -22,8 +26,28 @@ export async function activate(context: vscode.ExtensionContext): Promise<TursoE
     userAgent: `turso-api-tokens-vscode/${version} (VS Code ${vscode.version})`,
     onRequest: (event) => log.request(event),
   });
+  const signedIn = session;
   const tree = new TokensTreeProvider(session, log);
   const view = vscode.window.createTreeView(TOKENS_VIEW_ID, { treeDataProvider: tree, showCollapseAll: false });
+
+  const createToken = createTokenCommand({
+    session,
+    tree,
+    log,
+    reveal: (token, options) =>
+      revealToken(
+        {
+          extensionUri: context.extensionUri,
+          log,
+          useForExtension: async (value) => {
+            const { user } = await signedIn.signIn(value);
+            return `This extension now uses this token (account ${user.username}).`;
+          },
+        },
+        token,
+        options,
+      ),
+  });
 
   context.subscriptions.push(
     log,
@@ -34,6 +58,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<TursoE
     vscode.commands.registerCommand('turso.signIn', signInCommand(session, log)),
     vscode.commands.registerCommand('turso.signOut', signOutCommand(session, log)),
     vscode.commands.registerCommand('turso.refresh', refreshCommand(tree)),
+    vscode.commands.registerCommand('turso.createToken', createToken),
+    vscode.commands.registerCommand('turso.validateToken', validateTokenCommand(session, log)),
+    vscode.commands.registerCommand('turso.revokeToken', revokeTokenCommand(session, tree, log)),
   );
 
   try {

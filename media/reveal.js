@@ -1,0 +1,86 @@
+// The one-time token reveal page (see src/webview/revealPanel.ts). It never sends the value to the
+// extension and never stores it (no setState): the extension holds it and does the copying.
+(function () {
+  // Provided by the webview host; callable once.
+  const vscode = acquireVsCodeApi();
+  const ACTIONS = ['copy', 'use', 'save-env'];
+  const valueBlock = document.getElementById('value');
+  const status = document.getElementById('status');
+  let shownStatusId = undefined;
+  let busy = [];
+
+  for (const id of ACTIONS) {
+    const button = document.getElementById(id);
+    if (!button) {
+      continue;
+    }
+    button.addEventListener('click', () => {
+      // aria-disabled rather than disabled: a disabled button would lose keyboard focus.
+      if (!busy.includes(id)) {
+        vscode.postMessage({ type: id });
+      }
+    });
+  }
+
+  if (valueBlock) {
+    // A click in the block selects the whole value, ready to copy by hand.
+    valueBlock.addEventListener('focus', () => selectValue());
+    valueBlock.addEventListener('click', () => selectValue());
+  }
+
+  // Copying the whole value by hand (keyboard or context menu) counts as keeping it; only the fact is sent.
+  document.addEventListener('copy', () => {
+    const selected = String(window.getSelection() || '').trim();
+    if (valueBlock && selected !== '' && selected === (valueBlock.textContent || '').trim()) {
+      vscode.postMessage({ type: 'copied-by-hand' });
+    }
+  });
+
+  window.addEventListener('message', (event) => {
+    const message = event.data;
+    if (!message || message.type !== 'state') {
+      return;
+    }
+    busy = Array.isArray(message.busy) ? message.busy : [];
+    for (const id of ACTIONS) {
+      const button = document.getElementById(id);
+      if (button) {
+        button.setAttribute('aria-disabled', String(busy.includes(id)));
+        button.classList.toggle('busy', busy.includes(id));
+      }
+    }
+    if (message.status && message.status.id !== shownStatusId) {
+      shownStatusId = message.status.id;
+      announce(String(message.status.text), String(message.status.kind));
+    }
+  });
+
+  function announce(text, kind) {
+    if (!status) {
+      return;
+    }
+    status.className = 'status status-' + kind;
+    // Emptied first, so a screen reader announces a repeated text ("Copied") again.
+    status.textContent = '';
+    setTimeout(() => {
+      status.textContent = text;
+    }, 50);
+  }
+
+  function selectValue() {
+    const selection = window.getSelection();
+    if (!valueBlock || !selection) {
+      return;
+    }
+    const range = document.createRange();
+    range.selectNodeContents(valueBlock);
+    selection.removeAllRanges();
+    selection.addRange(range);
+  }
+
+  const first = document.getElementById(document.body.dataset.preselect || 'copy');
+  if (first) {
+    first.focus();
+  }
+  vscode.postMessage({ type: 'ready' });
+})();

@@ -1,0 +1,93 @@
+/**
+ * The last chance to keep a new token's value: the modal shown when its panel closed before the value
+ * was copied, saved or used, or when the panel could not be shown at all. Kept free of `vscode` (the
+ * dialogs come in through `RescueUi`) so the flow is unit-tested in plain Node.
+ *
+ * The value itself never passes through here: `copy` and `saveToEnv` hold it, so no text this
+ * flow builds can contain it.
+ */
+
+export interface RescueUi {
+  /** A modal warning; resolves to the item chosen, or undefined when it was dismissed. */
+  warn(message: string, detail: string, items: string[]): PromiseLike<string | undefined>;
+  /** Copies the value to the clipboard. */
+  copy(): PromiseLike<void>;
+  /** Saves the value to `.env`; absent when no workspace folder is open. */
+  saveToEnv?(): PromiseLike<{ saved: boolean; message: string }>;
+  /** A non-modal confirmation. Not awaited: it must not hold the flow open. */
+  info(message: string): void;
+  /** A non-modal error. Not awaited. */
+  error(message: string): void;
+}
+
+/** Why the value still needs rescuing. */
+export type RescueReason = 'closed' | 'failed-to-show';
+
+export type RescueResult = 'modal-copy' | 'env' | 'discarded';
+
+export const RESCUE_ITEMS = { copy: 'Copy Token', save: 'Save to .env', discard: 'Discard' } as const;
+
+export function rescueMessage(name: string, reason: RescueReason): string {
+  return reason === 'failed-to-show'
+    ? `The API token "${name}" was created, but its value could not be shown in a panel.`
+    : `The API token "${name}" was not copied or saved.`;
+}
+
+export const RESCUE_DETAIL =
+  'Its value will not be shown again. Copy it now and keep it somewhere safe, such as an environment variable (TURSO_API_TOKEN) or a secret manager. Never commit it.';
+
+export function discardMessage(name: string): string {
+  return `Discard the value of the API token "${name}"?`;
+}
+
+export const DISCARD_DETAIL =
+  'It cannot be shown again. If you need it later, revoke this token and create a new one.';
+
+/**
+ * Offers Copy Token (and Save to .env when possible) until the value is kept; dismissing asks once
+ * more, and only a second dismissal (or Discard) lets the value go.
+ */
+export async function rescueToken(ui: RescueUi, name: string, reason: RescueReason): Promise<RescueResult> {
+  const items: string[] = [RESCUE_ITEMS.copy];
+  if (ui.saveToEnv) {
+    items.push(RESCUE_ITEMS.save);
+  }
+  // Each round waits for the user, so a failing copy or save just asks again.
+  for (;;) {
+    const choice = await ui.warn(rescueMessage(name, reason), RESCUE_DETAIL, items);
+    if (choice === RESCUE_ITEMS.copy) {
+      if (await tryCopy(ui, name)) {
+        return 'modal-copy';
+      }
+      continue;
+    }
+    if (choice === RESCUE_ITEMS.save && ui.saveToEnv) {
+      const result = await ui.saveToEnv();
+      if (result.saved) {
+        ui.info(result.message);
+        return 'env';
+      }
+      ui.error(result.message);
+      continue;
+    }
+    const confirm = await ui.warn(discardMessage(name), DISCARD_DETAIL, [RESCUE_ITEMS.copy, RESCUE_ITEMS.discard]);
+    if (confirm === RESCUE_ITEMS.copy) {
+      if (await tryCopy(ui, name)) {
+        return 'modal-copy';
+      }
+      continue;
+    }
+    return 'discarded';
+  }
+}
+
+async function tryCopy(ui: RescueUi, name: string): Promise<boolean> {
+  try {
+    await ui.copy();
+    ui.info(`The API token "${name}" is on the clipboard. Paste it somewhere safe now.`);
+    return true;
+  } catch (err) {
+    ui.error(`Couldn't copy the API token "${name}": ${err instanceof Error ? err.message : String(err)}`);
+    return false;
+  }
+}

@@ -1,0 +1,95 @@
+import { randomBytes } from 'node:crypto';
+
+/**
+ * The HTML of the one-time token reveal page, kept free of `vscode` so it is unit-tested in plain
+ * Node. Everything interpolated is escaped: the name and scope come from the server or the user.
+ * The page's behaviour is in `media/reveal.js`, its look in `media/reveal.css` (the CSP allows no
+ * inline script or style).
+ */
+export interface RevealHtmlInput {
+  /** `webview.cspSource`. */
+  cspSource: string;
+  /** A fresh `makeNonce()` for this render. */
+  nonce: string;
+  /** `webview.asWebviewUri(media/reveal.js)`, as a string. */
+  scriptUri: string;
+  /** `webview.asWebviewUri(media/reveal.css)`, as a string. */
+  styleUri: string;
+  name: string;
+  scopeLabel: string;
+  value: string;
+  /** Make "Use for this extension" the primary, focused action (instead of Copy). */
+  preselectUse?: boolean;
+}
+
+/** DOM ids the script and tests in the extension host rely on. */
+export const REVEAL_IDS = {
+  value: 'value',
+  copy: 'copy',
+  use: 'use',
+  saveEnv: 'save-env',
+  status: 'status',
+} as const;
+
+/** A CSP nonce: 128 random bits, base64 (new for every render). */
+export function makeNonce(): string {
+  return randomBytes(16).toString('base64');
+}
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ESCAPES[c]);
+}
+
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+export function renderRevealHtml(input: RevealHtmlInput): string {
+  const e = escapeHtml;
+  const useFirst = input.preselectUse === true;
+  const button = (id: string, label: string, primary: boolean, describedBy?: string): string =>
+    `<button type="button" id="${id}" class="${primary ? 'primary' : 'secondary'}"` +
+    `${describedBy ? ` aria-describedby="${describedBy}"` : ''}${primary ? ' autofocus' : ''}>${label}</button>`;
+  const csp = `default-src 'none'; style-src ${e(input.cspSource)}; script-src 'nonce-${e(input.nonce)}';`;
+
+  // The value appears exactly once: in the block below. Never in the title, an attribute or a label.
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${e(input.styleUri)}">
+<title>New API token</title>
+</head>
+<body data-preselect="${useFirst ? REVEAL_IDS.use : REVEAL_IDS.copy}">
+<main>
+  <h1>API token created</h1>
+  <dl class="facts">
+    <dt>Name</dt><dd id="token-name">${e(input.name)}</dd>
+    <dt>Scope</dt><dd id="token-scope">${e(input.scopeLabel)}</dd>
+  </dl>
+
+  <p class="notice" id="notice"><strong>This value will not be shown again.</strong>
+    Copy it or save it now: closing this panel discards it.</p>
+
+  <div class="value-label" id="value-label">Token value</div>
+  <pre class="value" id="${REVEAL_IDS.value}" role="textbox" aria-readonly="true" aria-multiline="false" aria-labelledby="value-label" aria-describedby="notice" tabindex="0">${e(input.value)}</pre>
+
+  <div class="actions" role="group" aria-label="Token actions">
+    ${button(REVEAL_IDS.copy, 'Copy', !useFirst)}
+    ${button(REVEAL_IDS.use, 'Use for this extension', useFirst, 'use-hint')}
+    ${button(REVEAL_IDS.saveEnv, 'Save to .env', false, 'save-env-hint')}
+  </div>
+  <p class="status" id="${REVEAL_IDS.status}" role="status" aria-live="polite" aria-atomic="true"></p>
+
+  <h2>Where to keep it</h2>
+  <ul class="hints">
+    <li>In an environment variable such as <code>TURSO_API_TOKEN</code>, or in a secret manager. Never commit it to source control.</li>
+    <li id="use-hint"><strong>Use for this extension</strong> signs this extension in with the new token, replacing its current credential (for example a 7-day login token).</li>
+    <li id="save-env-hint"><strong>Save to .env</strong> writes <code>TURSO_API_TOKEN</code> to <code>.env</code> in the workspace folder and, in a git repository, adds <code>.env</code> to <code>.gitignore</code>.</li>
+  </ul>
+</main>
+<script nonce="${e(input.nonce)}" src="${e(input.scriptUri)}"></script>
+</body>
+</html>
+`;
+}

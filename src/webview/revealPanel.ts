@@ -1,0 +1,327 @@
+import * as vscode from 'vscode';
+import { saveTokenToEnv, type SaveEnvResult } from '../workspace/saveEnv';
+import { makeNonce, renderRevealHtml } from './revealHtml';
+import { rescueToken, type RescueReason, type RescueUi } from './rescue';
+
+export const REVEAL_VIEW_TYPE = 'turso.tokenReveal';
+
+export interface RevealedToken {
+  name: string;
+  id: string;
+  value: string;
+  /** e.g. "acme/default · read-only". */
+  scopeLabel: string;
+}
+
+export interface RevealOptions {
+  /** Make "Use for this extension" the primary, focused action (after creating a token while signed in with a 7-day login token). */
+  preselectUse?: boolean;
+}
+
+export interface RevealDeps {
+  extensionUri: vscode.Uri;
+  /** Replaces the extension's credential with this token; resolves to a short success text, rejects with an Error whose message is shown. */
+  useForExtension(value: string): Promise<string>;
+  /** Never given the value. */
+  log: { info(m: string): void; error(m: string, e?: unknown): void };
+}
+
+export type RevealOutcome = { delivered: boolean; via: ('copied' | 'env' | 'used' | 'modal-copy')[] };
+
+/**
+ * Shows a newly created token's value, once, in its own panel. Resolves once the panel is closed AND
+ * the value was delivered (copied, saved to .env, used for this extension) or explicitly discarded.
+ * Never rejects: a panel that cannot be shown falls back to the modal that offers to copy the value.
+ */
+export function revealToken(deps: RevealDeps, token: RevealedToken, options: RevealOptions = {}): Promise<RevealOutcome> {
+  return new TokenReveal(deps, token, options).run();
+}
+
+/** What the page may ask for (media/reveal.js). It never sends the value: the host holds it. */
+type Action = 'copy' | 'use' | 'save-env';
+type Delivery = RevealOutcome['via'][number];
+export type StatusKind = 'info' | 'success' | 'error';
+interface Status {
+  /** Increases with each new status, so the page announces a repeated text ("Copied") again. */
+  id: number;
+  text: string;
+  kind: StatusKind;
+}
+
+/** For tests in the extension host: a live panel, and a way to act as its page would. */
+export interface RevealPanelProbe {
+  readonly tokenName: string;
+  readonly panel: vscode.WebviewPanel | undefined;
+  /** The text last shown in `#status`. */
+  readonly status: { text: string; kind: StatusKind } | undefined;
+  /** Handles a message as if the page had posted it (`{type: 'copy' | 'use' | 'save-env' | 'ready'}`); resolves when its action is done. */
+  receive(message: unknown): Promise<void>;
+}
+
+const live = new Set<TokenReveal>();
+
+/** The reveal panels open now (in this copy of the module), oldest first. */
+export function openRevealPanels(): readonly RevealPanelProbe[] {
+  return [...live];
+}
+
+class TokenReveal implements RevealPanelProbe {
+  /** Held only while the panel lives (and while its rescue modal is open): the page may reload from html. */
+  private value: string | undefined;
+  panel: vscode.WebviewPanel | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly via = new Set<Delivery>();
+  private readonly busy = new Set<Action>();
+  private readonly inFlight = new Set<Promise<void>>();
+  private current: Status | undefined;
+  private statusCount = 0;
+  readonly tokenName: string;
+  private readonly scopeLabel: string;
+
+  constructor(
+    private readonly deps: RevealDeps,
+    token: RevealedToken,
+    private readonly options: RevealOptions,
+  ) {
+    // Copied field by field: keeping `token` would keep the value alive after it is dropped.
+    this.tokenName = token.name;
+    this.scopeLabel = token.scopeLabel;
+    this.value = token.value;
+  }
+
+  get status(): { text: string; kind: StatusKind } | undefined {
+    return this.current && { text: this.current.text, kind: this.current.kind };
+  }
+
+  async run(): Promise<RevealOutcome> {
+    const name = this.tokenName;
+    try {
+      let reason: RescueReason = 'closed';
+      try {
+        await this.show();
+      } catch (err) {
+        this.deps.log.error(`Couldn't show the new API token "${name}" in a panel`, this.scrub(err));
+        reason = 'failed-to-show';
+      }
+      // A copy, save or "use" still running when the panel closed may yet deliver the value.
+      await Promise.allSettled([...this.inFlight]);
+      if (this.via.size === 0) {
+        const result = await this.rescue(reason);
+        if (result === 'discarded') {
+          this.deps.log.info(`The value of the new API token "${name}" was discarded without being copied or saved`);
+        } else {
+          this.deps.log.info(`The new API token "${name}" was kept from the closing dialog (${result})`);
+          this.via.add(result);
+        }
+      }
+    } catch (err) {
+      // Only a failing dialog gets here; the value is dropped below either way.
+      this.deps.log.error(`Showing the new API token "${name}" failed`, this.scrub(err));
+    } finally {
+      this.value = undefined;
+      live.delete(this);
+    }
+    return { delivered: this.via.size > 0, via: [...this.via] };
+  }
+
+  async receive(message: unknown): Promise<void> {
+    if (typeof message !== 'object' || message === null || typeof (message as { type?: unknown }).type !== 'string') {
+      return;
+    }
+    const type = (message as { type: string }).type;
+    switch (type) {
+      case 'ready':
+        // The page (re)loaded, e.g. shown again after being hidden: give it the state it lost.
+        this.postState();
+        return;
+      case 'copied-by-hand':
+        // The user selected the whole value and copied it with the keyboard or the context menu.
+        if (this.value !== undefined) {
+          this.markDelivered('copied', 'copied by hand');
+        }
+        return;
+      case 'copy':
+        return this.runAction('copy', () => this.copy());
+      case 'use':
+        return this.runAction('use', () => this.use());
+      case 'save-env':
+        return this.runAction('save-env', () => this.saveEnv());
+      default:
+        return;
+    }
+  }
+
+  /** Opens the panel; resolves when it is closed, rejects when it cannot be shown. */
+  private show(): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      try {
+        const media = vscode.Uri.joinPath(this.deps.extensionUri, 'media');
+        const panel = vscode.window.createWebviewPanel(
+          REVEAL_VIEW_TYPE,
+          `New API token: ${this.tokenName}`,
+          { viewColumn: vscode.ViewColumn.Active, preserveFocus: false },
+          {
+            enableScripts: true,
+            enableCommandUris: false,
+            enableForms: false,
+            enableFindWidget: false,
+            localResourceRoots: [media],
+            // The page is rebuilt from its html when shown again, rather than kept alive hidden.
+            retainContextWhenHidden: false,
+          },
+        );
+        this.panel = panel;
+        live.add(this);
+        panel.iconPath = vscode.Uri.joinPath(media, 'turso.svg');
+        this.disposables.push(
+          panel.onDidDispose(() => {
+            this.teardown();
+            resolve();
+          }),
+          panel.webview.onDidReceiveMessage((message: unknown) => void this.receive(message)),
+        );
+        panel.webview.html = this.render(panel.webview, media);
+        this.deps.log.info(`Showing the new API token "${this.tokenName}" (${this.scopeLabel})`);
+      } catch (err) {
+        // Listeners go first, so closing the half-built panel does not count as the user closing it.
+        const panel = this.panel;
+        this.teardown();
+        try {
+          panel?.dispose();
+        } catch {
+          // Nothing left to close.
+        }
+        reject(err);
+      }
+    });
+  }
+
+  private render(webview: vscode.Webview, media: vscode.Uri): string {
+    return renderRevealHtml({
+      cspSource: webview.cspSource,
+      nonce: makeNonce(),
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'reveal.js')).toString(),
+      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'reveal.css')).toString(),
+      name: this.tokenName,
+      scopeLabel: this.scopeLabel,
+      value: this.value ?? '',
+      preselectUse: this.options.preselectUse,
+    });
+  }
+
+  /** The panel is gone: stop listening and let go of the page (and the value in its html). */
+  private teardown(): void {
+    const panel = this.panel;
+    this.panel = undefined;
+    for (const d of this.disposables.splice(0)) {
+      d.dispose();
+    }
+    live.delete(this);
+    if (panel) {
+      try {
+        panel.webview.html = '';
+      } catch {
+        // Already disposed: VS Code has dropped the page itself.
+      }
+    }
+  }
+
+  private runAction(action: Action, work: () => Promise<void>): Promise<void> {
+    if (this.busy.has(action) || this.value === undefined) {
+      return Promise.resolve();
+    }
+    this.busy.add(action);
+    this.postState();
+    const done = work()
+      .catch((err) => this.deps.log.error(`"${action}" of the new API token "${this.tokenName}" failed`, this.scrub(err)))
+      .finally(() => {
+        this.busy.delete(action);
+        this.inFlight.delete(done);
+        this.postState();
+      });
+    this.inFlight.add(done);
+    return done;
+  }
+
+  private async copy(): Promise<void> {
+    try {
+      await vscode.env.clipboard.writeText(this.value ?? '');
+      this.markDelivered('copied', 'copied to the clipboard');
+      this.setStatus('Copied to the clipboard.', 'success');
+    } catch (err) {
+      this.setStatus(`Couldn't copy: ${this.scrub(err)}`, 'error');
+    }
+  }
+
+  private async use(): Promise<void> {
+    try {
+      const text = await this.deps.useForExtension(this.value ?? '');
+      this.markDelivered('used', 'set as the credential of this extension');
+      this.setStatus(this.scrub(text) || 'This extension now uses the new token.', 'success');
+    } catch (err) {
+      this.deps.log.error(`Using the new API token "${this.tokenName}" for this extension failed`, this.scrub(err));
+      this.setStatus(this.scrub(err) || "Couldn't use the token for this extension.", 'error');
+    }
+  }
+
+  private async saveEnv(): Promise<void> {
+    const result = await saveTokenToEnv(this.value ?? '');
+    if (result.status === 'saved') {
+      this.markDelivered('env', 'saved to .env');
+    } else {
+      this.deps.log.info(`Saving the new API token "${this.tokenName}" to .env: ${result.status}`);
+    }
+    this.setStatus(this.scrub(result.message), statusKindOf(result));
+  }
+
+  private markDelivered(via: Delivery, how: string): void {
+    if (!this.via.has(via)) {
+      this.deps.log.info(`The new API token "${this.tokenName}" was ${how}`);
+    }
+    this.via.add(via);
+  }
+
+  private setStatus(text: string, kind: StatusKind): void {
+    this.current = { id: ++this.statusCount, text, kind };
+    this.postState();
+  }
+
+  private postState(): void {
+    // A hidden page drops messages; it asks again with 'ready' when shown.
+    void this.panel?.webview.postMessage({ type: 'state', status: this.current, busy: [...this.busy] }).then(undefined, () => undefined);
+  }
+
+  private rescue(reason: RescueReason): Promise<'modal-copy' | 'env' | 'discarded'> {
+    const ui: RescueUi = {
+      warn: (message, detail, items) => vscode.window.showWarningMessage(message, { modal: true, detail }, ...items),
+      copy: () => vscode.env.clipboard.writeText(this.value ?? ''),
+      info: (message) => void vscode.window.showInformationMessage(message),
+      error: (message) => void vscode.window.showErrorMessage(this.scrub(message)),
+    };
+    if (vscode.workspace.workspaceFolders?.length) {
+      ui.saveToEnv = async () => {
+        const result = await saveTokenToEnv(this.value ?? '');
+        return { saved: result.status === 'saved', message: this.scrub(result.message) };
+      };
+    }
+    return rescueToken(ui, this.tokenName, reason);
+  }
+
+  /** Error or text, with the value cut out in case anything echoed it back. */
+  private scrub(what: unknown): string {
+    const text = what instanceof Error ? what.message : typeof what === 'string' ? what : String(what);
+    const value = this.value;
+    return value !== undefined && value.length >= 8 ? text.split(value).join('[token]') : text;
+  }
+}
+
+function statusKindOf(result: SaveEnvResult): StatusKind {
+  switch (result.status) {
+    case 'saved':
+      return 'success';
+    case 'cancelled':
+      return 'info';
+    default:
+      return 'error';
+  }
+}

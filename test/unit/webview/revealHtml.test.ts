@@ -1,0 +1,157 @@
+import * as assert from 'node:assert/strict';
+import { escapeHtml, makeNonce, renderRevealHtml, type RevealHtmlInput } from '../../../src/webview/revealHtml';
+
+const VALUE = 'eyJhbGciOiJFZERTQSJ9.eyJpZCI6InNlY3JldCJ9.c2lnbmF0dXJlLXZhbHVl';
+const NONCE = 'bm9uY2Utbm9uY2Utbm9uY2U=';
+
+function input(extra: Partial<RevealHtmlInput> = {}): RevealHtmlInput {
+  return {
+    cspSource: 'https://file+.vscode-resource.vscode-cdn.net',
+    nonce: NONCE,
+    scriptUri: 'https://file+.vscode-resource.vscode-cdn.net/ext/media/reveal.js',
+    styleUri: 'https://file+.vscode-resource.vscode-cdn.net/ext/media/reveal.css',
+    name: 'ci-bot',
+    scopeLabel: 'acme/default · read-only',
+    value: VALUE,
+    ...extra,
+  };
+}
+
+function count(haystack: string, needle: string): number {
+  return haystack.split(needle).length - 1;
+}
+
+/** The opening tag of the element with this id. */
+function tagWithId(html: string, id: string): string {
+  const match = new RegExp(`<[a-z]+\\b[^>]*\\bid="${id}"[^>]*>`).exec(html);
+  assert.ok(match, `an element with id="${id}"`);
+  return match[0];
+}
+
+/** Every tag of the page, as written. */
+function tags(html: string): string[] {
+  return html.match(/<[^>]*>/g) ?? [];
+}
+
+const HOSTILE = ['<img src=x onerror=alert(1)>', 'javascript:alert(1)', '](command:workbench.action.terminal.new)', '"><script>alert(1)</script>', "' onmouseover='x"];
+
+describe('renderRevealHtml (pure)', () => {
+  const html = renderRevealHtml(input());
+
+  it('sets a strict Content-Security-Policy: nothing by default, styles from the webview, scripts by nonce only', () => {
+    const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]*)">/.exec(html);
+    assert.ok(csp, 'a CSP meta tag');
+    assert.equal(csp[1], `default-src 'none'; style-src https://file+.vscode-resource.vscode-cdn.net; script-src 'nonce-${NONCE}';`);
+    assert.doesNotMatch(html, /unsafe-inline|unsafe-eval/);
+    // The CSP comes before anything it governs.
+    assert.ok(html.indexOf('Content-Security-Policy') < html.indexOf('<link'));
+  });
+
+  it('loads one script, with the nonce, from its file: no inline script, no inline style, no handlers', () => {
+    const scripts = html.match(/<script\b[^>]*>/g) ?? [];
+    assert.equal(scripts.length, 1);
+    assert.equal(scripts[0], `<script nonce="${NONCE}" src="https://file+.vscode-resource.vscode-cdn.net/ext/media/reveal.js">`);
+    assert.match(html, /<script [^>]*><\/script>/);
+    assert.doesNotMatch(html, /<style\b|\sstyle=/);
+    assert.ok(tags(html).every((t) => !/\son[a-z]+=/i.test(t)), 'no event handler attributes');
+    assert.match(html, /<link rel="stylesheet" href="https:\/\/file\+\.vscode-resource\.vscode-cdn\.net\/ext\/media\/reveal\.css">/);
+  });
+
+  it('has no links at all (so nothing can navigate or run a command)', () => {
+    assert.doesNotMatch(html, /<a\b/);
+    assert.doesNotMatch(html, /command:/);
+    assert.doesNotMatch(html, /<form\b/);
+  });
+
+  it('shows the name and the scope', () => {
+    assert.match(html, /<dd id="token-name">ci-bot<\/dd>/);
+    assert.match(html, /<dd id="token-scope">acme\/default · read-only<\/dd>/);
+  });
+
+  it('puts the value once, in the labelled, focusable value block, and nowhere else', () => {
+    assert.equal(count(html, VALUE), 1);
+    const title = /<title>([^<]*)<\/title>/.exec(html);
+    assert.ok(title);
+    assert.ok(!title[1].includes(VALUE));
+    const block = tagWithId(html, 'value');
+    assert.ok(html.includes(`${block}${VALUE}</pre>`), 'value is the content of #value');
+    assert.match(block, /^<pre /);
+    assert.match(block, /tabindex="0"/);
+    const labelledBy = /aria-labelledby="([^"]+)"/.exec(block);
+    assert.ok(labelledBy);
+    assert.match(tagWithId(html, labelledBy[1]), /id="value-label"/);
+    assert.match(html, /id="value-label">Token value</);
+  });
+
+  it('says the value will not be shown again and where to keep it', () => {
+    assert.match(html, /will not be shown again/);
+    assert.match(html, /TURSO_API_TOKEN/);
+    assert.match(html, /Never commit it/);
+  });
+
+  it('has real buttons #copy, #use, #save-env in that order, and an aria-live #status', () => {
+    const ids = [...html.matchAll(/<button type="button" id="([^"]+)"/g)].map((m) => m[1]);
+    assert.deepEqual(ids, ['copy', 'use', 'save-env']);
+    assert.match(html, /id="copy"[^>]*>Copy<\/button>/);
+    assert.match(html, />Use for this extension<\/button>/);
+    assert.match(html, />Save to \.env<\/button>/);
+    const status = tagWithId(html, 'status');
+    assert.match(status, /aria-live="polite"/);
+    assert.match(status, /role="status"/);
+    // The value block comes before the buttons, so tab order follows reading order.
+    assert.ok(html.indexOf('id="value"') < html.indexOf('id="copy"'));
+  });
+
+  it('makes Copy the primary, focused button by default', () => {
+    assert.match(tagWithId(html, 'copy'), /class="primary"/);
+    assert.match(tagWithId(html, 'copy'), /autofocus/);
+    assert.match(tagWithId(html, 'use'), /class="secondary"/);
+    assert.doesNotMatch(tagWithId(html, 'use'), /autofocus/);
+    assert.match(html, /<body data-preselect="copy">/);
+    assert.equal(count(html, 'autofocus'), 1);
+  });
+
+  it('makes "Use for this extension" the primary, focused button with preselectUse', () => {
+    const pre = renderRevealHtml(input({ preselectUse: true }));
+    assert.match(tagWithId(pre, 'use'), /class="primary"/);
+    assert.match(tagWithId(pre, 'use'), /autofocus/);
+    assert.match(tagWithId(pre, 'copy'), /class="secondary"/);
+    assert.doesNotMatch(tagWithId(pre, 'copy'), /autofocus/);
+    assert.match(pre, /<body data-preselect="use">/);
+    assert.equal(count(pre, 'autofocus'), 1);
+  });
+
+  for (const hostile of HOSTILE) {
+    it(`escapes a hostile name, scope and value: ${hostile}`, () => {
+      const page = renderRevealHtml(input({ name: hostile, scopeLabel: hostile, value: hostile }));
+      const escaped = escapeHtml(hostile);
+      assert.equal(count(page, escaped), 3, 'name, scope and value, each escaped');
+      assert.doesNotMatch(escaped, /[<>"']/);
+      assert.doesNotMatch(page, /<img\b/);
+      assert.equal((page.match(/<script\b/g) ?? []).length, 1);
+      // No tag gained an attribute: the text stayed text.
+      assert.deepEqual(tags(page), tags(html));
+      assert.match(page, /<title>New API token<\/title>/);
+    });
+  }
+
+  it('escapes the attributes it is given too', () => {
+    const page = renderRevealHtml(input({ cspSource: 'x" onload="y', nonce: 'n"><b>', styleUri: 'a"b', scriptUri: 'c"d' }));
+    assert.doesNotMatch(page, /onload="y/);
+    assert.doesNotMatch(page, /<b>/);
+    assert.match(page, /href="a&quot;b"/);
+    assert.match(page, /src="c&quot;d"/);
+  });
+
+  it('escapeHtml escapes the five HTML-special characters', () => {
+    assert.equal(escapeHtml(`<a href="x">'&'</a>`), '&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
+  });
+
+  it('makeNonce is fresh, random and base64', () => {
+    const nonces = new Set(Array.from({ length: 50 }, () => makeNonce()));
+    assert.equal(nonces.size, 50);
+    for (const n of nonces) {
+      assert.match(n, /^[A-Za-z0-9+/]{22}==$/);
+    }
+  });
+});
