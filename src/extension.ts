@@ -10,11 +10,13 @@ import { validateTokenCommand } from './commands/validateToken';
 import { Log } from './log';
 import type { TreeNode } from './views/treeModel';
 import { TOKENS_VIEW_ID, TokensTreeProvider } from './views/tokensTreeProvider';
-import { revealToken } from './webview/revealPanel';
+import { openRevealPanels, revealToken, type RevealPanelProbe } from './webview/revealPanel';
 
 /** What `activate` returns: the tree's provider, so tests in the extension host can read the nodes. */
 export interface TursoExtensionApi {
   readonly tokensTree: vscode.TreeDataProvider<TreeNode>;
+  /** Only when running under test: the open reveal panels, to drive them as the page would. */
+  readonly revealPanels?: () => readonly RevealPanelProbe[];
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<TursoExtensionApi> {
@@ -69,7 +71,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<TursoE
     log.error('Reading the stored credential failed', err);
     void vscode.window.showErrorMessage(err instanceof Error ? err.message : String(err));
   }
-  return { tokensTree: tree };
+  return context.extensionMode === vscode.ExtensionMode.Test
+    ? { tokensTree: tree, revealPanels: openRevealPanels }
+    : { tokensTree: tree };
 }
 
 export function deactivate(): void {

@@ -296,16 +296,32 @@ function html(title: string, inner: string): ApiResponse {
   return { status: 200, raw: { contentType: 'text/html; charset=utf-8', text } };
 }
 
-/** The browser side of `turso auth login|signup` (turso-api.md §4.3); signs in as the demo user. */
+/** A valid callback port from the query or form, or undefined. */
+function callbackPort(text: string | null): number | undefined {
+  const port = Number(text ?? '');
+  return /^\d+$/.test(text ?? '') && port >= 1 && port <= 65535 ? port : undefined;
+}
+
+/**
+ * The browser side of `turso auth login|signup` (turso-api.md §4.3), step 1: with `redirect=true`, a
+ * page asking to authorize the CLI (or VS Code) on this computer, with an **Authorize** button. Its
+ * form posts the same parameters back to the same path (step 2, `authorize`). Signs in as the demo user.
+ */
 function loginPage(store: Store, req: ApiRequest): ApiResponse {
   const redirect = req.query.get('redirect');
   if (redirect === 'true') {
-    const portText = req.query.get('port') ?? '';
-    const port = Number(portText);
-    if (!/^\d+$/.test(portText) || port < 1 || port > 65535) return err(400, 'invalid or missing port');
-    const jwt = store.mintLoginToken({ username: DEMO_USERNAME }, req.now);
-    const q = new URLSearchParams({ jwt, state: req.query.get('state') ?? '' });
-    return { status: 302, headers: { Location: `http://localhost:${port}/?${q.toString()}` }, raw: { contentType: 'text/html; charset=utf-8', text: '' } };
+    const port = callbackPort(req.query.get('port'));
+    if (port === undefined) return err(400, 'invalid or missing port');
+    const user = store.users[DEMO_USERNAME];
+    const action = req.route.id === 'signup-page' ? '/signup' : '/';
+    const hidden = (name: string, value: string): string => `<input type="hidden" name="${name}" value="${escapeHtml(value)}">`;
+    return html('Turso API emulator: authorize sign-in', `<main><h1>Authorize sign-in</h1>`
+      + `<p>An application on this computer (listening on port <code>${port}</code>) asks to sign in to the Turso API emulator as `
+      + `<strong id="user">${escapeHtml(user.username)}</strong> (${escapeHtml(user.name)}, ${escapeHtml(user.email)}).</p>`
+      + `<form id="authorize" method="post" action="${action}">`
+      + hidden('port', String(port)) + hidden('redirect', 'true') + hidden('state', req.query.get('state') ?? '')
+      + hidden('type', req.query.get('type') ?? 'cli')
+      + '<button type="submit" id="authorize-button">Authorize</button></form></main>');
   }
   if (redirect === 'false') {
     const jwt = store.mintLoginToken({ username: DEMO_USERNAME }, req.now);
@@ -315,6 +331,25 @@ function loginPage(store: Store, req: ApiRequest): ApiResponse {
   return html('Turso API emulator', '<h1>Turso API emulator</h1><p>A local fake of the Turso Platform API for development and tests. '
     + 'Sign-in pages: <code>/?port=&lt;port&gt;&amp;redirect=true&amp;state=&lt;state&gt;&amp;type=cli</code> or '
     + '<code>/?redirect=false</code>.</p>');
+}
+
+/**
+ * Step 2, the Authorize button: a fresh 7-day login token for the demo user, and a 302 back to the
+ * local listener, `http://localhost:<port>/?jwt=<token>&state=<state>`. The form's fields come as
+ * `application/x-www-form-urlencoded`; the query is used where the body lacks them.
+ */
+function authorize(store: Store, req: ApiRequest): ApiResponse {
+  const form = new URLSearchParams(req.body);
+  const field = (name: string): string | null => form.get(name) ?? req.query.get(name);
+  const port = callbackPort(field('port'));
+  if (port === undefined) return err(400, 'invalid or missing port');
+  const jwt = store.mintLoginToken({ username: DEMO_USERNAME }, req.now);
+  const q = new URLSearchParams({ jwt, state: field('state') ?? '' });
+  return {
+    status: 302,
+    headers: { Location: `http://localhost:${port}/?${q.toString()}`, 'Cache-Control': 'no-store' },
+    raw: { contentType: 'text/html; charset=utf-8', text: '' },
+  };
 }
 
 function avatar(store: Store, req: ApiRequest): ApiResponse {
@@ -332,6 +367,7 @@ function avatar(store: Store, req: ApiRequest): ApiResponse {
 export function handle(store: Store, req: ApiRequest): ApiResponse {
   const { route } = req;
   if (route.id === 'login-page' || route.id === 'signup-page') return loginPage(store, req);
+  if (route.id === 'login-authorize' || route.id === 'signup-authorize') return authorize(store, req);
   if (route.id === 'avatar') return avatar(store, req);
   const auth = req.auth;
   if (!auth) return err(401, 'missing bearer token in Authorization header');

@@ -17,6 +17,8 @@ export type RouteId =
   | 'revoke-org-token'
   | 'login-page'
   | 'signup-page'
+  | 'login-authorize'
+  | 'signup-authorize'
   | 'avatar';
 
 export interface RouteDef {
@@ -50,9 +52,12 @@ export const ROUTES: readonly RouteDef[] = [
   api('list-groups', 'GET', '/v1/organizations/{organizationSlug}/groups', true),
   api('list-org-tokens', 'GET', '/v1/organizations/{organizationSlug}/api-tokens', true),
   api('revoke-org-token', 'DELETE', '/v1/organizations/{organizationSlug}/api-tokens/{tokenId}', true),
-  // The browser sign-in pages of the CLI login flow (§4.3): `<base>?port=&redirect=true&state=&type=cli`.
+  // The browser sign-in pages of the CLI login flow (§4.3): `<base>?port=&redirect=true&state=&type=cli`
+  // shows an Authorize button; its form (POST, same path) redirects back to the CLI's local listener.
   { id: 'login-page', method: 'GET', path: '/', documented: false, auth: false, api: false },
   { id: 'signup-page', method: 'GET', path: '/signup', documented: false, auth: false, api: false },
+  { id: 'login-authorize', method: 'POST', path: '/', documented: false, auth: false, api: false },
+  { id: 'signup-authorize', method: 'POST', path: '/signup', documented: false, auth: false, api: false },
   { id: 'avatar', method: 'GET', path: '/avatars/{file}', documented: false, auth: false, api: false },
 ];
 

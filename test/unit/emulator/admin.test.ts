@@ -40,8 +40,12 @@ describe('emulator: request log, reset and the /__emulator/ HTTP controls', () =
       const minted = (await call(emu.url, 'POST', '/v2/auth/api-tokens/secret-one', { token: emu.demoApiToken })).json as { token: { value: string } };
       await call(emu.url, 'GET', '/v1/user', { token: minted.token.value });
       await call(emu.url, 'GET', '/?port=5000&redirect=true&state=s&type=cli');
+      const signedIn = await call(emu.url, 'POST', '/', {
+        body: 'port=5000&redirect=true&state=s&type=cli', headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      });
+      const browserJwt = new URL(signedIn.headers.location as string).searchParams.get('jwt') as string;
       const everything = JSON.stringify(emu.requests) + lines.join('\n');
-      for (const t of [emu.demoToken, emu.demoApiToken, minted.token.value]) {
+      for (const t of [emu.demoToken, emu.demoApiToken, minted.token.value, browserJwt]) {
         for (const part of t.split('.').slice(1)) assert.ok(!everything.includes(part), 'a token part leaked');
       }
       assert.ok(lines.some((l) => /^GET \/v1\/user 200 \d+ms$/.test(l)), lines.join('\n'));

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
 import { startEmulator, TursoEmulator } from '../../emulator/server';
-import { call, jwtHeader, jwtPayload } from './http';
+import { call, formOf, jwtHeader, jwtPayload, submitForm } from './http';
 
 function errorOf(r: { json: unknown }): string {
   return (r.json as { error: string }).error;
@@ -192,8 +192,35 @@ describe('emulator: tokens and authentication', () => {
   });
 
   describe('browser sign-in (the CLI login flow)', () => {
-    it('redirects to the local callback with a fresh 7-day login token and the state', async () => {
-      const r = await call(emu.url, 'GET', '/?port=51234&redirect=true&state=s3cr3t&type=cli');
+    const authorizePage = (path: string) => call(emu.url, 'GET', path);
+
+    it('shows an Authorize page whose form posts port, state and type back to the same path', async () => {
+      const r = await authorizePage('/?port=51234&redirect=true&state=s3cr3t&type=cli');
+      assert.equal(r.status, 200);
+      assert.match(r.headers['content-type'] as string, /^text\/html/);
+      assert.match(r.text, />Authorize</);
+      assert.match(r.text, /demo/);
+      const form = formOf(r.text);
+      assert.ok(form, 'the page has a form');
+      assert.equal(form.method, 'POST');
+      assert.equal(form.action, '/');
+      assert.deepEqual(Object.fromEntries(form.fields), { port: '51234', redirect: 'true', state: 's3cr3t', type: 'cli' });
+      assert.ok(!emu.requests.some((q) => q.status === 302), 'showing the page signs nobody in');
+      const signup = formOf((await authorizePage('/signup?port=51234&redirect=true&state=x&type=cli')).text);
+      assert.equal(signup?.action, '/signup');
+    });
+
+    it('escapes the state in the page', async () => {
+      const evil = '"><script>alert(1)</script>';
+      const r = await authorizePage(`/?port=51234&redirect=true&state=${encodeURIComponent(evil)}&type=cli`);
+      assert.ok(!r.text.includes('<script>'), 'no markup from the query');
+      assert.equal(formOf(r.text)?.fields.get('state'), evil);
+    });
+
+    it('Authorize redirects to the local callback with a fresh 7-day login token and the state', async () => {
+      const form = formOf((await authorizePage('/?port=51234&redirect=true&state=s3cr3t&type=cli')).text);
+      assert.ok(form);
+      const r = await submitForm(emu.url, form);
       assert.equal(r.status, 302);
       const loc = new URL(r.headers.location as string);
       assert.equal(`${loc.protocol}//${loc.host}${loc.pathname}`, 'http://localhost:51234/');
@@ -201,22 +228,30 @@ describe('emulator: tokens and authentication', () => {
       const jwt = loc.searchParams.get('jwt') as string;
       const v = await call(emu.url, 'GET', '/v1/auth/validate', { token: jwt });
       assert.ok((v.json as { exp: number }).exp > Date.now() / 1000 + 6 * 24 * 3600);
-      const signup = await call(emu.url, 'GET', '/signup?port=51234&redirect=true&state=x&type=cli');
-      assert.equal(signup.status, 302);
+      const signupForm = formOf((await authorizePage('/signup?port=51234&redirect=true&state=x&type=cli')).text);
+      assert.ok(signupForm);
+      assert.equal((await submitForm(emu.url, signupForm)).status, 302);
     });
 
     it('delivers the token to a real local callback server', async () => {
-      const got = new Promise<URLSearchParams>((resolve) => {
+      const got = new Promise<URLSearchParams>((resolve, reject) => {
         const cb = http.createServer((req, res) => {
           res.end('ok');
           cb.close();
           resolve(new URL(req.url ?? '/', 'http://x').searchParams);
         });
         cb.listen(0, '127.0.0.1', async () => {
-          const port = (cb.address() as { port: number }).port;
-          const r = await call(emu.url, 'GET', `/?port=${port}&redirect=true&state=abc&type=cli`);
-          const loc = new URL(r.headers.location as string);
-          await call(`http://127.0.0.1:${loc.port}`, 'GET', `${loc.pathname}${loc.search}`);
+          try {
+            const port = (cb.address() as { port: number }).port;
+            const form = formOf((await authorizePage(`/?port=${port}&redirect=true&state=abc&type=cli`)).text);
+            assert.ok(form);
+            const r = await submitForm(emu.url, form);
+            const loc = new URL(r.headers.location as string);
+            await call(`http://127.0.0.1:${loc.port}`, 'GET', `${loc.pathname}${loc.search}`);
+          } catch (e) {
+            cb.close();
+            reject(e);
+          }
         });
       });
       const params = await got;
@@ -232,6 +267,11 @@ describe('emulator: tokens and authentication', () => {
       const bad = await call(emu.url, 'GET', '/?port=abc&redirect=true&state=x&type=cli');
       assert.equal(bad.status, 400);
       assert.match(errorOf(bad), /port/);
+      const badPost = await call(emu.url, 'POST', '/', {
+        body: 'port=0&redirect=true&state=x&type=cli', headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      });
+      assert.equal(badPost.status, 400);
+      assert.match(errorOf(badPost), /port/);
     });
   });
 });

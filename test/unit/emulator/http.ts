@@ -81,3 +81,39 @@ export function jwtHeader(token: string): Record<string, unknown> {
 export function todayUtc(): string {
   return new Date().toISOString().slice(0, 10);
 }
+
+export interface HtmlForm {
+  method: string;
+  action: string;
+  fields: URLSearchParams;
+}
+
+/** The first `<form>` of a page with its inputs (what a browser would submit), or undefined. */
+export function formOf(html: string): HtmlForm | undefined {
+  const form = /<form\b([^>]*)>([\s\S]*?)<\/form>/i.exec(html);
+  if (!form) return undefined;
+  const attr = (tag: string, name: string): string | undefined => {
+    const m = new RegExp(`\\b${name}="([^"]*)"`, 'i').exec(tag);
+    return m ? unescapeHtml(m[1]) : undefined;
+  };
+  const fields = new URLSearchParams();
+  for (const input of form[2].match(/<input\b[^>]*>/gi) ?? []) {
+    const name = attr(input, 'name');
+    if (name !== undefined) fields.append(name, attr(input, 'value') ?? '');
+  }
+  return { method: (attr(form[1], 'method') ?? 'get').toUpperCase(), action: attr(form[1], 'action') ?? '', fields };
+}
+
+function unescapeHtml(s: string): string {
+  return s.replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n)))
+    .replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+}
+
+/** Submits a page's form as a browser would ("clicks" its button); the reply is not followed. */
+export function submitForm(baseUrl: string, form: HtmlForm): Promise<Reply> {
+  const body = form.fields.toString();
+  if (form.method === 'GET') return call(baseUrl, 'GET', `${form.action || '/'}?${body}`);
+  return call(baseUrl, form.method, form.action || '/', {
+    body, headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+  });
+}
