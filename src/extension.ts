@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { authFailures } from './auth/authFailures';
 import { CredentialStore } from './auth/credentialStore';
 import { Session } from './auth/session';
 import { createTokenCommand } from './commands/createToken';
@@ -8,6 +9,8 @@ import { signInCommand } from './commands/signIn';
 import { signOutCommand } from './commands/signOut';
 import { validateTokenCommand } from './commands/validateToken';
 import { Log } from './log';
+import { ExpiryWarning } from './views/expiryWarning';
+import { AccountStatusBar } from './views/statusBar';
 import type { TreeNode } from './views/treeModel';
 import { TOKENS_VIEW_ID, TokensTreeProvider } from './views/tokensTreeProvider';
 import { openRevealPanels, revealToken, type RevealPanelProbe } from './webview/revealPanel';
@@ -31,6 +34,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<TursoE
   const signedIn = session;
   const tree = new TokensTreeProvider(session, log);
   const view = vscode.window.createTreeView(TOKENS_VIEW_ID, { treeDataProvider: tree, showCollapseAll: false });
+  // Created before session.initialize(): they follow the session and every tree load from the start.
+  const statusBar = new AccountStatusBar(session, tree);
+  const expiryWarning = new ExpiryWarning(tree, { onError: (message, err) => log.error(message, err) });
 
   const createToken = createTokenCommand({
     session,
@@ -57,6 +63,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<TursoE
     session,
     tree,
     view,
+    statusBar,
+    expiryWarning,
+    // A new credential (signed in here or in another window) gets its own first 401 prompt.
+    session.onDidChange(() => authFailures.reset()),
     vscode.commands.registerCommand('turso.signIn', signInCommand(session, log)),
     vscode.commands.registerCommand('turso.signOut', signOutCommand(session, log)),
     vscode.commands.registerCommand('turso.refresh', refreshCommand(tree)),

@@ -10,6 +10,7 @@ import type { Session, VerifiedCredential } from '../auth/session';
 import { TursoApiError } from '../platform/errors';
 import { looksLikeJwt, readJwtClaims } from '../platform/jwt';
 import type { Log } from '../log';
+import { CREATE_PERMANENT_TOKEN_ACTION, createPermanentToken } from '../views/expiryWarning';
 
 /** Why a token was not accepted, in words for the input box or a notification. */
 export function rejectionMessage(err: unknown): string {
@@ -35,7 +36,6 @@ export function checkTokenFormat(value: string): string | undefined {
 }
 
 export const SIGN_IN_TITLE = 'Sign In to Turso';
-export const CREATE_PERMANENT_TOKEN_ACTION = 'Create a Permanent Token';
 const OTHER_WAYS_ACTION = 'Other Ways…';
 const TRY_AGAIN_ACTION = 'Try Again';
 /** Reading the CLI's settings is local and quick; a hung network home folder must not hold the picker. */
@@ -46,6 +46,8 @@ export type SignInWay = 'browser' | 'cli' | 'paste';
 export interface SignInOptions {
   /** Where the Turso CLI's token is looked for (tests point it at prepared folders). */
   discoverCliTokens?: () => Promise<CliTokenDiscovery>;
+  /** How long the browser sign-in waits (default 5 minutes, as the CLI). */
+  browserTimeoutMs?: number;
 }
 
 /**
@@ -56,7 +58,7 @@ export interface SignInOptions {
  * Resolves true when signed in.
  */
 export function signInCommand(session: Session, log: Log, options: SignInOptions = {}) {
-  const flows = new SignInFlows(session, log, options.discoverCliTokens ?? (() => discoverFromHost()));
+  const flows = new SignInFlows(session, log, options.discoverCliTokens ?? (() => discoverFromHost()), options.browserTimeoutMs);
   return async (arg?: unknown): Promise<boolean> => {
     const ok = typeof arg === 'string' ? await signInWithToken(session, log, arg) : await flows.run(wayOf(arg));
     if (ok) {
@@ -92,6 +94,7 @@ class SignInFlows {
     private readonly session: Session,
     private readonly log: Log,
     private readonly discover: () => Promise<CliTokenDiscovery>,
+    private readonly browserTimeoutMs?: number,
   ) {}
 
   async run(way?: SignInWay): Promise<boolean> {
@@ -105,7 +108,7 @@ class SignInFlows {
     if (way === 'cli') {
       if (!cliTokens.length) {
         void vscode.window.showErrorMessage(
-          "No Turso CLI token was found: TURSO_API_TOKEN is not set and the Turso CLI's settings have no token. Run `turso auth login` first.",
+          "No Turso CLI token was found: TURSO_API_TOKEN is not set and the Turso CLI's settings have no token. Run “turso auth login” first.",
         );
         return false;
       }
@@ -155,28 +158,32 @@ class SignInFlows {
     if (plan.kind !== 'unavailable') {
       items.push({
         way: 'browser',
-        label: '$(globe) Sign in with the browser',
-        detail: 'Authorize VS Code on Turso in your browser, as `turso auth login` does. The sign-in lasts 7 days.',
+        label: 'Sign in with the browser',
+        iconPath: new vscode.ThemeIcon('globe'),
+        detail: 'Authorize VS Code on Turso in your browser, as “turso auth login” does. The sign-in lasts 7 days.',
       });
     }
     for (const cliToken of cliTokens) {
       items.push({
         way: 'cli',
         cliToken,
-        label: "$(terminal) Use the Turso CLI's token",
+        label: "Use the Turso CLI's token",
+        iconPath: new vscode.ThemeIcon('terminal'),
         description: `from ${cliToken.where}`,
         detail: describeCliToken(cliToken),
       });
     }
     items.push({
       way: 'paste',
-      label: '$(key) Paste a token',
-      detail: 'A Platform API token from `turso auth token`, or a lasting one from `turso auth api-tokens mint <name>`.',
+      label: 'Paste a token',
+      iconPath: new vscode.ThemeIcon('key'),
+      detail: 'A Platform API token from “turso auth token”, or a lasting one from “turso auth api-tokens mint <name>”.',
     });
     if (plan.kind === 'unavailable') {
       items.push({
         way: 'browserUnavailable',
-        label: '$(globe) Sign in with the browser',
+        label: 'Sign in with the browser',
+        iconPath: new vscode.ThemeIcon('circle-slash'),
         description: 'not available in this window',
         detail: `${capitalize(plan.reason)}.`,
       });
@@ -190,7 +197,7 @@ class SignInFlows {
   }
 
   private async browser(cliTokens: CliToken[]): Promise<boolean> {
-    const outcome = await signInWithBrowser(this.session, this.log);
+    const outcome = await signInWithBrowser(this.session, this.log, { timeoutMs: this.browserTimeoutMs });
     switch (outcome.kind) {
       case 'signedIn':
         announceSignIn(outcome.verified);
@@ -226,7 +233,8 @@ class SignInFlows {
       ...actions,
     );
     if (choice === useCli) {
-      return cliTokens.length > 1 ? this.run('cli') : this.cli(cliTokens[0], cliTokens);
+      // The CLI's own precedence decides which one.
+      return this.cli(cliTokens[0], cliTokens);
     }
     return choice === paste ? promptForToken(this.session, this.log) : false;
   }
@@ -271,7 +279,7 @@ export function describeCliToken(cliToken: CliToken, nowSeconds = Date.now() / 1
   const exp = readJwtClaims(cliToken.token)?.exp;
   if (exp !== undefined) {
     const label = expiryLabel(expiryState({ expiresAt: exp }, nowSeconds));
-    parts.push(label === 'expired' ? 'It has expired: run `turso auth login` first.' : `It ${label}.`);
+    parts.push(label === 'expired' ? 'It has expired: run “turso auth login” first.' : `It ${label}.`);
   }
   parts.push("Validated, then copied into VS Code's secret storage; the CLI's settings are not changed.");
   return parts.join(' ');
@@ -295,7 +303,7 @@ function announceSignIn(verified: VerifiedCredential): void {
     )
     .then((choice) => {
       if (choice === CREATE_PERMANENT_TOKEN_ACTION) {
-        void vscode.commands.executeCommand('turso.createToken', undefined, { useForExtension: true });
+        void createPermanentToken();
       }
     });
 }

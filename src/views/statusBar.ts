@@ -1,0 +1,217 @@
+import * as vscode from 'vscode';
+import { expiryLabel, expiryState, formatExpiryMoment, secondsUntilLabelChanges, timerDelayMs, type ExpiryState } from '../auth/expiry';
+import { TursoApiError } from '../platform/errors';
+import type { TokenValidation, TursoUser } from '../platform/types';
+import { TOKENS_VIEW_ID, type AccountState } from './tokensTreeProvider';
+
+export const STATUS_BAR_ITEM_ID = 'turso.account';
+const FOCUS_VIEW_COMMAND = `${TOKENS_VIEW_ID}.focus`;
+
+/** What the status bar needs of the session: whether there is a credential, and when that changes. */
+export interface SessionSignal {
+  readonly signedIn: boolean;
+  readonly onDidChange: vscode.Event<void>;
+  initialize(): Promise<void>;
+}
+
+/** What it needs of the tree: the account each load found (it makes no request of its own). */
+export interface AccountSignal {
+  readonly onDidLoadAccount: vscode.Event<AccountState>;
+}
+
+type Shown =
+  /** Before the stored credential was read: nothing to show yet. */
+  | { kind: 'starting' }
+  | { kind: 'signedOut' }
+  /** Signed in; no load has told who (the Turso view loads when it is shown). */
+  | { kind: 'pending' }
+  | { kind: 'account'; user: TursoUser; validation?: TokenValidation; problem?: string }
+  | { kind: 'rejected'; user?: TursoUser; reason: string }
+  /** Signed in, but the account could not be loaded (network, settings, server). */
+  | { kind: 'unavailable'; user?: TursoUser; problem: string };
+
+/**
+ * The account in the status bar: `$(account) demo`, with "expires in 3 days" for an expiring
+ * credential, a warning look once it expired or Turso rejected it, and a click that leads to the
+ * fix (the Turso view, or Sign In). It follows the tree's loads and the session (so sign-in and
+ * sign-out in another window show here too), and re-renders on its own when the time left reads
+ * differently, without asking the API.
+ */
+export class AccountStatusBar implements vscode.Disposable {
+  private readonly item: vscode.StatusBarItem;
+  private readonly disposables: vscode.Disposable[] = [];
+  private shown: Shown = { kind: 'starting' };
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly session: SessionSignal,
+    tree: AccountSignal,
+    private readonly now: () => number = () => Date.now() / 1000,
+  ) {
+    this.item = vscode.window.createStatusBarItem(STATUS_BAR_ITEM_ID, vscode.StatusBarAlignment.Left, 50);
+    this.item.name = 'Turso Account';
+    this.disposables.push(
+      this.item,
+      session.onDidChange(() => this.followSession()),
+      tree.onDidLoadAccount((state) => this.followLoad(state)),
+    );
+    void session.initialize().then(
+      () => this.shown.kind === 'starting' && this.followSession(),
+      () => this.shown.kind === 'starting' && this.followSession(),
+    );
+  }
+
+  dispose(): void {
+    this.clearTimer();
+    for (const d of this.disposables) {
+      d.dispose();
+    }
+  }
+
+  private followSession(): void {
+    // Another credential (or API): what was shown is no longer known to be true.
+    this.show(this.session.signedIn ? { kind: 'pending' } : { kind: 'signedOut' });
+  }
+
+  private followLoad(state: AccountState): void {
+    switch (state.kind) {
+      case 'signedOut':
+        this.show({ kind: 'signedOut' });
+        return;
+      case 'signedIn':
+        this.show({ kind: 'account', user: state.user, validation: state.validation });
+        return;
+      case 'error': {
+        const previous = this.shown.kind === 'account' || this.shown.kind === 'rejected' || this.shown.kind === 'unavailable'
+          ? this.shown.user
+          : undefined;
+        const err = state.error;
+        if (err instanceof TursoApiError && err.kind === 'unauthorized') {
+          this.show({ kind: 'rejected', user: previous, reason: err.serverMessage ?? 'Turso rejected the credential' });
+        } else {
+          // Not the credential's fault (network, settings, server): keep what is known, say what failed.
+          const problem = err instanceof Error ? err.message : String(err);
+          this.show(this.shown.kind === 'account'
+            ? { ...this.shown, problem }
+            : { kind: 'unavailable', user: previous, problem });
+        }
+        return;
+      }
+    }
+  }
+
+  private show(shown: Shown): void {
+    this.shown = shown;
+    this.render();
+  }
+
+  private render(): void {
+    this.clearTimer();
+    const item = this.item;
+    const shown = this.shown;
+    item.backgroundColor = undefined;
+    switch (shown.kind) {
+      case 'starting':
+        item.hide();
+        return;
+      case 'signedOut':
+        item.text = '$(account) Sign In to Turso';
+        item.tooltip = 'Not signed in to Turso. Click to sign in.';
+        item.command = { command: 'turso.signIn', title: 'Sign In…' };
+        item.accessibilityInformation = { label: 'Turso: not signed in. Sign in.' };
+        break;
+      case 'pending':
+        item.text = '$(account) Turso';
+        item.tooltip = 'Signed in to Turso. Click to show the account.';
+        item.command = { command: FOCUS_VIEW_COMMAND, title: 'Show Turso Account' };
+        item.accessibilityInformation = { label: 'Turso: signed in. Show the account.' };
+        break;
+      case 'unavailable': {
+        const who = shown.user?.username ?? 'Turso';
+        item.text = `$(account) ${who}`;
+        item.tooltip = tooltip([["Couldn't load your Turso account", shown.problem]]);
+        item.command = { command: FOCUS_VIEW_COMMAND, title: 'Show Turso Account' };
+        item.accessibilityInformation = { label: `Turso: couldn't load the account. Show the Turso view.` };
+        break;
+      }
+      case 'rejected': {
+        const who = shown.user?.username ?? 'Turso';
+        item.text = `$(warning) ${who} · sign in again`;
+        item.tooltip = tooltip([
+          ['Turso', 'Session expired or revoked — sign in again'],
+          ['Reason', shown.reason],
+          ...(shown.user ? [['Username', shown.user.username] as [string, string]] : []),
+        ]);
+        item.command = { command: 'turso.signIn', title: 'Sign In…' };
+        item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
+        item.accessibilityInformation = { label: `Turso: the session of ${who} expired or was revoked. Sign in again.` };
+        break;
+      }
+      case 'account': {
+        const state = expiryState(shown.validation, this.now());
+        const label = expiryLabel(state);
+        const name = shown.user.username;
+        const rows: [string, string][] = [['Signed in to Turso as', name]];
+        if (shown.user.name && shown.user.name !== name) {
+          rows.push(['Name', shown.user.name]);
+        }
+        rows.push(['Credential', credentialText(state)]);
+        if (shown.problem) {
+          rows.push(["Couldn't refresh", shown.problem]);
+        }
+        if (state.kind === 'expired') {
+          item.text = `$(warning) ${name} · expired`;
+          item.command = { command: 'turso.signIn', title: 'Sign In…' };
+          item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
+          item.accessibilityInformation = { label: `Turso: the sign-in of ${name} expired. Sign in again.` };
+        } else {
+          item.text = label ? `$(account) ${name} · ${label}` : `$(account) ${name}`;
+          item.command = { command: FOCUS_VIEW_COMMAND, title: 'Show Turso Account' };
+          item.accessibilityInformation = { label: `Turso: signed in as ${name}${label ? `, credential ${label}` : ''}.` };
+        }
+        item.tooltip = tooltip(rows);
+        const next = secondsUntilLabelChanges(state);
+        if (next !== undefined) {
+          this.timer = setTimeout(() => this.render(), timerDelayMs(next));
+        }
+        break;
+      }
+    }
+    item.show();
+  }
+
+  private clearTimer(): void {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+  }
+}
+
+function credentialText(state: ExpiryState): string {
+  switch (state.kind) {
+    case 'never':
+      return 'never expires (API token)';
+    case 'expires':
+      return `expires ${formatExpiryMoment(state.expiresAt)} (${expiryLabel(state)?.replace(/^expires /, '')})`;
+    case 'expired':
+      return `expired ${formatExpiryMoment(state.expiresAt)}`;
+    case 'unknown':
+      return 'expiry unknown';
+  }
+}
+
+/** Rows as Markdown; values (server text included) go in as plain text. */
+function tooltip(rows: [string, string][]): vscode.MarkdownString {
+  const md = new vscode.MarkdownString('', false);
+  md.isTrusted = false;
+  md.supportHtml = false;
+  rows.forEach(([label, value], i) => {
+    md.appendMarkdown(`**${label}:** `);
+    md.appendText(value);
+    if (i < rows.length - 1) {
+      md.appendMarkdown('  \n');
+    }
+  });
+  return md;
+}

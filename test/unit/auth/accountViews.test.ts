@@ -1,0 +1,200 @@
+// The status bar item and the expiry warning, driven by the tree's account events and the session,
+// with `vscode` replaced by the fake (see fakeVscode.ts).
+import * as assert from 'node:assert/strict';
+import { TursoApiError } from '../../../src/platform/errors';
+import type { AccountState } from '../../../src/views/tokensTreeProvider';
+import { FakeEventEmitter, fakeVscode, loadWithFakeVscode, settle, type FakeStatusBarItem } from './fakeVscode';
+
+type StatusBarModule = typeof import('../../../src/views/statusBar');
+type ExpiryWarningModule = typeof import('../../../src/views/expiryWarning');
+const { AccountStatusBar } = loadWithFakeVscode<StatusBarModule>('../../../src/views/statusBar');
+const { ExpiryWarning, CREATE_PERMANENT_TOKEN_ACTION } = loadWithFakeVscode<ExpiryWarningModule>('../../../src/views/expiryWarning');
+
+const DAY = 24 * 3600;
+const nowSeconds = () => Date.now() / 1000;
+const demo = { username: 'demo', name: 'Demo User', plan: 'developer' };
+
+/** Polls (bounded) until `check` passes. */
+async function eventually(check: () => void, timeoutMs = 2000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      check();
+      return;
+    } catch (err) {
+      if (Date.now() > end) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
+}
+
+class FakeSession {
+  signedIn = false;
+  readonly changes = new FakeEventEmitter<void>();
+  readonly onDidChange = this.changes.event;
+  private release!: () => void;
+  private readonly read = new Promise<void>((resolve) => (this.release = resolve));
+  initialize(): Promise<void> {
+    return this.read;
+  }
+  /** The stored credential has been read. */
+  loaded(signedIn: boolean): void {
+    this.signedIn = signedIn;
+    if (signedIn) this.changes.fire();
+    this.release();
+  }
+  set(signedIn: boolean): void {
+    this.signedIn = signedIn;
+    this.changes.fire();
+  }
+}
+
+describe('views: the account in the status bar', () => {
+  let session: FakeSession;
+  let tree: FakeEventEmitter<AccountState>;
+  let bar: InstanceType<typeof AccountStatusBar>;
+  let item: FakeStatusBarItem;
+  beforeEach(() => {
+    fakeVscode.reset();
+    session = new FakeSession();
+    tree = new FakeEventEmitter<AccountState>();
+    bar = new AccountStatusBar(session, { onDidLoadAccount: tree.event });
+    item = fakeVscode.statusItems[0];
+  });
+  afterEach(() => bar.dispose());
+  const commandOf = () => (typeof item.command === 'object' ? item.command.command : item.command);
+
+  it('stays hidden until the stored credential was read, then offers Sign In when there is none', async () => {
+    assert.equal(item.id, 'turso.account');
+    assert.equal(item.visible, false);
+    session.loaded(false);
+    await settle();
+    assert.equal(item.visible, true);
+    assert.equal(item.text, '$(account) Sign In to Turso');
+    assert.equal(commandOf(), 'turso.signIn');
+  });
+
+  it('shows the account the tree loaded, and for a login token when it expires', async () => {
+    session.loaded(true);
+    await settle();
+    assert.equal(item.text, '$(account) Turso', 'signed in, not loaded yet');
+    assert.equal(commandOf(), 'turso.tokens.focus');
+    tree.fire({ kind: 'signedIn', user: demo, validation: { expiresAt: nowSeconds() + 3 * DAY + 60 } });
+    assert.equal(item.text, '$(account) demo · expires in 3 days');
+    assert.equal(commandOf(), 'turso.tokens.focus');
+    assert.equal(item.backgroundColor, undefined);
+    assert.match(item.tooltipText, /demo/);
+    assert.match(item.tooltipText, /expires \d{4}-\d\d-\d\d \d\d:\d\d UTC \(in 3 days\)/);
+    assert.match(item.accessibilityInformation?.label ?? '', /signed in as demo, credential expires in 3 days/);
+    tree.fire({ kind: 'signedIn', user: demo, validation: {} });
+    assert.equal(item.text, '$(account) demo', 'an API token never expires: nothing more to say');
+    assert.match(item.tooltipText, /never expires/);
+  });
+
+  it('turns into a warning when Turso rejects the credential, with Sign In as the fix', async () => {
+    session.loaded(true);
+    tree.fire({ kind: 'signedIn', user: demo, validation: { expiresAt: nowSeconds() + DAY * 2 } });
+    tree.fire({ kind: 'error', error: new TursoApiError({ kind: 'unauthorized', operation: 'loading', status: 401, serverMessage: 'token is expired' }) });
+    assert.equal(item.text, '$(warning) demo · sign in again');
+    assert.equal(item.backgroundColor?.id, 'statusBarItem.warningBackground');
+    assert.equal(commandOf(), 'turso.signIn');
+    assert.match(item.tooltipText, /token is expired/);
+    // Signing in again (here or in another window) clears it.
+    session.set(true);
+    assert.equal(item.text, '$(account) Turso');
+    assert.equal(item.backgroundColor, undefined);
+  });
+
+  it('keeps the account through a network error, and says what failed', async () => {
+    session.loaded(true);
+    tree.fire({ kind: 'signedIn', user: demo, validation: {} });
+    tree.fire({ kind: 'error', error: new TursoApiError({ kind: 'network', operation: 'loading your Turso account' }) });
+    assert.equal(item.text, '$(account) demo');
+    assert.match(item.tooltipText, /Couldn't refresh/);
+    assert.equal(item.backgroundColor, undefined);
+    tree.fire({ kind: 'error', error: new Error('settings') });
+    assert.equal(item.text, '$(account) demo');
+  });
+
+  it('follows sign-out and sign-in from any window', async () => {
+    session.loaded(true);
+    tree.fire({ kind: 'signedIn', user: demo });
+    session.set(false);
+    tree.fire({ kind: 'signedOut' });
+    assert.equal(item.text, '$(account) Sign In to Turso');
+    session.set(true);
+    assert.equal(item.text, '$(account) Turso');
+    tree.fire({ kind: 'signedIn', user: { username: 'alice' } });
+    assert.equal(item.text, '$(account) alice');
+  });
+
+  it('shows the expiry on its own when the time comes, without a request', async () => {
+    session.loaded(true);
+    tree.fire({ kind: 'signedIn', user: demo, validation: { expiresAt: nowSeconds() + 0.05 } });
+    assert.equal(item.text, '$(account) demo · expires in less than a minute');
+    await eventually(() => assert.equal(item.text, '$(warning) demo · expired'));
+    assert.equal(item.backgroundColor?.id, 'statusBarItem.warningBackground');
+    assert.equal(commandOf(), 'turso.signIn');
+  });
+
+  it('disposes its item', () => {
+    bar.dispose();
+    assert.equal(item.disposed, true);
+  });
+});
+
+describe('views: the one expiry warning', () => {
+  let tree: FakeEventEmitter<AccountState>;
+  let warning: InstanceType<typeof ExpiryWarning>;
+  beforeEach(() => {
+    fakeVscode.reset();
+    tree = new FakeEventEmitter<AccountState>();
+    warning = new ExpiryWarning({ onDidLoadAccount: tree.event });
+  });
+  afterEach(() => warning.dispose());
+  const warnings = () => fakeVscode.messages.filter((m) => m.severity === 'warning');
+
+  it('warns once with less than a day left, offering a permanent token that the create flow makes', async () => {
+    const validation = { expiresAt: nowSeconds() + 5 * 3600 + 60 };
+    tree.fire({ kind: 'signedIn', user: demo, validation });
+    tree.fire({ kind: 'signedIn', user: demo, validation }); // a refresh
+    tree.fire({ kind: 'signedIn', user: demo, validation });
+    assert.equal(warnings().length, 1);
+    const [shown] = warnings();
+    assert.match(shown.message, /^Your Turso sign-in as demo expires in 5 hours\./);
+    assert.deepEqual(shown.items, [CREATE_PERMANENT_TOKEN_ACTION]);
+    assert.equal(CREATE_PERMANENT_TOKEN_ACTION, 'Create a Permanent Token');
+    shown.answer(CREATE_PERMANENT_TOKEN_ACTION);
+    await settle();
+    assert.deepEqual(fakeVscode.commands, [{ id: 'turso.createToken', args: [undefined, { useForExtension: true }] }]);
+  });
+
+  it('says nothing for API tokens, for more than a day left, or once expired', () => {
+    tree.fire({ kind: 'signedIn', user: demo, validation: {} });
+    tree.fire({ kind: 'signedIn', user: demo });
+    tree.fire({ kind: 'signedIn', user: demo, validation: { expiresAt: nowSeconds() + 3 * DAY } });
+    tree.fire({ kind: 'signedIn', user: demo, validation: { expiresAt: nowSeconds() - 10 } });
+    tree.fire({ kind: 'error', error: new TursoApiError({ kind: 'unauthorized', operation: 'x', status: 401 }) });
+    assert.equal(fakeVscode.messages.length, 0);
+  });
+
+  it('a new sign-in that also expires soon gets its own warning', () => {
+    tree.fire({ kind: 'signedIn', user: demo, validation: { expiresAt: nowSeconds() + 3600 } });
+    tree.fire({ kind: 'signedIn', user: demo, validation: { expiresAt: nowSeconds() + 7200 } });
+    assert.equal(warnings().length, 2);
+  });
+
+  it('warns when the one-day mark passes in an open window (a timer, no request)', async () => {
+    tree.fire({ kind: 'signedIn', user: demo, validation: { expiresAt: nowSeconds() + DAY + 0.05 } });
+    assert.equal(warnings().length, 0);
+    await eventually(() => assert.equal(warnings().length, 1));
+    assert.match(warnings()[0].message, /expires in 24 hours/);
+  });
+
+  it('forgets the timer on sign-out', async () => {
+    tree.fire({ kind: 'signedIn', user: demo, validation: { expiresAt: nowSeconds() + DAY + 0.02 } });
+    tree.fire({ kind: 'signedOut' });
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    assert.equal(warnings().length, 0);
+  });
+});
