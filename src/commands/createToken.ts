@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { reportAuthFailure } from '../auth/authFailures';
 import type { Session } from '../auth/session';
 import type { Log } from '../log';
 import type { TursoClient } from '../platform/client';
@@ -67,7 +68,16 @@ export function createTokenCommand(deps: CreateTokenDeps) {
     if (name === undefined) {
       return undefined;
     }
-    const choice = options.restriction ?? (await askRestriction(client, organizations));
+    let choice: RestrictionChoice | undefined;
+    try {
+      choice = options.restriction ?? (await askRestriction(client, organizations));
+    } catch (err) {
+      deps.log.error('Loading organizations or groups failed', err);
+      if (!reportAuthFailure(err)) {
+        void vscode.window.showErrorMessage(err instanceof Error ? err.message : String(err));
+      }
+      return undefined;
+    }
     if (!choice) {
       return undefined;
     }
@@ -204,6 +214,9 @@ async function askRestriction(client: TursoClient, organizations: Promise<Organi
 }
 
 async function offerRetry(err: unknown, name: string): Promise<'rename' | 'again' | undefined> {
+  if (reportAuthFailure(err)) {
+    return undefined;
+  }
   const message = `Couldn't create API token "${name}": ${err instanceof TursoApiError ? err.serverMessage ?? err.message : String(err)}`;
   if (err instanceof TursoApiError && (err.kind === 'conflict' || err.kind === 'badRequest')) {
     return (await vscode.window.showErrorMessage(message, 'Change Name')) ? 'rename' : undefined;

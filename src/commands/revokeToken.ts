@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { reportAuthFailure } from '../auth/authFailures';
 import type { Session } from '../auth/session';
 import type { Log } from '../log';
 import { TursoApiError } from '../platform/errors';
@@ -15,7 +16,16 @@ export type RevokeOutcome = 'revoked' | 'revoked-self' | 'already-gone' | 'faile
 export function revokeTokenCommand(session: Session, tree: TokensTreeProvider, log: Log) {
   const revoking = new Set<string>();
   return async (arg?: unknown): Promise<RevokeOutcome> => {
-    const token = await tokenFromArgOrPick(arg, session, tree, 'Revoke API Token');
+    let token;
+    try {
+      token = await tokenFromArgOrPick(arg, session, tree, 'Revoke API Token');
+    } catch (err) {
+      log.error('Listing API tokens failed', err);
+      if (!reportAuthFailure(err)) {
+        void vscode.window.showErrorMessage(err instanceof Error ? err.message : String(err));
+      }
+      return 'failed';
+    }
     const client = session.client();
     if (!token || !client) {
       return 'cancelled';
@@ -45,6 +55,9 @@ export function revokeTokenCommand(session: Session, tree: TokensTreeProvider, l
       return 'revoked';
     } catch (err) {
       log.error(`Revoking API token "${token.name}" failed`, err);
+      if (reportAuthFailure(err)) {
+        return 'failed';
+      }
       if (err instanceof TursoApiError && err.kind === 'notFound') {
         void vscode.window.showWarningMessage(`API token "${token.name}" was already revoked or no longer exists.`);
         return 'already-gone';
