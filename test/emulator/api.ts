@@ -313,7 +313,9 @@ function loginPage(store: Store, req: ApiRequest): ApiResponse {
     const port = callbackPort(req.query.get('port'));
     if (port === undefined) return err(400, 'invalid or missing port');
     const user = store.users[DEMO_USERNAME];
-    const action = req.route.id === 'signup-page' ? '/signup' : '/';
+    // Relative, so the form still works when the page is reached through a proxy path
+    // (code-server serves a localhost URL opened from a remote window as /proxy/<port>/…).
+    const action = req.route.id === 'signup-page' ? 'signup' : './';
     const hidden = (name: string, value: string): string => `<input type="hidden" name="${name}" value="${escapeHtml(value)}">`;
     return html('Turso API emulator: authorize sign-in', `<main><h1>Authorize sign-in</h1>`
       + `<p>An application on this computer (listening on port <code>${port}</code>) asks to sign in to the Turso API emulator as `

@@ -206,7 +206,8 @@ describe('emulator: tokens and authentication', () => {
       assert.equal(form.action, '/');
       assert.deepEqual(Object.fromEntries(form.fields), { port: '51234', redirect: 'true', state: 's3cr3t', type: 'cli' });
       assert.ok(!emu.requests.some((q) => q.status === 302), 'showing the page signs nobody in');
-      const signup = formOf((await authorizePage('/signup?port=51234&redirect=true&state=x&type=cli')).text);
+      assert.match(r.text, /action="\.\/"/, 'relative, so it works behind a proxy path');
+      const signup = formOf((await authorizePage('/signup?port=51234&redirect=true&state=x&type=cli')).text, '/signup');
       assert.equal(signup?.action, '/signup');
     });
 

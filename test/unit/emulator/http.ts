@@ -88,8 +88,11 @@ export interface HtmlForm {
   fields: URLSearchParams;
 }
 
-/** The first `<form>` of a page with its inputs (what a browser would submit), or undefined. */
-export function formOf(html: string): HtmlForm | undefined {
+/**
+ * The first `<form>` of a page with its inputs (what a browser would submit), or undefined. The
+ * action is resolved against the page's path, as a browser does.
+ */
+export function formOf(html: string, pagePath = '/'): HtmlForm | undefined {
   const form = /<form\b([^>]*)>([\s\S]*?)<\/form>/i.exec(html);
   if (!form) return undefined;
   const attr = (tag: string, name: string): string | undefined => {
@@ -101,7 +104,8 @@ export function formOf(html: string): HtmlForm | undefined {
     const name = attr(input, 'name');
     if (name !== undefined) fields.append(name, attr(input, 'value') ?? '');
   }
-  return { method: (attr(form[1], 'method') ?? 'get').toUpperCase(), action: attr(form[1], 'action') ?? '', fields };
+  const action = new URL(attr(form[1], 'action') ?? '', `http://page${pagePath}`).pathname;
+  return { method: (attr(form[1], 'method') ?? 'get').toUpperCase(), action, fields };
 }
 
 function unescapeHtml(s: string): string {

@@ -1,0 +1,63 @@
+// ESLint 9 flat config: typescript-eslint's recommended rules for the TypeScript (extension, emulator,
+// tests), ESLint's recommended rules for the plain JavaScript (build and harness scripts, e2e flows).
+import js from '@eslint/js';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  {
+    ignores: ['out/**', 'dist/**', 'node_modules/**', '.test-results/**', '.vscode-test/**', '**/*.vsix', 'coverage/**'],
+  },
+  {
+    files: ['**/*.ts'],
+    extends: [js.configs.recommended, ...tseslint.configs.recommended],
+    languageOptions: {
+      ecmaVersion: 2022,
+      sourceType: 'module',
+    },
+    rules: {
+      // unused function parameters are part of VS Code / mocha signatures; `_`-prefixed ones are intended
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      eqeqeq: ['error', 'always', { null: 'ignore' }],
+      'no-throw-literal': 'error',
+      curly: ['error', 'multi-line'],
+      // a `let` assigned after a closure that reads it was created is intended
+      'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
+      // tsc checks this with types (noFallthroughCasesInSwitch), knowing `process.exit()` returns never
+      'no-fallthrough': 'off',
+    },
+  },
+  {
+    // the in-host suite loads the emulator / vscode lazily, from the extension host
+    files: ['test/host/**/*.ts'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
+    files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
+    extends: [js.configs.recommended],
+    languageOptions: {
+      ecmaVersion: 2024,
+      sourceType: 'module',
+      globals: { ...globals.node },
+    },
+    rules: {
+      'no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      eqeqeq: ['error', 'always', { null: 'ignore' }],
+      'prefer-const': 'error',
+    },
+  },
+  {
+    files: ['**/*.js', '**/*.cjs'],
+    ignores: ['**/*.mjs'],
+    languageOptions: { sourceType: 'commonjs' },
+  },
+  {
+    // webview scripts run in the webview's browser frame
+    files: ['media/**/*.js'],
+    languageOptions: { sourceType: 'script', globals: { ...globals.browser, acquireVsCodeApi: 'readonly' } },
+  },
+  {
+    files: ['test/e2e/**/*.mjs'],
+    languageOptions: { globals: { ...globals.mocha } },
+  },
+);

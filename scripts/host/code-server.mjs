@@ -1,0 +1,131 @@
+// Start / stop code-server (a real VS Code server-distro build) and install a VSIX into it.
+import fs from 'node:fs';
+import path from 'node:path';
+import { hostEnv } from './hosts.mjs';
+import { freePort, isAlive, runBounded, sleep, spawnTracked, stopPid } from './procs.mjs';
+
+/** Settings that keep a fresh workbench quiet (no walkthroughs, no update/telemetry prompts, no trust dialog). */
+export const QUIET_SETTINGS = {
+  'workbench.startupEditor': 'none',
+  'workbench.welcomePage.walkthroughs.openOnInstall': false,
+  'workbench.tips.enabled': false,
+  'workbench.enableExperiments': false,
+  'security.workspace.trust.enabled': false,
+  'telemetry.telemetryLevel': 'off',
+  'update.mode': 'none',
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'extensions.ignoreRecommendations': true,
+  'git.enabled': false,
+  'chat.disableAIFeatures': true,
+  'chat.commandCenter.enabled': false,
+  'window.restoreWindows': 'none',
+  'files.hotExit': 'off',
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
+};
+
+function tail(file, n = 40) {
+  try { return fs.readFileSync(file, 'utf8').split('\n').slice(-n).join('\n'); } catch { return '(no log)'; }
+}
+
+/** Merges `settings` into <root>/data/User/settings.json (creating it with QUIET_SETTINGS). */
+export function writeUserSettings(root, settings = {}) {
+  const file = path.join(root, 'data', 'User', 'settings.json');
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  let current = { ...QUIET_SETTINGS };
+  try { current = { ...current, ...JSON.parse(fs.readFileSync(file, 'utf8')) }; } catch { /* new or not plain JSON */ }
+  fs.writeFileSync(file, JSON.stringify({ ...current, ...settings }, null, 2) + '\n');
+  return file;
+}
+
+/** State folders of one code-server instance, all under `root` (HOME, user data, extensions, workspace). */
+export function instanceDirs(root, extensionsDir) {
+  const d = {
+    root,
+    home: path.join(root, 'home'),
+    data: path.join(root, 'data'),
+    ext: extensionsDir || path.join(root, 'ext'),
+    ws: path.join(root, 'ws'),
+    tmp: path.join(root, 'tmp'),
+    log: path.join(root, 'code-server.log'),
+    config: path.join(root, 'config.yaml'),
+  };
+  for (const k of ['home', 'data', 'ext', 'ws', 'tmp']) fs.mkdirSync(d[k], { recursive: true });
+  return d;
+}
+
+function baseEnv(info, d, extra) {
+  return hostEnv(info, {
+    TMPDIR: d.tmp, HOME: d.home,
+    XDG_CONFIG_HOME: path.join(d.home, '.config'), XDG_DATA_HOME: path.join(d.home, '.local', 'share'),
+    XDG_CACHE_HOME: path.join(d.home, '.cache'),
+    ...extra,
+  });
+}
+
+/** `code-server --install-extension <vsix>` into the instance's extensions folder (bounded). */
+export async function installExtension(info, { root, vsix, extensionsDir, timeoutMs = 180000, prefix = '' }) {
+  const d = instanceDirs(root, extensionsDir);
+  if (!fs.existsSync(vsix)) throw new Error(`VSIX not found: ${vsix} (build it with: npm run package)`);
+  const r = await runBounded(info.bin, ['--config', '/dev/null', '--user-data-dir', d.data, '--extensions-dir', d.ext,
+    '--force', '--install-extension', vsix],
+  { env: baseEnv(info, d), timeoutMs, label: `code-server ${info.codeServer} --install-extension`, prefix, quiet: true });
+  if (r.code !== 0 || !/successfully installed/i.test(r.output)) {
+    throw new Error(`installing ${path.basename(vsix)} into code-server ${info.codeServer} failed` +
+      `${r.timedOut ? ` (timed out after ${timeoutMs / 1000} s)` : ` (exit ${r.code})`}:\n${r.output.trim().split('\n').slice(-15).join('\n')}`);
+  }
+  return d.ext;
+}
+
+/**
+ * Starts code-server on 127.0.0.1, `--auth none`, all state under `root`; waits for /healthz.
+ * @param {ReturnType<import('./hosts.mjs').hostInfo>} info
+ * @param {{root: string, port?: number, smoke?: boolean, proxy?: boolean, settings?: object, extensionsDir?: string,
+ *          env?: object, timeoutMs?: number, extraArgs?: string[], strictPort?: boolean}} o
+ *   smoke: pass --enable-smoke-test-driver (needed for ?payload= in-host tests; hides notification toasts)
+ *   proxy: keep code-server's port proxy (/proxy/<port>/) on: VS Code rewrites localhost URLs that an
+ *          extension opens with openExternal to it (the browser sign-in against a local emulator)
+ */
+export async function startCodeServer(info, o) {
+  // (options documented above; `proxy` defaults to off, as in the reference recipe)
+  if (!info.installed) throw new Error(`host ${info.label} is not installed (run: scripts/host/install.sh ${info.name})`);
+  const d = instanceDirs(o.root, o.extensionsDir);
+  writeUserSettings(o.root, o.settings);
+  const port = o.strictPort ? o.port : await freePort(o.port || 0);
+  if (o.strictPort && await freePort(port) !== port) throw new Error(`port ${port} is in use`);
+  fs.writeFileSync(d.config, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
+  fs.writeFileSync(d.log, '');
+  const args = ['--config', d.config, '--user-data-dir', d.data, '--extensions-dir', d.ext,
+    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override',
+    ...(o.proxy ? [] : ['--disable-proxy']), '--ignore-last-opened',
+    ...(o.smoke ? ['--enable-smoke-test-driver'] : []), ...(o.extraArgs || []), d.ws];
+  const label = `code-server ${info.codeServer} :${port}${o.smoke ? ' (smoke-test driver)' : ''}`;
+  const child = spawnTracked(info.bin, args, { env: baseEnv(info, d, o.env), label, logFile: d.log });
+  let exited = null;
+  child.once('exit', (code, sig) => { exited = { code, sig }; });
+  const url = `http://127.0.0.1:${port}`;
+  const timeoutMs = o.timeoutMs ?? 60000;
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    if (exited || (child.pid && !isAlive(child.pid))) {
+      await sleep(200); // let the exit event arrive
+      const how = exited ? (exited.sig ? ` (signal ${exited.sig})` : ` (exit code ${exited.code})`) : '';
+      throw new Error(`${label} exited during startup${how}; its log ${d.log}:\n${tail(d.log)}`);
+    }
+    try {
+      const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2000) });
+      if (res.ok) break;
+    } catch { /* not up yet */ }
+    if (Date.now() > until) {
+      await stopPid(child.pid, { label });
+      throw new Error(`${label} did not answer /healthz within ${timeoutMs / 1000} s; log ${d.log}:\n${tail(d.log)}`);
+    }
+    await sleep(250);
+  }
+  return {
+    pid: child.pid, port, url, dirs: d, label, log: d.log,
+    folderUrl: `${url}/?folder=${encodeURIComponent(d.ws)}`,
+    stop: () => stopPid(child.pid, { label, graceMs: 10000 }),
+    logTail: (n) => tail(d.log, n),
+  };
+}

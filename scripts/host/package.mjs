@@ -1,0 +1,37 @@
+// Builds the extension for release (esbuild --production) and packages it as a VSIX with vsce,
+// then checks what went in. Used by scripts/test-all.mjs (step "package") and scripts/run.mjs.
+import fs from 'node:fs';
+import path from 'node:path';
+import { REPO } from './hosts.mjs';
+import { runBounded } from './procs.mjs';
+
+export const VSIX = path.join(REPO, 'dist', 'turso-api-tokens.vsix');
+const vsceBin = path.join(REPO, 'node_modules', '@vscode', 'vsce', 'vsce');
+
+/**
+ * @param {{prefix?: string, quiet?: boolean, env?: object}} o
+ * @returns {Promise<{ok: boolean, note: string, vsix: string}>}
+ */
+export async function buildAndPackage({ prefix = '   │ ', quiet = false, env } = {}) {
+  const run = (args, timeoutMs) => runBounded(process.execPath, args, { cwd: REPO, timeoutMs, prefix, quiet, env: { ...process.env, ...env }, label: args.slice(0, 2).join(' ') });
+  const build = await run(['esbuild.js', '--production'], 120000);
+  if (build.code !== 0) return { ok: false, vsix: VSIX, note: `esbuild failed (${build.timedOut ? 'timed out' : `exit ${build.code}`})` };
+  fs.rmSync(VSIX, { force: true });
+  const pkg = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8'));
+  if (!fs.existsSync(path.join(REPO, '.vscodeignore')) && !pkg.files) {
+    return { ok: false, vsix: VSIX, note: 'no .vscodeignore (nor "files" in package.json): vsce would pack the whole checkout' };
+  }
+  const vsce = await run([vsceBin, 'package', '--no-dependencies', '-o', VSIX], 120000);
+  if (vsce.code !== 0 || !fs.existsSync(VSIX)) return { ok: false, vsix: VSIX, note: `vsce package failed (${vsce.timedOut ? 'timed out' : `exit ${vsce.code}`})` };
+  // what went in: the bundle and the manifest, none of the sources, tests or build output
+  const ls = await runBounded(process.execPath, [vsceBin, 'ls', '--no-dependencies'], { cwd: REPO, timeoutMs: 60000, quiet: true });
+  const files = ls.output.split('\n').map((l) => l.trim()).filter(Boolean);
+  const main = (pkg.main || '').replace(/^\.\//, '');
+  const problems = [];
+  if (main && !files.includes(main)) problems.push(`${main} is not in the VSIX`);
+  const stray = files.filter((f) => /^(src|test|out|node_modules|scripts|docs|\.test-results|\.vscode-test|\.ci)\//.test(f) || /\.vsix$/.test(f));
+  if (stray.length) problems.push(`the VSIX holds files it should not: ${stray.slice(0, 5).join(', ')}${stray.length > 5 ? ` (+${stray.length - 5} more)` : ''}`);
+  if (problems.length) return { ok: false, vsix: VSIX, note: problems.join('; ') };
+  const kb = (fs.statSync(VSIX).size / 1024).toFixed(1);
+  return { ok: true, vsix: VSIX, note: `${path.relative(REPO, VSIX)}: ${kb} KB, ${files.length} files` };
+}

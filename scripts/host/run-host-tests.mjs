@@ -1,0 +1,106 @@
+#!/usr/bin/env node
+// Runs the in-host mocha suite (out/test/host/index.js) INSIDE code-server's Node extension host.
+// The web workbench reads extensionDevelopmentPath / extensionTestsPath from the ?payload= URL
+// parameter (honoured only when the server runs with --enable-smoke-test-driver), loads the extension
+// from the repo on the server's disk, calls run() of the tests module, then window.codeAutomationExit(code).
+//
+// usage: node scripts/host/run-host-tests.mjs [--host oldest|newest] [--timeout 300] [--results file.json]
+// Writes .test-results/host/<host>/results.json ({passed, failed, tests:[{title,state,error?}]}) and
+// ends with "N passed, M failed". Exit 0 only when the suite ran, had tests, and none failed.
+import fs from 'node:fs';
+import path from 'node:path';
+import util from 'node:util';
+import { pathToFileURL } from 'node:url';
+import { hostInfo, REPO } from './hosts.mjs';
+import { startCodeServer } from './code-server.mjs';
+import { launch, bounded } from './vscode-ui.mjs';
+import { installSignalHandlers, stopAll } from './procs.mjs';
+
+// workbench chatter that says nothing about the suite (shown with --verbose)
+const NOISE = [/ENOTFOUND open-vsx\.org/, /^(Resolving|Resolved) connection token/, /^Creating a socket/, /^Updating additional builtin/,
+  /^\[Service Worker\]/, /^ChatSessionStore:/, /^\[reconnection-grace-time\]/, /^\[AgentHost/, /^\[AccountPolicyGate\]/];
+
+export async function runHostSuite({ verbose = false, host = 'newest', timeoutSec = 300, resultsFile, extensionDir = REPO,
+  testsModule = path.join(REPO, 'out', 'test', 'host', 'index.js') } = {}) {
+  const info = hostInfo(host);
+  const base = path.join(REPO, '.test-results', 'host', host);
+  fs.rmSync(base, { recursive: true, force: true });
+  fs.mkdirSync(base, { recursive: true });
+  resultsFile = path.resolve(resultsFile || path.join(base, 'results.json'));
+  fs.rmSync(resultsFile, { force: true });
+  const t0 = Date.now();
+  const problems = [];
+  if (!fs.existsSync(testsModule)) throw new Error(`${testsModule} not found: compile first (npx tsc -p .)`);
+  const main = JSON.parse(fs.readFileSync(path.join(extensionDir, 'package.json'), 'utf8')).main;
+  if (main && !fs.existsSync(path.join(extensionDir, main))) throw new Error(`${path.join(extensionDir, main)} not found: build first (node esbuild.js)`);
+
+  console.log(`in-host suite on ${info.label}`);
+  const cs = await startCodeServer(info, {
+    root: path.join(base, 'instance'), smoke: true,
+    env: { TURSO_HOST_TEST_RESULTS: resultsFile, TURSO_TEST_HOST: host },
+  });
+  console.log(`${cs.label} up (PID ${cs.pid}) after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  const authority = new URL(cs.url).host; // code-server uses location.host as the remote authority
+  const payload = JSON.stringify([
+    ['extensionDevelopmentPath', `vscode-remote://${authority}${extensionDir}`],
+    ['extensionTestsPath', `vscode-remote://${authority}${testsModule}`],
+  ]);
+  const url = `${cs.url}/?folder=${encodeURIComponent(cs.dirs.ws)}&payload=${encodeURIComponent(payload)}`;
+  let browser;
+  let exitCode;
+  try {
+    browser = await launch({ dir: path.join(base, 'chromium') });
+    const { page, crashed } = browser;
+    let resolveExit;
+    const exited = new Promise((r) => (resolveExit = r));
+    await page.exposeFunction('codeAutomationLog', (_type, args) => {
+      const line = util.format(...(args || [])).replace(/^%c\s*\S+\s*color: #[0-9a-f]+\s*/i, '');
+      if (verbose ? false : NOISE.some((re) => re.test(line))) return;
+      for (const l of line.split('\n')) console.log(`  | ${l}`);
+    });
+    await page.exposeFunction('codeAutomationExit', (code) => resolveExit(code));
+    page.on('pageerror', (e) => console.log('[pageerror]', e.message));
+    await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 60000 });
+    exitCode = await bounded(exited, { crashed, timeoutMs: timeoutSec * 1000, message: `the in-host suite on ${host} did not finish` });
+  } catch (e) {
+    problems.push(e.message);
+  } finally {
+    if (browser) await browser.context.close().catch(() => {});
+    await cs.stop();
+  }
+  let results = null;
+  try { results = JSON.parse(fs.readFileSync(resultsFile, 'utf8')); } catch { /* missing */ }
+  if (!results) {
+    problems.push(`no results file ${resultsFile} (the suite did not run to its end)`);
+    const log = path.join(cs.dirs.data, 'logs');
+    problems.push(`code-server log: ${cs.log}; VS Code logs: ${log}`);
+  } else if (!results.passed && !results.failed) {
+    problems.push('the suite ran no tests');
+  }
+  if (exitCode !== undefined && exitCode !== 0 && results && !results.failed) problems.push(`extension host exit code ${exitCode}`);
+  const passed = results?.passed ?? 0;
+  const failed = (results?.failed ?? 0) + (problems.length && !results?.failed ? 1 : 0);
+  const summary = { host, vscode: info.vscode, passed, failed, seconds: (Date.now() - t0) / 1000, problems, tests: results?.tests ?? [] };
+  fs.writeFileSync(path.join(base, 'summary.json'), JSON.stringify(summary, null, 2));
+  return summary;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const { values } = util.parseArgs({ options: { verbose: { type: 'boolean', default: false }, host: { type: 'string', default: 'newest' }, timeout: { type: 'string', default: '300' }, results: { type: 'string' } } });
+  installSignalHandlers();
+  let s;
+  try {
+    s = await runHostSuite({ verbose: values.verbose, host: values.host, timeoutSec: Number(values.timeout), resultsFile: values.results });
+  } catch (e) {
+    console.error(`in-host suite on ${values.host}: ${e.message}`);
+    await stopAll();
+    console.log('0 passed, 1 failed');
+    process.exit(1);
+  }
+  await stopAll();
+  for (const t of s.tests.filter((t) => t.state === 'failed')) console.log(`FAILED ${t.title}\n  ${String(t.error).split('\n').slice(0, 6).join('\n  ')}`);
+  for (const p of s.problems) console.error(`PROBLEM: ${p}`);
+  console.log(`in-host suite on ${s.host} (VS Code ${s.vscode}) took ${s.seconds.toFixed(1)} s`);
+  console.log(`${s.passed} passed, ${s.failed} failed`);
+  process.exit(s.failed || s.problems.length ? 1 : 0);
+}

@@ -1,0 +1,121 @@
+#!/usr/bin/env node
+// End-to-end UI suite: the packaged extension (VSIX) installed into a fresh code-server with
+// `--install-extension`, the Turso API emulator as a separate process, the workbench driven by
+// playwright-core + /usr/bin/chromium as a person would (clicks, F1, typing).
+// code-server runs WITHOUT --enable-smoke-test-driver (that flag hides notification toasts).
+//
+// usage: node test/e2e/run.mjs [--host newest|oldest] [--vsix dist/turso-api-tokens.vsix] [--grep text]
+// Screenshots: .test-results/screenshots/<host>/NN-name.png (failures: NN-name-FAILED.png + .txt).
+// Results: .test-results/e2e/<host>/results.json. Ends with "N passed, M failed"; exit 0 only if all passed.
+import fs from 'node:fs';
+import path from 'node:path';
+import util from 'node:util';
+import Mocha from 'mocha';
+import { hostInfo, REPO } from '../../scripts/host/hosts.mjs';
+import { installExtension, startCodeServer } from '../../scripts/host/code-server.mjs';
+import { launch } from '../../scripts/host/vscode-ui.mjs';
+import { installSignalHandlers, spawnTracked, stopAll, stopPid, waitFor } from '../../scripts/host/procs.mjs';
+import { e2e } from './context.mjs';
+
+const HERE = path.dirname(new URL(import.meta.url).pathname);
+
+/** Starts `node out/test/emulator/main.js --port 0 --info-file …`; resolves {url, demoToken, demoApiToken, pid}. */
+export async function startEmulatorProcess(dir, { port = 0, timeoutMs = 20000 } = {}) {
+  const main = path.join(REPO, 'out', 'test', 'emulator', 'main.js');
+  if (!fs.existsSync(main)) throw new Error(`${main} not found: compile first (npx tsc -p .)`);
+  fs.mkdirSync(dir, { recursive: true });
+  const infoFile = path.join(dir, 'emulator-info.json');
+  const log = path.join(dir, 'emulator.log');
+  fs.rmSync(infoFile, { force: true });
+  const child = spawnTracked(process.execPath, [main, '--port', String(port), '--info-file', infoFile], { label: 'turso emulator', logFile: log });
+  let exited = false;
+  child.once('exit', () => { exited = true; });
+  try {
+    const info = await waitFor(() => {
+      if (exited) throw new Error('exited');
+      return fs.existsSync(infoFile) && JSON.parse(fs.readFileSync(infoFile, 'utf8'));
+    }, { timeoutMs, message: 'the emulator to write its info file' });
+    return { ...info, pid: child.pid, log, stop: () => stopPid(child.pid, { label: 'turso emulator' }) };
+  } catch (e) {
+    await stopPid(child.pid);
+    throw new Error(`the Turso API emulator did not start: ${e.message}\n${fs.existsSync(log) ? fs.readFileSync(log, 'utf8').slice(-2000) : ''}`);
+  }
+}
+
+export async function runE2e({ host = 'newest', vsix = path.join(REPO, 'dist', 'turso-api-tokens.vsix'), grep, timeoutSec = 480 } = {}) {
+  const info = hostInfo(host);
+  const t0 = Date.now();
+  const base = path.join(REPO, '.test-results', 'e2e', host);
+  const shots = path.join(REPO, '.test-results', 'screenshots', host);
+  fs.rmSync(base, { recursive: true, force: true });
+  fs.rmSync(shots, { recursive: true, force: true });
+  fs.mkdirSync(base, { recursive: true });
+  fs.mkdirSync(shots, { recursive: true });
+  const resultsFile = path.join(base, 'results.json');
+  const tests = [];
+  const problems = [];
+  let browser;
+  let cs;
+  let emu;
+  const step = (m) => console.log(`[e2e ${host} +${((Date.now() - t0) / 1000).toFixed(1)}s] ${m}`);
+  try {
+    step(`host ${info.label}`);
+    emu = await startEmulatorProcess(base);
+    step(`emulator ${emu.url} (PID ${emu.pid})`);
+    const root = path.join(base, 'instance');
+    await installExtension(info, { root, vsix });
+    step(`installed ${path.relative(REPO, vsix)} with --install-extension`);
+    cs = await startCodeServer(info, { root, proxy: true, settings: { 'turso.apiBaseUrl': emu.url } });
+    step(`${cs.label} up (PID ${cs.pid})`);
+    browser = await launch({ dir: path.join(base, 'chromium') });
+    step('chromium up');
+    browser.page.on('pageerror', (e) => fs.appendFileSync(path.join(base, 'page-errors.log'), `${e.message}\n`));
+    Object.assign(e2e, { page: browser.page, host, codeServer: info.codeServer, vscode: info.vscode, workbenchUrl: cs.folderUrl, emulator: emu, shotsDir: shots, crashed: browser.crashed });
+
+    const mocha = new Mocha({ ui: 'bdd', color: false, reporter: 'spec', timeout: 90000, slow: 10000, grep, bail: false });
+    for (const f of fs.readdirSync(HERE).filter((f) => f.endsWith('.e2e.mjs')).sort()) mocha.addFile(path.join(HERE, f));
+    await mocha.loadFilesAsync();
+    await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`the e2e flows did not finish within ${timeoutSec} s`)), timeoutSec * 1000);
+      browser.crashed.then((m) => { clearTimeout(timer); reject(new Error(`e2e flows stopped: ${m}`)); });
+      const runner = mocha.run(() => { clearTimeout(timer); resolve(); });
+      runner.on('pass', (t) => tests.push({ title: t.fullTitle(), state: 'passed', ms: t.duration }));
+      runner.on('fail', (t, err) => tests.push({ title: t.fullTitle(), state: 'failed', error: String(err?.message ?? err) }));
+      runner.on('pending', (t) => tests.push({ title: t.fullTitle(), state: 'pending' }));
+    });
+  } catch (e) {
+    problems.push(e.message);
+  } finally {
+    if (browser) await browser.context.close().catch(() => {});
+    if (cs) await cs.stop();
+    if (emu) await emu.stop();
+  }
+  const passed = tests.filter((t) => t.state === 'passed').length;
+  let failed = tests.filter((t) => t.state === 'failed').length;
+  if (!problems.length && !tests.length) problems.push('no e2e flows ran');
+  if (problems.length && !failed) failed = 1;
+  const pending = tests.filter((t) => t.state === 'pending').length;
+  const summary = { host, vscode: info.vscode, passed, failed, pending, seconds: (Date.now() - t0) / 1000, problems, tests, screenshots: shots };
+  fs.writeFileSync(resultsFile, JSON.stringify(summary, null, 2));
+  return summary;
+}
+
+if (import.meta.url === new URL(`file://${path.resolve(process.argv[1])}`).href) {
+  const { values } = util.parseArgs({ options: {
+    host: { type: 'string', default: 'newest' }, vsix: { type: 'string' }, grep: { type: 'string' }, timeout: { type: 'string', default: '480' },
+  } });
+  installSignalHandlers();
+  let s;
+  try {
+    s = await runE2e({ host: values.host, vsix: values.vsix && path.resolve(values.vsix), grep: values.grep, timeoutSec: Number(values.timeout) });
+  } catch (e) {
+    console.error(e.message);
+    s = { host: values.host, passed: 0, failed: 1, problems: [e.message], tests: [], seconds: 0 };
+  }
+  await stopAll();
+  for (const p of s.problems) console.error(`PROBLEM: ${p}`);
+  if (s.pending) console.log(`${s.pending} flow(s) skipped: ${s.tests.filter((t) => t.state === 'pending').map((t) => t.title).join('; ')}`);
+  console.log(`e2e on ${s.host} took ${s.seconds.toFixed(1)} s; screenshots in ${path.relative(REPO, s.screenshots || '')}`);
+  console.log(`${s.passed} passed, ${s.failed} failed`);
+  process.exit(s.failed ? 1 : 0);
+}

@@ -1,0 +1,100 @@
+import * as assert from 'assert';
+import * as vscode from 'vscode';
+import {
+  activateExtension, childRows, createTokenOutOfBand, describeRows, Emulator, forgedToken, rootRows, setApiBaseUrl,
+  signIn, signOut, startEmulator, TursoApi, waitFor, waitForRoot, waitForSignedOutTree,
+} from './helpers';
+
+suite('API Tokens tree: signed out, signed in, errors', () => {
+  let emu: Emulator;
+  let api: TursoApi;
+
+  suiteSetup(async () => {
+    emu = await startEmulator();
+    api = await activateExtension();
+    await setApiBaseUrl(emu.url);
+    await signOut();
+    await waitForSignedOutTree(api);
+  });
+  suiteTeardown(async () => {
+    await signOut();
+    await setApiBaseUrl(undefined);
+    await emu?.close();
+  });
+  teardown(async () => {
+    emu.clearFaults();
+  });
+
+  test('signed out: the root is empty (the view shows its welcome content)', async () => {
+    assert.deepStrictEqual(await rootRows(api), []);
+  });
+
+  test('a rejected token: turso.signIn resolves false and stays signed out', async () => {
+    assert.strictEqual(await signIn(forgedToken(emu.demoToken)), false);
+    assert.deepStrictEqual(await rootRows(api), []);
+  });
+
+  test('signed in: one user node "Demo User" (developer), expanded', async () => {
+    assert.strictEqual(await signIn(emu.demoToken), true);
+    const user = await waitForRoot(api, 'turso.user');
+    assert.strictEqual(user.label, 'Demo User');
+    assert.strictEqual(user.description, 'developer');
+    assert.strictEqual(user.contextValue, 'turso.user');
+    assert.strictEqual(user.item.collapsibleState, vscode.TreeItemCollapsibleState.Expanded);
+  });
+
+  test('signed in: the user node lists the API tokens with their scope and date', async () => {
+    const [user] = await rootRows(api);
+    const tokens = await childRows(api, user);
+    const byName = new Map(tokens.map((t) => [t.label, t]));
+    for (const t of tokens) assert.match(t.contextValue, /^turso\.token(;|$)/, `${t.label} contextValue`);
+    assert.deepStrictEqual(
+      ['ci-bot', 'deploy-bot', 'provisioner'].map((n) => [n, byName.get(n)?.contextValue, byName.get(n)?.description]),
+      [
+        ['ci-bot', 'turso.token;unrestricted', 'all · 2026-04-12'],
+        ['deploy-bot', 'turso.token;org', 'acme · 2026-05-02'],
+        ['provisioner', 'turso.token;group', 'acme/default · 2026-05-21'],
+      ],
+      describeRows(tokens),
+    );
+    for (const t of tokens) {
+      assert.strictEqual((await api.tokensTree.getChildren(t.node))?.length ?? 0, 0, `${t.label} is a leaf`);
+      assert.strictEqual(t.item.collapsibleState ?? vscode.TreeItemCollapsibleState.None, vscode.TreeItemCollapsibleState.None);
+    }
+  });
+
+  test('Refresh shows a token created elsewhere', async () => {
+    const name = `in-host-${Date.now()}`;
+    await createTokenOutOfBand(emu, name);
+    await vscode.commands.executeCommand('turso.refresh');
+    await waitFor(async () => {
+      const [user] = await rootRows(api);
+      return user && (await childRows(api, user)).some((t) => t.label === name && t.contextValue.startsWith('turso.token'));
+    }, `token ${name} in the tree after Refresh`);
+  });
+
+  test('error: a 401 from the API shows one "sign in again" error node', async () => {
+    emu.injectFault({ kind: 'status', status: 401, error: 'token expired' });
+    await vscode.commands.executeCommand('turso.refresh');
+    const node = await waitForRoot(api, 'turso.error');
+    assert.strictEqual(node.contextValue, 'turso.error;signIn');
+    assert.match(node.label, /sign in/i, 'label mentions signing in again');
+    assert.deepStrictEqual(await api.tokensTree.getChildren(node.node), []);
+  });
+
+  test('error: a server error shows an error node; the next Refresh recovers', async () => {
+    emu.injectFault({ kind: 'status', status: 503, error: 'service unavailable' });
+    await vscode.commands.executeCommand('turso.refresh');
+    const node = await waitForRoot(api, 'turso.error');
+    assert.notStrictEqual(node.contextValue, 'turso.error;signIn', 'a 503 does not ask to sign in again');
+    emu.clearFaults();
+    await vscode.commands.executeCommand('turso.refresh');
+    const user = await waitForRoot(api, 'turso.user');
+    assert.strictEqual(user.label, 'Demo User');
+  });
+
+  test('signing out empties the tree', async () => {
+    assert.notStrictEqual(await vscode.commands.executeCommand('turso.signOut'), false);
+    await waitForSignedOutTree(api);
+  });
+});
