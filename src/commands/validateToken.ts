@@ -28,12 +28,14 @@ type Target = 'current' | 'pasted';
  */
 export function validateTokenCommand(session: Session, log: Log) {
   return async (arg?: unknown): Promise<ValidationResult | undefined> => {
-    const target = await chooseTarget(session, arg);
+    // Automation: `{ token }` checks that token without asking (it is not stored either).
+    const given = typeof (arg as { token?: unknown } | undefined)?.token === 'string' ? (arg as { token: string }).token.trim() : undefined;
+    const target = given ? 'pasted' : await chooseTarget(session, arg);
     if (!target) {
       return undefined;
     }
-    let token: string | undefined;
-    if (target === 'pasted') {
+    let token: string | undefined = given;
+    if (target === 'pasted' && !token) {
       token = await vscode.window.showInputBox({
         title: 'Validate API Token',
         prompt: 'Paste the Turso Platform API token to check. It is not stored.',
