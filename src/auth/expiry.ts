@@ -41,12 +41,12 @@ function plural(n: number, unit: string): string {
 }
 
 /**
- * "3 days", "5 hours", "12 minutes", "less than a minute". Days are whole days left (never more than
- * there is); hours are rounded, as the tree's tooltip does; under an hour, whole minutes.
+ * "3 days", "5 hours", "12 minutes", "less than a minute". Days and hours are rounded (a fresh 7-day
+ * login token reads "7 days", not "6"); under an hour, whole minutes.
  */
 export function formatTimeLeft(secondsLeft: number): string {
   if (secondsLeft >= DAY_SECONDS) {
-    return plural(Math.floor(secondsLeft / DAY_SECONDS), 'day');
+    return plural(Math.round(secondsLeft / DAY_SECONDS), 'day');
   }
   if (secondsLeft >= HOUR_SECONDS) {
     return plural(Math.round(secondsLeft / HOUR_SECONDS), 'hour');
@@ -95,7 +95,7 @@ export function secondsUntilLabelChanges(state: ExpiryState): number | undefined
   const left = state.secondsLeft;
   let boundary: number; // the label holds while left >= boundary
   if (left >= DAY_SECONDS) {
-    boundary = Math.floor(left / DAY_SECONDS) * DAY_SECONDS;
+    boundary = Math.max(DAY_SECONDS, (Math.round(left / DAY_SECONDS) - 0.5) * DAY_SECONDS);
   } else if (left >= HOUR_SECONDS) {
     boundary = Math.max(HOUR_SECONDS, (Math.round(left / HOUR_SECONDS) - 0.5) * HOUR_SECONDS);
   } else if (left >= MINUTE_SECONDS) {

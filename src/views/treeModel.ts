@@ -2,6 +2,7 @@
  * What the API Tokens tree shows, as plain data: built from API results, turned into TreeItems by
  * `tokensTreeProvider.ts`. No `vscode` import, so it is tested in plain Node.
  */
+import { formatTimeLeft } from '../auth/expiry';
 import { TursoApiError } from '../platform/errors';
 import {
   tokenPermissionsLabel,
@@ -71,8 +72,6 @@ export interface AccountSnapshot {
   credentialId?: string;
 }
 
-const DAY = 24 * 60 * 60;
-
 /** "never", or "2026-12-04 (in 7 days)" / "… (expired)". */
 export function describeExpiry(validation: TokenValidation | undefined, nowSeconds: number): string {
   if (!validation) {
@@ -83,15 +82,7 @@ export function describeExpiry(validation: TokenValidation | undefined, nowSecon
   }
   const date = new Date(validation.expiresAt * 1000).toISOString().slice(0, 10);
   const left = validation.expiresAt - nowSeconds;
-  if (left <= 0) {
-    return `${date} (expired)`;
-  }
-  if (left < DAY) {
-    const hours = Math.max(1, Math.round(left / 3600));
-    return `${date} (in ${hours} hour${hours === 1 ? '' : 's'})`;
-  }
-  const days = Math.floor(left / DAY);
-  return `${date} (in ${days} day${days === 1 ? '' : 's'})`;
+  return left <= 0 ? `${date} (expired)` : `${date} (in ${formatTimeLeft(left)})`;
 }
 
 export function tokenNode(token: ApiToken, credentialId?: string): TokenNode {
@@ -175,6 +166,20 @@ export function errorNode(error: unknown, where: 'root' | 'tokens' = 'root'): Me
           kind: 'message',
           id,
           label: 'Session expired or revoked — Sign in again',
+          description: error.serverMessage,
+          tooltip,
+          contextValue: 'turso.error;signIn',
+          icon: 'warning',
+          command: { command: 'turso.signIn', title: 'Sign In…' },
+        };
+      case 'forbidden':
+        // Retrying cannot help: the credential itself is too narrow (a group-scoped token, say).
+        return {
+          kind: 'message',
+          id,
+          label: where === 'tokens'
+            ? "This credential can't list API tokens — Sign in with another"
+            : "This credential can't read your account — Sign in with another",
           description: error.serverMessage,
           tooltip,
           contextValue: 'turso.error;signIn',

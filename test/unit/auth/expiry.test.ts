@@ -18,7 +18,9 @@ describe('auth/expiry: how long the credential has left', () => {
 
   const labels: [number, string | undefined][] = [
     [7 * DAY_SECONDS, 'expires in 7 days'],
-    [7 * DAY_SECONDS - 1, 'expires in 6 days'],
+    [7 * DAY_SECONDS - 1, 'expires in 7 days'],
+    [6 * DAY_SECONDS + 11 * HOUR_SECONDS, 'expires in 6 days'],
+    [DAY_SECONDS + 13 * HOUR_SECONDS, 'expires in 2 days'],
     [3 * DAY_SECONDS + 5 * HOUR_SECONDS, 'expires in 3 days'],
     [DAY_SECONDS, 'expires in 1 day'],
     [DAY_SECONDS - 1, 'expires in 24 hours'],

@@ -114,6 +114,14 @@ describe('tree model', () => {
       assert.equal(node.description, 'token expired');
     });
 
+    it('offers another sign-in, not a retry, when the credential is too narrow (403)', () => {
+      const node = errorNode(new TursoApiError({ kind: 'forbidden', operation: 'x', status: 403, serverMessage: 'group-scoped tokens cannot manage API tokens' }), 'tokens');
+      assert.equal(node.command?.command, 'turso.signIn');
+      assert.equal(node.contextValue, 'turso.error;signIn');
+      assert.match(node.label, /can't list API tokens/);
+      assert.equal(node.description, 'group-scoped tokens cannot manage API tokens');
+    });
+
     it('offers a retry for network failures and timeouts', () => {
       const network = errorNode(new TursoApiError({ kind: 'network', operation: 'x', detail: 'ECONNREFUSED' }));
       assert.equal(network.command?.command, 'turso.refresh');
@@ -137,7 +145,8 @@ describe('tree model', () => {
       [NOW + 3 * DAY + 5, '2026-11-30 (in 3 days)'],
       [NOW + 1 * DAY, '2026-11-28 (in 1 day)'],
       [NOW + 5 * 3600, '2026-11-27 (in 5 hours)'],
-      [NOW + 60, '2026-11-27 (in 1 hour)'],
+      [NOW + 60, '2026-11-27 (in 1 minute)'],
+      [NOW + 7 * DAY - 30, '2026-12-04 (in 7 days)'],
       [NOW - 10, '2026-11-27 (expired)'],
     ];
     for (const [expiresAt, expected] of cases) {
