@@ -9,6 +9,7 @@ import { signInCommand } from './commands/signIn';
 import { signOutCommand } from './commands/signOut';
 import { validateTokenCommand } from './commands/validateToken';
 import { Log } from './log';
+import { showErrorMessage } from './ui/notify';
 import { ExpiryWarning } from './views/expiryWarning';
 import { AccountStatusBar } from './views/statusBar';
 import type { TreeNode } from './views/treeModel';
@@ -20,6 +21,19 @@ export interface TursoExtensionApi {
   readonly tokensTree: vscode.TreeDataProvider<TreeNode>;
   /** Only when running under test: the open reveal panels, to drive them as the page would. */
   readonly revealPanels?: () => readonly RevealPanelProbe[];
+  /**
+   * Only when running under test: where the extension can write (its log folder, its mementos), for
+   * tests that search them for secrets, and its secret storage, to change the credential as another
+   * window would.
+   */
+  readonly testProbe?: TestProbe;
+}
+
+export interface TestProbe {
+  readonly logUri: vscode.Uri;
+  readonly globalState: vscode.Memento;
+  readonly workspaceState: vscode.Memento;
+  readonly secrets: vscode.SecretStorage;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<TursoExtensionApi> {
@@ -79,10 +93,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<TursoE
     await session.initialize();
   } catch (err) {
     log.error('Reading the stored credential failed', err);
-    void vscode.window.showErrorMessage(err instanceof Error ? err.message : String(err));
+    void showErrorMessage(err instanceof Error ? err.message : String(err));
   }
   return context.extensionMode === vscode.ExtensionMode.Test
-    ? { tokensTree: tree, revealPanels: openRevealPanels }
+    ? {
+        tokensTree: tree,
+        revealPanels: openRevealPanels,
+        testProbe: { logUri: context.logUri, globalState: context.globalState, workspaceState: context.workspaceState, secrets: context.secrets },
+      }
     : { tokensTree: tree };
 }
 

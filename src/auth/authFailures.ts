@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { TursoApiError } from '../platform/errors';
+import { showWarningMessage } from '../ui/notify';
 
 /** After a prompt, more 401s stay quiet this long (a burst of failing calls is one problem). */
 export const AUTH_PROMPT_COOLDOWN_MS = 60_000;
@@ -76,7 +77,7 @@ export interface AuthFailureUi {
 }
 
 const vscodeUi: AuthFailureUi = {
-  prompt: (message) => vscode.window.showWarningMessage(message, SIGN_IN_ACTION).then((choice) => choice === SIGN_IN_ACTION),
+  prompt: (message) => showWarningMessage(message, SIGN_IN_ACTION).then((choice) => choice === SIGN_IN_ACTION),
   hint: (message) => {
     vscode.window.setStatusBarMessage(`$(warning) ${message}`, 8000);
   },

@@ -3,7 +3,7 @@ import { reportAuthFailure } from '../auth/authFailures';
 import type { Session } from '../auth/session';
 import type { Log } from '../log';
 import type { TursoClient } from '../platform/client';
-import { TursoApiError } from '../platform/errors';
+import { mayHaveTakenEffect, reasonAndHint, TursoApiError } from '../platform/errors';
 import {
   PRESET_DESCRIPTIONS,
   SCOPE_DESCRIPTIONS,
@@ -15,7 +15,9 @@ import {
 } from '../platform/scopes';
 import { checkTokenName, TOKEN_NAME_RULE } from '../platform/tokenNames';
 import { ALL_SCOPES, type CreatedApiToken, type Organization } from '../platform/types';
+import { showErrorMessage, showInformationMessage } from '../ui/notify';
 import { pick } from '../ui/pickers';
+import { displayName } from '../util/text';
 import type { TokensTreeProvider } from '../views/tokensTreeProvider';
 import type { RevealedToken, RevealOptions } from '../webview/revealPanel';
 
@@ -57,7 +59,7 @@ export function createTokenCommand(deps: CreateTokenDeps) {
       return undefined;
     }
     if (inFlight) {
-      void vscode.window.showInformationMessage('An API token is being created already.');
+      void showInformationMessage('An API token is being created already.');
       return undefined;
     }
     // Asked for now, used two steps later: the organizations arrive while the user types a name.
@@ -74,7 +76,7 @@ export function createTokenCommand(deps: CreateTokenDeps) {
     } catch (err) {
       deps.log.error('Loading organizations or groups failed', err);
       if (!reportAuthFailure(err)) {
-        void vscode.window.showErrorMessage(err instanceof Error ? err.message : String(err));
+        void showErrorMessage(err instanceof Error ? err.message : String(err));
       }
       return undefined;
     }
@@ -86,11 +88,15 @@ export function createTokenCommand(deps: CreateTokenDeps) {
       inFlight = true;
       try {
         created = await vscode.window.withProgress(
-          { location: vscode.ProgressLocation.Notification, title: `Creating API token "${name}"…` },
+          { location: vscode.ProgressLocation.Notification, title: `Creating API token "${displayName(name as string)}"…` },
           () => client.createApiToken(name as string, restrictionBody(choice)),
         );
       } catch (err) {
         deps.log.error(`Creating API token "${name}" failed`, err);
+        if (mayHaveTakenEffect(err)) {
+          // It may exist now, without its value: the list shows whether it does.
+          deps.tree.refresh();
+        }
         const retry = await offerRetry(err, name);
         if (retry === 'rename') {
           name = await askName(deps, client, name);
@@ -118,7 +124,7 @@ export function createTokenCommand(deps: CreateTokenDeps) {
 }
 
 async function promptSignIn(): Promise<void> {
-  const choice = await vscode.window.showInformationMessage('Sign in to Turso first.', 'Sign In…');
+  const choice = await showInformationMessage('Sign in to Turso first.', 'Sign In…');
   if (choice) {
     await vscode.commands.executeCommand('turso.signIn');
   }
@@ -146,6 +152,10 @@ interface KindItem extends vscode.QuickPickItem {
 interface OrgItem extends vscode.QuickPickItem {
   slug: string;
 }
+interface GroupItem extends vscode.QuickPickItem {
+  /** The name as the API has it; the label is only its display. */
+  group: string;
+}
 interface ScopeItem extends vscode.QuickPickItem {
   scope: Scope | ScopePreset;
 }
@@ -166,8 +176,9 @@ async function askRestriction(client: TursoClient, organizations: Promise<Organi
   const orgItems = organizations.then((orgs) =>
     orgs.map<OrgItem>((o) => ({
       slug: o.slug,
-      label: o.slug,
-      description: o.name !== o.slug ? o.name : undefined,
+      // Server text, shown as is by the picker: made inert (control and bidirectional characters).
+      label: displayName(o.slug, 128),
+      description: o.name !== o.slug ? displayName(o.name, 128) : undefined,
       detail: o.type === 'personal' ? 'Personal organization' : o.type === 'team' ? 'Team organization' : undefined,
       iconPath: new vscode.ThemeIcon(o.type === 'personal' ? 'account' : 'organization'),
     })),
@@ -181,14 +192,15 @@ async function askRestriction(client: TursoClient, organizations: Promise<Organi
   }
   const groupItems = client.listGroups(organization).then((groups) =>
     groups.length
-      ? groups.map<vscode.QuickPickItem>((g) => ({
-          label: g.name,
+      ? groups.map<GroupItem>((g) => ({
+          group: g.name,
+          label: displayName(g.name, 128),
           description: g.primary ? `primary location ${g.primary}` : undefined,
           iconPath: new vscode.ThemeIcon('folder-library'),
         }))
-      : Promise.reject(new Error(`The organization "${organization}" has no groups.`)),
+      : Promise.reject(new Error(`The organization "${displayName(organization)}" has no groups.`)),
   );
-  const group = (await pick({ title: `${TITLE}: Group in ${organization}`, placeholder: 'Pick the group', items: groupItems }))?.[0]?.label;
+  const group = (await pick<GroupItem>({ title: `${TITLE}: Group in ${displayName(organization)}`, placeholder: 'Pick the group', items: groupItems }))?.[0]?.group;
   if (!group) {
     return undefined;
   }
@@ -200,7 +212,7 @@ async function askRestriction(client: TursoClient, organizations: Promise<Organi
     ...ALL_SCOPES.map<ScopeItem>((scope) => ({ scope, label: scope, description: SCOPE_DESCRIPTIONS[scope] })),
   ];
   const scopes = await pick<ScopeItem>({
-    title: `${TITLE}: Permissions on ${organization}/${group}`,
+    title: `${TITLE}: Permissions on ${displayName(`${organization}/${group}`, 128)}`,
     placeholder: 'Pick one or more scopes (Space to select, Enter to accept)',
     items: scopeItems,
     canPickMany: true,
@@ -217,13 +229,20 @@ async function offerRetry(err: unknown, name: string): Promise<'rename' | 'again
   if (reportAuthFailure(err)) {
     return undefined;
   }
-  const message = `Couldn't create API token "${name}": ${err instanceof TursoApiError ? err.serverMessage ?? err.message : String(err)}`;
+  const shown = displayName(name);
+  const reason = err instanceof TursoApiError ? reasonAndHint(err) : err instanceof Error ? err.message : String(err);
+  if (mayHaveTakenEffect(err)) {
+    const unknown = `Couldn't confirm that API token "${shown}" was created: ${reason} ` +
+      `It may have been created without its value reaching VS Code: if "${shown}" appears in the list, revoke it and create another.`;
+    return (await showErrorMessage(unknown, 'Try Again')) ? 'again' : undefined;
+  }
+  const message = `Couldn't create API token "${shown}": ${reason}`;
   if (err instanceof TursoApiError && (err.kind === 'conflict' || err.kind === 'badRequest')) {
-    return (await vscode.window.showErrorMessage(message, 'Change Name')) ? 'rename' : undefined;
+    return (await showErrorMessage(message, 'Change Name')) ? 'rename' : undefined;
   }
   if (err instanceof TursoApiError && (err.kind === 'unauthorized' || err.kind === 'forbidden' || err.kind === 'notFound')) {
-    void vscode.window.showErrorMessage(message);
+    void showErrorMessage(message);
     return undefined;
   }
-  return (await vscode.window.showErrorMessage(message, 'Try Again')) ? 'again' : undefined;
+  return (await showErrorMessage(message, 'Try Again')) ? 'again' : undefined;
 }

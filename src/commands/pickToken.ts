@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { Session } from '../auth/session';
 import { tokenScopeLabel, type ApiToken } from '../platform/types';
 import { pick } from '../ui/pickers';
+import { displayName } from '../util/text';
 import type { TokensTreeProvider } from '../views/tokensTreeProvider';
 import type { TreeNode } from '../views/treeModel';
 
@@ -33,8 +34,8 @@ export async function tokenFromArgOrPick(
     return [...tokens]
       .sort((a, b) => a.name.localeCompare(b.name))
       .map<TokenItem>((token) => ({
-        label: token.name,
-        description: tokenScopeLabel(token),
+        label: displayName(token.name, 128),
+        description: displayName(tokenScopeLabel(token), 128),
         detail: [
           token.createdAt ? `Created ${token.createdAt}` : undefined,
           token.id === credentialId ? 'This extension is signed in with this token' : undefined,

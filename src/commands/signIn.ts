@@ -10,6 +10,8 @@ import type { Session, VerifiedCredential } from '../auth/session';
 import { TursoApiError } from '../platform/errors';
 import { looksLikeJwt, readJwtClaims } from '../platform/jwt';
 import type { Log } from '../log';
+import { showErrorMessage, showInformationMessage, showWarningMessage } from '../ui/notify';
+import { inertText } from '../util/text';
 import { CREATE_PERMANENT_TOKEN_ACTION, createPermanentToken } from '../views/expiryWarning';
 
 /** Why a token was not accepted, in words for the input box or a notification. */
@@ -60,7 +62,7 @@ export interface SignInOptions {
 export function signInCommand(session: Session, log: Log, options: SignInOptions = {}) {
   const flows = new SignInFlows(session, log, options.discoverCliTokens ?? (() => discoverFromHost()), options.browserTimeoutMs);
   return async (arg?: unknown): Promise<boolean> => {
-    const ok = typeof arg === 'string' ? await signInWithToken(session, log, arg) : await flows.run(wayOf(arg));
+    const ok = typeof arg === 'string' ? await signInWithToken(session, log, arg, () => flows.run()) : await flows.run(wayOf(arg));
     if (ok) {
       // A new credential: its first 401 deserves a prompt of its own.
       authFailures.reset();
@@ -107,7 +109,7 @@ class SignInFlows {
     }
     if (way === 'cli') {
       if (!cliTokens.length) {
-        void vscode.window.showErrorMessage(
+        void showErrorMessage(
           "No Turso CLI token was found: TURSO_API_TOKEN is not set and the Turso CLI's settings have no token. Run “turso auth login” first.",
         );
         return false;
@@ -207,17 +209,17 @@ class SignInFlows {
       case 'unavailable':
         return this.browserUnavailable(outcome.reason, cliTokens);
       case 'notOpened': {
-        const choice = await vscode.window.showErrorMessage("Couldn't open the browser to sign in to Turso.", OTHER_WAYS_ACTION);
+        const choice = await showErrorMessage("Couldn't open the browser to sign in to Turso.", OTHER_WAYS_ACTION);
         return choice === OTHER_WAYS_ACTION ? this.run() : false;
       }
       case 'timedOut': {
-        const choice = await vscode.window.showErrorMessage(`${outcome.message} Try again, or sign in another way.`, TRY_AGAIN_ACTION, OTHER_WAYS_ACTION);
+        const choice = await showErrorMessage(`${outcome.message} Try again, or sign in another way.`, TRY_AGAIN_ACTION, OTHER_WAYS_ACTION);
         return choice === TRY_AGAIN_ACTION ? this.browser(cliTokens) : choice === OTHER_WAYS_ACTION ? this.run() : false;
       }
       case 'failed': {
         this.log.error('Browser sign-in failed', outcome.error);
         const message = outcome.error instanceof CredentialStorageError ? outcome.error.message : rejectionMessage(outcome.error);
-        const choice = await vscode.window.showErrorMessage(message, OTHER_WAYS_ACTION);
+        const choice = await showErrorMessage(message, OTHER_WAYS_ACTION);
         return choice === OTHER_WAYS_ACTION ? this.run() : false;
       }
     }
@@ -228,7 +230,7 @@ class SignInFlows {
     const useCli = "Use the Turso CLI's Token";
     const paste = 'Paste a Token';
     const actions = cliTokens.length ? [useCli, paste] : [paste];
-    const choice = await vscode.window.showWarningMessage(
+    const choice = await showWarningMessage(
       `Sign-in with the browser isn't available in this window: ${reason}. Use the Turso CLI's token or paste a token instead.`,
       ...actions,
     );
@@ -254,7 +256,7 @@ class SignInFlows {
         ? err.message
         : `Couldn't sign in with the Turso CLI's token from ${cliToken.where}. ${rejectionMessage(err)}`;
       const others = cliTokens.length > 1 || browserCallbackPlan().kind !== 'unavailable';
-      const choice = await vscode.window.showErrorMessage(message, ...(others ? [OTHER_WAYS_ACTION] : ['Paste a Token']));
+      const choice = await showErrorMessage(message, ...(others ? [OTHER_WAYS_ACTION] : ['Paste a Token']));
       if (choice === OTHER_WAYS_ACTION) {
         return this.run();
       }
@@ -308,12 +310,20 @@ function announceSignIn(verified: VerifiedCredential): void {
     });
 }
 
-async function signInWithToken(session: Session, log: Log, raw: string): Promise<boolean> {
+/** A token given by automation: no UI but the outcome; a failure offers the other ways in. */
+async function signInWithToken(session: Session, log: Log, raw: string, otherWays: () => Promise<unknown>): Promise<boolean> {
   const token = raw.trim();
+  const fail = (message: string): false => {
+    void showErrorMessage(message, OTHER_WAYS_ACTION).then((choice) => {
+      if (choice === OTHER_WAYS_ACTION) {
+        void otherWays();
+      }
+    });
+    return false;
+  };
   const formatError = checkTokenFormat(token);
   if (formatError) {
-    void vscode.window.showErrorMessage(formatError);
-    return false;
+    return fail(formatError);
   }
   try {
     const verified = await vscode.window.withProgress(
@@ -324,8 +334,7 @@ async function signInWithToken(session: Session, log: Log, raw: string): Promise
     return true;
   } catch (err) {
     log.error('Sign-in failed', err);
-    void vscode.window.showErrorMessage(rejectionMessage(err));
-    return false;
+    return fail(rejectionMessage(err));
   }
 }
 
@@ -375,10 +384,11 @@ function promptForToken(session: Session, log: Log): Promise<boolean> {
         log.error('Sign-in failed', err);
         if (err instanceof CredentialStorageError) {
           input.hide();
-          void vscode.window.showErrorMessage(err.message);
+          void showErrorMessage(err.message);
           return;
         }
-        input.validationMessage = rejectionMessage(err);
+        // Quick input messages render links: the server's text goes in inert.
+        input.validationMessage = inertText(rejectionMessage(err));
       } finally {
         input.busy = false;
         input.enabled = true;
@@ -394,5 +404,5 @@ function promptForToken(session: Session, log: Log): Promise<boolean> {
 }
 
 function announce(verified: VerifiedCredential): void {
-  void vscode.window.showInformationMessage(`Signed in to Turso as ${verified.user.username}.`);
+  void showInformationMessage(`Signed in to Turso as ${verified.user.username}.`);
 }

@@ -3,6 +3,7 @@ import type { Session } from '../auth/session';
 import type { Log } from '../log';
 import { TursoApiError } from '../platform/errors';
 import type { TokenValidation, TursoUser } from '../platform/types';
+import { showErrorMessage, showInformationMessage } from '../ui/notify';
 import { pick } from '../ui/pickers';
 import type { TreeNode } from '../views/treeModel';
 import { describeExpiry } from '../views/treeModel';
@@ -52,7 +53,7 @@ export function validateTokenCommand(session: Session, log: Log) {
     try {
       client = token ? session.clientFor(token) : session.client();
     } catch (err) {
-      void vscode.window.showErrorMessage(err instanceof Error ? err.message : String(err));
+      void showErrorMessage(err instanceof Error ? err.message : String(err));
       return undefined;
     }
     if (!client) {
@@ -65,10 +66,10 @@ export function validateTokenCommand(session: Session, log: Log) {
     );
     const result = describe(subject, validation, user);
     if (result.valid) {
-      void vscode.window.showInformationMessage(result.message);
+      void showInformationMessage(result.message);
     } else {
       log.warn(result.message);
-      void vscode.window.showErrorMessage(result.message);
+      void showErrorMessage(result.message);
     }
     return result;
   };

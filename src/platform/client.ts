@@ -9,11 +9,13 @@ import {
   parseCreatedToken,
   parseGroups,
   parseOrganizations,
+  parseRevoked,
   parseTokenList,
   parseUser,
   parseValidation,
 } from './shapes';
 import type { ApiToken, ApiTokenRestriction, CreatedApiToken, Group, Organization, TokenValidation, TursoUser } from './types';
+import { displayName } from '../util/text';
 
 export const DEFAULT_API_BASE_URL = 'https://api.turso.tech';
 
@@ -155,7 +157,7 @@ export class TursoClient {
     return this.request({
       method: 'POST',
       path: `/v1/auth/api-tokens/${encodeURIComponent(name)}`,
-      operation: `creating API token "${name}"`,
+      operation: `creating API token "${displayName(name)}"`,
       parse: parseCreatedToken,
       body,
       signal: options.signal,
@@ -167,8 +169,8 @@ export class TursoClient {
     await this.request({
       method: 'DELETE',
       path: `/v1/auth/api-tokens/${encodeURIComponent(name)}`,
-      operation: `revoking API token "${name}"`,
-      parse: () => undefined,
+      operation: `revoking API token "${displayName(name)}"`,
+      parse: parseRevoked,
       signal: options.signal,
     });
   }
@@ -187,7 +189,7 @@ export class TursoClient {
     return this.request({
       method: 'GET',
       path: `/v1/organizations/${encodeURIComponent(organization)}/groups`,
-      operation: `listing groups of "${organization}"`,
+      operation: `listing groups of "${displayName(organization)}"`,
       parse: parseGroups,
       signal: options.signal,
     });
@@ -230,6 +232,10 @@ export class TursoClient {
   private async once<T>(spec: RequestSpec<T>): Promise<T> {
     if (spec.signal?.aborted) {
       throw this.fail(spec, 'cancelled');
+    }
+    // A name of "." or ".." is a dot segment: URL parsing would send the request to another path.
+    if (!sameResource(this.baseUrl, spec.path)) {
+      throw this.fail(spec, 'badRequest', { detail: 'its name cannot be sent in a URL path ("." and ".." are dot segments)' });
     }
     const controller = new AbortController();
     let timedOut = false;
@@ -339,6 +345,16 @@ export class TursoClient {
 
   private redact(spec: RequestSpec<unknown>, text: string): string {
     return redactSecrets(text, [this.token, spec.token]);
+  }
+}
+
+/** Whether `baseUrl + path` still addresses `path` once parsed (no dot segment removed a part of it). */
+function sameResource(baseUrl: string, path: string): boolean {
+  try {
+    const base = new URL(baseUrl).pathname.replace(/\/+$/, '');
+    return new URL(baseUrl + path).pathname === base + path;
+  } catch {
+    return false;
   }
 }
 

@@ -1,3 +1,5 @@
+import { inertText } from '../util/text';
+
 /**
  * Typed failures of the Turso Platform API client. Every message is safe to show to a user and to
  * write to a log: it never contains a credential (see `redactSecrets`).
@@ -43,6 +45,21 @@ const KIND_SUMMARY: Record<TursoErrorKind, string> = {
   cancelled: 'cancelled',
 };
 
+/** What the user can do about each kind of failure: the second half of every message. */
+const KIND_HINT: Record<TursoErrorKind, string> = {
+  badRequest: 'Check what was entered and try again.',
+  unauthorized: 'Sign in again.',
+  forbidden: 'Use an account or token that is allowed to do this.',
+  notFound: 'Refresh and try again.',
+  conflict: 'Choose another name, or refresh and try again.',
+  rateLimited: 'Try again in a moment.',
+  server: 'Try again later.',
+  network: 'Check your connection and the turso.apiBaseUrl setting, then try again.',
+  timeout: 'Try again; on a slow connection, raise the turso.requestTimeoutSeconds setting.',
+  badResponse: 'Try again later; if it keeps happening, check the turso.apiBaseUrl setting.',
+  cancelled: '',
+};
+
 export class TursoApiError extends Error {
   readonly kind: TursoErrorKind;
   readonly operation: string;
@@ -62,7 +79,19 @@ export class TursoApiError extends Error {
     this.detail = init.detail;
   }
 
-  /** "Listing API tokens failed: the credential was rejected (invalid, expired or revoked) — token expired (HTTP 401)." */
+  /** What to do about it, as one sentence ('' when there is nothing to do, or the message says it already). */
+  get hint(): string {
+    return TursoApiError.hintFor(this);
+  }
+
+  static hintFor(init: Pick<TursoApiErrorInit, 'kind' | 'retryAfterSeconds'>): string {
+    if (init.kind === 'rateLimited' && init.retryAfterSeconds !== undefined) {
+      return '';
+    }
+    return KIND_HINT[init.kind];
+  }
+
+  /** "Listing API tokens failed: the credential was rejected (invalid, expired or revoked) — token expired (HTTP 401). Sign in again." */
   static describe(init: TursoApiErrorInit): string {
     const op = init.operation.charAt(0).toUpperCase() + init.operation.slice(1);
     let text = `${op} failed: ${KIND_SUMMARY[init.kind]}`;
@@ -77,8 +106,42 @@ export class TursoApiError extends Error {
     if (init.kind === 'rateLimited' && init.retryAfterSeconds !== undefined) {
       text += `; try again in ${init.retryAfterSeconds} s`;
     }
-    return text + '.';
+    const hint = TursoApiError.hintFor(init);
+    return hint ? `${text}. ${hint}` : `${text}.`;
   }
+}
+
+/** Network errors that mean the request never reached a server. */
+const NOT_SENT = /\b(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH)\b/;
+
+/**
+ * Whether a failed request may still have taken effect on the server: it was sent, and no answer
+ * said it was refused (a timeout, a server error, an unreadable answer, a connection cut midway).
+ * A create or revoke failing this way is reported as unknown, not as "nothing happened".
+ */
+export function mayHaveTakenEffect(err: unknown): boolean {
+  if (!(err instanceof TursoApiError)) {
+    return false;
+  }
+  switch (err.kind) {
+    case 'timeout':
+    case 'server':
+    case 'badResponse':
+      return true;
+    case 'network':
+      return !NOT_SENT.test(err.detail ?? '');
+    default:
+      return false;
+  }
+}
+
+/** The server's reason and what to do ("an API token named x already exists. Choose another name…"), else the whole message. */
+export function reasonAndHint(err: TursoApiError): string {
+  if (!err.serverMessage) {
+    return err.message;
+  }
+  const reason = err.serverMessage.replace(/[.\s]+$/, '');
+  return err.hint ? `${reason}. ${err.hint}` : `${reason}.`;
 }
 
 export function isTursoApiError(value: unknown): value is TursoApiError {
@@ -106,8 +169,12 @@ export function errorKindForStatus(status: number): TursoErrorKind {
   }
 }
 
-const JWT_LIKE = /[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g;
+// Tried only where a run of base64url characters starts (the lookbehind): linear time, however long
+// the text (without it, a long run without dots takes quadratic time).
+const JWT_LIKE = /(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g;
 const MAX_SERVER_MESSAGE = 500;
+/** Text beyond this is cut before it is searched: only the first MAX_SERVER_MESSAGE characters are kept anyway. */
+const MAX_SCANNED = 4 * MAX_SERVER_MESSAGE;
 
 /**
  * Removes anything that looks like a credential from text that came from elsewhere (a server's error
@@ -121,12 +188,8 @@ export function redactSecrets(text: string, secrets: readonly (string | undefine
       out = out.split(secret).join('[redacted]');
     }
   }
-  out = out.replace(JWT_LIKE, '[redacted]');
-  // Control characters (other than tab) make log lines and notifications unreadable or misleading.
-  // eslint-disable-next-line no-control-regex
-  out = out.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, ' ').trim();
-  if (out.length > MAX_SERVER_MESSAGE) {
-    out = out.slice(0, MAX_SERVER_MESSAGE) + '…';
-  }
-  return out;
+  out = out.slice(0, MAX_SCANNED).replace(JWT_LIKE, '[redacted]');
+  // Control and bidirectional characters make log lines and notifications unreadable or misleading
+  // (a newline forges a log line); link syntax would be live in a notification.
+  return inertText(out, MAX_SERVER_MESSAGE + 1).trim();
 }

@@ -126,6 +126,17 @@ export function parseCreatedToken(body: unknown): CreatedApiToken {
   };
 }
 
+/**
+ * The answer to a revoke: `{"token": "<name>"}` (an empty body is accepted too). Anything else is not
+ * proof that the token was revoked: a proxy or captive portal answering 200 must not read as success.
+ */
+export function parseRevoked(body: unknown): void {
+  if (body === undefined) {
+    return;
+  }
+  optionalString(object(body, 'response'), 'token', 'response');
+}
+
 export function parseOrganizations(body: unknown): Organization[] {
   // Documented: a bare array. The v2 endpoint (and some clients) use {"organizations": [...]}.
   const list = Array.isArray(body) ? body : array(object(body, 'response').organizations, 'organizations');

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { expiryState, formatTimeLeft, needsExpiryWarning, secondsUntilWarning, timerDelayMs } from '../auth/expiry';
+import { showErrorMessage, showWarningMessage } from '../ui/notify';
 import type { AccountState } from './tokensTreeProvider';
 
 export const CREATE_PERMANENT_TOKEN_ACTION = 'Create a Permanent Token';
@@ -67,7 +68,7 @@ export class ExpiryWarning implements vscode.Disposable {
   }
 
   private async warn(username: string, secondsLeft: number): Promise<void> {
-    const choice = await vscode.window.showWarningMessage(
+    const choice = await showWarningMessage(
       `Your Turso sign-in as ${username} expires in ${formatTimeLeft(secondsLeft)}. ` +
         'Create a permanent API token for this extension to keep working without signing in again.',
       CREATE_PERMANENT_TOKEN_ACTION,
@@ -79,7 +80,7 @@ export class ExpiryWarning implements vscode.Disposable {
       await createPermanentToken();
     } catch (err) {
       this.options.onError?.('Creating a permanent token failed', err);
-      void vscode.window.showErrorMessage(`Couldn't start creating a token: ${err instanceof Error ? err.message : String(err)}`);
+      void showErrorMessage(`Couldn't start creating a token: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
 

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { expiryLabel, expiryState, formatExpiryMoment, secondsUntilLabelChanges, timerDelayMs, type ExpiryState } from '../auth/expiry';
 import { TursoApiError } from '../platform/errors';
 import type { TokenValidation, TursoUser } from '../platform/types';
+import { inertText } from '../util/text';
 import { TOKENS_VIEW_ID, type AccountState } from './tokensTreeProvider';
 
 export const STATUS_BAR_ITEM_ID = 'turso.account';
@@ -127,7 +128,7 @@ export class AccountStatusBar implements vscode.Disposable {
         item.accessibilityInformation = { label: 'Turso: signed in. Show the account.' };
         break;
       case 'unavailable': {
-        const who = shown.user?.username ?? 'Turso';
+        const who = inertText(shown.user?.username ?? 'Turso', 64);
         item.text = `$(account) ${who}`;
         item.tooltip = tooltip([["Couldn't load your Turso account", shown.problem]]);
         item.command = { command: FOCUS_VIEW_COMMAND, title: 'Show Turso Account' };
@@ -135,7 +136,7 @@ export class AccountStatusBar implements vscode.Disposable {
         break;
       }
       case 'rejected': {
-        const who = shown.user?.username ?? 'Turso';
+        const who = inertText(shown.user?.username ?? 'Turso', 64);
         item.text = `$(warning) ${who} · sign in again`;
         item.tooltip = tooltip([
           ['Turso', 'Session expired or revoked — sign in again'],
@@ -150,7 +151,7 @@ export class AccountStatusBar implements vscode.Disposable {
       case 'account': {
         const state = expiryState(shown.validation, this.now());
         const label = expiryLabel(state);
-        const name = shown.user.username;
+        const name = inertText(shown.user.username, 64);
         const rows: [string, string][] = [['Signed in to Turso as', name]];
         if (shown.user.name && shown.user.name !== name) {
           rows.push(['Name', shown.user.name]);
@@ -208,7 +209,7 @@ function tooltip(rows: [string, string][]): vscode.MarkdownString {
   md.supportHtml = false;
   rows.forEach(([label, value], i) => {
     md.appendMarkdown(`**${label}:** `);
-    md.appendText(value);
+    md.appendText(inertText(value, 1000));
     if (i < rows.length - 1) {
       md.appendMarkdown('  \n');
     }

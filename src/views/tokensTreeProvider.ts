@@ -2,9 +2,13 @@ import * as vscode from 'vscode';
 import type { Session } from '../auth/session';
 import type { Log } from '../log';
 import type { ApiToken, TokenValidation, TursoUser } from '../platform/types';
+import { inertText } from '../util/text';
 import { errorNode, userNode, type TooltipRow, type TreeNode } from './treeModel';
 
 export const TOKENS_VIEW_ID = 'turso.tokens';
+/** Longest label or description shown in a row; the tooltip has the whole text (up to its own bound). */
+const MAX_LABEL = 128;
+const MAX_TOOLTIP_VALUE = 1000;
 
 /** What the last load found, for other views of the account (status bar, expiry warnings). */
 export type AccountState =
@@ -74,12 +78,15 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   }
 
   getTreeItem(node: TreeNode): vscode.TreeItem {
+    // Labels and descriptions carry server text (names, error reasons): inert and bounded.
+    const label = inertText(node.label, MAX_LABEL);
+    const description = node.description === undefined ? undefined : inertText(node.description, MAX_LABEL);
     const item = new vscode.TreeItem(
-      node.label,
+      label,
       node.kind === 'user' ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None,
     );
     item.id = node.id;
-    item.description = node.description;
+    item.description = description;
     item.contextValue = node.contextValue;
     item.iconPath = new vscode.ThemeIcon(node.icon);
     if (node.tooltip) {
@@ -96,12 +103,12 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     }
     if (node.kind === 'token') {
       item.accessibilityInformation = {
-        label: `API token ${node.label}, ${node.description}`,
+        label: `API token ${label}, ${description}`,
         role: 'treeitem',
       };
     } else if (node.kind === 'user') {
       item.accessibilityInformation = {
-        label: `Signed in as ${node.label}${node.description ? `, plan ${node.description}` : ''}`,
+        label: `Signed in as ${label}${description ? `, plan ${description}` : ''}`,
         role: 'treeitem',
       };
     }
@@ -238,7 +245,7 @@ export function markdownTooltip(rows: TooltipRow[]): vscode.MarkdownString {
   md.supportHtml = false;
   rows.forEach((row, i) => {
     md.appendMarkdown(`**${row.label}:** `);
-    md.appendText(row.value);
+    md.appendText(inertText(row.value, MAX_TOOLTIP_VALUE));
     if (i < rows.length - 1) {
       md.appendMarkdown('  \n');
     }

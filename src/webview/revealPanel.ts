@@ -1,4 +1,6 @@
 import * as vscode from 'vscode';
+import { showErrorMessage, showInformationMessage, showWarningMessage } from '../ui/notify';
+import { displayName, inertText } from '../util/text';
 import { saveTokenToEnv, type SaveEnvResult } from '../workspace/saveEnv';
 import { makeNonce, renderRevealHtml } from './revealHtml';
 import { rescueToken, type RescueReason, type RescueUi } from './rescue';
@@ -158,7 +160,7 @@ class TokenReveal implements RevealPanelProbe {
         const media = vscode.Uri.joinPath(this.deps.extensionUri, 'media');
         const panel = vscode.window.createWebviewPanel(
           REVEAL_VIEW_TYPE,
-          `New API token: ${this.tokenName}`,
+          `New API token: ${displayName(this.tokenName)}`,
           { viewColumn: vscode.ViewColumn.Active, preserveFocus: false },
           {
             enableScripts: true,
@@ -202,8 +204,9 @@ class TokenReveal implements RevealPanelProbe {
       nonce: makeNonce(),
       scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'reveal.js')).toString(),
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'reveal.css')).toString(),
-      name: this.tokenName,
-      scopeLabel: this.scopeLabel,
+      // Escaped by the page; made inert here so bidirectional controls can't disguise them.
+      name: inertText(this.tokenName),
+      scopeLabel: inertText(this.scopeLabel),
       value: this.value ?? '',
       preselectUse: this.options.preselectUse,
     });
@@ -293,10 +296,10 @@ class TokenReveal implements RevealPanelProbe {
 
   private rescue(reason: RescueReason): Promise<'modal-copy' | 'env' | 'discarded'> {
     const ui: RescueUi = {
-      warn: (message, detail, items) => vscode.window.showWarningMessage(message, { modal: true, detail }, ...items),
+      warn: (message, detail, items) => showWarningMessage(message, { modal: true, detail }, ...items),
       copy: () => vscode.env.clipboard.writeText(this.value ?? ''),
-      info: (message) => void vscode.window.showInformationMessage(message),
-      error: (message) => void vscode.window.showErrorMessage(this.scrub(message)),
+      info: (message) => void showInformationMessage(message),
+      error: (message) => void showErrorMessage(this.scrub(message)),
     };
     if (vscode.workspace.workspaceFolders?.length) {
       ui.saveToEnv = async () => {
@@ -304,7 +307,7 @@ class TokenReveal implements RevealPanelProbe {
         return { saved: result.status === 'saved', message: this.scrub(result.message) };
       };
     }
-    return rescueToken(ui, this.tokenName, reason);
+    return rescueToken(ui, displayName(this.tokenName), reason);
   }
 
   /** Error or text, with the value cut out in case anything echoed it back. */

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { showWarningMessage } from '../ui/notify';
 import { appendGitignoreEntry, gitignoreCovers, upsertEnvVar } from './envFile';
 
 /** The variable the Turso CLI and SDK examples read a Platform API token from. */
@@ -70,7 +71,7 @@ async function pickFolder(): Promise<vscode.WorkspaceFolder | 'none' | undefined
 
 async function confirmReplace(where: string): Promise<boolean> {
   const replace = 'Replace';
-  const answer = await vscode.window.showWarningMessage(
+  const answer = await showWarningMessage(
     `${where} already sets ${TOKEN_ENV_VAR}. Replace it with the new token?`,
     { modal: true, detail: 'The old value is overwritten. Every other line of the file stays as it is.' },
     replace,

@@ -7,6 +7,10 @@ export const e2e = {
   /** {url, demoToken, demoApiToken} of the emulator process */ emulator: undefined,
   shotsDir: '',
   /** Promise that settles with a message when the browser crashes */ crashed: undefined,
+  /** code-server's base URL (http://127.0.0.1:<port>) */ codeServerUrl: '',
+  /** code-server instance folder (data/User/settings.json is under it) */ instanceRoot: '',
+  /** the workspace folder the workbench opened */ workspaceDir: '',
+  /** TURSO_CONFIG_FOLDER of the extension host (the Turso CLI's settings.json goes here) */ cliConfigDir: '',
 };
 
 /** The emulator's HTTP admin API and Platform API, called as another client would. */

@@ -5,6 +5,7 @@
 // code-server runs WITHOUT --enable-smoke-test-driver (that flag hides notification toasts).
 //
 // usage: node test/e2e/run.mjs [--host newest|oldest] [--vsix dist/turso-api-tokens.vsix] [--grep text]
+//          [--files a.e2e.mjs,b.e2e.mjs] (only these flow files) [--tag name] (results under <host>-<name>)
 // Screenshots: .test-results/screenshots/<host>/NN-name.png (failures: NN-name-FAILED.png + .txt).
 // Results: .test-results/e2e/<host>/results.json. Ends with "N passed, M failed"; exit 0 only if all passed.
 import fs from 'node:fs';
@@ -42,11 +43,13 @@ export async function startEmulatorProcess(dir, { port = 0, timeoutMs = 20000 } 
   }
 }
 
-export async function runE2e({ host = 'newest', vsix = path.join(REPO, 'dist', 'turso-api-tokens.vsix'), grep, timeoutSec = 480 } = {}) {
+export async function runE2e({ host = 'newest', vsix = path.join(REPO, 'dist', 'turso-api-tokens.vsix'), grep, timeoutSec = 480, files, tag } = {}) {
   const info = hostInfo(host);
   const t0 = Date.now();
-  const base = path.join(REPO, '.test-results', 'e2e', host);
-  const shots = path.join(REPO, '.test-results', 'screenshots', host);
+  // a tag keeps a run's results apart from another run on the same host (e.g. one started by npm test)
+  const dirName = tag ? `${host}-${tag}` : host;
+  const base = path.join(REPO, '.test-results', 'e2e', dirName);
+  const shots = path.join(REPO, '.test-results', 'screenshots', dirName);
   fs.rmSync(base, { recursive: true, force: true });
   fs.rmSync(shots, { recursive: true, force: true });
   fs.mkdirSync(base, { recursive: true });
@@ -65,15 +68,21 @@ export async function runE2e({ host = 'newest', vsix = path.join(REPO, 'dist', '
     const root = path.join(base, 'instance');
     await installExtension(info, { root, vsix });
     step(`installed ${path.relative(REPO, vsix)} with --install-extension`);
-    cs = await startCodeServer(info, { root, proxy: true, settings: { 'turso.apiBaseUrl': emu.url } });
+    // The Turso CLI's config folder (TURSO_CONFIG_FOLDER) of the extension host: empty; a flow that
+    // imports the CLI's token writes settings.json there first.
+    const cliConfigDir = path.join(base, 'turso-cli');
+    fs.mkdirSync(cliConfigDir, { recursive: true });
+    cs = await startCodeServer(info, { root, proxy: true, settings: { 'turso.apiBaseUrl': emu.url }, env: { TURSO_CONFIG_FOLDER: cliConfigDir } });
     step(`${cs.label} up (PID ${cs.pid})`);
     browser = await launch({ dir: path.join(base, 'chromium') });
     step('chromium up');
     browser.page.on('pageerror', (e) => fs.appendFileSync(path.join(base, 'page-errors.log'), `${e.message}\n`));
-    Object.assign(e2e, { page: browser.page, host, codeServer: info.codeServer, vscode: info.vscode, workbenchUrl: cs.folderUrl, emulator: emu, shotsDir: shots, crashed: browser.crashed });
+    Object.assign(e2e, { page: browser.page, host, codeServer: info.codeServer, vscode: info.vscode, workbenchUrl: cs.folderUrl, emulator: emu, shotsDir: shots, crashed: browser.crashed,
+      codeServerUrl: cs.url, instanceRoot: root, workspaceDir: cs.dirs.ws, cliConfigDir });
 
     const mocha = new Mocha({ ui: 'bdd', color: false, reporter: 'spec', timeout: 90000, slow: 10000, grep, bail: false });
-    for (const f of fs.readdirSync(HERE).filter((f) => f.endsWith('.e2e.mjs')).sort()) mocha.addFile(path.join(HERE, f));
+    const flowFiles = files?.length ? files : fs.readdirSync(HERE).filter((f) => f.endsWith('.e2e.mjs')).sort();
+    for (const f of flowFiles) mocha.addFile(path.resolve(HERE, f));
     await mocha.loadFilesAsync();
     await new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`the e2e flows did not finish within ${timeoutSec} s`)), timeoutSec * 1000);
@@ -103,11 +112,13 @@ export async function runE2e({ host = 'newest', vsix = path.join(REPO, 'dist', '
 if (import.meta.url === new URL(`file://${path.resolve(process.argv[1])}`).href) {
   const { values } = util.parseArgs({ options: {
     host: { type: 'string', default: 'newest' }, vsix: { type: 'string' }, grep: { type: 'string' }, timeout: { type: 'string', default: '480' },
+    files: { type: 'string' }, tag: { type: 'string' },
   } });
   installSignalHandlers();
   let s;
   try {
-    s = await runE2e({ host: values.host, vsix: values.vsix && path.resolve(values.vsix), grep: values.grep, timeoutSec: Number(values.timeout) });
+    s = await runE2e({ host: values.host, vsix: values.vsix && path.resolve(values.vsix), grep: values.grep, timeoutSec: Number(values.timeout),
+      files: values.files?.split(',').map((f) => f.trim()).filter(Boolean), tag: values.tag });
   } catch (e) {
     console.error(e.message);
     s = { host: values.host, passed: 0, failed: 1, problems: [e.message], tests: [], seconds: 0 };

@@ -33,6 +33,8 @@ export interface RecordedRequest {
   body?: unknown;
   status: number;
   at: number;
+  /** Milliseconds from arrival until the answer was sent (for 'timeout' and 'reset' faults: until given up on). */
+  ms: number;
 }
 export interface TursoEmulator {
   readonly url: string;
@@ -43,6 +45,12 @@ export interface TursoEmulator {
   clearFaults(): void;
   setLatency(ms: number): void;
   mintLoginToken(opts?: { expiresInSeconds?: number; username?: string }): string;
+  /** Test fixtures beyond the seed (e.g. hostile display names, legacy token names); undone by reset(). */
+  patchUser(username: string, fields: { name?: string; email?: string; plan?: string }): void;
+  patchOrg(slug: string, fields: { name?: string }): void;
+  addGroup(organization: string, name: string): void;
+  /** An API token of any name (the API's name rule is skipped); returns its id and value. */
+  addApiToken(opts: { name: string; owner?: string; organization?: string; group?: string; scopes?: string[]; created_at?: string }): { id: string; token: string };
   reset(): void;
   close(): Promise<void>;
 }
@@ -194,6 +202,22 @@ class Emulator implements TursoEmulator {
     return this.store.mintLoginToken(opts ?? {});
   }
 
+  patchUser(username: string, fields: { name?: string; email?: string; plan?: string }): void {
+    this.store.patchUser(username, fields);
+  }
+
+  patchOrg(slug: string, fields: { name?: string }): void {
+    this.store.patchOrg(slug, fields);
+  }
+
+  addGroup(organization: string, name: string): void {
+    this.store.addGroup(organization, name);
+  }
+
+  addApiToken(opts: { name: string; owner?: string; organization?: string; group?: string; scopes?: string[]; created_at?: string }): { id: string; token: string } {
+    return this.store.addApiToken(opts);
+  }
+
   reset(): void {
     this.store.reset();
     this.faults = [];
@@ -290,7 +314,7 @@ class Emulator implements TursoEmulator {
 
     const authHeader = req.headers.authorization;
     const auth: AuthResult | undefined = authHeader !== undefined || route?.auth ? this.store.authenticate(authHeader) : undefined;
-    const rec: RecordedRequest = { method, path: rawPath, query, authorized: auth?.ok === true, status: 0, at };
+    const rec: RecordedRequest = { method, path: rawPath, query, authorized: auth?.ok === true, status: 0, at, ms: 0 };
     if (ua !== undefined) rec.userAgent = ua;
     if (text) {
       try {
@@ -301,6 +325,7 @@ class Emulator implements TursoEmulator {
     }
     const finish = (status: number, note = ''): void => {
       rec.status = status;
+      rec.ms = Date.now() - at;
       this.recorded.push(rec);
       this.log(`${method} ${rawPath} ${status ? String(status) : '-'}${note} ${Date.now() - at}ms`);
     };
@@ -320,7 +345,10 @@ class Emulator implements TursoEmulator {
         case 'timeout': {
           const socket = req.socket;
           this.held.add(socket);
-          socket.once('close', () => this.held.delete(socket));
+          socket.once('close', () => {
+            this.held.delete(socket);
+            rec.ms = Date.now() - at;
+          });
           finish(0, note);
           return;
         }
@@ -433,6 +461,42 @@ class Emulator implements TursoEmulator {
           this.sendJson(res, 200, { ok: true });
         },
       },
+      '/user': {
+        // {username, name?, email?, plan?}: display fields of a user (e.g. hostile strings)
+        POST: () => this.adminFixture(res, body, (o) => {
+          if (typeof o.username !== 'string') throw new TypeError('username must be a string');
+          this.patchUser(o.username, { name: o.name as string | undefined, email: o.email as string | undefined, plan: o.plan as string | undefined });
+          return { ok: true };
+        }),
+      },
+      '/org': {
+        // {slug, name}: an organization's display name
+        POST: () => this.adminFixture(res, body, (o) => {
+          if (typeof o.slug !== 'string') throw new TypeError('slug must be a string');
+          this.patchOrg(o.slug, { name: o.name as string | undefined });
+          return { ok: true };
+        }),
+      },
+      '/group': {
+        // {organization, name}: a group of any name
+        POST: () => this.adminFixture(res, body, (o) => {
+          if (typeof o.organization !== 'string' || typeof o.name !== 'string') throw new TypeError('organization and name must be strings');
+          this.addGroup(o.organization, o.name);
+          return { ok: true };
+        }),
+      },
+      '/api-token': {
+        // {name, owner?, organization?, group?, scopes?, created_at?} -> {id, token}: a token of any name
+        POST: () => this.adminFixture(res, body, (o) => {
+          if (o.scopes !== undefined && (!Array.isArray(o.scopes) || !o.scopes.every((x) => typeof x === 'string'))) {
+            throw new TypeError('scopes must be an array of strings');
+          }
+          for (const k of ['name', 'owner', 'organization', 'group', 'created_at']) {
+            if (o[k] !== undefined && typeof o[k] !== 'string') throw new TypeError(`${k} must be a string`);
+          }
+          return this.addApiToken(o as unknown as Parameters<Emulator['addApiToken']>[0]);
+        }),
+      },
       '/login-token': {
         POST: () => {
           const o = (body ?? {}) as { expiresInSeconds?: unknown; username?: unknown };
@@ -455,6 +519,18 @@ class Emulator implements TursoEmulator {
     const fn = entry[method];
     if (!fn) return this.sendJson(res, 405, { error: 'method not allowed' }, { Allow: Object.keys(entry).join(', ') });
     fn();
+  }
+
+  /** Runs a fixture call with a JSON object body: 200 with its result, 400 with the reason. */
+  private adminFixture(res: http.ServerResponse, body: unknown, fn: (o: Record<string, unknown>) => unknown): void {
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) return this.sendJson(res, 400, { error: 'body must be a JSON object' });
+    let out: unknown;
+    try {
+      out = fn(body as Record<string, unknown>);
+    } catch (e) {
+      return this.sendJson(res, 400, { error: (e as Error).message });
+    }
+    this.sendJson(res, 200, out);
   }
 }
 

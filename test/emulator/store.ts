@@ -1,5 +1,6 @@
 // In-memory state of the emulated Turso Platform API: users, organizations, groups, API tokens and
 // login sessions, the seed they are reset to, and bearer-token authentication.
+import { randomUUID } from 'node:crypto';
 import { JwtSigner, newTokenId } from './jwt';
 
 export type Role = 'owner' | 'admin' | 'member' | 'viewer';
@@ -221,6 +222,66 @@ export class Store {
 
   tokenValue(t: ApiTokenRecord): string {
     return this.signer.sign({ jti: t.id });
+  }
+
+  // ---- test fixtures beyond the seed (hostile names, legacy tokens); all undone by reset() -------------
+
+  /** Changes a user's display fields (name, email, plan), e.g. to hostile strings. */
+  patchUser(username: string, fields: { name?: string; email?: string; plan?: string }): User {
+    const user = Object.prototype.hasOwnProperty.call(this.users, username) ? this.users[username] : undefined;
+    if (!user) throw new TypeError(`unknown user ${JSON.stringify(username)}`);
+    for (const key of ['name', 'email', 'plan'] as const) {
+      const v = fields[key];
+      if (v === undefined) continue;
+      if (typeof v !== 'string') throw new TypeError(`${key} must be a string`);
+      user[key] = v;
+    }
+    return user;
+  }
+
+  /** Changes an organization's display name (its slug stays). */
+  patchOrg(slug: string, fields: { name?: string }): Org {
+    const o = Object.prototype.hasOwnProperty.call(this.orgs, slug) ? this.orgs[slug] : undefined;
+    if (!o) throw new TypeError(`unknown organization ${JSON.stringify(slug)}`);
+    if (fields.name !== undefined) {
+      if (typeof fields.name !== 'string') throw new TypeError('name must be a string');
+      o.name = fields.name;
+    }
+    return o;
+  }
+
+  /** Adds a group of any name to an organization. */
+  addGroup(slug: string, name: string): Group {
+    const o = Object.prototype.hasOwnProperty.call(this.orgs, slug) ? this.orgs[slug] : undefined;
+    if (!o) throw new TypeError(`unknown organization ${JSON.stringify(slug)}`);
+    if (typeof name !== 'string' || !name) throw new TypeError('group name must be a non-empty string');
+    if (o.groups.some((g) => g.name === name)) throw new TypeError(`organization ${slug} already has a group ${JSON.stringify(name)}`);
+    const g = group(name, randomUUID(), 'aws-us-east-1');
+    o.groups.push(g);
+    return g;
+  }
+
+  /**
+   * Adds an API token of any name, skipping the API's name rule: a token the real server may still
+   * hold from before the rule (names with `/`, `?`, `#`, `%`, spaces…). Returns its id and value.
+   */
+  addApiToken(opts: { name: string; owner?: string; organization?: string; group?: string; scopes?: string[]; created_at?: string }): { id: string; token: string } {
+    const owner = opts.owner ?? DEMO_USERNAME;
+    if (!Object.prototype.hasOwnProperty.call(this.users, owner)) throw new TypeError(`unknown user ${JSON.stringify(owner)}`);
+    if (typeof opts.name !== 'string' || !opts.name) throw new TypeError('name must be a non-empty string');
+    for (const t of this.tokens.values()) {
+      if (t.owner === owner && t.name === opts.name) throw new TypeError(`${owner} already has a token named ${JSON.stringify(opts.name)}`);
+    }
+    if (opts.group !== undefined && opts.organization === undefined) throw new TypeError('group requires organization');
+    const rec: ApiTokenRecord = { id: newTokenId(), name: opts.name, owner, created_at: opts.created_at ?? todayUtc() };
+    if (opts.organization !== undefined) rec.organization = opts.organization;
+    if (opts.group !== undefined) {
+      rec.group = opts.group;
+      rec.groupUuid = this.orgs[opts.organization as string]?.groups.find((g) => g.name === opts.group)?.uuid;
+      rec.scopes = [...(opts.scopes ?? ['read'])];
+    }
+    this.tokens.set(rec.id, rec);
+    return { id: rec.id, token: this.tokenValue(rec) };
   }
 
   /** Resolves `Authorization` to a principal, or the 401 error a real server would give. */

@@ -159,3 +159,81 @@ export async function createTokenOutOfBand(emu: Emulator, name: string, bearer =
   });
   assert.ok(res.ok, `creating token ${name} through the emulator answered ${res.status} ${await res.text()}`);
 }
+
+// ---- token lifecycle (create / reveal / validate), added for tokens.test.ts -------------------
+
+/** A live reveal panel, as the extension exposes it to tests (src/webview/revealPanel.ts RevealPanelProbe). */
+export interface RevealProbe {
+  readonly tokenName: string;
+  readonly panel: vscode.WebviewPanel | undefined;
+  readonly status: { text: string; kind: string } | undefined;
+  receive(message: unknown): Promise<void>;
+}
+
+/** What activate() returns when the extension runs under test (ExtensionMode.Test). */
+export interface TursoTestApi extends TursoApi {
+  revealPanels?: () => readonly RevealProbe[];
+}
+
+/** One request the emulator recorded (never a token value). */
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  query?: string;
+  body?: unknown;
+  status: number;
+}
+export function recordedRequests(emu: Emulator): RecordedRequest[] {
+  const r = typeof emu.requests === 'function' ? (emu.requests as () => unknown)() : emu.requests;
+  return Array.isArray(r) ? [...(r as RecordedRequest[])] : [];
+}
+
+/** The emulator's Platform API over HTTP with a bearer, as any other client would call it. */
+export async function emulatorGet<T>(emu: Emulator, path: string, bearer: string): Promise<{ status: number; body: T }> {
+  const res = await fetch(`${emu.url.replace(/\/$/, '')}${path}`, { headers: { authorization: `Bearer ${bearer}` }, signal: AbortSignal.timeout(10000) });
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
+}
+
+/** The claims of a JWT (no signature check): enough to read `jti` and `exp`. */
+export function jwtClaims(token: string): { jti?: string; exp?: number; [k: string]: unknown } {
+  const payload = token.split('.')[1] ?? '';
+  return JSON.parse(Buffer.from(payload.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8'));
+}
+
+/** The user's API tokens as the emulator lists them (GET /v1/auth/api-tokens). */
+export async function listTokensOverHttp(emu: Emulator, bearer = emu.demoToken): Promise<{ name: string; id: string; organization?: string; group?: string; scopes?: string[] }[]> {
+  const r = await emulatorGet<{ tokens: { name: string; id: string; organization?: string; group?: string; scopes?: string[] }[] }>(emu, '/v1/auth/api-tokens', bearer);
+  assert.strictEqual(r.status, 200, `GET /v1/auth/api-tokens answered ${r.status}`);
+  return r.body.tokens;
+}
+
+/**
+ * Starts `turso.createToken` with automation options and waits for its reveal panel. The command
+ * resolves only after the panel closes, so it is returned unawaited (`done`). Fails when the command
+ * ends without a panel.
+ */
+export async function startCreateToken(api: TursoTestApi, options: Record<string, unknown>, timeoutMs = 15000):
+Promise<{ probe: RevealProbe; done: Thenable<{ name: string; id: string } | undefined> }> {
+  assert.ok(api.revealPanels, 'activate() exposes revealPanels() under test');
+  const name = String(options.name);
+  let settled: { value: unknown } | undefined;
+  const done = vscode.commands.executeCommand<{ name: string; id: string } | undefined>('turso.createToken', undefined, options);
+  done.then((value) => { settled = { value }; }, (err) => { settled = { value: err }; });
+  const found = await waitFor(
+    () => (settled ? { ended: settled.value } : api.revealPanels!().find((p) => p.tokenName === name && p.panel)),
+    `the reveal panel of "${name}"`, timeoutMs,
+  );
+  if ('ended' in found) {
+    assert.fail(`turso.createToken ended without a reveal panel (it resolved ${JSON.stringify(found.ended)})`);
+  }
+  const probe = found as RevealProbe;
+  return { probe, done };
+}
+
+/** The token rows under the user node, once the tree has loaded. */
+export async function tokenRows(api: TursoApi): Promise<Row[]> {
+  const roots = await rootRows(api);
+  const user = roots.find((r) => r.contextValue === 'turso.user');
+  return user ? childRows(api, user) : [];
+}

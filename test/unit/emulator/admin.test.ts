@@ -25,11 +25,12 @@ describe('emulator: request log, reset and the /__emulator/ HTTP controls', () =
       await call(emu.url, 'GET', '/v1/user', { token: 'a.b.c' });
       await call(emu.url, 'GET', '/v1/nope');
       const [a, b, c] = emu.requests;
-      assert.deepEqual({ ...a, at: 0 }, {
+      assert.deepEqual({ ...a, at: 0, ms: 0 }, {
         method: 'POST', path: '/v1/auth/api-tokens/rec%2Dme', query: 'x=1&y=%20', authorized: true, userAgent: 'rec-test/2',
-        body: { organization: 'acme' }, status: 200, at: 0,
+        body: { organization: 'acme' }, status: 200, at: 0, ms: 0,
       });
       assert.ok(a.at >= t0 && a.at <= Date.now());
+      assert.ok(a.ms >= 0 && a.at + a.ms <= Date.now());
       assert.equal(b.authorized, false);
       assert.equal(b.status, 401);
       assert.equal(c.status, 404);

@@ -1,0 +1,28 @@
+import * as vscode from 'vscode';
+import { inertText } from '../util/text';
+
+/**
+ * The extension's notifications and modals. Every message goes through `inertText` on its way out:
+ * VS Code renders `[label](command:…)` in a notification as a live link, and messages often carry
+ * text from the server (error reasons, token and user names). Longer than this, VS Code cuts a
+ * notification, and the end of a message says what to do.
+ */
+const MAX_MESSAGE = 1000;
+
+type Show = typeof vscode.window.showInformationMessage;
+
+function inert(show: () => Show): Show {
+  return ((message: string, ...rest: unknown[]) => {
+    const first = rest[0];
+    if (first && typeof first === 'object' && !('title' in first)) {
+      const options = first as vscode.MessageOptions;
+      rest[0] = options.detail === undefined ? options : { ...options, detail: inertText(options.detail, MAX_MESSAGE) };
+    }
+    return (show() as (...args: unknown[]) => Thenable<unknown>)(inertText(message, MAX_MESSAGE), ...rest);
+  }) as Show;
+}
+
+// Looked up at each call, so a replaced `vscode.window` method (tests) is the one used.
+export const showErrorMessage = inert(() => vscode.window.showErrorMessage);
+export const showWarningMessage = inert(() => vscode.window.showWarningMessage);
+export const showInformationMessage = inert(() => vscode.window.showInformationMessage);

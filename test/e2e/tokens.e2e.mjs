@@ -1,0 +1,325 @@
+// Token lifecycle flows (issue 4), clicked and typed in the real workbench: create each kind through
+// the wizard (palette and the view title's `+`), the one-time reveal panel (Copy, Save to .env, Use
+// for this extension, closing without copying), validate, revoke (inline trash, context menu, palette,
+// and the extension's own credential). Each flow proves what the person saw against the emulator:
+// the value shown authenticates as the new token (its jti is the new token's id), one POST was made.
+// Screenshots: .test-results/screenshots/<host>/TNN-name.png; reveal panel in light and dark themes
+// (copied to docs/images/ when TURSO_UPDATE_DOCS_IMAGES=1, newest host).
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import * as ui from '../../scripts/host/vscode-ui.mjs';
+import { e2e, emulatorHttp } from './context.mjs';
+import {
+  answerAccessSteps, clearRequests, clickDialogButton, closeLeftoverPanels, closeRevealTab, createRequests, createThroughWizard,
+  ensureSignedInWithLoginToken, expectWelcome, flowsWithPrefix, listedTokens, mintOutOfBand, notificationText, openTurso,
+  prepareWorkbench, proveMinted, publishToDocs, readClipboard, revealTab, setColorTheme, signInWith, statusBarAccount,
+  typeNameExpectingMessage, uniqueName, waitForDialog, waitForReveal, waitForRevealStatus, waitForRevealTheme,
+  waitForStatusBarAccount, writeClipboard,
+} from './tokens-ui.mjs';
+
+const flow = flowsWithPrefix('T');
+const TODAY = () => new Date().toISOString().slice(0, 10);
+
+/** After a create: exactly one POST, for `name`, with `body`; the new row in the tree (no refresh). */
+async function expectCreated(page, name, { body, description }) {
+  const posts = await createRequests();
+  assert.equal(posts.length, 1, `exactly one create request (saw ${posts.map((p) => `${p.method} ${p.path}`).join(', ') || 'none'})`);
+  assert.equal(decodeURIComponent(posts[0].path.split('/').pop()), name);
+  assert.deepEqual(posts[0].body ?? undefined, body, `the request body: ${JSON.stringify(posts[0].body)}`);
+  const row = await ui.waitForTreeRow(page, name);
+  const text = (await row.innerText()).replace(/\s+/g, ' ');
+  assert.ok(text.includes(description), `the new row shows "${description}" (it shows "${text}")`);
+}
+
+describe('API tokens: create, reveal once, validate, revoke (end to end)', function () {
+  before(async function () {
+    this.timeout(120000);
+    await ui.bounded(prepareWorkbench(e2e.page), { crashed: e2e.crashed, timeoutMs: 110000, message: 'opening the workbench' });
+    // "Save to .env" adds .env to .gitignore only in a git repository: make the workspace folder one
+    fs.mkdirSync(path.join(e2e.workspaceDir, '.git'), { recursive: true });
+  });
+  afterEach(async function () {
+    const page = e2e.page;
+    await ui.closeQuickInput(page).catch(() => {});
+    await closeLeftoverPanels(page).catch(() => {});
+    await emulatorHttp('DELETE', '/__emulator/faults').catch(() => {});
+    await ui.clearNotifications(page).catch(() => {});
+  });
+
+  flow('create-org-palette', 'create an organization token from the palette: live name checks, the value shown is the one minted, Copy puts exactly it on the clipboard', async (page, extraShot) => {
+    await ensureSignedInWithLoginToken(page);
+    await ui.clearNotifications(page);
+    await clearRequests();
+    const name = uniqueName('e2e-org');
+    await ui.runCommand(page, 'Turso: Create API Token…');
+    const input = await ui.waitForInputBox(page, 'Create API Token (1/2): Name');
+    // the rule is checked as the person types, with the rule in the message
+    const bad = await typeNameExpectingMessage(page, input, 'Bad_Name', 'Only lowercase letters, digits and hyphens');
+    assert.match(bad, /1–32 lowercase letters, digits and hyphens/, `the message states the rule: "${bad}"`);
+    await typeNameExpectingMessage(page, input, 'ci-bot', 'You already have an API token named "ci-bot"');
+    await extraShot('a-name-taken');
+    await input.fill('');
+    await ui.typeText(input, name);
+    await page.locator('.quick-input-widget .quick-input-message', { hasText: 'already' }).waitFor({ state: 'hidden', timeout: 5000 });
+    await page.keyboard.press('Enter');
+    await answerAccessSteps(page, {
+      access: 'org',
+      onAccessPick: async (p) => {
+        const rows = await ui.quickPickRows(p);
+        assert.ok(rows.some((r) => /^Organization\s*Recommended/.test(r)), `Organization is the recommended kind: ${JSON.stringify(rows)}`);
+        assert.ok(rows.some((r) => /Unrestricted \(deprecated\)/.test(r)), `"deprecated" is visible: ${JSON.stringify(rows)}`);
+        publishToDocs(await extraShot('b-access-pick'), 'create-scope.png');
+      },
+    });
+    const { frame, value } = await waitForReveal(page, name);
+    assert.equal((await frame.locator('#token-scope').innerText()).trim(), 'acme');
+    assert.match(await frame.locator('#notice').innerText(), /will not be shown again/);
+    await proveMinted(name, value);
+    await expectCreated(page, name, { body: { organization: 'acme' }, description: `acme · ${TODAY()}` });
+    assert.ok(!(await revealTab(page, name).innerText()).includes(value.slice(0, 12)), 'the value is not in the tab title');
+
+    // Copy: through the extension host to the clipboard; the page confirms
+    await writeClipboard(page, 'not the token');
+    await frame.locator('#copy').click();
+    await waitForRevealStatus(page, 'Copied');
+    assert.equal(await readClipboard(page), value, 'the clipboard holds exactly the value shown');
+    await extraShot('c-copied');
+    // delivered: closing asks nothing
+    await closeRevealTab(page, name);
+    await revealTab(page, name).waitFor({ state: 'hidden', timeout: 10000 });
+    assert.equal(await page.locator('.monaco-dialog-box').isVisible(), false, 'no dialog after closing a copied token');
+  });
+
+  flow('create-group-view-title', 'create a group token from the view title\'s +: acme → analytics → read-only + db:mint-token; Save to .env (git repo), a second save asks first', async (page, extraShot) => {
+    await ensureSignedInWithLoginToken(page);
+    await clearRequests();
+    const envFile = path.join(e2e.workspaceDir, '.env');
+    const gitignore = path.join(e2e.workspaceDir, '.gitignore');
+    fs.rmSync(envFile, { force: true });
+    fs.rmSync(gitignore, { force: true });
+    const name = uniqueName('e2e-group');
+    await createThroughWizard(page, {
+      via: 'view-title', name, access: 'group', group: 'analytics', extraScopes: ['db:mint-token'],
+      onScopesPick: async () => { await extraShot('a-scopes-pick'); },
+    });
+    const { frame, value } = await waitForReveal(page, name);
+    assert.equal((await frame.locator('#token-scope').innerText()).trim(), 'acme/analytics · read, db:mint-token');
+    const listed = await proveMinted(name, value);
+    assert.deepEqual([listed.organization, listed.group, listed.scopes], ['acme', 'analytics', ['read', 'db:mint-token']]);
+    await expectCreated(page, name, { body: { organization: 'acme', group: 'analytics', scopes: ['read', 'db:mint-token'] }, description: `acme/analytics · ${TODAY()}` });
+
+    await frame.locator('#save-env').click();
+    const saved = await waitForRevealStatus(page, 'TURSO_API_TOKEN');
+    assert.match(saved, /^Created ws\/\.env with TURSO_API_TOKEN\. Created \.gitignore with \.env in it/, `status: "${saved}"`);
+    assert.equal(fs.readFileSync(envFile, 'utf8'), `TURSO_API_TOKEN=${value}\n`, '.env holds the value');
+    assert.match(fs.readFileSync(gitignore, 'utf8'), /^\.env$/m, '.gitignore ignores .env');
+    // saving again: asked before the existing entry is overwritten; Cancel keeps it
+    await frame.locator('#save-env').click();
+    const dialog = await waitForDialog(page, 'already sets TURSO_API_TOKEN');
+    assert.match(await dialog.innerText(), /Replace it with the new token\?/);
+    await extraShot('b-replace-asked');
+    await clickDialogButton(dialog, 'Cancel');
+    await waitForRevealStatus(page, 'Not saved');
+    assert.equal(fs.readFileSync(envFile, 'utf8'), `TURSO_API_TOKEN=${value}\n`, '.env is unchanged');
+    await closeRevealTab(page, name);
+    await revealTab(page, name).waitFor({ state: 'hidden', timeout: 10000 });
+    assert.equal(await page.locator('.monaco-dialog-box').isVisible(), false, 'saved to .env: closing asks nothing');
+  });
+
+  flow('create-unrestricted-replace-env', 'create an unrestricted (deprecated) token; Save to .env replaces the old entry once confirmed', async (page) => {
+    await ensureSignedInWithLoginToken(page);
+    await clearRequests();
+    const envFile = path.join(e2e.workspaceDir, '.env');
+    fs.writeFileSync(envFile, '# local settings\nOTHER=1\nTURSO_API_TOKEN=old-value\n');
+    const name = uniqueName('e2e-all');
+    await createThroughWizard(page, { via: 'palette', name, access: 'unrestricted' });
+    const { frame, value } = await waitForReveal(page, name);
+    assert.equal((await frame.locator('#token-scope').innerText()).trim(), 'all organizations (unrestricted)');
+    const listed = await proveMinted(name, value);
+    assert.equal(listed.organization, undefined);
+    await expectCreated(page, name, { body: undefined, description: `all · ${TODAY()}` });
+    await frame.locator('#save-env').click();
+    await clickDialogButton(await waitForDialog(page, 'already sets TURSO_API_TOKEN'), 'Replace');
+    await waitForRevealStatus(page, 'Replaced TURSO_API_TOKEN in ws/.env');
+    assert.equal(fs.readFileSync(envFile, 'utf8'), `# local settings\nOTHER=1\nTURSO_API_TOKEN=${value}\n`, 'only the entry changed');
+    await closeRevealTab(page, name);
+    await revealTab(page, name).waitFor({ state: 'hidden', timeout: 10000 });
+  });
+
+  flow('close-without-copying', 'closing the panel without copying: a modal warning offers "Copy Token", which copies the value', async (page, extraShot) => {
+    await ensureSignedInWithLoginToken(page);
+    await clearRequests();
+    const name = uniqueName('e2e-rescue');
+    await createThroughWizard(page, { via: 'view-title', name, access: 'org' });
+    const { value } = await waitForReveal(page, name);
+    await proveMinted(name, value);
+    await writeClipboard(page, 'not the token');
+    await closeRevealTab(page, name);
+    const dialog = await waitForDialog(page, `The API token "${name}" was not copied or saved.`);
+    assert.match(await dialog.innerText(), /will not be shown again/);
+    await extraShot('a-rescue-modal');
+    await clickDialogButton(dialog, 'Copy Token');
+    await ui.waitForNotification(page, `The API token "${name}" is on the clipboard`);
+    assert.equal(await readClipboard(page), value, 'the clipboard holds exactly the value');
+    assert.equal(await revealTab(page, name).isVisible(), false, 'the panel is closed');
+  });
+
+  flow('reveal-themes', 'the reveal panel in the Light Modern and Dark Modern themes (screenshots for the README)', async (page, extraShot) => {
+    await ensureSignedInWithLoginToken(page);
+    const name = 'ci-deploy-' + uniqueName('x').slice(2);
+    await createThroughWizard(page, { via: 'palette', name, access: 'org' });
+    const { frame } = await waitForReveal(page, name);
+    await ui.clearNotifications(page);
+    await setColorTheme(page, 'Light Modern');
+    await waitForRevealTheme(page, false);
+    await frame.locator('#copy').focus();
+    const light = await extraShot('a-reveal-light');
+    await setColorTheme(page, 'Dark Modern');
+    await waitForRevealTheme(page, true);
+    await frame.locator('#copy').focus();
+    const dark = await extraShot('b-reveal-dark');
+    publishToDocs(light, 'reveal-light.png');
+    publishToDocs(dark, 'reveal-dark.png');
+    await frame.locator('#copy').click();
+    await waitForRevealStatus(page, 'Copied');
+    await closeRevealTab(page, name);
+    await revealTab(page, name).waitFor({ state: 'hidden', timeout: 10000 });
+    await setColorTheme(page, 'Light Modern');
+    await ui.waitForTreeRow(page, name);
+    await ui.clearNotifications(page);
+    // for the README: the activity bar and the Turso side bar (below the title bar) down to below its last row
+    const bar = await ui.sidebar(page).boundingBox();
+    const last = await page.locator('.part.sidebar .monaco-list-row').last().boundingBox();
+    const treeShot = path.join(e2e.shotsDir, 'T05c-tree.png');
+    await page.screenshot({ path: treeShot, clip: { x: 0, y: Math.floor(bar.y), width: Math.ceil(bar.x + bar.width), height: Math.ceil(last.y + last.height + 24 - bar.y) } });
+    publishToDocs(treeShot, 'tree.png');
+  });
+
+  flow('use-for-extension', '"Use for this extension": the tree marks the token "signed in with this token"; the status bar shows no expiry', async (page) => {
+    await ensureSignedInWithLoginToken(page);
+    assert.match(await statusBarAccount(page), /^demo · expires in [67] days$/, 'signed in with a 7-day login token first');
+    const name = uniqueName('e2e-use');
+    await createThroughWizard(page, { via: 'view-title', name, access: 'unrestricted' });
+    const { frame, value } = await waitForReveal(page, name);
+    await frame.locator('#use').click();
+    await waitForRevealStatus(page, 'This extension now uses this token (account demo).');
+    const row = await ui.waitForTreeRow(page, 'signed in with this token');
+    assert.ok((await row.innerText()).includes(name), `the marked row is ${name}: "${await row.innerText()}"`);
+    await waitForStatusBarAccount(page, (t) => t === 'demo', '"demo" without an expiry');
+    await proveMinted(name, value);
+    await closeRevealTab(page, name);
+    await revealTab(page, name).waitFor({ state: 'hidden', timeout: 10000 });
+    assert.equal(await page.locator('.monaco-dialog-box').isVisible(), false, 'used: closing asks nothing');
+  });
+
+  flow('revoke-self', 'revoking the token the extension is signed in with: the confirmation says so; signed out, the welcome view is back', async (page, extraShot) => {
+    await openTurso(page);
+    let row = ui.treeRow(page, 'signed in with this token');
+    if (!(await row.isVisible().catch(() => false))) {
+      // not left signed in with a created token by the previous flow: make one and sign in with it
+      const minted = await mintOutOfBand(uniqueName('e2e-self'));
+      await signInWith(page, minted.token);
+      row = await ui.waitForTreeRow(page, 'signed in with this token');
+    }
+    const name = (await row.locator('.label-name').innerText()).trim();
+    await row.hover();
+    await row.locator('.action-label[aria-label^="Revoke API Token"]').click();
+    const dialog = await waitForDialog(page, `Revoke API token "${name}"?`);
+    assert.match(await dialog.innerText(), /This extension is signed in with this token: you will be signed out/);
+    await extraShot('a-self-revoke-confirmation');
+    await clickDialogButton(dialog, 'Revoke');
+    await ui.waitForNotification(page, `Revoked API token "${name}". This extension was signed in with it, so you are now signed out.`);
+    await expectWelcome(page);
+    assert.ok(!(await listedTokens()).some((t) => t.name === name), `the emulator no longer lists ${name}`);
+  });
+
+  flow('revoke-inline', 'revoke from the tree\'s inline trash icon: confirmation, "Revoking…" on the row, then the row is gone', async (page, extraShot) => {
+    await ensureSignedInWithLoginToken(page);
+    const name = uniqueName('e2e-revoke');
+    await mintOutOfBand(name, { organization: 'acme' });
+    await (await ui.viewTitleAction(page, 'Refresh')).click();
+    const row = await ui.waitForTreeRow(page, name);
+    // a slow API, so the busy row can be seen
+    await emulatorHttp('POST', '/__emulator/faults', { kind: 'delay', method: 'DELETE', path: `/v1/auth/api-tokens/${name}`, delayMs: 3000, times: 1 });
+    await row.hover();
+    await row.locator('.action-label[aria-label^="Revoke API Token"]').click();
+    const dialog = await waitForDialog(page, `Revoke API token "${name}"?`);
+    assert.match(await dialog.innerText(), /Anything using it stops working at once/);
+    assert.doesNotMatch(await dialog.innerText(), /signed out/);
+    await clickDialogButton(dialog, 'Revoke');
+    await ui.treeRow(page, name).filter({ hasText: 'Revoking…' }).waitFor({ timeout: 5000 }).catch(() => {
+      throw new Error(`the row "${name}" did not show "Revoking…" while the request ran`);
+    });
+    await extraShot('a-revoking');
+    await ui.treeRow(page, name).waitFor({ state: 'hidden', timeout: 20000 });
+    await ui.waitForNotification(page, `Revoked API token "${name}".`);
+    assert.ok(!(await listedTokens()).some((t) => t.name === name), `the emulator no longer lists ${name}`);
+    await ui.waitForTreeRow(page, 'ci-bot'); // the rest of the tree is still there
+  });
+
+  flow('revoke-context-menu-cancel', 'revoke from the row\'s context menu, then Cancel: nothing is revoked', async (page) => {
+    await ensureSignedInWithLoginToken(page);
+    const name = uniqueName('e2e-keep');
+    await mintOutOfBand(name, { organization: 'acme' });
+    await (await ui.viewTitleAction(page, 'Refresh')).click();
+    const row = await ui.waitForTreeRow(page, name);
+    await row.click({ button: 'right' });
+    const item = page.locator('.context-view .monaco-menu .action-item:not(.disabled)', { hasText: 'Revoke API Token' }).first();
+    await item.waitFor({ timeout: 10000 });
+    await item.hover();
+    await item.click();
+    await clickDialogButton(await waitForDialog(page, `Revoke API token "${name}"?`), 'Cancel');
+    assert.ok((await listedTokens()).some((t) => t.name === name), `${name} is still listed`);
+    assert.match((await ui.treeRow(page, name).innerText()).replace(/\s+/g, ' '), /acme · /);
+  });
+
+  flow('revoke-palette', 'revoke from the palette: a quick pick of the tokens with scope and date, confirmation, gone', async (page) => {
+    await ensureSignedInWithLoginToken(page);
+    const name = uniqueName('e2e-palette');
+    await mintOutOfBand(name, { organization: 'acme' });
+    await (await ui.viewTitleAction(page, 'Refresh')).click();
+    await ui.waitForTreeRow(page, name);
+    await ui.runCommand(page, 'Turso: Revoke API Token…');
+    await ui.waitForInputBox(page, 'Revoke API Token');
+    const pickRow = await ui.waitForQuickPickRow(page, name);
+    const text = (await pickRow.innerText()).replace(/\s+/g, ' ');
+    assert.match(text, new RegExp(`^${name}\\s*acme\\s*Created ${TODAY()}`), `the pick shows scope and date: "${text}"`);
+    await pickRow.click();
+    await clickDialogButton(await waitForDialog(page, `Revoke API token "${name}"?`), 'Revoke');
+    await ui.waitForNotification(page, `Revoked API token "${name}".`);
+    await ui.treeRow(page, name).waitFor({ state: 'hidden', timeout: 20000 });
+    assert.ok(!(await listedTokens()).some((t) => t.name === name), `the emulator no longer lists ${name}`);
+  });
+
+  flow('validate-signed-in', 'validate the signed-in credential (palette): valid, expires on <date>', async (page) => {
+    await ensureSignedInWithLoginToken(page);
+    await ui.runCommand(page, 'Turso: Validate API Token…');
+    await ui.waitForInputBox(page, 'Validate API Token');
+    await (await ui.waitForQuickPickRow(page, 'The signed-in credential')).click();
+    const text = await notificationText(page, 'The signed-in credential');
+    assert.match(text, /The signed-in credential \(account demo\) is valid and expires on \d{4}-\d{2}-\d{2} \(in [67] days\)\./);
+  });
+
+  flow('validate-pasted', 'validate a pasted token: an API token never expires; a revoked one is "invalid or revoked"', async (page) => {
+    await ensureSignedInWithLoginToken(page);
+    await ui.runCommand(page, 'Turso: Validate API Token…');
+    await (await ui.waitForQuickPickRow(page, 'Paste a token')).click();
+    let input = await ui.waitForPasswordInput(page, 'Validate API Token');
+    await input.fill(e2e.emulator.demoApiToken);
+    await page.keyboard.press('Enter');
+    assert.match(await notificationText(page, 'never expires'), /The token \(account demo\) is valid and never expires\./);
+    await ui.clearNotifications(page);
+
+    const revoked = await mintOutOfBand(uniqueName('e2e-gone'));
+    await emulatorHttp('DELETE', `/v1/auth/api-tokens/${revoked.name}`, undefined, e2e.emulator.demoToken);
+    await ui.runCommand(page, 'Turso: Validate API Token…');
+    await (await ui.waitForQuickPickRow(page, 'Paste a token')).click();
+    input = await ui.waitForPasswordInput(page, 'Validate API Token');
+    await input.fill(revoked.token);
+    await page.keyboard.press('Enter');
+    assert.match(await notificationText(page, 'invalid or revoked'), /The token is invalid or revoked: token has been revoked\./);
+    // a pasted token is not stored: still signed in as before
+    assert.match(await statusBarAccount(page), /^demo · expires in [67] days$/);
+  });
+});

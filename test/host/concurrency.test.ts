@@ -1,0 +1,272 @@
+import * as assert from 'assert';
+import * as vscode from 'vscode';
+import { childRows, describeRows, Row, rootRows, signIn, signOut, startEmulator, waitFor, waitForRoot, waitForSignedOutTree } from './helpers';
+import {
+  activateProbed, CREDENTIAL_KEY, describeShown, EmuRequest, figures, fixtures, FixtureEmulator, ProbedApi, setSetting, UiRecorder,
+} from './faultHelpers';
+
+// Issue 6, concurrency: rapid Refresh coalesces (one load in flight, one queued), a double Create or
+// Revoke sends one request, sign-out (or another sign-in) during a load leaves no stale tree, and two
+// windows changing the credential converge. Timing comes from the emulator's latency; overlap is
+// measured from its request log (arrival time and duration of each request).
+
+type AccountState = { kind: 'signedOut' } | { kind: 'signedIn'; user: { username: string } } | { kind: 'error'; error: unknown };
+
+/** The most requests to one path that were being answered at the same moment. */
+function maxInFlight(requests: EmuRequest[]): number {
+  let max = 0;
+  for (const r of requests) {
+    const overlapping = requests.filter((o) => o.at < r.at + r.ms && r.at < o.at + o.ms).length;
+    max = Math.max(max, overlapping);
+  }
+  return max;
+}
+
+function byPath(requests: EmuRequest[]): Map<string, EmuRequest[]> {
+  const out = new Map<string, EmuRequest[]>();
+  for (const r of requests) out.set(`${r.method} ${r.path}`, [...(out.get(`${r.method} ${r.path}`) ?? []), r]);
+  return out;
+}
+
+suite('Concurrency: coalesced refreshes, double clicks, sign-out during a load, two windows', function () {
+  let emu: FixtureEmulator;
+  let api: ProbedApi;
+  const ui = new UiRecorder();
+  const checks: string[] = [];
+  const states: AccountState[] = [];
+  let subscription: vscode.Disposable | undefined;
+
+  suiteSetup(async function () {
+    this.timeout(60000);
+    emu = fixtures(await startEmulator());
+    api = await activateProbed();
+    await setSetting('apiBaseUrl', emu.url);
+    await signOut();
+    await waitForSignedOutTree(api);
+    ui.install();
+    const tree = api.tokensTree as unknown as { onDidLoadAccount: vscode.Event<AccountState> };
+    subscription = tree.onDidLoadAccount((s) => states.push(s));
+    // the view is visible: the workbench asks for nodes too, as it does for a user
+    await vscode.commands.executeCommand('workbench.view.extension.turso');
+  });
+  suiteTeardown(async () => {
+    subscription?.dispose();
+    ui.restore();
+    emu?.setLatency(0);
+    for (const p of api?.revealPanels() ?? []) p.panel?.dispose();
+    await signOut();
+    await setSetting('apiBaseUrl', undefined);
+    await vscode.commands.executeCommand('workbench.view.explorer');
+    await emu?.close();
+    figures.concurrency = {
+      checks,
+      notSimulated: [
+        'a second VS Code window (its own extension host): code-server runs one window per page here; the other window is played by writing the extension\'s SecretStorage through its test probe, which fires the same onDidChange a write from another window fires',
+        'a window reload while a reveal panel is open: it would end the test host; the value is held in memory only (persisting it would be a leak), so a reload loses it by design',
+      ],
+    };
+  });
+  teardown(() => {
+    emu.clearFaults();
+    emu.setLatency(0);
+  });
+
+  async function signedInAs(token: string): Promise<void> {
+    assert.strictEqual(await signIn(token), true);
+    await waitForRoot(api, 'turso.user');
+  }
+
+  test('rapid repeated Refresh coalesces: one load in flight, one queued, never more', async () => {
+    await signedInAs(emu.demoApiToken);
+    emu.setLatency(300);
+    const mark = emu.requests.length;
+    const calls: Thenable<unknown>[] = [];
+    for (let i = 0; i < 12; i++) {
+      calls.push(vscode.commands.executeCommand('turso.refresh'));
+      if (i % 3 === 0) calls.push(Promise.resolve(api.tokensTree.getChildren()));
+    }
+    await Promise.all(calls);
+    await waitFor(() => emu.requests.length > mark, 'requests');
+    const reqs = emu.requests.slice(mark);
+    const paths = byPath(reqs);
+    const summary = JSON.stringify([...paths].map(([k, v]) => `${k} ×${v.length} (max ${maxInFlight(v)} at once)`));
+    assert.ok(paths.size >= 3, `the load's three GETs: ${summary}`);
+    for (const [key, list] of paths) {
+      assert.strictEqual(maxInFlight(list), 1, `at most one ${key} in flight: ${summary}`);
+      assert.ok(list.length <= 2, `12 refreshes made at most 2 loads (one in flight, one queued) of ${key}: ${summary}`);
+    }
+    const roots = await rootRows(api);
+    assert.strictEqual(roots[0]?.contextValue, 'turso.user', describeRows(roots));
+    checks.push(`12 rapid refreshes → at most 2 loads, 1 in flight per request kind (${summary})`);
+  });
+
+  test('a double click on Create sends one request; the second says one is being created', async () => {
+    await signedInAs(emu.demoToken);
+    emu.setLatency(300);
+    const name = `double-create-${Date.now() % 100000}`;
+    const mark = emu.requests.length;
+    const uiMark = ui.mark();
+    const options = { name, restriction: { kind: 'org', organization: 'acme' } };
+    const first = vscode.commands.executeCommand<{ id: string } | undefined>('turso.createToken', undefined, options);
+    const second = vscode.commands.executeCommand<{ id: string } | undefined>('turso.createToken', undefined, options);
+    const probe = await waitFor(() => api.revealPanels().find((p) => p.tokenName === name && p.panel), 'the reveal panel');
+    await probe.receive({ type: 'copy' });
+    probe.panel?.dispose();
+    const results = await Promise.all([first, second]);
+    const posts = emu.requests.slice(mark).filter((r) => r.method === 'POST');
+    assert.strictEqual(posts.length, 1, `one POST: ${JSON.stringify(posts.map((r) => r.path))}`);
+    assert.strictEqual(results.filter(Boolean).length, 1, `one of the two created it: ${JSON.stringify(results)}`);
+    assert.ok(ui.messagesSince(uiMark).some((s) => /being created already/.test(s.message)), describeShown(ui.messagesSince(uiMark)));
+    checks.push('double Create → 1 POST');
+  });
+
+  test('a double click on Revoke sends one request, also when the second confirmation is answered after the first revoke', async () => {
+    await signedInAs(emu.demoToken);
+    emu.addApiToken({ name: 'double-a', organization: 'acme' });
+    emu.addApiToken({ name: 'double-b', organization: 'acme' });
+    await vscode.commands.executeCommand('turso.refresh');
+    const [user] = await rootRows(api);
+    const tokens = await childRows(api, user);
+    const a = tokens.find((t) => t.label === 'double-a') as Row;
+    const b = tokens.find((t) => t.label === 'double-b') as Row;
+    assert.ok(a && b, describeRows(tokens));
+    emu.setLatency(200);
+
+    // both confirmations answered at once
+    let mark = emu.requests.length;
+    ui.answer = (s) => (s.modal && s.items.includes('Revoke') ? 'Revoke' : undefined);
+    const outcomes = await Promise.all([
+      vscode.commands.executeCommand('turso.revokeToken', a.node),
+      vscode.commands.executeCommand('turso.revokeToken', a.node),
+    ]);
+    let deletes = emu.requests.slice(mark).filter((r) => r.method === 'DELETE');
+    assert.strictEqual(deletes.length, 1, `one DELETE: ${JSON.stringify(deletes.map((r) => r.path))}`);
+    assert.deepStrictEqual([...outcomes].sort(), ['cancelled', 'revoked']);
+
+    // the second confirmation (queued behind the first modal) answered once the first revoke is done
+    mark = emu.requests.length;
+    let firstDone: () => void = () => undefined;
+    const firstFinished = new Promise<void>((r) => (firstDone = r));
+    let asked = 0;
+    ui.answer = (s) => {
+      if (!(s.modal && s.items.includes('Revoke'))) return undefined;
+      return ++asked === 1 ? 'Revoke' : firstFinished.then(() => 'Revoke');
+    };
+    const one = vscode.commands.executeCommand('turso.revokeToken', b.node);
+    const two = vscode.commands.executeCommand('turso.revokeToken', b.node);
+    const r1 = await one;
+    firstDone();
+    const r2 = await two;
+    deletes = emu.requests.slice(mark).filter((r) => r.method === 'DELETE');
+    assert.strictEqual(deletes.length, 1, `one DELETE: ${JSON.stringify(deletes.map((r) => `${r.path} ${r.status}`))}`);
+    assert.deepStrictEqual([r1, r2], ['revoked', 'cancelled']);
+    ui.answer = () => undefined;
+    checks.push('double Revoke (both confirmed at once, or the second after the first finished) → 1 DELETE');
+  });
+
+  /**
+   * Waits until the emulator has answered the superseded load's `count` requests after `mark` (or,
+   * if the abort came before some were sent, until none has come for a while).
+   */
+  async function answered(mark: number, count: number): Promise<void> {
+    let last = -1;
+    let stableSince = Date.now();
+    await waitFor(() => {
+      const n = emu.requests.length;
+      if (n !== last) {
+        last = n;
+        stableSince = Date.now();
+      }
+      return n >= mark + count || Date.now() - stableSince > 1500;
+    }, `${count} answers from the emulator`, 10000);
+  }
+
+  /** Whose credential is stored, as the API says. */
+  async function storedOwner(): Promise<string | undefined> {
+    const token = await api.testProbe.secrets.get(CREDENTIAL_KEY);
+    if (!token) return undefined;
+    const res = await fetch(`${emu.url}/v1/user`, { headers: { authorization: `Bearer ${token}` } });
+    return ((await res.json()) as { user: { name: string } }).user.name;
+  }
+
+  /** The tree and the stored credential agree: the account shown is the stored credential's (or none and none). */
+  async function converged(message: string): Promise<string | undefined> {
+    let owner: string | undefined;
+    let rows: Row[] = [];
+    await waitFor(async () => {
+      owner = await storedOwner();
+      rows = await rootRows(api);
+      return owner === undefined ? rows.length === 0 : rows.length === 1 && rows[0].label === owner;
+    }, `${message}: the tree to show the stored credential's account`, 10000).catch((err: Error) => {
+      throw new Error(`${err.message}; stored: ${owner}; tree: ${describeRows(rows)}`);
+    });
+    return owner;
+  }
+
+  test('sign-out during a load leaves no stale tree (and no account event after it)', async () => {
+    await signedInAs(emu.demoToken);
+    emu.setLatency(400);
+    const mark = emu.requests.length;
+    const loading = vscode.commands.executeCommand('turso.refresh');
+    await signOut();
+    const after = states.length;
+    await loading;
+    await answered(mark, 3);
+    assert.deepStrictEqual(await rootRows(api), [], 'the tree stays empty');
+    assert.ok(!states.slice(after).some((s) => s.kind === 'signedIn'), `no account shown after sign-out: ${JSON.stringify(states.slice(after).map((s) => s.kind))}`);
+    checks.push('sign-out during a load → empty tree, no stale account');
+  });
+
+  test('another window signs in as someone else during a load: the newer account shows, never the old one', async () => {
+    await signedInAs(emu.demoToken);
+    emu.setLatency(400);
+    const mark = emu.requests.length;
+    const loading = vscode.commands.executeCommand('turso.refresh');
+    const alice = emu.mintLoginToken({ username: 'alice' });
+    await api.testProbe.secrets.store(CREDENTIAL_KEY, alice);
+    const after = states.length;
+    await loading;
+    await answered(mark, 3);
+    assert.strictEqual(await converged('after the other window signed in'), 'Alice Admin');
+    const stale = states.slice(after).filter((s) => s.kind === 'signedIn' && s.user.username !== 'alice');
+    assert.deepStrictEqual(stale, [], 'no account event for the superseded credential');
+    checks.push("another window's sign-in during a load → the new account, no stale one");
+  });
+
+  test('two windows changing the credential converge: sign-in, sign-out, and writes racing a sign-in', async () => {
+    const secrets = api.testProbe.secrets;
+    await signedInAs(emu.demoToken);
+    assert.strictEqual(await converged('signed in here'), 'Demo User');
+    // the other window signs in as alice, then signs out
+    await secrets.store(CREDENTIAL_KEY, emu.mintLoginToken({ username: 'alice' }));
+    assert.strictEqual(await converged('other window signed in'), 'Alice Admin');
+    await secrets.delete(CREDENTIAL_KEY);
+    assert.strictEqual(await converged('other window signed out'), undefined);
+    await waitForSignedOutTree(api);
+
+    // this window signs in (slow: its check takes 300 ms) while the other writes alice: the last write wins, and both agree
+    emu.setLatency(300);
+    const here = signIn(emu.demoApiToken);
+    await secrets.store(CREDENTIAL_KEY, emu.mintLoginToken({ username: 'alice' }));
+    assert.strictEqual(await here, true);
+    assert.strictEqual(await converged('a sign-in racing another window'), 'Demo User');
+    // and the other window writes after this one's sign-in
+    await secrets.store(CREDENTIAL_KEY, emu.mintLoginToken({ username: 'alice' }));
+    assert.strictEqual(await converged('another window after this sign-in'), 'Alice Admin');
+    emu.setLatency(0);
+
+    // a burst of writes from the other window: the tree ends on the last one
+    const burst = [
+      secrets.store(CREDENTIAL_KEY, emu.demoToken),
+      secrets.delete(CREDENTIAL_KEY),
+      secrets.store(CREDENTIAL_KEY, emu.mintLoginToken({ username: 'alice' })),
+      secrets.store(CREDENTIAL_KEY, emu.demoApiToken),
+    ];
+    await Promise.all(burst);
+    assert.strictEqual(await converged('a burst of writes'), 'Demo User');
+    const [user] = await rootRows(api);
+    const ciBot = (await childRows(api, user)).find((t) => t.label === 'ci-bot');
+    assert.ok(ciBot?.contextValue.includes(';current'), 'the tree knows the credential is ci-bot');
+    checks.push('two windows (simulated through SecretStorage) converge: sign-in, sign-out, a sign-in racing a write, a burst of 4 writes');
+  });
+});

@@ -1,0 +1,305 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as net from 'net';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { childRows, EXTENSION_ID, forgedToken, Row, rootRows, signIn, signOut, startEmulator, waitFor, waitForRoot, waitForSignedOutTree } from './helpers';
+import {
+  activateProbed, describeShown, figures, fixtures, FixtureEmulator, hostPaths, ProbedApi, readIfExists, RevealProbeLike, setSetting,
+  tursoLogFile, UiRecorder, walkFiles,
+} from './faultHelpers';
+
+// Issue 6, no secret leaks: every flow runs with token values the test knows (sign-in by token and
+// by the browser, rejected tokens, validation, create with each restriction and every way of
+// delivering the value, the fallback modal, revoke, revoke of the extension's own credential, server
+// errors that echo the credential), then everything the extension can write is searched for each
+// value and for its JWT payload and signature: the "Turso" output channel's file and every other log
+// of the session, user and machine settings and storage, the workspace's files (but the .env chosen
+// for the token), HOME and TMPDIR of the host, globalState and workspaceState, the webview's
+// messages and state, every message, detail, button, progress title and status bar text shown, the
+// URLs opened, and the tree's rows. Expected: no hit anywhere.
+
+/** A GET over a plain socket: what a browser does, without VS Code's patched fetch and http in this process. */
+function rawGet(host: string, port: number, pathAndQuery: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, host, () => {
+      socket.write(`GET ${pathAndQuery} HTTP/1.1\r\nHost: localhost:${port}\r\nConnection: close\r\n\r\n`);
+    });
+    let data = '';
+    socket.setTimeout(10000, () => socket.destroy(new Error('no answer from the callback listener')));
+    socket.on('data', (chunk) => (data += chunk.toString('utf8')));
+    socket.on('end', () => resolve(data));
+    socket.on('error', reject);
+  });
+}
+
+interface Place {
+  kind: string;
+  name: string;
+  text: string;
+}
+
+suite('No secret leaks: every flow with known token values, then every place searched', function () {
+  let emu: FixtureEmulator;
+  let api: ProbedApi;
+  const ui = new UiRecorder();
+  /** Token values the flows used. */
+  const values = new Map<string, string>();
+  /** What the extension showed or sent outside the recorder: webview messages, panel titles, tree rows. */
+  const extra: Place[] = [];
+  let started = 0;
+
+  suiteSetup(async function () {
+    this.timeout(60000);
+    started = Date.now();
+    emu = fixtures(await startEmulator());
+    api = await activateProbed();
+    await setSetting('apiBaseUrl', emu.url);
+    await signOut();
+    await waitForSignedOutTree(api);
+    // everything the channel can write, request lines (debug) included
+    await vscode.commands.executeCommand('_extensionTests.setLogLevel', 'trace');
+    ui.install();
+    ui.openResult = true;
+    ui.answer = (s) => {
+      if (s.modal && s.items.includes('Revoke')) return 'Revoke';
+      if (s.modal && s.items.includes('Replace')) return 'Replace';
+      if (s.modal && s.items.includes('Copy Token')) return 'Copy Token';
+      return undefined;
+    };
+    values.set('demo login token', emu.demoToken);
+    values.set('ci-bot API token', emu.demoApiToken);
+  });
+  suiteTeardown(async () => {
+    await vscode.commands.executeCommand('_extensionTests.setLogLevel', 'info');
+    ui.restore();
+    emu?.clearFaults();
+    for (const p of api?.revealPanels() ?? []) p.panel?.dispose();
+    await signOut();
+    await setSetting('apiBaseUrl', undefined);
+    await emu?.close();
+  });
+
+  /** Records what the extension posts to a reveal panel's page, and its title. */
+  function watchPanel(probe: RevealProbeLike): void {
+    const panel = probe.panel as vscode.WebviewPanel;
+    extra.push({ kind: 'webview panel title', name: probe.tokenName, text: panel.title });
+    const webview = panel.webview as unknown as { postMessage: (m: unknown) => Thenable<boolean> };
+    const post = webview.postMessage.bind(webview);
+    webview.postMessage = (m: unknown) => {
+      extra.push({ kind: 'webview message', name: probe.tokenName, text: JSON.stringify(m) });
+      return post(m);
+    };
+  }
+
+  async function snapshotTree(when: string): Promise<void> {
+    const rows: Row[] = [];
+    for (const r of await rootRows(api)) {
+      rows.push(r);
+      if (r.contextValue === 'turso.user') rows.push(...(await childRows(api, r)));
+    }
+    for (const r of rows) {
+      const tooltip = r.item.tooltip instanceof vscode.MarkdownString ? r.item.tooltip.value : String(r.item.tooltip ?? '');
+      extra.push({
+        kind: 'tree row', name: `${when}: ${r.label.slice(0, 40)}`,
+        text: [r.label, r.description, tooltip, r.item.id, r.contextValue, r.item.accessibilityInformation?.label].join('\n'),
+      });
+    }
+  }
+
+  /** Creates a token through the command and returns its value, copied from its panel (as the Copy button does). */
+  async function createAndCopy(name: string, restriction: unknown, then?: (probe: RevealProbeLike) => Promise<void>): Promise<string> {
+    const clip = ui.clipboard.length;
+    const done = vscode.commands.executeCommand('turso.createToken', undefined, { name, restriction });
+    const probe = await waitFor(() => api.revealPanels().find((p) => p.tokenName === name && p.panel), `the reveal panel of ${name}`);
+    watchPanel(probe);
+    await probe.receive({ type: 'ready' });
+    await probe.receive({ type: 'copy' });
+    const value = ui.clipboard[clip];
+    assert.ok(value, `${name}: the value was copied`);
+    if (then) await then(probe);
+    probe.panel?.dispose();
+    await done;
+    return value;
+  }
+
+  test('every flow runs with known token values', async function () {
+    this.timeout(90000);
+    // sign in: by token (API token, login token), a forged token rejected
+    assert.strictEqual(await signIn(emu.demoApiToken), true);
+    const forged = forgedToken(emu.demoToken);
+    values.set('forged token', forged);
+    assert.strictEqual(await signIn(forged), false);
+    assert.strictEqual(await signIn(emu.demoToken), true);
+    await waitForRoot(api, 'turso.user');
+
+    // validate: the current credential, a pasted API token, a forged one
+    const [user] = await rootRows(api);
+    await vscode.commands.executeCommand('turso.validateToken', user.node);
+    await vscode.commands.executeCommand('turso.validateToken', { token: emu.demoApiToken });
+    await vscode.commands.executeCommand('turso.validateToken', { token: forged });
+
+    // create, one of each restriction, and each way the value leaves the panel
+    const orgValue = await createAndCopy('leak-org', { kind: 'org', organization: 'acme' }, async (p) => {
+      await p.receive({ type: 'save-env' });
+    });
+    values.set('created org token', orgValue);
+    const groupValue = await createAndCopy('leak-group', { kind: 'group', organization: 'acme', group: 'default', scopes: ['read-only'] });
+    values.set('created group token', groupValue);
+    const unrestricted = await createAndCopy('leak-all', { kind: 'unrestricted' }, async (p) => {
+      await p.receive({ type: 'use' }); // signs this extension in with it
+    });
+    values.set('created unrestricted token (used for the extension)', unrestricted);
+    await snapshotTree('signed in with a created token');
+
+    // the fallback modal when no panel can be shown (Copy Token)
+    const w = vscode.window as unknown as Record<string, unknown>;
+    const createPanel = w.createWebviewPanel;
+    const clip = ui.clipboard.length;
+    w.createWebviewPanel = () => {
+      throw new Error('no webviews here');
+    };
+    try {
+      await vscode.commands.executeCommand('turso.createToken', undefined, { name: 'leak-rescued', restriction: { kind: 'org', organization: 'acme' } });
+    } finally {
+      w.createWebviewPanel = createPanel;
+    }
+    assert.ok(ui.clipboard[clip], 'the fallback modal copied the value');
+    values.set('created token rescued by the modal', ui.clipboard[clip]);
+
+    // a create that fails (name taken), and a validate of a revoked token
+    await vscode.commands.executeCommand('turso.createToken', undefined, { name: 'leak-org', restriction: { kind: 'org', organization: 'acme' } });
+    await vscode.commands.executeCommand('turso.refresh');
+    const rowsOf = async () => childRows(api, (await rootRows(api))[0]);
+    const orgRow = (await rowsOf()).find((t) => t.label === 'leak-org') as Row;
+    assert.strictEqual(await vscode.commands.executeCommand('turso.revokeToken', orgRow.node), 'revoked');
+    await vscode.commands.executeCommand('turso.validateToken', { token: orgValue });
+
+    // a server that echoes the credential (and another token) in its errors: tree, status, notifications
+    emu.injectFault({ kind: 'status', status: 500, error: `internal error for bearer ${unrestricted} (also ${groupValue})`, method: 'GET' });
+    await vscode.commands.executeCommand('turso.refresh');
+    await snapshotTree('a server error echoing the credential');
+    await vscode.commands.executeCommand('turso.validateToken', { token: groupValue });
+    emu.clearFaults();
+    emu.injectFault({ kind: 'status', status: 401, error: `token ${unrestricted} has been revoked`, method: 'POST' });
+    await vscode.commands.executeCommand('turso.createToken', undefined, { name: 'leak-401', restriction: { kind: 'unrestricted' } });
+    emu.clearFaults();
+    emu.injectFault({ kind: 'status', status: 401, error: `rejected ${forged}`, method: 'GET' });
+    assert.strictEqual(await signIn(forged), false);
+    emu.clearFaults();
+
+    // revoke the extension's own credential: signs out
+    await vscode.commands.executeCommand('turso.refresh');
+    const selfRow = (await rowsOf()).find((t) => t.label === 'leak-all') as Row;
+    assert.ok(selfRow?.contextValue.includes(';current'), 'signed in with leak-all');
+    assert.strictEqual(await vscode.commands.executeCommand('turso.revokeToken', selfRow.node), 'revoked-self');
+    await waitForSignedOutTree(api);
+
+    // sign in with the browser: the test plays the browser (the authorize form, then the redirect)
+    const opened = ui.opened.length;
+    const browser = vscode.commands.executeCommand<boolean>('turso.signIn', { way: 'browser' });
+    const authorize = await waitFor(() => ui.opened[opened], 'the authorize URL to be opened');
+    const params = new URL(authorize).searchParams;
+    const form = new URLSearchParams({ port: params.get('port') ?? '', redirect: 'true', state: params.get('state') ?? '', type: 'cli' });
+    const res = await fetch(`${emu.url}/`, { method: 'POST', body: form, redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const location = new URL(res.headers.get('location') ?? '');
+    values.set('browser sign-in token', location.searchParams.get('jwt') ?? '');
+    // as the browser does it: not through this extension host's fetch (its proxy resolver logs URLs at debug level)
+    await rawGet('127.0.0.1', Number(location.port), `${location.pathname}${location.search}`);
+    assert.strictEqual(await browser, true, 'signed in with the browser');
+    await waitForRoot(api, 'turso.user');
+    await snapshotTree('signed in with the browser');
+
+    // sign out
+    await signOut();
+    await waitForSignedOutTree(api);
+    // the log ends with this flow's lines (the channel writes its file asynchronously)
+    await waitFor(() => /Revoked API token "leak-all"/.test(readIfExists(tursoLogFile(api))), 'the Turso log to be written', 10000);
+    for (const [k, v] of values) assert.ok(v && v.split('.').length === 3, `${k} is a JWT`);
+  });
+
+  test('no token value, JWT payload or signature anywhere the extension can write', async function () {
+    this.timeout(60000);
+    const needles: { label: string; needle: string }[] = [];
+    for (const [label, value] of values) {
+      const [, payload, signature] = value.split('.');
+      needles.push({ label: `${label} (value)`, needle: value }, { label: `${label} (payload)`, needle: payload }, { label: `${label} (signature)`, needle: signature });
+    }
+    const places: Place[] = [];
+    const file = (kind: string, f: string) => places.push({ kind, name: f, text: fs.readFileSync(f, 'latin1') });
+    const hp = hostPaths(api);
+
+    // the output channel, and every log of this session (extension host, server, other extensions)
+    const turso = tursoLogFile(api);
+    assert.ok(fs.existsSync(turso), `the Turso output channel writes ${turso}`);
+    assert.match(readIfExists(turso), /Created API token "leak-org"/, 'it is the Turso channel, with this suite\'s lines');
+    assert.match(readIfExists(turso), /\[(debug|trace)\] GET \/v1\/user → 200/, 'at trace level, the request lines are written too');
+    for (const f of walkFiles(hp.sessionLogs)) file(f === turso ? 'output channel "Turso"' : 'log file', f);
+    if (hp.instance && fs.existsSync(path.join(hp.instance, 'code-server.log'))) file('log file', path.join(hp.instance, 'code-server.log'));
+
+    // settings and storage: user data (settings.json, globalStorage, workspaceStorage, history…), machine settings
+    if (hp.userData) {
+      const settings = path.join(hp.userData, 'User', 'settings.json');
+      assert.ok(fs.existsSync(settings), 'user settings.json');
+      for (const f of walkFiles(hp.userData, (name) => name === 'logs' || name === 'CachedExtensionVSIXs')) {
+        file(f === settings ? 'user settings.json' : 'user data file', f);
+      }
+    }
+
+    // the workspace (but the .env explicitly chosen for the token), HOME and TMPDIR of the host
+    const ws = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    assert.ok(ws, 'a workspace folder is open');
+    const envFile = path.join(ws, '.env');
+    assert.ok(readIfExists(envFile).includes(values.get('created org token') as string), 'the chosen .env has the token (the one place it may be)');
+    const wsSettings = path.join(ws, '.vscode', 'settings.json');
+    for (const f of walkFiles(ws, (_n, full) => full === envFile)) file(f === wsSettings ? 'workspace settings.json' : 'workspace file', f);
+    // the extension writes no workspace settings; when there are none, that is checked too
+    if (!fs.existsSync(wsSettings)) places.push({ kind: 'workspace settings.json', name: `${wsSettings} (absent)`, text: '' });
+    places.push({ kind: 'workspace settings (API)', name: 'turso.* in the workspace', text: JSON.stringify(vscode.workspace.getConfiguration('turso').inspect('apiBaseUrl')) });
+    if (hp.instance) {
+      for (const dir of ['home', 'tmp']) {
+        const root = path.join(hp.instance, dir);
+        for (const f of walkFiles(root, (name) => name === 'node_modules' || name === '.cache')) {
+          if (fs.statSync(f).mtimeMs >= started - 1000) file(`${dir} file written during the suite`, f);
+        }
+      }
+    }
+
+    // mementos
+    for (const [kind, memento] of [['globalState', api.testProbe.globalState], ['workspaceState', api.testProbe.workspaceState]] as const) {
+      places.push({ kind, name: kind, text: JSON.stringify(memento.keys().map((k) => [k, memento.get(k)])) });
+    }
+
+    // the webview: what was posted to the page, its titles, and its script never keeps state
+    places.push(...extra);
+    const ext = vscode.extensions.getExtension(EXTENSION_ID) as vscode.Extension<unknown>;
+    const script = readIfExists(path.join(ext.extensionPath, 'media', 'reveal.js'));
+    assert.ok(script.length > 0, 'media/reveal.js');
+    assert.ok(!/\bsetState\s*\(/.test(script), 'the reveal page never calls setState (no webview state to leak into)');
+    places.push({ kind: 'webview state', name: 'reveal.js setState', text: '' });
+
+    // everything shown and opened
+    ui.shown.forEach((s, i) => places.push({ kind: `shown ${s.kind}`, name: `#${i} ${s.message.slice(0, 50)}`, text: [s.message, s.detail ?? '', ...s.items].join('\n') }));
+    ui.opened.forEach((u, i) => places.push({ kind: 'URL opened', name: `#${i}`, text: u }));
+    assert.ok(ui.opened.length >= 1, 'the browser sign-in opened a URL');
+
+    const hits: string[] = [];
+    for (const p of places) {
+      for (const n of needles) {
+        if (n.needle && p.text.includes(n.needle)) hits.push(`${n.label} in ${p.kind}: ${p.name}`);
+      }
+    }
+    // and nothing JWT-shaped at all in the logs, settings or state (a token the test does not know)
+    const jwtShape = /eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/;
+    for (const p of places.filter((x) => /log|settings|state|storage|user data/.test(x.kind))) {
+      const m = jwtShape.exec(p.text);
+      if (m) hits.push(`a JWT-shaped string in ${p.kind}: ${p.name}`);
+    }
+    const kinds: Record<string, number> = {};
+    for (const p of places) kinds[p.kind] = (kinds[p.kind] ?? 0) + 1;
+    figures.leaks = { places: places.length, placeKinds: kinds, values: values.size, needles: needles.length, hits };
+    console.log(`  searched ${places.length} places for ${values.size} token values (${needles.length} needles): ${hits.length} hits`);
+    assert.ok(ui.shown.length > 20, `the flows showed messages: ${describeShown(ui.shown).slice(0, 200)}`);
+    assert.deepStrictEqual(hits, [], 'no secret anywhere the extension writes');
+  });
+});
