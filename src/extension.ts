@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { authFailures } from './auth/authFailures';
 import { CredentialStore } from './auth/credentialStore';
 import { Session } from './auth/session';
+import { useCreatedToken } from './auth/useCreatedToken';
 import { createTokenCommand } from './commands/createToken';
 import { refreshCommand } from './commands/refresh';
 import { revokeTokenCommand } from './commands/revokeToken';
@@ -61,10 +62,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<TursoE
         {
           extensionUri: context.extensionUri,
           log,
-          useForExtension: async (value) => {
-            const { user } = await signedIn.signIn(value);
-            return `This extension now uses this token (account ${user.username}).`;
-          },
+          useForExtension: (value) => useCreatedToken(signedIn, value),
         },
         token,
         options,

@@ -97,7 +97,7 @@ export function createTokenCommand(deps: CreateTokenDeps) {
           // It may exist now, without its value: the list shows whether it does.
           deps.tree.refresh();
         }
-        const retry = await offerRetry(err, name);
+        const retry = await offerRetry(err, name, options.name === undefined);
         if (retry === 'rename') {
           name = await askName(deps, client, name);
           if (name === undefined) {
@@ -225,24 +225,35 @@ async function askRestriction(client: TursoClient, organizations: Promise<Organi
   return { kind, organization, group, scopes: scopes.map((s) => s.scope) };
 }
 
-async function offerRetry(err: unknown, name: string): Promise<'rename' | 'again' | undefined> {
+/**
+ * Tells what went wrong and offers the way on. Not `interactive` (automation gave the name): the
+ * message is shown without waiting for an answer, so the command resolves at once.
+ */
+async function offerRetry(err: unknown, name: string, interactive: boolean): Promise<'rename' | 'again' | undefined> {
   if (reportAuthFailure(err)) {
     return undefined;
   }
+  const ask = async (message: string, action: string): Promise<boolean> => {
+    if (!interactive) {
+      void showErrorMessage(message);
+      return false;
+    }
+    return (await showErrorMessage(message, action)) !== undefined;
+  };
   const shown = displayName(name);
   const reason = err instanceof TursoApiError ? reasonAndHint(err) : err instanceof Error ? err.message : String(err);
   if (mayHaveTakenEffect(err)) {
     const unknown = `Couldn't confirm that API token "${shown}" was created: ${reason} ` +
       `It may have been created without its value reaching VS Code: if "${shown}" appears in the list, revoke it and create another.`;
-    return (await showErrorMessage(unknown, 'Try Again')) ? 'again' : undefined;
+    return (await ask(unknown, 'Try Again')) ? 'again' : undefined;
   }
   const message = `Couldn't create API token "${shown}": ${reason}`;
   if (err instanceof TursoApiError && (err.kind === 'conflict' || err.kind === 'badRequest')) {
-    return (await showErrorMessage(message, 'Change Name')) ? 'rename' : undefined;
+    return (await ask(message, 'Change Name')) ? 'rename' : undefined;
   }
   if (err instanceof TursoApiError && (err.kind === 'unauthorized' || err.kind === 'forbidden' || err.kind === 'notFound')) {
     void showErrorMessage(message);
     return undefined;
   }
-  return (await showErrorMessage(message, 'Try Again')) ? 'again' : undefined;
+  return (await ask(message, 'Try Again')) ? 'again' : undefined;
 }

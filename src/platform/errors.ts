@@ -141,7 +141,10 @@ export function reasonAndHint(err: TursoApiError): string {
     return err.message;
   }
   const reason = err.serverMessage.replace(/[.\s]+$/, '');
-  return err.hint ? `${reason}. ${err.hint}` : `${reason}.`;
+  const hint = err.kind === 'rateLimited' && err.retryAfterSeconds !== undefined
+    ? `Try again in ${err.retryAfterSeconds} s.`
+    : err.hint;
+  return hint ? `${reason}. ${hint}` : `${reason}.`;
 }
 
 export function isTursoApiError(value: unknown): value is TursoApiError {

@@ -172,6 +172,28 @@ suite('Token lifecycle: create (three kinds), reveal once, validate', () => {
     }
   });
 
+  test('"Use for this extension" with a group-scoped token is refused with the reason; the session stays as it was', async () => {
+    const name = unique('ih-use-group');
+    const before = (await rootRows(api))[0];
+    const { probe, done } = await startCreateToken(api, {
+      name,
+      restriction: { kind: 'group', organization: 'acme', group: 'analytics', scopes: ['read-only'] },
+    });
+    try {
+      await probe.receive({ type: 'use' });
+      assert.strictEqual(probe.status?.kind, 'error', `status after "use": ${JSON.stringify(probe.status)}`);
+      assert.match(probe.status!.text, /can't list or manage API tokens/);
+      const after = (await rootRows(api))[0];
+      assert.strictEqual(after.contextValue, 'turso.user', 'still signed in');
+      assert.strictEqual(after.label, before.label);
+      assert.ok(!(await tokenRows(api)).some((r) => r.contextValue.endsWith(';current') && r.label === name), 'not the credential');
+      await probe.receive({ type: 'copy' }); // delivered, so closing asks nothing
+    } finally {
+      probe.panel?.dispose();
+      await done;
+    }
+  });
+
   test('"Save to .env" from the panel writes TURSO_API_TOKEN and ignores .env in a git repository', async function () {
     const folder = vscode.workspace.workspaceFolders?.[0];
     if (!folder || folder.uri.scheme !== 'file') {

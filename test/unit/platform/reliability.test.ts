@@ -77,6 +77,11 @@ describe('TursoApiError: every failure says what to do', () => {
     assert.equal(new TursoApiError({ kind: 'cancelled', operation: 'x' }).hint, '');
   });
 
+  it('reasonAndHint: after a 429 with Retry-After, says when to try again', () => {
+    const err = new TursoApiError({ kind: 'rateLimited', operation: 'x', status: 429, serverMessage: 'rate limit exceeded', retryAfterSeconds: 2 });
+    assert.equal(reasonAndHint(err), 'rate limit exceeded. Try again in 2 s.');
+  });
+
   it('reasonAndHint: the server reason, then the hint', () => {
     const err = new TursoApiError({ kind: 'conflict', operation: 'creating API token "x"', status: 409, serverMessage: 'an API token named "x" already exists.' });
     assert.equal(reasonAndHint(err), 'an API token named "x" already exists. Choose another name, or refresh and try again.');
