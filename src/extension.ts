@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { authFailures } from './auth/authFailures';
 import { CredentialStore } from './auth/credentialStore';
@@ -38,6 +39,11 @@ export interface TestProbe {
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<TursoExtensionApi> {
+  // The modules without `vscode` translate through @vscode/l10n: hand them the bundle VS Code chose
+  // (none for English: they fall back to the source strings).
+  if (vscode.l10n.bundle) {
+    l10n.config({ contents: vscode.l10n.bundle });
+  }
   const version = String(context.extension.packageJSON.version ?? '0.0.0');
   let session: Session | undefined;
   const log = new Log(() => session?.secrets() ?? []);

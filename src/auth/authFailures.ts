@@ -7,7 +7,8 @@ export const AUTH_PROMPT_COOLDOWN_MS = 60_000;
 /** A prompt nobody answers (it went to the notification center) stops holding others back after this. */
 export const AUTH_PROMPT_MAX_OPEN_MS = 10 * 60_000;
 
-export const SIGN_IN_ACTION = 'Sign In…';
+/** The prompt's button (translated when called; the same text is compared with the choice). */
+export const signInAction = (): string => vscode.l10n.t('Sign In…');
 
 /**
  * Decides which 401 gets a prompt: the first of a burst. While that prompt is open, and for a
@@ -63,8 +64,8 @@ export function isUnauthorized(err: unknown): err is TursoApiError {
 
 /** "Your Turso session expired or was revoked: token is expired." */
 export function authFailureMessage(err: TursoApiError): string {
-  const reason = (err.serverMessage ?? 'Turso rejected the credential').replace(/[.\s]+$/, '');
-  return `Your Turso session expired or was revoked: ${reason}.`;
+  const reason = (err.serverMessage ?? vscode.l10n.t('Turso rejected the credential')).replace(/[.\s]+$/, '');
+  return vscode.l10n.t('Your Turso session expired or was revoked: {0}.', reason);
 }
 
 /** What the reporter shows; the default is VS Code's. */
@@ -77,7 +78,7 @@ export interface AuthFailureUi {
 }
 
 const vscodeUi: AuthFailureUi = {
-  prompt: (message) => showWarningMessage(message, SIGN_IN_ACTION).then((choice) => choice === SIGN_IN_ACTION),
+  prompt: (message) => showWarningMessage(message, signInAction()).then((choice) => choice === signInAction()),
   hint: (message) => {
     vscode.window.setStatusBarMessage(`$(warning) ${message}`, 8000);
   },

@@ -39,11 +39,11 @@ export async function signInWithBrowser(
   }
   const settings = readApiSettings();
   if (!settings.baseUrl) {
-    return { kind: 'failed', error: new ApiSettingsError(settings.rawBaseUrl, settings.error ?? 'invalid URL') };
+    return { kind: 'failed', error: new ApiSettingsError(settings.rawBaseUrl, settings.error ?? vscode.l10n.t('invalid URL')) };
   }
   const baseUrl = settings.baseUrl;
   return vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: 'Signing in to Turso', cancellable: true },
+    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Signing in to Turso'), cancellable: true },
     async (progress, cancellation): Promise<BrowserSignInOutcome> => {
       const controller = new AbortController();
       const onCancel = cancellation.onCancellationRequested(() => controller.abort());
@@ -54,17 +54,17 @@ export async function signInWithBrowser(
         if (callbackPort === undefined) {
           return {
             kind: 'unavailable',
-            reason: `this remote window (${vscode.env.remoteName ?? 'remote'}) can't forward a local port for Turso's redirect to http://localhost`,
+            reason: vscode.l10n.t("this remote window ({0}) can't forward a local port for Turso's redirect to http://localhost", vscode.env.remoteName ?? 'remote'),
           };
         }
         log.info(`Browser sign-in: listening on 127.0.0.1:${login.port}; the browser comes back to localhost:${callbackPort}.`);
-        progress.report({ message: 'Authorize VS Code in your browser…' });
+        progress.report({ message: vscode.l10n.t('Authorize VS Code in your browser…') });
         const opened = await vscode.env.openExternal(vscode.Uri.parse(login.authorizeUrl(baseUrl, callbackPort)));
         if (!opened) {
           return { kind: 'notOpened' };
         }
         const token = await login.token;
-        progress.report({ message: 'Checking the sign-in with Turso…' });
+        progress.report({ message: vscode.l10n.t('Checking the sign-in with Turso…') });
         const verified = await session.signIn(token, controller.signal);
         return { kind: 'signedIn', verified };
       } catch (err) {

@@ -4,12 +4,19 @@ const KEY = 'turso.platformApiToken';
 
 /** SecretStorage could not be used (commonly: no OS keyring on Linux). Nothing was stored anywhere else. */
 export class CredentialStorageError extends Error {
-  constructor(action: string, cause: unknown) {
+  constructor(action: 'read' | 'save' | 'delete', cause: unknown) {
     const reason = cause instanceof Error ? cause.message : String(cause);
+    // One whole sentence per action, so that a translation can put the verb where its language wants it.
+    const failed = action === 'read'
+      ? vscode.l10n.t("Couldn't read the Turso credential in VS Code's secret storage ({0}).", reason)
+      : action === 'save'
+        ? vscode.l10n.t("Couldn't save the Turso credential in VS Code's secret storage ({0}).", reason)
+        : vscode.l10n.t("Couldn't delete the Turso credential in VS Code's secret storage ({0}).", reason);
     super(
-      `Couldn't ${action} the Turso credential in VS Code's secret storage (${reason}). ` +
-        'On Linux this usually means no keyring (for example GNOME Keyring or KWallet) is available. ' +
-        'The token was not saved anywhere else.',
+      vscode.l10n.t(
+        '{0} On Linux this usually means no keyring (for example GNOME Keyring or KWallet) is available. The token was not saved anywhere else.',
+        failed,
+      ),
     );
     this.name = 'CredentialStorageError';
   }

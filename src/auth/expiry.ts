@@ -4,6 +4,7 @@
  * seconds. The API's `/v1/auth/validate` answer is the source (`expiresAt`); nothing here asks for it.
  * No `vscode` import.
  */
+import * as l10n from '@vscode/l10n';
 
 export const MINUTE_SECONDS = 60;
 export const HOUR_SECONDS = 60 * MINUTE_SECONDS;
@@ -36,9 +37,6 @@ export function expiryState(validation: { expiresAt?: number } | undefined, nowS
     : { kind: 'expired', expiresAt: validation.expiresAt };
 }
 
-function plural(n: number, unit: string): string {
-  return `${n} ${unit}${n === 1 ? '' : 's'}`;
-}
 
 /**
  * "3 days", "5 hours", "12 minutes", "less than a minute". Days and hours are rounded (a fresh 7-day
@@ -46,24 +44,27 @@ function plural(n: number, unit: string): string {
  */
 export function formatTimeLeft(secondsLeft: number): string {
   if (secondsLeft >= DAY_SECONDS) {
-    return plural(Math.round(secondsLeft / DAY_SECONDS), 'day');
+    const days = Math.round(secondsLeft / DAY_SECONDS);
+    return days === 1 ? l10n.t('1 day') : l10n.t('{0} days', days);
   }
   if (secondsLeft >= HOUR_SECONDS) {
-    return plural(Math.round(secondsLeft / HOUR_SECONDS), 'hour');
+    const hours = Math.round(secondsLeft / HOUR_SECONDS);
+    return hours === 1 ? l10n.t('1 hour') : l10n.t('{0} hours', hours);
   }
   if (secondsLeft >= MINUTE_SECONDS) {
-    return plural(Math.floor(secondsLeft / MINUTE_SECONDS), 'minute');
+    const minutes = Math.floor(secondsLeft / MINUTE_SECONDS);
+    return minutes === 1 ? l10n.t('1 minute') : l10n.t('{0} minutes', minutes);
   }
-  return 'less than a minute';
+  return l10n.t('less than a minute');
 }
 
 /** "expires in 3 days", "expired"; undefined when there is nothing to say (never expires, unknown). */
 export function expiryLabel(state: ExpiryState): string | undefined {
   switch (state.kind) {
     case 'expires':
-      return `expires in ${formatTimeLeft(state.secondsLeft)}`;
+      return l10n.t('expires in {0}', formatTimeLeft(state.secondsLeft));
     case 'expired':
-      return 'expired';
+      return l10n.t('expired');
     default:
       return undefined;
   }
@@ -114,5 +115,5 @@ export function timerDelayMs(seconds: number): number {
 
 /** "2026-06-01 14:05 UTC": the moment, to the minute, for a tooltip. */
 export function formatExpiryMoment(expiresAt: number): string {
-  return `${new Date(expiresAt * 1000).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  return l10n.t('{0} UTC', new Date(expiresAt * 1000).toISOString().slice(0, 16).replace('T', ' '));
 }

@@ -3,6 +3,7 @@
  * one-shot HTTP listener on 127.0.0.1 that waits for the browser to come back with
  * `/?jwt=<token>&state=<state>`. No `vscode` import: it runs (and is tested) in plain Node.
  */
+import * as l10n from '@vscode/l10n';
 import * as crypto from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -68,13 +69,13 @@ export function buildAuthorizeUrl(apiBaseUrl: string, port: number, state: strin
 export function formatDuration(ms: number): string {
   if (ms >= 60_000 && ms % 60_000 === 0) {
     const minutes = ms / 60_000;
-    return `${minutes} minute${minutes === 1 ? '' : 's'}`;
+    return minutes === 1 ? l10n.t('1 minute') : l10n.t('{0} minutes', minutes);
   }
   if (ms >= 1000) {
     const seconds = Math.round(ms / 1000);
-    return `${seconds} second${seconds === 1 ? '' : 's'}`;
+    return seconds === 1 ? l10n.t('1 second') : l10n.t('{0} seconds', seconds);
   }
-  return `${ms} ms`;
+  return l10n.t('{0} ms', ms);
 }
 
 function sameSecret(a: string, b: string): boolean {
@@ -102,14 +103,17 @@ function page(title: string, message: string): string {
     + `<body><h1>${title}</h1><p>${message}</p></body></html>\n`;
 }
 
-export const SUCCESS_PAGE = page('Signed in to Turso', 'VS Code received your sign-in. You can close this tab and return to VS Code.');
-const MISMATCH_PAGE = page(
-  'This sign-in does not match',
-  "This sign-in link doesn't belong to the sign-in VS Code is waiting for, so it was ignored. Start Sign In again from VS Code.",
+// Functions, not constants: translated when served (after the extension has loaded its bundle).
+export const successPage = (): string =>
+  page(l10n.t('Signed in to Turso'), l10n.t('VS Code received your sign-in. You can close this tab and return to VS Code.'));
+const mismatchPage = (): string => page(
+  l10n.t('This sign-in does not match'),
+  l10n.t("This sign-in link doesn't belong to the sign-in VS Code is waiting for, so it was ignored. Start Sign In again from VS Code."),
 );
-const MISSING_TOKEN_PAGE = page('No sign-in received', 'Turso sent the browser back without a sign-in token. Start Sign In again from VS Code.');
-const USED_PAGE = page('Sign-in already finished', 'VS Code already has this sign-in. You can close this tab.');
-const NOT_FOUND_PAGE = page('Not found', 'Nothing here.');
+const missingTokenPage = (): string =>
+  page(l10n.t('No sign-in received'), l10n.t('Turso sent the browser back without a sign-in token. Start Sign In again from VS Code.'));
+const usedPage = (): string => page(l10n.t('Sign-in already finished'), l10n.t('VS Code already has this sign-in. You can close this tab.'));
+const notFoundPage = (): string => page(l10n.t('Not found'), l10n.t('Nothing here.'));
 
 /**
  * Starts the listener on a free port. The returned login resolves with the first `jwt` that comes
@@ -121,7 +125,7 @@ export function startLoopbackLogin(options: LoopbackLoginOptions = {}): Promise<
   const timeoutMs = options.timeoutMs ?? LOGIN_TIMEOUT_MS;
   const host = options.host ?? '127.0.0.1';
   if (options.signal?.aborted) {
-    return Promise.reject(new LoopbackLoginError('cancelled', 'Sign-in was cancelled.'));
+    return Promise.reject(new LoopbackLoginError('cancelled', l10n.t('Sign-in was cancelled.')));
   }
 
   let settled = false;
@@ -145,26 +149,26 @@ export function startLoopbackLogin(options: LoopbackLoginOptions = {}): Promise<
       res.end(req.method === 'HEAD' ? undefined : body);
     };
     if (url.pathname !== '/') {
-      send(404, NOT_FOUND_PAGE);
+      send(404, notFoundPage());
       return;
     }
     if (settled) {
-      send(410, USED_PAGE, { Connection: 'close' });
+      send(410, usedPage(), { Connection: 'close' });
       return;
     }
     if (!sameSecret(url.searchParams.get('state') ?? '', state)) {
-      send(400, MISMATCH_PAGE);
+      send(400, mismatchPage());
       return;
     }
     const jwt = url.searchParams.get('jwt')?.trim();
     if (!jwt) {
-      send(400, MISSING_TOKEN_PAGE);
+      send(400, missingTokenPage());
       return;
     }
     settle(() => resolveToken(jwt));
     // The answer goes out first; the listener closes once it is sent (or the browser went away).
     res.once('close', shutdown);
-    send(200, SUCCESS_PAGE, { Connection: 'close' });
+    send(200, successPage(), { Connection: 'close' });
   });
 
   let timer: NodeJS.Timeout | undefined;
@@ -173,7 +177,7 @@ export function startLoopbackLogin(options: LoopbackLoginOptions = {}): Promise<
     settle(() => rejectToken(err));
     shutdown();
   };
-  const onAbort = (): void => fail(new LoopbackLoginError('cancelled', 'Sign-in was cancelled.'));
+  const onAbort = (): void => fail(new LoopbackLoginError('cancelled', l10n.t('Sign-in was cancelled.')));
 
   function settle(outcome: () => void): void {
     if (settled) {
@@ -212,7 +216,7 @@ export function startLoopbackLogin(options: LoopbackLoginOptions = {}): Promise<
       timer = setTimeout(
         () => fail(new LoopbackLoginError(
           'timeout',
-          `Sign-in with the browser timed out: nothing came back from the browser within ${formatDuration(timeoutMs)}.`,
+          l10n.t('Sign-in with the browser timed out: nothing came back from the browser within {0}.', formatDuration(timeoutMs)),
         )),
         timeoutMs,
       );
@@ -265,7 +269,7 @@ export function planCallback(env: CallbackEnvironment): CallbackPlan {
   }
   return {
     kind: 'unavailable',
-    reason: `Turso sends the browser back to http://localhost, and this window's extension host runs on another machine (${env.remoteName})`,
+    reason: l10n.t("Turso sends the browser back to http://localhost, and this window's extension host runs on another machine ({0})", env.remoteName),
   };
 }
 

@@ -6,11 +6,17 @@ import { affectsApi, readApiSettings } from '../settings';
 import type { CredentialStore } from './credentialStore';
 
 export const SIGNED_IN_CONTEXT = 'turso.signedIn';
+const VERIFIED_FRESH_MS = 30_000;
+
+function settingsKey(): string {
+  const { baseUrl, rawBaseUrl, timeoutMs } = readApiSettings();
+  return JSON.stringify([baseUrl, rawBaseUrl, timeoutMs]);
+}
 
 /** The API base URL setting is not usable; the message says why. */
 export class ApiSettingsError extends Error {
   constructor(readonly rawBaseUrl: string, reason: string) {
-    super(`The setting turso.apiBaseUrl is not usable: ${reason}.`);
+    super(vscode.l10n.t('The setting turso.apiBaseUrl is not usable: {0}.', reason));
     this.name = 'ApiSettingsError';
   }
 }
@@ -36,18 +42,38 @@ export class Session implements vscode.Disposable {
   private token: string | undefined;
   private cachedClient: TursoClient | undefined;
   private loaded: Promise<void> | undefined;
+  /** The API settings in use, to tell a real change from an event that changed nothing. */
+  private settingsKey = settingsKey();
+  /** What sign-in just checked, so the first load after it need not ask again. */
+  private verified: { token: string; at: number; result: VerifiedCredential } | undefined;
 
   constructor(private readonly store: CredentialStore, private readonly options: SessionOptions) {
     this.disposables.push(
       this.emitter,
       store.onDidChange(() => void this.reload()),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (affectsApi(e)) {
+        // Hosts also send this event when settings arrive at start-up with nothing changed for us.
+        const key = settingsKey();
+        if (affectsApi(e) && key !== this.settingsKey) {
+          this.settingsKey = key;
           this.cachedClient = undefined;
+          this.verified = undefined;
           this.emitter.fire();
         }
       }),
     );
+  }
+
+  /**
+   * The user and validation that sign-in checked moments ago for the current credential, handed out
+   * once: the tree's first load then fetches only the token list.
+   */
+  takeVerified(): VerifiedCredential | undefined {
+    const verified = this.verified;
+    this.verified = undefined;
+    return verified && verified.token === this.token && Date.now() - verified.at < VERIFIED_FRESH_MS
+      ? verified.result
+      : undefined;
   }
 
   /** Reads the stored credential once; later calls wait for the same read. */
@@ -93,6 +119,7 @@ export class Session implements vscode.Disposable {
   async signIn(token: string, signal?: AbortSignal): Promise<VerifiedCredential> {
     const verified = await this.verify(token, signal);
     await this.store.store(token);
+    this.verified = { token, at: Date.now(), result: verified };
     await this.setToken(token);
     return verified;
   }
@@ -112,7 +139,7 @@ export class Session implements vscode.Disposable {
   clientFor(token: string): TursoClient {
     const settings = readApiSettings();
     if (!settings.baseUrl) {
-      throw new ApiSettingsError(settings.rawBaseUrl, settings.error ?? 'invalid URL');
+      throw new ApiSettingsError(settings.rawBaseUrl, settings.error ?? vscode.l10n.t('invalid URL'));
     }
     return new TursoClient({
       baseUrl: settings.baseUrl,

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { TursoApiError } from '../platform/errors';
 import type { Session } from './session';
 
@@ -12,12 +13,13 @@ export async function useCreatedToken(session: Session, value: string): Promise<
   } catch (err) {
     if (err instanceof TursoApiError && err.kind === 'forbidden') {
       throw new Error(
-        "This token can't list or manage API tokens (it is limited to a group), so this extension can't work with it. " +
-          'Keep it for the tools it was made for; the extension stays signed in as before.',
+        l10n.t(
+          "This token can't list or manage API tokens (it is limited to a group), so this extension can't work with it. Keep it for the tools it was made for; the extension stays signed in as before.",
+        ),
       );
     }
     throw err;
   }
   const { user } = await session.signIn(value);
-  return `This extension now uses this token (account ${user.username}).`;
+  return l10n.t('This extension now uses this token (account {0}).', user.username);
 }

@@ -7,13 +7,14 @@ import { mayHaveTakenEffect, reasonAndHint, TursoApiError } from '../platform/er
 import {
   PRESET_DESCRIPTIONS,
   SCOPE_DESCRIPTIONS,
+  createdTokenListing,
   restrictionBody,
   restrictionLabel,
   type RestrictionChoice,
   type Scope,
   type ScopePreset,
 } from '../platform/scopes';
-import { checkTokenName, TOKEN_NAME_RULE } from '../platform/tokenNames';
+import { checkTokenName, tokenNameRule } from '../platform/tokenNames';
 import { ALL_SCOPES, type CreatedApiToken, type Organization } from '../platform/types';
 import { showErrorMessage, showInformationMessage } from '../ui/notify';
 import { pick } from '../ui/pickers';
@@ -43,7 +44,6 @@ export interface CreateTokenResult {
   id: string;
 }
 
-const TITLE = 'Create API Token';
 
 /**
  * `turso.createToken`: name → restriction (organization, group + scopes, or unrestricted) → one
@@ -59,7 +59,7 @@ export function createTokenCommand(deps: CreateTokenDeps) {
       return undefined;
     }
     if (inFlight) {
-      void showInformationMessage('An API token is being created already.');
+      void showInformationMessage(vscode.l10n.t('An API token is being created already.'));
       return undefined;
     }
     // Asked for now, used two steps later: the organizations arrive while the user types a name.
@@ -88,7 +88,7 @@ export function createTokenCommand(deps: CreateTokenDeps) {
       inFlight = true;
       try {
         created = await vscode.window.withProgress(
-          { location: vscode.ProgressLocation.Notification, title: `Creating API token "${displayName(name as string)}"…` },
+          { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Creating API token "{0}"…', displayName(name as string)) },
           () => client.createApiToken(name as string, restrictionBody(choice)),
         );
       } catch (err) {
@@ -113,7 +113,8 @@ export function createTokenCommand(deps: CreateTokenDeps) {
         inFlight = false;
       }
       deps.log.info(`Created API token "${created.name}" (${restrictionLabel(choice)})`);
-      deps.tree.refresh();
+      // The answer to the create is all the new row needs: no second trip for the list.
+      deps.tree.addToken(createdTokenListing(created.name, created.id, choice, new Date().toISOString().slice(0, 10)));
       await deps.reveal(
         { name: created.name, id: created.id, value: created.token, scopeLabel: restrictionLabel(choice) },
         { preselectUse: options.useForExtension },
@@ -124,7 +125,7 @@ export function createTokenCommand(deps: CreateTokenDeps) {
 }
 
 async function promptSignIn(): Promise<void> {
-  const choice = await showInformationMessage('Sign in to Turso first.', 'Sign In…');
+  const choice = await showInformationMessage(vscode.l10n.t('Sign in to Turso first.'), vscode.l10n.t('Sign In…'));
   if (choice) {
     await vscode.commands.executeCommand('turso.signIn');
   }
@@ -136,9 +137,9 @@ async function askName(deps: CreateTokenDeps, client: TursoClient, value?: strin
     ? Promise.resolve(known.map((t) => t.name))
     : client.listApiTokens().then((tokens) => tokens.map((t) => t.name), () => [] as string[]);
   const name = await vscode.window.showInputBox({
-    title: `${TITLE} (1/2): Name`,
-    prompt: `A name to recognise the token by: ${TOKEN_NAME_RULE}.`,
-    placeHolder: 'e.g. ci-deploy',
+    title: vscode.l10n.t('Create API Token (1/2): Name'),
+    prompt: vscode.l10n.t('A name to recognise the token by: {0}.', tokenNameRule()),
+    placeHolder: vscode.l10n.t('e.g. ci-deploy'),
     value,
     ignoreFocusOut: true,
     validateInput: async (text) => checkTokenName(text.trim(), await existing),
@@ -162,11 +163,24 @@ interface ScopeItem extends vscode.QuickPickItem {
 
 async function askRestriction(client: TursoClient, organizations: Promise<Organization[]>): Promise<RestrictionChoice | undefined> {
   const kinds: KindItem[] = [
-    { restriction: 'org', label: 'Organization', description: 'Recommended', detail: 'Full access to one organization' },
-    { restriction: 'group', label: 'Group in an organization', detail: "Only the permissions you choose, on one group's databases" },
-    { restriction: 'unrestricted', label: 'Unrestricted (deprecated)', detail: 'Every organization you belong to — Turso will remove this kind of token' },
+    {
+      restriction: 'org',
+      label: vscode.l10n.t('Organization'),
+      description: vscode.l10n.t('Recommended'),
+      detail: vscode.l10n.t('Full access to one organization'),
+    },
+    { restriction: 'group', label: vscode.l10n.t('Group in an organization'), detail: vscode.l10n.t("Only the permissions you choose, on one group's databases") },
+    {
+      restriction: 'unrestricted',
+      label: vscode.l10n.t('Unrestricted (deprecated)'),
+      detail: vscode.l10n.t('Every organization you belong to — Turso will remove this kind of token'),
+    },
   ];
-  const kind = (await pick<KindItem>({ title: `${TITLE} (2/2): Access`, placeholder: 'What may the token do?', items: kinds }))?.[0]?.restriction;
+  const kind = (await pick<KindItem>({
+    title: vscode.l10n.t('Create API Token (2/2): Access'),
+    placeholder: vscode.l10n.t('What may the token do?'),
+    items: kinds,
+  }))?.[0]?.restriction;
   if (!kind) {
     return undefined;
   }
@@ -179,11 +193,15 @@ async function askRestriction(client: TursoClient, organizations: Promise<Organi
       // Server text, shown as is by the picker: made inert (control and bidirectional characters).
       label: displayName(o.slug, 128),
       description: o.name !== o.slug ? displayName(o.name, 128) : undefined,
-      detail: o.type === 'personal' ? 'Personal organization' : o.type === 'team' ? 'Team organization' : undefined,
+      detail: o.type === 'personal' ? vscode.l10n.t('Personal organization') : o.type === 'team' ? vscode.l10n.t('Team organization') : undefined,
       iconPath: new vscode.ThemeIcon(o.type === 'personal' ? 'account' : 'organization'),
     })),
   );
-  const organization = (await pick<OrgItem>({ title: `${TITLE}: Organization`, placeholder: 'Pick the organization', items: orgItems }))?.[0]?.slug;
+  const organization = (await pick<OrgItem>({
+    title: vscode.l10n.t('Create API Token: Organization'),
+    placeholder: vscode.l10n.t('Pick the organization'),
+    items: orgItems,
+  }))?.[0]?.slug;
   if (!organization) {
     return undefined;
   }
@@ -195,12 +213,16 @@ async function askRestriction(client: TursoClient, organizations: Promise<Organi
       ? groups.map<GroupItem>((g) => ({
           group: g.name,
           label: displayName(g.name, 128),
-          description: g.primary ? `primary location ${g.primary}` : undefined,
+          description: g.primary ? vscode.l10n.t('primary location {0}', g.primary) : undefined,
           iconPath: new vscode.ThemeIcon('folder-library'),
         }))
-      : Promise.reject(new Error(`The organization "${displayName(organization)}" has no groups.`)),
+      : Promise.reject(new Error(vscode.l10n.t('The organization "{0}" has no groups.', displayName(organization)))),
   );
-  const group = (await pick<GroupItem>({ title: `${TITLE}: Group in ${displayName(organization)}`, placeholder: 'Pick the group', items: groupItems }))?.[0]?.group;
+  const group = (await pick<GroupItem>({
+    title: vscode.l10n.t('Create API Token: Group in {0}', displayName(organization)),
+    placeholder: vscode.l10n.t('Pick the group'),
+    items: groupItems,
+  }))?.[0]?.group;
   if (!group) {
     return undefined;
   }
@@ -208,16 +230,16 @@ async function askRestriction(client: TursoClient, organizations: Promise<Organi
     { scope: 'read-only', label: 'read-only', description: PRESET_DESCRIPTIONS['read-only'] },
     { scope: 'full-access', label: 'full-access', description: PRESET_DESCRIPTIONS['full-access'] },
     // A separator cannot be picked; its `scope` is never read.
-    { scope: 'read', label: 'Individual scopes', kind: vscode.QuickPickItemKind.Separator },
+    { scope: 'read', label: vscode.l10n.t('Individual scopes'), kind: vscode.QuickPickItemKind.Separator },
     ...ALL_SCOPES.map<ScopeItem>((scope) => ({ scope, label: scope, description: SCOPE_DESCRIPTIONS[scope] })),
   ];
   const scopes = await pick<ScopeItem>({
-    title: `${TITLE}: Permissions on ${displayName(`${organization}/${group}`, 128)}`,
-    placeholder: 'Pick one or more scopes (Space to select, Enter to accept)',
+    title: vscode.l10n.t('Create API Token: Permissions on {0}', displayName(`${organization}/${group}`, 128)),
+    placeholder: vscode.l10n.t('Pick one or more scopes (Space to select, Enter to accept)'),
     items: scopeItems,
     canPickMany: true,
     selected: (item) => item.scope === 'read-only',
-    validate: (picked) => (picked.length ? undefined : 'Pick at least one scope'),
+    validate: (picked) => (picked.length ? undefined : vscode.l10n.t('Pick at least one scope')),
   });
   if (!scopes?.length) {
     return undefined;
@@ -243,17 +265,20 @@ async function offerRetry(err: unknown, name: string, interactive: boolean): Pro
   const shown = displayName(name);
   const reason = err instanceof TursoApiError ? reasonAndHint(err) : err instanceof Error ? err.message : String(err);
   if (mayHaveTakenEffect(err)) {
-    const unknown = `Couldn't confirm that API token "${shown}" was created: ${reason} ` +
-      `It may have been created without its value reaching VS Code: if "${shown}" appears in the list, revoke it and create another.`;
-    return (await ask(unknown, 'Try Again')) ? 'again' : undefined;
+    const unknown = vscode.l10n.t(
+      "Couldn't confirm that API token \"{0}\" was created: {1} It may have been created without its value reaching VS Code: if \"{0}\" appears in the list, revoke it and create another.",
+      shown,
+      reason,
+    );
+    return (await ask(unknown, vscode.l10n.t('Try Again'))) ? 'again' : undefined;
   }
-  const message = `Couldn't create API token "${shown}": ${reason}`;
+  const message = vscode.l10n.t("Couldn't create API token \"{0}\": {1}", shown, reason);
   if (err instanceof TursoApiError && (err.kind === 'conflict' || err.kind === 'badRequest')) {
-    return (await ask(message, 'Change Name')) ? 'rename' : undefined;
+    return (await ask(message, vscode.l10n.t('Change Name'))) ? 'rename' : undefined;
   }
   if (err instanceof TursoApiError && (err.kind === 'unauthorized' || err.kind === 'forbidden' || err.kind === 'notFound')) {
     void showErrorMessage(message);
     return undefined;
   }
-  return (await ask(message, 'Try Again')) ? 'again' : undefined;
+  return (await ask(message, vscode.l10n.t('Try Again'))) ? 'again' : undefined;
 }

@@ -29,7 +29,7 @@ export async function tokenFromArgOrPick(
   const known = tree.knownTokens();
   const items = (known ? Promise.resolve(known) : client.listApiTokens()).then((tokens) => {
     if (tokens.length === 0) {
-      return [{ label: 'You have no API tokens', alwaysShow: true, token: undefined as unknown as ApiToken }];
+      return [{ label: vscode.l10n.t('You have no API tokens'), alwaysShow: true, token: undefined as unknown as ApiToken }];
     }
     return [...tokens]
       .sort((a, b) => a.name.localeCompare(b.name))
@@ -37,13 +37,13 @@ export async function tokenFromArgOrPick(
         label: displayName(token.name, 128),
         description: displayName(tokenScopeLabel(token), 128),
         detail: [
-          token.createdAt ? `Created ${token.createdAt}` : undefined,
-          token.id === credentialId ? 'This extension is signed in with this token' : undefined,
+          token.createdAt ? vscode.l10n.t('Created {0}', token.createdAt) : undefined,
+          token.id === credentialId ? vscode.l10n.t('This extension is signed in with this token') : undefined,
         ].filter(Boolean).join(' · ') || undefined,
         iconPath: new vscode.ThemeIcon(token.id === credentialId ? 'verified' : 'key'),
         token,
       }));
   });
-  const picked = await pick<TokenItem>({ title, placeholder: 'Pick an API token', items });
+  const picked = await pick<TokenItem>({ title, placeholder: vscode.l10n.t('Pick an API token'), items });
   return picked?.[0]?.token;
 }

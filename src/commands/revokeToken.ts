@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { reportAuthFailure } from '../auth/authFailures';
 import type { Session } from '../auth/session';
 import type { Log } from '../log';
@@ -21,7 +22,7 @@ export function revokeTokenCommand(session: Session, tree: TokensTreeProvider, l
   const command = async (arg?: unknown): Promise<RevokeOutcome> => {
     let token;
     try {
-      token = await tokenFromArgOrPick(arg, session, tree, 'Revoke API Token');
+      token = await tokenFromArgOrPick(arg, session, tree, l10n.t('Revoke API Token'));
     } catch (err) {
       log.error('Listing API tokens failed', err);
       if (!reportAuthFailure(err)) {
@@ -39,24 +40,27 @@ export function revokeTokenCommand(session: Session, tree: TokensTreeProvider, l
     const self = token.id === session.credentialId;
     const shown = displayName(token.name);
     const detail = self
-      ? 'This extension is signed in with this token: you will be signed out. Anything else using it stops working at once. This cannot be undone.'
-      : 'Anything using it stops working at once. This cannot be undone.';
-    const confirmed = await showWarningMessage(`Revoke API token "${shown}"?`, { modal: true, detail }, 'Revoke');
-    if (confirmed !== 'Revoke' || revoking.has(token.id) || revoked.has(token.id)) {
+      ? l10n.t('This extension is signed in with this token: you will be signed out. Anything else using it stops working at once. This cannot be undone.')
+      : l10n.t('Anything using it stops working at once. This cannot be undone.');
+    const revoke = l10n.t('Revoke');
+    const confirmed = await showWarningMessage(l10n.t('Revoke API token "{0}"?', shown), { modal: true, detail }, revoke);
+    if (confirmed !== revoke || revoking.has(token.id) || revoked.has(token.id)) {
       return 'cancelled';
     }
     revoking.add(token.id);
-    tree.setBusy(token.id, 'Revoking…');
+    tree.setBusy(token.id, l10n.t('Revoking…'));
+    let gone = false;
     try {
       await client.revokeApiToken(token.name);
       revoked.add(token.id);
       log.info(`Revoked API token "${token.name}"`);
       if (self) {
         await session.signOut();
-        void showInformationMessage(`Revoked API token "${shown}". This extension was signed in with it, so you are now signed out.`);
+        void showInformationMessage(l10n.t('Revoked API token "{0}". This extension was signed in with it, so you are now signed out.', shown));
         return 'revoked-self';
       }
-      void showInformationMessage(`Revoked API token "${shown}".`);
+      void showInformationMessage(l10n.t('Revoked API token "{0}".', shown));
+      gone = true;
       return 'revoked';
     } catch (err) {
       log.error(`Revoking API token "${token.name}" failed`, err);
@@ -64,16 +68,20 @@ export function revokeTokenCommand(session: Session, tree: TokensTreeProvider, l
         return 'failed';
       }
       if (err instanceof TursoApiError && err.kind === 'notFound') {
-        void showWarningMessage(`API token "${shown}" was already revoked or no longer exists.`);
+        void showWarningMessage(l10n.t('API token "{0}" was already revoked or no longer exists.', shown));
         return 'already-gone';
       }
       const again = { kind: 'token', token } as const;
       const message = mayHaveTakenEffect(err)
-        ? `Couldn't confirm that API token "${shown}" was revoked: ${err instanceof Error ? err.message : String(err)} ` +
-          `The list has been refreshed: if "${shown}" is still in it, try again.`
+        ? l10n.t(
+            "Couldn't confirm that API token \"{0}\" was revoked: {1} The list has been refreshed: if \"{0}\" is still in it, try again.",
+            shown,
+            err instanceof Error ? err.message : String(err),
+          )
         : err instanceof Error ? err.message : String(err);
-      void showErrorMessage(message, TRY_AGAIN).then((choice) => {
-        if (choice === TRY_AGAIN) {
+      const tryAgain = l10n.t('Try Again');
+      void showErrorMessage(message, tryAgain).then((choice) => {
+        if (choice === tryAgain) {
           void command(again);
         }
       });
@@ -81,10 +89,14 @@ export function revokeTokenCommand(session: Session, tree: TokensTreeProvider, l
     } finally {
       revoking.delete(token.id);
       tree.setBusy(token.id, undefined);
-      tree.refresh();
+      // Gone for sure: drop the row without asking for the list again. Otherwise the list may have
+      // changed (already gone, maybe revoked): reload it.
+      if (gone) {
+        tree.removeToken(token.id);
+      } else {
+        tree.refresh();
+      }
     }
   };
   return command;
 }
-
-const TRY_AGAIN = 'Try Again';

@@ -5,22 +5,22 @@ import { authFailures } from '../auth/authFailures';
 import { browserCallbackPlan, signInWithBrowser } from '../auth/browserSignIn';
 import { discoverCliTokens, type CliToken, type CliTokenDiscovery } from '../auth/cliToken';
 import { CredentialStorageError } from '../auth/credentialStore';
-import { expiryLabel, expiryState } from '../auth/expiry';
+import { expiryState, formatTimeLeft } from '../auth/expiry';
 import type { Session, VerifiedCredential } from '../auth/session';
 import { TursoApiError } from '../platform/errors';
 import { looksLikeJwt, readJwtClaims } from '../platform/jwt';
 import type { Log } from '../log';
 import { showErrorMessage, showInformationMessage, showWarningMessage } from '../ui/notify';
 import { inertText } from '../util/text';
-import { CREATE_PERMANENT_TOKEN_ACTION, createPermanentToken } from '../views/expiryWarning';
+import { createPermanentToken, createPermanentTokenAction } from '../views/expiryWarning';
 
 /** Why a token was not accepted, in words for the input box or a notification. */
 export function rejectionMessage(err: unknown): string {
   if (err instanceof TursoApiError) {
     if (err.kind === 'unauthorized' || err.kind === 'forbidden') {
-      return `Turso rejected this token: ${err.serverMessage ?? 'it is invalid, expired or revoked'}.`;
+      return vscode.l10n.t('Turso rejected this token: {0}.', err.serverMessage ?? vscode.l10n.t('it is invalid, expired or revoked'));
     }
-    return `Couldn't check the token: ${err.message}`;
+    return vscode.l10n.t("Couldn't check the token: {0}", err.message);
   }
   return err instanceof Error ? err.message : String(err);
 }
@@ -29,17 +29,19 @@ export function rejectionMessage(err: unknown): string {
 export function checkTokenFormat(value: string): string | undefined {
   const token = value.trim();
   if (!token) {
-    return 'Paste a Turso Platform API token.';
+    return vscode.l10n.t('Paste a Turso Platform API token.');
   }
   if (!looksLikeJwt(token)) {
-    return 'This is not a Turso Platform API token: it should be a JWT (three parts separated by dots).';
+    return vscode.l10n.t('This is not a Turso Platform API token: it should be a JWT (three parts separated by dots).');
   }
   return undefined;
 }
 
-export const SIGN_IN_TITLE = 'Sign In to Turso';
-const OTHER_WAYS_ACTION = 'Other Ways…';
-const TRY_AGAIN_ACTION = 'Try Again';
+// Functions: translated when shown, and the same text again when a choice is compared.
+const signInTitle = (): string => vscode.l10n.t('Sign In to Turso');
+const otherWaysAction = (): string => vscode.l10n.t('Other Ways…');
+const tryAgainAction = (): string => vscode.l10n.t('Try Again');
+const pasteTokenAction = (): string => vscode.l10n.t('Paste a Token');
 /** Reading the CLI's settings is local and quick; a hung network home folder must not hold the picker. */
 const DISCOVERY_TIMEOUT_MS = 2000;
 
@@ -110,7 +112,7 @@ class SignInFlows {
     if (way === 'cli') {
       if (!cliTokens.length) {
         void showErrorMessage(
-          "No Turso CLI token was found: TURSO_API_TOKEN is not set and the Turso CLI's settings have no token. Run “turso auth login” first.",
+          vscode.l10n.t("No Turso CLI token was found: TURSO_API_TOKEN is not set and the Turso CLI's settings have no token. Run “turso auth login” first."),
         );
         return false;
       }
@@ -160,39 +162,39 @@ class SignInFlows {
     if (plan.kind !== 'unavailable') {
       items.push({
         way: 'browser',
-        label: 'Sign in with the browser',
+        label: vscode.l10n.t('Sign in with the browser'),
         iconPath: new vscode.ThemeIcon('globe'),
-        detail: 'Authorize VS Code on Turso in your browser, as “turso auth login” does. The sign-in lasts 7 days.',
+        detail: vscode.l10n.t('Authorize VS Code on Turso in your browser, as “turso auth login” does. The sign-in lasts 7 days.'),
       });
     }
     for (const cliToken of cliTokens) {
       items.push({
         way: 'cli',
         cliToken,
-        label: "Use the Turso CLI's token",
+        label: vscode.l10n.t("Use the Turso CLI's token"),
         iconPath: new vscode.ThemeIcon('terminal'),
-        description: `from ${cliToken.where}`,
+        description: vscode.l10n.t('from {0}', cliToken.where),
         detail: describeCliToken(cliToken),
       });
     }
     items.push({
       way: 'paste',
-      label: 'Paste a token',
+      label: vscode.l10n.t('Paste a token'),
       iconPath: new vscode.ThemeIcon('key'),
-      detail: 'A Platform API token from “turso auth token”, or a lasting one from “turso auth api-tokens mint <name>”.',
+      detail: vscode.l10n.t('A Platform API token from “turso auth token”, or a lasting one from “turso auth api-tokens mint <name>”.'),
     });
     if (plan.kind === 'unavailable') {
       items.push({
         way: 'browserUnavailable',
-        label: 'Sign in with the browser',
+        label: vscode.l10n.t('Sign in with the browser'),
         iconPath: new vscode.ThemeIcon('circle-slash'),
-        description: 'not available in this window',
+        description: vscode.l10n.t('not available in this window'),
         detail: `${capitalize(plan.reason)}.`,
       });
     }
     return vscode.window.showQuickPick(items, {
-      title: SIGN_IN_TITLE,
-      placeHolder: 'Choose how to sign in to Turso',
+      title: signInTitle(),
+      placeHolder: vscode.l10n.t('Choose how to sign in to Turso'),
       matchOnDescription: true,
       matchOnDetail: true,
     });
@@ -209,29 +211,29 @@ class SignInFlows {
       case 'unavailable':
         return this.browserUnavailable(outcome.reason, cliTokens);
       case 'notOpened': {
-        const choice = await showErrorMessage("Couldn't open the browser to sign in to Turso.", OTHER_WAYS_ACTION);
-        return choice === OTHER_WAYS_ACTION ? this.run() : false;
+        const choice = await showErrorMessage(vscode.l10n.t("Couldn't open the browser to sign in to Turso."), otherWaysAction());
+        return choice === otherWaysAction() ? this.run() : false;
       }
       case 'timedOut': {
-        const choice = await showErrorMessage(`${outcome.message} Try again, or sign in another way.`, TRY_AGAIN_ACTION, OTHER_WAYS_ACTION);
-        return choice === TRY_AGAIN_ACTION ? this.browser(cliTokens) : choice === OTHER_WAYS_ACTION ? this.run() : false;
+        const choice = await showErrorMessage(vscode.l10n.t('{0} Try again, or sign in another way.', outcome.message), tryAgainAction(), otherWaysAction());
+        return choice === tryAgainAction() ? this.browser(cliTokens) : choice === otherWaysAction() ? this.run() : false;
       }
       case 'failed': {
         this.log.error('Browser sign-in failed', outcome.error);
         const message = outcome.error instanceof CredentialStorageError ? outcome.error.message : rejectionMessage(outcome.error);
-        const choice = await showErrorMessage(message, OTHER_WAYS_ACTION);
-        return choice === OTHER_WAYS_ACTION ? this.run() : false;
+        const choice = await showErrorMessage(message, otherWaysAction());
+        return choice === otherWaysAction() ? this.run() : false;
       }
     }
   }
 
   /** Says why the browser can't be used here, and offers the ways that can. */
   private async browserUnavailable(reason: string, cliTokens: CliToken[]): Promise<boolean> {
-    const useCli = "Use the Turso CLI's Token";
-    const paste = 'Paste a Token';
+    const useCli = vscode.l10n.t("Use the Turso CLI's Token");
+    const paste = pasteTokenAction();
     const actions = cliTokens.length ? [useCli, paste] : [paste];
     const choice = await showWarningMessage(
-      `Sign-in with the browser isn't available in this window: ${reason}. Use the Turso CLI's token or paste a token instead.`,
+      vscode.l10n.t("Sign-in with the browser isn't available in this window: {0}. Use the Turso CLI's token or paste a token instead.", reason),
       ...actions,
     );
     if (choice === useCli) {
@@ -245,7 +247,7 @@ class SignInFlows {
   private async cli(cliToken: CliToken, cliTokens: CliToken[]): Promise<boolean> {
     try {
       const verified = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: "Signing in to Turso with the Turso CLI's token…" },
+        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t("Signing in to Turso with the Turso CLI's token…") },
         () => this.session.signIn(cliToken.token),
       );
       announceSignIn(verified);
@@ -254,20 +256,20 @@ class SignInFlows {
       this.log.error("Sign-in with the Turso CLI's token failed", err);
       const message = err instanceof CredentialStorageError
         ? err.message
-        : `Couldn't sign in with the Turso CLI's token from ${cliToken.where}. ${rejectionMessage(err)}`;
+        : vscode.l10n.t("Couldn't sign in with the Turso CLI's token from {0}. {1}", cliToken.where, rejectionMessage(err));
       const others = cliTokens.length > 1 || browserCallbackPlan().kind !== 'unavailable';
-      const choice = await showErrorMessage(message, ...(others ? [OTHER_WAYS_ACTION] : ['Paste a Token']));
-      if (choice === OTHER_WAYS_ACTION) {
+      const choice = await showErrorMessage(message, ...(others ? [otherWaysAction()] : [pasteTokenAction()]));
+      if (choice === otherWaysAction()) {
         return this.run();
       }
-      return choice === 'Paste a Token' ? promptForToken(this.session, this.log) : false;
+      return choice === pasteTokenAction() ? promptForToken(this.session, this.log) : false;
     }
   }
 }
 
 function browserUnavailableReason(): string {
   const plan = browserCallbackPlan();
-  return plan.kind === 'unavailable' ? plan.reason : 'the browser cannot reach this window';
+  return plan.kind === 'unavailable' ? plan.reason : vscode.l10n.t('the browser cannot reach this window');
 }
 
 function capitalize(text: string): string {
@@ -277,13 +279,15 @@ function capitalize(text: string): string {
 /** "The CLI is signed in as demo. It expires in 3 days." from what the token and settings say (no request). */
 export function describeCliToken(cliToken: CliToken, nowSeconds = Date.now() / 1000): string {
   const parts: string[] = [];
-  parts.push(cliToken.username ? `The Turso CLI is signed in as ${cliToken.username}.` : "The Turso CLI's Platform API token.");
+  parts.push(cliToken.username ? vscode.l10n.t('The Turso CLI is signed in as {0}.', cliToken.username) : vscode.l10n.t("The Turso CLI's Platform API token."));
   const exp = readJwtClaims(cliToken.token)?.exp;
   if (exp !== undefined) {
-    const label = expiryLabel(expiryState({ expiresAt: exp }, nowSeconds));
-    parts.push(label === 'expired' ? 'It has expired: run “turso auth login” first.' : `It ${label}.`);
+    const state = expiryState({ expiresAt: exp }, nowSeconds);
+    parts.push(state.kind === 'expires'
+      ? vscode.l10n.t('It expires in {0}.', formatTimeLeft(state.secondsLeft))
+      : vscode.l10n.t('It has expired: run “turso auth login” first.'));
   }
-  parts.push("Validated, then copied into VS Code's secret storage; the CLI's settings are not changed.");
+  parts.push(vscode.l10n.t("Validated, then copied into VS Code's secret storage; the CLI's settings are not changed."));
   return parts.join(' ');
 }
 
@@ -297,14 +301,18 @@ function announceSignIn(verified: VerifiedCredential): void {
     announce(verified);
     return;
   }
-  const label = expiryLabel(expiryState({ expiresAt }, Date.now() / 1000));
+  const state = expiryState({ expiresAt }, Date.now() / 1000);
+  const message = state.kind === 'expires'
+    ? vscode.l10n.t(
+        'Signed in to Turso as {0}. This sign-in expires in {1}; a permanent API token keeps the extension signed in.',
+        verified.user.username,
+        formatTimeLeft(state.secondsLeft),
+      )
+    : vscode.l10n.t('Signed in to Turso as {0}. This sign-in expired; a permanent API token keeps the extension signed in.', verified.user.username);
   void vscode.window
-    .showInformationMessage(
-      `Signed in to Turso as ${verified.user.username}. This sign-in ${label}; a permanent API token keeps the extension signed in.`,
-      CREATE_PERMANENT_TOKEN_ACTION,
-    )
+    .showInformationMessage(message, createPermanentTokenAction())
     .then((choice) => {
-      if (choice === CREATE_PERMANENT_TOKEN_ACTION) {
+      if (choice === createPermanentTokenAction()) {
         void createPermanentToken();
       }
     });
@@ -314,8 +322,8 @@ function announceSignIn(verified: VerifiedCredential): void {
 async function signInWithToken(session: Session, log: Log, raw: string, otherWays: () => Promise<unknown>): Promise<boolean> {
   const token = raw.trim();
   const fail = (message: string): false => {
-    void showErrorMessage(message, OTHER_WAYS_ACTION).then((choice) => {
-      if (choice === OTHER_WAYS_ACTION) {
+    void showErrorMessage(message, otherWaysAction()).then((choice) => {
+      if (choice === otherWaysAction()) {
         void otherWays();
       }
     });
@@ -327,7 +335,7 @@ async function signInWithToken(session: Session, log: Log, raw: string, otherWay
   }
   try {
     const verified = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: 'Signing in to Turso…' },
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Signing in to Turso…') },
       () => session.signIn(token),
     );
     announce(verified);
@@ -341,11 +349,11 @@ async function signInWithToken(session: Session, log: Log, raw: string, otherWay
 function promptForToken(session: Session, log: Log): Promise<boolean> {
   return new Promise<boolean>((resolve) => {
     const input = vscode.window.createInputBox();
-    input.title = SIGN_IN_TITLE;
+    input.title = signInTitle();
     input.password = true;
     input.ignoreFocusOut = true;
-    input.placeholder = 'Turso Platform API token';
-    input.prompt = 'Paste a Turso Platform API token. Get one with `turso auth token`, or mint a lasting one with `turso auth api-tokens mint <name>`.';
+    input.placeholder = vscode.l10n.t('Turso Platform API token');
+    input.prompt = vscode.l10n.t('Paste a Turso Platform API token. Get one with `turso auth token`, or mint a lasting one with `turso auth api-tokens mint <name>`.');
     let settled = false;
     let attempt: AbortController | undefined;
     const finish = (ok: boolean): void => {
@@ -404,5 +412,5 @@ function promptForToken(session: Session, log: Log): Promise<boolean> {
 }
 
 function announce(verified: VerifiedCredential): void {
-  void showInformationMessage(`Signed in to Turso as ${verified.user.username}.`);
+  void showInformationMessage(vscode.l10n.t('Signed in to Turso as {0}.', verified.user.username));
 }

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import type { Session } from '../auth/session';
 import type { Log } from '../log';
 import { showErrorMessage, showInformationMessage } from '../ui/notify';
@@ -7,7 +8,7 @@ export function signOutCommand(session: Session, log: Log) {
   return async (): Promise<boolean> => {
     try {
       await session.signOut();
-      void showInformationMessage('Signed out of Turso.');
+      void showInformationMessage(l10n.t('Signed out of Turso.'));
       return true;
     } catch (err) {
       log.error('Sign-out failed', err);

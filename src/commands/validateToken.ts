@@ -38,8 +38,8 @@ export function validateTokenCommand(session: Session, log: Log) {
     let token: string | undefined = given;
     if (target === 'pasted' && !token) {
       token = await vscode.window.showInputBox({
-        title: 'Validate API Token',
-        prompt: 'Paste the Turso Platform API token to check. It is not stored.',
+        title: vscode.l10n.t('Validate API Token'),
+        prompt: vscode.l10n.t('Paste the Turso Platform API token to check. It is not stored.'),
         password: true,
         ignoreFocusOut: true,
         validateInput: (text) => (text.trim() ? checkTokenFormat(text) : undefined),
@@ -59,12 +59,12 @@ export function validateTokenCommand(session: Session, log: Log) {
     if (!client) {
       return undefined;
     }
-    const subject = target === 'current' ? 'The signed-in credential' : 'The token';
+    const current = target === 'current';
     const [validation, user] = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: 'Validating the token…' },
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Validating the token…') },
       () => Promise.allSettled([client.validateToken(), client.getCurrentUser()]),
     );
-    const result = describe(subject, validation, user);
+    const result = describe(current, validation, user);
     if (result.valid) {
       void showInformationMessage(result.message);
     } else {
@@ -84,31 +84,57 @@ async function chooseTarget(session: Session, arg: unknown): Promise<Target | un
     return 'pasted';
   }
   const items: (vscode.QuickPickItem & { target: Target })[] = [
-    { target: 'current', label: 'The signed-in credential', detail: 'The token this extension uses', iconPath: new vscode.ThemeIcon('account') },
-    { target: 'pasted', label: 'Paste a token…', detail: 'Check any Platform API token; it is not stored', iconPath: new vscode.ThemeIcon('clippy') },
+    {
+      target: 'current',
+      label: vscode.l10n.t('The signed-in credential'),
+      detail: vscode.l10n.t('The token this extension uses'),
+      iconPath: new vscode.ThemeIcon('account'),
+    },
+    {
+      target: 'pasted',
+      label: vscode.l10n.t('Paste a token…'),
+      detail: vscode.l10n.t('Check any Platform API token; it is not stored'),
+      iconPath: new vscode.ThemeIcon('clippy'),
+    },
   ];
-  return (await pick({ title: 'Validate API Token', placeholder: 'Which token?', items }))?.[0]?.target;
+  return (await pick({ title: vscode.l10n.t('Validate API Token'), placeholder: vscode.l10n.t('Which token?'), items }))?.[0]?.target;
 }
 
+/** Whole sentences for the signed-in credential and for a pasted token, so a translation can word each. */
 function describe(
-  subject: string,
+  current: boolean,
   validation: PromiseSettledResult<TokenValidation>,
   user: PromiseSettledResult<TursoUser>,
 ): ValidationResult {
   if (validation.status === 'rejected') {
     const err = validation.reason;
     if (err instanceof TursoApiError && err.kind === 'unauthorized') {
-      const reason = err.serverMessage ?? 'rejected by Turso';
-      return { valid: false, reason, message: `${subject} is invalid or revoked: ${reason}.` };
+      const reason = err.serverMessage ?? vscode.l10n.t('rejected by Turso');
+      const message = current
+        ? vscode.l10n.t('The signed-in credential is invalid or revoked: {0}.', reason)
+        : vscode.l10n.t('The token is invalid or revoked: {0}.', reason);
+      return { valid: false, reason, message };
     }
     const reason = err instanceof Error ? err.message : String(err);
-    return { valid: false, reason, message: `Couldn't validate the token. ${reason}` };
+    return { valid: false, reason, message: vscode.l10n.t("Couldn't validate the token. {0}", reason) };
   }
   const username = user.status === 'fulfilled' ? user.value.username : undefined;
-  const owner = username ? ` (account ${username})` : '';
   const { expiresAt } = validation.value;
-  const when = expiresAt === undefined
-    ? 'never expires'
-    : `expires on ${describeExpiry(validation.value, Date.now() / 1000)}`;
-  return { valid: true, expiresAt, username, message: `${subject}${owner} is valid and ${when}.` };
+  const date = expiresAt === undefined ? undefined : describeExpiry(validation.value, Date.now() / 1000);
+  const message = current
+    ? username
+      ? date === undefined
+        ? vscode.l10n.t('The signed-in credential (account {0}) is valid and never expires.', username)
+        : vscode.l10n.t('The signed-in credential (account {0}) is valid and expires on {1}.', username, date)
+      : date === undefined
+        ? vscode.l10n.t('The signed-in credential is valid and never expires.')
+        : vscode.l10n.t('The signed-in credential is valid and expires on {0}.', date)
+    : username
+      ? date === undefined
+        ? vscode.l10n.t('The token (account {0}) is valid and never expires.', username)
+        : vscode.l10n.t('The token (account {0}) is valid and expires on {1}.', username, date)
+      : date === undefined
+        ? vscode.l10n.t('The token is valid and never expires.')
+        : vscode.l10n.t('The token is valid and expires on {0}.', date);
+  return { valid: true, expiresAt, username, message };
 }

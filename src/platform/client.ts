@@ -2,6 +2,7 @@
  * A small typed client for the parts of the Turso Platform API this extension uses.
  * No `vscode` import: it runs (and is tested) in plain Node against the emulator.
  */
+import * as l10n from '@vscode/l10n';
 import fetch, { FetchError, type RequestInit, type Response } from 'node-fetch';
 import { TursoApiError, errorKindForStatus, redactSecrets, type TursoErrorKind } from './errors';
 import {
@@ -66,13 +67,13 @@ export function normalizeBaseUrl(raw: string | undefined): string {
   try {
     url = new URL(text);
   } catch {
-    throw new TypeError(`"${text}" is not a valid URL`);
+    throw new TypeError(l10n.t('"{0}" is not a valid URL', text));
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new TypeError(`"${text}" is not an http(s) URL`);
+    throw new TypeError(l10n.t('"{0}" is not an http(s) URL', text));
   }
   if (url.username || url.password || url.search || url.hash) {
-    throw new TypeError(`"${text}" must not contain credentials, a query or a fragment`);
+    throw new TypeError(l10n.t('"{0}" must not contain credentials, a query or a fragment', text));
   }
   return url.toString().replace(/\/+$/, '');
 }
@@ -113,7 +114,7 @@ export class TursoClient {
 
   /** The signed-in user: `GET /v1/user`, falling back to the CLI's `GET /v1/current-user` on 404. */
   async getCurrentUser(options: CallOptions = {}): Promise<TursoUser> {
-    const spec = { method: 'GET' as const, operation: 'loading your Turso account', parse: parseUser, signal: options.signal };
+    const spec = { method: 'GET' as const, operation: l10n.t('loading your Turso account'), parse: parseUser, signal: options.signal };
     if (this.currentUserPath === '/v1/user') {
       try {
         return await this.request({ ...spec, path: '/v1/user' });
@@ -132,7 +133,7 @@ export class TursoClient {
     return this.request({
       method: 'GET',
       path: '/v1/auth/validate',
-      operation: 'validating the token',
+      operation: l10n.t('validating the token'),
       parse: parseValidation,
       token: token ?? this.token,
       signal: options.signal,
@@ -143,7 +144,7 @@ export class TursoClient {
     return this.request({
       method: 'GET',
       path: '/v1/auth/api-tokens',
-      operation: 'listing API tokens',
+      operation: l10n.t('listing API tokens'),
       parse: parseTokenList,
       signal: options.signal,
     });
@@ -157,7 +158,7 @@ export class TursoClient {
     return this.request({
       method: 'POST',
       path: `/v1/auth/api-tokens/${encodeURIComponent(name)}`,
-      operation: `creating API token "${displayName(name)}"`,
+      operation: l10n.t('creating API token "{0}"', displayName(name)),
       parse: parseCreatedToken,
       body,
       signal: options.signal,
@@ -169,7 +170,7 @@ export class TursoClient {
     await this.request({
       method: 'DELETE',
       path: `/v1/auth/api-tokens/${encodeURIComponent(name)}`,
-      operation: `revoking API token "${displayName(name)}"`,
+      operation: l10n.t('revoking API token "{0}"', displayName(name)),
       parse: parseRevoked,
       signal: options.signal,
     });
@@ -179,7 +180,7 @@ export class TursoClient {
     return this.request({
       method: 'GET',
       path: '/v1/organizations',
-      operation: 'listing organizations',
+      operation: l10n.t('listing organizations'),
       parse: parseOrganizations,
       signal: options.signal,
     });
@@ -189,7 +190,7 @@ export class TursoClient {
     return this.request({
       method: 'GET',
       path: `/v1/organizations/${encodeURIComponent(organization)}/groups`,
-      operation: `listing groups of "${displayName(organization)}"`,
+      operation: l10n.t('listing groups of "{0}"', displayName(organization)),
       parse: parseGroups,
       signal: options.signal,
     });
@@ -235,7 +236,7 @@ export class TursoClient {
     }
     // A name of "." or ".." is a dot segment: URL parsing would send the request to another path.
     if (!sameResource(this.baseUrl, spec.path)) {
-      throw this.fail(spec, 'badRequest', { detail: 'its name cannot be sent in a URL path ("." and ".." are dot segments)' });
+      throw this.fail(spec, 'badRequest', { detail: l10n.t('its name cannot be sent in a URL path ("." and ".." are dot segments)') });
     }
     const controller = new AbortController();
     let timedOut = false;
@@ -292,7 +293,7 @@ export class TursoClient {
     }
     if (status >= 200 && status < 300) {
       if (!parsed && text.length > 0) {
-        throw this.fail(spec, 'badResponse', { status, detail: 'the body is not JSON' });
+        throw this.fail(spec, 'badResponse', { status, detail: l10n.t('the body is not JSON') });
       }
       try {
         return spec.parse(body);
@@ -309,20 +310,20 @@ export class TursoClient {
       status,
       serverMessage: serverMessage ? this.redact(spec, serverMessage) : undefined,
       retryAfterSeconds,
-      detail: !parsed && text.length > 0 ? 'the error body is not JSON' : undefined,
+      detail: !parsed && text.length > 0 ? l10n.t('the error body is not JSON') : undefined,
     });
   }
 
   private transportError(spec: RequestSpec<unknown>, err: unknown, timedOut: boolean): TursoApiError {
     if (timedOut) {
-      return this.fail(spec, 'timeout', { detail: `no answer within ${Math.round(this.timeoutMs / 1000)} s` });
+      return this.fail(spec, 'timeout', { detail: l10n.t('no answer within {0} s', Math.round(this.timeoutMs / 1000)) });
     }
     if (spec.signal?.aborted) {
       return this.fail(spec, 'cancelled');
     }
     if (err instanceof FetchError) {
       if (err.type === 'max-size') {
-        return this.fail(spec, 'badResponse', { detail: `the response is larger than ${this.maxResponseBytes} bytes` });
+        return this.fail(spec, 'badResponse', { detail: l10n.t('the response is larger than {0} bytes', this.maxResponseBytes) });
       }
       const code = (err as FetchError & { code?: string }).code;
       return this.fail(spec, 'network', { detail: this.redact(spec, code ? `${code} at ${this.baseUrl}` : err.message) });

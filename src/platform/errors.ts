@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { inertText } from '../util/text';
 
 /**
@@ -31,34 +32,39 @@ export interface TursoApiErrorInit {
   detail?: string;
 }
 
-const KIND_SUMMARY: Record<TursoErrorKind, string> = {
-  badRequest: 'the request was rejected',
-  unauthorized: 'the credential was rejected (invalid, expired or revoked)',
-  forbidden: 'this account is not allowed to do that',
-  notFound: 'not found',
-  conflict: 'it already exists',
-  rateLimited: 'too many requests',
-  server: 'the Turso API had a server error',
-  network: 'the Turso API could not be reached',
-  timeout: 'the Turso API did not answer in time',
-  badResponse: 'the Turso API sent an unexpected response',
-  cancelled: 'cancelled',
-};
+/** What went wrong, per kind of failure: the first half of every message. */
+function kindSummary(kind: TursoErrorKind): string {
+  switch (kind) {
+    case 'badRequest': return l10n.t('the request was rejected');
+    case 'unauthorized': return l10n.t('the credential was rejected (invalid, expired or revoked)');
+    case 'forbidden': return l10n.t('this account is not allowed to do that');
+    case 'notFound': return l10n.t('not found');
+    case 'conflict': return l10n.t('it already exists');
+    case 'rateLimited': return l10n.t('too many requests');
+    case 'server': return l10n.t('the Turso API had a server error');
+    case 'network': return l10n.t('the Turso API could not be reached');
+    case 'timeout': return l10n.t('the Turso API did not answer in time');
+    case 'badResponse': return l10n.t('the Turso API sent an unexpected response');
+    case 'cancelled': return l10n.t('cancelled');
+  }
+}
 
 /** What the user can do about each kind of failure: the second half of every message. */
-const KIND_HINT: Record<TursoErrorKind, string> = {
-  badRequest: 'Check what was entered and try again.',
-  unauthorized: 'Sign in again.',
-  forbidden: 'Use an account or token that is allowed to do this.',
-  notFound: 'Refresh and try again.',
-  conflict: 'Choose another name, or refresh and try again.',
-  rateLimited: 'Try again in a moment.',
-  server: 'Try again later.',
-  network: 'Check your connection and the turso.apiBaseUrl setting, then try again.',
-  timeout: 'Try again; on a slow connection, raise the turso.requestTimeoutSeconds setting.',
-  badResponse: 'Try again later; if it keeps happening, check the turso.apiBaseUrl setting.',
-  cancelled: '',
-};
+function kindHint(kind: TursoErrorKind): string {
+  switch (kind) {
+    case 'badRequest': return l10n.t('Check what was entered and try again.');
+    case 'unauthorized': return l10n.t('Sign in again.');
+    case 'forbidden': return l10n.t('Use an account or token that is allowed to do this.');
+    case 'notFound': return l10n.t('Refresh and try again.');
+    case 'conflict': return l10n.t('Choose another name, or refresh and try again.');
+    case 'rateLimited': return l10n.t('Try again in a moment.');
+    case 'server': return l10n.t('Try again later.');
+    case 'network': return l10n.t('Check your connection and the turso.apiBaseUrl setting, then try again.');
+    case 'timeout': return l10n.t('Try again; on a slow connection, raise the turso.requestTimeoutSeconds setting.');
+    case 'badResponse': return l10n.t('Try again later; if it keeps happening, check the turso.apiBaseUrl setting.');
+    case 'cancelled': return '';
+  }
+}
 
 export class TursoApiError extends Error {
   readonly kind: TursoErrorKind;
@@ -88,13 +94,13 @@ export class TursoApiError extends Error {
     if (init.kind === 'rateLimited' && init.retryAfterSeconds !== undefined) {
       return '';
     }
-    return KIND_HINT[init.kind];
+    return kindHint(init.kind);
   }
 
   /** "Listing API tokens failed: the credential was rejected (invalid, expired or revoked) — token expired (HTTP 401). Sign in again." */
   static describe(init: TursoApiErrorInit): string {
     const op = init.operation.charAt(0).toUpperCase() + init.operation.slice(1);
-    let text = `${op} failed: ${KIND_SUMMARY[init.kind]}`;
+    let text = l10n.t('{0} failed: {1}', op, kindSummary(init.kind));
     if (init.serverMessage) {
       text += ` — ${init.serverMessage}`;
     } else if (init.detail) {
@@ -104,10 +110,10 @@ export class TursoApiError extends Error {
       text += ` (HTTP ${init.status})`;
     }
     if (init.kind === 'rateLimited' && init.retryAfterSeconds !== undefined) {
-      text += `; try again in ${init.retryAfterSeconds} s`;
+      text += l10n.t('; try again in {0} s', init.retryAfterSeconds);
     }
     const hint = TursoApiError.hintFor(init);
-    return hint ? `${text}. ${hint}` : `${text}.`;
+    return hint ? l10n.t('{0}. {1}', text, hint) : l10n.t('{0}.', text);
   }
 }
 
@@ -142,9 +148,9 @@ export function reasonAndHint(err: TursoApiError): string {
   }
   const reason = err.serverMessage.replace(/[.\s]+$/, '');
   const hint = err.kind === 'rateLimited' && err.retryAfterSeconds !== undefined
-    ? `Try again in ${err.retryAfterSeconds} s.`
+    ? l10n.t('Try again in {0} s.', err.retryAfterSeconds)
     : err.hint;
-  return hint ? `${reason}. ${hint}` : `${reason}.`;
+  return hint ? l10n.t('{0}. {1}', reason, hint) : l10n.t('{0}.', reason);
 }
 
 export function isTursoApiError(value: unknown): value is TursoApiError {

@@ -3,7 +3,8 @@ import { expiryState, formatTimeLeft, needsExpiryWarning, secondsUntilWarning, t
 import { showErrorMessage, showWarningMessage } from '../ui/notify';
 import type { AccountState } from './tokensTreeProvider';
 
-export const CREATE_PERMANENT_TOKEN_ACTION = 'Create a Permanent Token';
+/** The offer's button (translated when called; the same text is compared with the choice). */
+export const createPermanentTokenAction = (): string => vscode.l10n.t('Create a Permanent Token');
 
 /** The create flow with "Use for this extension" preselected (issue 4's `turso.createToken`). */
 export function createPermanentToken(): Thenable<unknown> {
@@ -69,18 +70,21 @@ export class ExpiryWarning implements vscode.Disposable {
 
   private async warn(username: string, secondsLeft: number): Promise<void> {
     const choice = await showWarningMessage(
-      `Your Turso sign-in as ${username} expires in ${formatTimeLeft(secondsLeft)}. ` +
-        'Create a permanent API token for this extension to keep working without signing in again.',
-      CREATE_PERMANENT_TOKEN_ACTION,
+      vscode.l10n.t(
+        'Your Turso sign-in as {0} expires in {1}. Create a permanent API token for this extension to keep working without signing in again.',
+        username,
+        formatTimeLeft(secondsLeft),
+      ),
+      createPermanentTokenAction(),
     );
-    if (choice !== CREATE_PERMANENT_TOKEN_ACTION) {
+    if (choice !== createPermanentTokenAction()) {
       return;
     }
     try {
       await createPermanentToken();
     } catch (err) {
       this.options.onError?.('Creating a permanent token failed', err);
-      void showErrorMessage(`Couldn't start creating a token: ${err instanceof Error ? err.message : String(err)}`);
+      void showErrorMessage(vscode.l10n.t("Couldn't start creating a token: {0}", err instanceof Error ? err.message : String(err)));
     }
   }
 

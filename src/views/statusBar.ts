@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { expiryLabel, expiryState, formatExpiryMoment, secondsUntilLabelChanges, timerDelayMs, type ExpiryState } from '../auth/expiry';
+import { expiryLabel, expiryState, formatExpiryMoment, formatTimeLeft, secondsUntilLabelChanges, timerDelayMs, type ExpiryState } from '../auth/expiry';
 import { TursoApiError } from '../platform/errors';
 import type { TokenValidation, TursoUser } from '../platform/types';
 import { inertText } from '../util/text';
@@ -50,7 +50,7 @@ export class AccountStatusBar implements vscode.Disposable {
     private readonly now: () => number = () => Date.now() / 1000,
   ) {
     this.item = vscode.window.createStatusBarItem(STATUS_BAR_ITEM_ID, vscode.StatusBarAlignment.Left, 50);
-    this.item.name = 'Turso Account';
+    this.item.name = vscode.l10n.t('Turso Account');
     this.disposables.push(
       this.item,
       session.onDidChange(() => this.followSession()),
@@ -88,7 +88,7 @@ export class AccountStatusBar implements vscode.Disposable {
           : undefined;
         const err = state.error;
         if (err instanceof TursoApiError && err.kind === 'unauthorized') {
-          this.show({ kind: 'rejected', user: previous, reason: err.serverMessage ?? 'Turso rejected the credential' });
+          this.show({ kind: 'rejected', user: previous, reason: err.serverMessage ?? vscode.l10n.t('Turso rejected the credential') });
         } else {
           // Not the credential's fault (network, settings, server): keep what is known, say what failed.
           const problem = err instanceof Error ? err.message : String(err);
@@ -116,59 +116,63 @@ export class AccountStatusBar implements vscode.Disposable {
         item.hide();
         return;
       case 'signedOut':
-        item.text = '$(account) Sign In to Turso';
-        item.tooltip = 'Not signed in to Turso. Click to sign in.';
-        item.command = { command: 'turso.signIn', title: 'Sign In…' };
-        item.accessibilityInformation = { label: 'Turso: not signed in. Sign in.' };
+        item.text = `$(account) ${vscode.l10n.t('Sign In to Turso')}`;
+        item.tooltip = vscode.l10n.t('Not signed in to Turso. Click to sign in.');
+        item.command = { command: 'turso.signIn', title: vscode.l10n.t('Sign In…') };
+        item.accessibilityInformation = { label: vscode.l10n.t('Turso: not signed in. Sign in.') };
         break;
       case 'pending':
         item.text = '$(account) Turso';
-        item.tooltip = 'Signed in to Turso. Click to show the account.';
-        item.command = { command: FOCUS_VIEW_COMMAND, title: 'Show Turso Account' };
-        item.accessibilityInformation = { label: 'Turso: signed in. Show the account.' };
+        item.tooltip = vscode.l10n.t('Signed in to Turso. Click to show the account.');
+        item.command = { command: FOCUS_VIEW_COMMAND, title: vscode.l10n.t('Show Turso Account') };
+        item.accessibilityInformation = { label: vscode.l10n.t('Turso: signed in. Show the account.') };
         break;
       case 'unavailable': {
         const who = inertText(shown.user?.username ?? 'Turso', 64);
         item.text = `$(account) ${who}`;
-        item.tooltip = tooltip([["Couldn't load your Turso account", shown.problem]]);
-        item.command = { command: FOCUS_VIEW_COMMAND, title: 'Show Turso Account' };
-        item.accessibilityInformation = { label: `Turso: couldn't load the account. Show the Turso view.` };
+        item.tooltip = tooltip([[vscode.l10n.t("Couldn't load your Turso account"), shown.problem]]);
+        item.command = { command: FOCUS_VIEW_COMMAND, title: vscode.l10n.t('Show Turso Account') };
+        item.accessibilityInformation = { label: vscode.l10n.t("Turso: couldn't load the account. Show the Turso view.") };
         break;
       }
       case 'rejected': {
         const who = inertText(shown.user?.username ?? 'Turso', 64);
-        item.text = `$(warning) ${who} · sign in again`;
+        item.text = `$(warning) ${vscode.l10n.t('{0} · sign in again', who)}`;
         item.tooltip = tooltip([
-          ['Turso', 'Session expired or revoked — sign in again'],
-          ['Reason', shown.reason],
-          ...(shown.user ? [['Username', shown.user.username] as [string, string]] : []),
+          ['Turso', vscode.l10n.t('Session expired or revoked — sign in again')],
+          [vscode.l10n.t('Reason'), shown.reason],
+          ...(shown.user ? [[vscode.l10n.t('Username'), shown.user.username] as [string, string]] : []),
         ]);
-        item.command = { command: 'turso.signIn', title: 'Sign In…' };
+        item.command = { command: 'turso.signIn', title: vscode.l10n.t('Sign In…') };
         item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
-        item.accessibilityInformation = { label: `Turso: the session of ${who} expired or was revoked. Sign in again.` };
+        item.accessibilityInformation = { label: vscode.l10n.t('Turso: the session of {0} expired or was revoked. Sign in again.', who) };
         break;
       }
       case 'account': {
         const state = expiryState(shown.validation, this.now());
         const label = expiryLabel(state);
         const name = inertText(shown.user.username, 64);
-        const rows: [string, string][] = [['Signed in to Turso as', name]];
+        const rows: [string, string][] = [[vscode.l10n.t('Signed in to Turso as'), name]];
         if (shown.user.name && shown.user.name !== name) {
-          rows.push(['Name', shown.user.name]);
+          rows.push([vscode.l10n.t('Name'), shown.user.name]);
         }
-        rows.push(['Credential', credentialText(state)]);
+        rows.push([vscode.l10n.t('Credential'), credentialText(state)]);
         if (shown.problem) {
-          rows.push(["Couldn't refresh", shown.problem]);
+          rows.push([vscode.l10n.t("Couldn't refresh"), shown.problem]);
         }
         if (state.kind === 'expired') {
-          item.text = `$(warning) ${name} · expired`;
-          item.command = { command: 'turso.signIn', title: 'Sign In…' };
+          item.text = `$(warning) ${vscode.l10n.t('{0} · expired', name)}`;
+          item.command = { command: 'turso.signIn', title: vscode.l10n.t('Sign In…') };
           item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
-          item.accessibilityInformation = { label: `Turso: the sign-in of ${name} expired. Sign in again.` };
+          item.accessibilityInformation = { label: vscode.l10n.t('Turso: the sign-in of {0} expired. Sign in again.', name) };
         } else {
           item.text = label ? `$(account) ${name} · ${label}` : `$(account) ${name}`;
-          item.command = { command: FOCUS_VIEW_COMMAND, title: 'Show Turso Account' };
-          item.accessibilityInformation = { label: `Turso: signed in as ${name}${label ? `, credential ${label}` : ''}.` };
+          item.command = { command: FOCUS_VIEW_COMMAND, title: vscode.l10n.t('Show Turso Account') };
+          item.accessibilityInformation = {
+            label: label
+              ? vscode.l10n.t('Turso: signed in as {0}, credential {1}.', name, label)
+              : vscode.l10n.t('Turso: signed in as {0}.', name),
+          };
         }
         item.tooltip = tooltip(rows);
         const next = secondsUntilLabelChanges(state);
@@ -192,13 +196,13 @@ export class AccountStatusBar implements vscode.Disposable {
 function credentialText(state: ExpiryState): string {
   switch (state.kind) {
     case 'never':
-      return 'never expires (API token)';
+      return vscode.l10n.t('never expires (API token)');
     case 'expires':
-      return `expires ${formatExpiryMoment(state.expiresAt)} (${expiryLabel(state)?.replace(/^expires /, '')})`;
+      return vscode.l10n.t('expires {0} (in {1})', formatExpiryMoment(state.expiresAt), formatTimeLeft(state.secondsLeft));
     case 'expired':
-      return `expired ${formatExpiryMoment(state.expiresAt)}`;
+      return vscode.l10n.t('expired {0}', formatExpiryMoment(state.expiresAt));
     case 'unknown':
-      return 'expiry unknown';
+      return vscode.l10n.t('expiry unknown');
   }
 }
 

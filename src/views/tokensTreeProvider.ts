@@ -3,7 +3,7 @@ import type { Session } from '../auth/session';
 import type { Log } from '../log';
 import type { ApiToken, TokenValidation, TursoUser } from '../platform/types';
 import { inertText } from '../util/text';
-import { errorNode, userNode, type TooltipRow, type TreeNode } from './treeModel';
+import { errorNode, tokenChildren, userNode, type TooltipRow, type TreeNode, type UserNode } from './treeModel';
 
 export const TOKENS_VIEW_ID = 'turso.tokens';
 /** Longest label or description shown in a row; the tooltip has the whole text (up to its own bound). */
@@ -43,6 +43,8 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
 
   /** Reloads from the API. During a load, one more load is queued (never more). */
   refresh(): void {
+    // An explicit reload asks the API for everything again, even moments after a sign-in.
+    this.session.takeVerified();
     if (this.loading) {
       this.reloadQueued = true;
       return;
@@ -59,10 +61,34 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   /** The tokens of the last finished load, or undefined when none has finished or it failed. */
   knownTokens(): ApiToken[] | undefined {
     const root = this.loadedRoot;
-    if (root?.kind !== 'user') {
+    if (root?.kind !== 'user' || root.children.some((c) => c.kind === 'message' && c.id.startsWith('error:'))) {
       return undefined;
     }
     return root.children.flatMap((c) => (c.kind === 'token' ? [c.token] : []));
+  }
+
+  /** Shows a token created here at once: the API's answer to the create is all the row needs. */
+  addToken(token: ApiToken): void {
+    this.updateTokens((tokens) => [...tokens.filter((t) => t.id !== token.id), token]);
+  }
+
+  /** Drops a revoked token's row at once, without asking the API for the list again. */
+  removeToken(tokenId: string): void {
+    this.updateTokens((tokens) => tokens.filter((t) => t.id !== tokenId));
+  }
+
+  /** Changes the shown list locally; when there is no settled list to change, reloads instead. */
+  private updateTokens(change: (tokens: ApiToken[]) => ApiToken[]): void {
+    const root = this.loadedRoot;
+    const tokens = this.knownTokens();
+    if (root?.kind !== 'user' || !tokens || this.loading) {
+      this.refresh();
+      return;
+    }
+    const updated: UserNode = { ...root, children: tokenChildren(change(tokens), this.session.credentialId) };
+    this.loadedRoot = updated;
+    this.root = Promise.resolve(updated);
+    this.emitter.fire();
   }
 
   /** Shows `text` on a token's row while an operation runs; `undefined` clears it. */
@@ -103,12 +129,12 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     }
     if (node.kind === 'token') {
       item.accessibilityInformation = {
-        label: `API token ${label}, ${description}`,
+        label: vscode.l10n.t('API token {0}, {1}', label, description ?? ''),
         role: 'treeitem',
       };
     } else if (node.kind === 'user') {
       item.accessibilityInformation = {
-        label: `Signed in as ${label}${description ? `, plan ${description}` : ''}`,
+        label: description ? vscode.l10n.t('Signed in as {0}, plan {1}', label, description) : vscode.l10n.t('Signed in as {0}', label),
         role: 'treeitem',
       };
     }
@@ -184,19 +210,24 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     try {
       const client = this.session.client();
       if (!client) {
-        return errorNode(new Error('Not signed in'));
+        return errorNode(new Error(vscode.l10n.t('Not signed in')));
       }
       const credentialId = this.session.credentialId;
+      // Just signed in: the user and validation were checked a moment ago; only the list is new.
+      const primed = this.session.takeVerified();
       const [user, validation, tokens] = await Promise.allSettled([
-        client.getCurrentUser({ signal }),
-        client.validateToken(undefined, { signal }),
+        primed ? Promise.resolve(primed.user) : client.getCurrentUser({ signal }),
+        primed ? Promise.resolve(primed.validation) : client.validateToken(undefined, { signal }),
         client.listApiTokens({ signal }),
       ]);
       if (signal.aborted) {
         return errorNode(new Error('Superseded'));
       }
-      if (validation.status === 'rejected' && isUnauthorized(validation.reason)) {
-        return this.failed(validation.reason);
+      // A 401 on any of them means the credential itself is gone: one "sign in again" row.
+      for (const result of [validation, user, tokens]) {
+        if (result.status === 'rejected' && isUnauthorized(result.reason)) {
+          return this.failed(result.reason);
+        }
       }
       if (user.status === 'rejected') {
         return this.failed(user.reason);

@@ -2,6 +2,7 @@
  * What the API Tokens tree shows, as plain data: built from API results, turned into TreeItems by
  * `tokensTreeProvider.ts`. No `vscode` import, so it is tested in plain Node.
  */
+import * as l10n from '@vscode/l10n';
 import { formatTimeLeft } from '../auth/expiry';
 import { TursoApiError } from '../platform/errors';
 import {
@@ -75,14 +76,14 @@ export interface AccountSnapshot {
 /** "never", or "2026-12-04 (in 7 days)" / "… (expired)". */
 export function describeExpiry(validation: TokenValidation | undefined, nowSeconds: number): string {
   if (!validation) {
-    return 'unknown';
+    return l10n.t('unknown');
   }
   if (validation.expiresAt === undefined) {
-    return 'never';
+    return l10n.t('never');
   }
   const date = new Date(validation.expiresAt * 1000).toISOString().slice(0, 10);
   const left = validation.expiresAt - nowSeconds;
-  return left <= 0 ? `${date} (expired)` : `${date} (in ${formatTimeLeft(left)})`;
+  return left <= 0 ? l10n.t('{0} (expired)', date) : l10n.t('{0} (in {1})', date, formatTimeLeft(left));
 }
 
 export function tokenNode(token: ApiToken, credentialId?: string): TokenNode {
@@ -94,17 +95,20 @@ export function tokenNode(token: ApiToken, credentialId?: string): TokenNode {
     parts.push(token.createdAt);
   }
   if (current) {
-    parts.push('signed in with this token');
+    parts.push(l10n.t('signed in with this token'));
   }
   const tooltip: TooltipRow[] = [
-    { label: 'Name', value: token.name },
-    { label: 'ID', value: token.id },
-    { label: 'Scope', value: kind === 'unrestricted' ? 'all organizations (unrestricted)' : scope },
-    { label: 'Permissions', value: kind === 'group' ? tokenPermissionsLabel(token) : kind === 'org' ? 'the whole organization' : 'everything this account can do' },
-    { label: 'Created', value: token.createdAt ?? 'unknown' },
+    { label: l10n.t('Name'), value: token.name },
+    { label: l10n.t('ID'), value: token.id },
+    { label: l10n.t('Scope'), value: kind === 'unrestricted' ? l10n.t('all organizations (unrestricted)') : scope },
+    {
+      label: l10n.t('Permissions'),
+      value: kind === 'group' ? tokenPermissionsLabel(token) : kind === 'org' ? l10n.t('the whole organization') : l10n.t('everything this account can do'),
+    },
+    { label: l10n.t('Created'), value: token.createdAt ?? l10n.t('unknown') },
   ];
   if (current) {
-    tooltip.push({ label: 'Note', value: 'This extension is signed in with this token.' });
+    tooltip.push({ label: l10n.t('Note'), value: l10n.t('This extension is signed in with this token.') });
   }
   return {
     kind: 'token',
@@ -119,29 +123,31 @@ export function tokenNode(token: ApiToken, credentialId?: string): TokenNode {
   };
 }
 
+/** The rows under the user: the tokens sorted by name, or one "No API tokens yet" row. */
+export function tokenChildren(tokens: readonly ApiToken[], credentialId?: string): (TokenNode | MessageNode)[] {
+  const sorted = [...tokens].sort((a, b) => a.name.localeCompare(b.name));
+  return sorted.length
+    ? sorted.map((t) => tokenNode(t, credentialId))
+    : [{
+        kind: 'message',
+        id: 'message:no-tokens',
+        label: l10n.t('No API tokens yet'),
+        contextValue: 'turso.empty',
+        icon: 'info',
+      }];
+}
+
 export function userNode(snapshot: AccountSnapshot, nowSeconds: number): UserNode {
   const { user } = snapshot;
-  const tooltip: TooltipRow[] = [{ label: 'Username', value: user.username }];
-  if (user.name) tooltip.push({ label: 'Name', value: user.name });
-  if (user.email) tooltip.push({ label: 'Email', value: user.email });
-  if (user.plan) tooltip.push({ label: 'Plan', value: user.plan });
-  tooltip.push({ label: 'Credential expires', value: describeExpiry(snapshot.validation, nowSeconds) });
+  const tooltip: TooltipRow[] = [{ label: l10n.t('Username'), value: user.username }];
+  if (user.name) tooltip.push({ label: l10n.t('Name'), value: user.name });
+  if (user.email) tooltip.push({ label: l10n.t('Email'), value: user.email });
+  if (user.plan) tooltip.push({ label: l10n.t('Plan'), value: user.plan });
+  tooltip.push({ label: l10n.t('Credential expires'), value: describeExpiry(snapshot.validation, nowSeconds) });
 
-  let children: (TokenNode | MessageNode)[];
-  if (Array.isArray(snapshot.tokens)) {
-    const sorted = [...snapshot.tokens].sort((a, b) => a.name.localeCompare(b.name));
-    children = sorted.length
-      ? sorted.map((t) => tokenNode(t, snapshot.credentialId))
-      : [{
-          kind: 'message',
-          id: 'message:no-tokens',
-          label: 'No API tokens yet',
-          contextValue: 'turso.empty',
-          icon: 'info',
-        }];
-  } else {
-    children = [errorNode(snapshot.tokens.error, 'tokens')];
-  }
+  const children = Array.isArray(snapshot.tokens)
+    ? tokenChildren(snapshot.tokens, snapshot.credentialId)
+    : [errorNode(snapshot.tokens.error, 'tokens')];
   return {
     kind: 'user',
     id: `user:${user.username}`,
@@ -158,19 +164,19 @@ export function userNode(snapshot: AccountSnapshot, nowSeconds: number): UserNod
 export function errorNode(error: unknown, where: 'root' | 'tokens' = 'root'): MessageNode {
   const id = `error:${where}`;
   const message = error instanceof Error ? error.message : String(error);
-  const tooltip = [{ label: 'Error', value: message }];
+  const tooltip = [{ label: l10n.t('Error'), value: message }];
   if (error instanceof TursoApiError) {
     switch (error.kind) {
       case 'unauthorized':
         return {
           kind: 'message',
           id,
-          label: 'Session expired or revoked — Sign in again',
+          label: l10n.t('Session expired or revoked — Sign in again'),
           description: error.serverMessage,
           tooltip,
           contextValue: 'turso.error;signIn',
           icon: 'warning',
-          command: { command: 'turso.signIn', title: 'Sign In…' },
+          command: { command: 'turso.signIn', title: l10n.t('Sign In…') },
         };
       case 'forbidden':
         // Retrying cannot help: the credential itself is too narrow (a group-scoped token, say).
@@ -178,36 +184,36 @@ export function errorNode(error: unknown, where: 'root' | 'tokens' = 'root'): Me
           kind: 'message',
           id,
           label: where === 'tokens'
-            ? "This credential can't list API tokens — Sign in with another"
-            : "This credential can't read your account — Sign in with another",
+            ? l10n.t("This credential can't list API tokens — Sign in with another")
+            : l10n.t("This credential can't read your account — Sign in with another"),
           description: error.serverMessage,
           tooltip,
           contextValue: 'turso.error;signIn',
           icon: 'warning',
-          command: { command: 'turso.signIn', title: 'Sign In…' },
+          command: { command: 'turso.signIn', title: l10n.t('Sign In…') },
         };
       case 'network':
       case 'timeout':
         return {
           kind: 'message',
           id,
-          label: error.kind === 'timeout' ? 'The Turso API did not answer — Retry' : "Can't reach the Turso API — Retry",
+          label: error.kind === 'timeout' ? l10n.t('The Turso API did not answer — Retry') : l10n.t("Can't reach the Turso API — Retry"),
           description: error.detail,
           tooltip,
           contextValue: 'turso.error;retry',
           icon: 'error',
-          command: { command: 'turso.refresh', title: 'Retry' },
+          command: { command: 'turso.refresh', title: l10n.t('Retry') },
         };
       default:
         return {
           kind: 'message',
           id,
-          label: where === 'tokens' ? "Couldn't load API tokens — Retry" : "Couldn't load your Turso account — Retry",
+          label: where === 'tokens' ? l10n.t("Couldn't load API tokens — Retry") : l10n.t("Couldn't load your Turso account — Retry"),
           description: error.serverMessage ?? error.detail,
           tooltip,
           contextValue: 'turso.error;retry',
           icon: 'error',
-          command: { command: 'turso.refresh', title: 'Retry' },
+          command: { command: 'turso.refresh', title: l10n.t('Retry') },
         };
     }
   }
@@ -215,21 +221,21 @@ export function errorNode(error: unknown, where: 'root' | 'tokens' = 'root'): Me
     return {
       kind: 'message',
       id,
-      label: 'The turso.apiBaseUrl setting is not a valid URL — Open Settings',
+      label: l10n.t('The turso.apiBaseUrl setting is not a valid URL — Open Settings'),
       tooltip,
       contextValue: 'turso.error;settings',
       icon: 'gear',
-      command: { command: 'workbench.action.openSettings', title: 'Open Settings', arguments: ['turso.apiBaseUrl'] },
+      command: { command: 'workbench.action.openSettings', title: l10n.t('Open Settings'), arguments: ['turso.apiBaseUrl'] },
     };
   }
   return {
     kind: 'message',
     id,
-    label: 'Something went wrong — Retry',
+    label: l10n.t('Something went wrong — Retry'),
     description: message,
     tooltip,
     contextValue: 'turso.error;retry',
     icon: 'error',
-    command: { command: 'turso.refresh', title: 'Retry' },
+    command: { command: 'turso.refresh', title: l10n.t('Retry') },
   };
 }

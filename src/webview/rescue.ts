@@ -6,6 +6,7 @@
  * The value itself never passes through here: `copy` and `saveToEnv` hold it, so no text this
  * flow builds can contain it.
  */
+import * as l10n from '@vscode/l10n';
 
 export interface RescueUi {
   /** A modal warning; resolves to the item chosen, or undefined when it was dismissed. */
@@ -25,23 +26,30 @@ export type RescueReason = 'closed' | 'failed-to-show';
 
 export type RescueResult = 'modal-copy' | 'env' | 'discarded';
 
-export const RESCUE_ITEMS = { copy: 'Copy Token', save: 'Save to .env', discard: 'Discard' } as const;
+/** The modal's buttons; the same getter gives the label shown and the one compared with the choice. */
+export const RESCUE_ITEMS = {
+  get copy(): string { return l10n.t('Copy Token'); },
+  get save(): string { return l10n.t('Save to .env'); },
+  get discard(): string { return l10n.t('Discard'); },
+};
 
 export function rescueMessage(name: string, reason: RescueReason): string {
   return reason === 'failed-to-show'
-    ? `The API token "${name}" was created, but its value could not be shown in a panel.`
-    : `The API token "${name}" was not copied or saved.`;
+    ? l10n.t('The API token "{0}" was created, but its value could not be shown in a panel.', name)
+    : l10n.t('The API token "{0}" was not copied or saved.', name);
 }
 
-export const RESCUE_DETAIL =
-  'Its value will not be shown again. Copy it now and keep it somewhere safe, such as an environment variable (TURSO_API_TOKEN) or a secret manager. Never commit it.';
+export function rescueDetail(): string {
+  return l10n.t('Its value will not be shown again. Copy it now and keep it somewhere safe, such as an environment variable (TURSO_API_TOKEN) or a secret manager. Never commit it.');
+}
 
 export function discardMessage(name: string): string {
-  return `Discard the value of the API token "${name}"?`;
+  return l10n.t('Discard the value of the API token "{0}"?', name);
 }
 
-export const DISCARD_DETAIL =
-  'It cannot be shown again. If you need it later, revoke this token and create a new one.';
+export function discardDetail(): string {
+  return l10n.t('It cannot be shown again. If you need it later, revoke this token and create a new one.');
+}
 
 /**
  * Offers Copy Token (and Save to .env when possible) until the value is kept; dismissing asks once
@@ -54,7 +62,7 @@ export async function rescueToken(ui: RescueUi, name: string, reason: RescueReas
   }
   // Each round waits for the user, so a failing copy or save just asks again.
   for (;;) {
-    const choice = await ui.warn(rescueMessage(name, reason), RESCUE_DETAIL, items);
+    const choice = await ui.warn(rescueMessage(name, reason), rescueDetail(), items);
     if (choice === RESCUE_ITEMS.copy) {
       if (await tryCopy(ui, name)) {
         return 'modal-copy';
@@ -70,7 +78,7 @@ export async function rescueToken(ui: RescueUi, name: string, reason: RescueReas
       ui.error(result.message);
       continue;
     }
-    const confirm = await ui.warn(discardMessage(name), DISCARD_DETAIL, [RESCUE_ITEMS.copy, RESCUE_ITEMS.discard]);
+    const confirm = await ui.warn(discardMessage(name), discardDetail(), [RESCUE_ITEMS.copy, RESCUE_ITEMS.discard]);
     if (confirm === RESCUE_ITEMS.copy) {
       if (await tryCopy(ui, name)) {
         return 'modal-copy';
@@ -84,10 +92,10 @@ export async function rescueToken(ui: RescueUi, name: string, reason: RescueReas
 async function tryCopy(ui: RescueUi, name: string): Promise<boolean> {
   try {
     await ui.copy();
-    ui.info(`The API token "${name}" is on the clipboard. Paste it somewhere safe now.`);
+    ui.info(l10n.t('The API token "{0}" is on the clipboard. Paste it somewhere safe now.', name));
     return true;
   } catch (err) {
-    ui.error(`Couldn't copy the API token "${name}": ${err instanceof Error ? err.message : String(err)}`);
+    ui.error(l10n.t("Couldn't copy the API token \"{0}\": {1}", name, err instanceof Error ? err.message : String(err)));
     return false;
   }
 }

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { randomBytes } from 'node:crypto';
 
 /**
@@ -48,6 +49,10 @@ export function renderRevealHtml(input: RevealHtmlInput): string {
   const button = (id: string, label: string, primary: boolean, describedBy?: string): string =>
     `<button type="button" id="${id}" class="${primary ? 'primary' : 'secondary'}"` +
     `${describedBy ? ` aria-describedby="${describedBy}"` : ''}${primary ? ' autofocus' : ''}>${label}</button>`;
+  // Translated text is escaped; the markup inside a sentence comes in as an argument.
+  const fill = (template: string, ...args: string[]): string => e(template).replace(/\{(\d+)\}/g, (m, i: string) => args[Number(i)] ?? m);
+  const code = (text: string): string => `<code>${e(text)}</code>`;
+  const strong = (text: string): string => `<strong>${e(text)}</strong>`;
   const csp = `default-src 'none'; style-src ${e(input.cspSource)}; script-src 'nonce-${e(input.nonce)}';`;
 
   // The value appears exactly once: in the block below. Never in the title, an attribute or a label.
@@ -58,34 +63,34 @@ export function renderRevealHtml(input: RevealHtmlInput): string {
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${e(input.styleUri)}">
-<title>New API token</title>
+<title>${e(l10n.t('New API token'))}</title>
 </head>
 <body data-preselect="${useFirst ? REVEAL_IDS.use : REVEAL_IDS.copy}">
 <main>
-  <h1>API token created</h1>
+  <h1>${e(l10n.t('API token created'))}</h1>
   <dl class="facts">
-    <dt>Name</dt><dd id="token-name">${e(input.name)}</dd>
-    <dt>Scope</dt><dd id="token-scope">${e(input.scopeLabel)}</dd>
+    <dt>${e(l10n.t('Name'))}</dt><dd id="token-name">${e(input.name)}</dd>
+    <dt>${e(l10n.t('Scope'))}</dt><dd id="token-scope">${e(input.scopeLabel)}</dd>
   </dl>
 
-  <p class="notice" id="notice"><strong>This value will not be shown again.</strong>
-    Copy it or save it now: closing this panel discards it.</p>
+  <p class="notice" id="notice">${strong(l10n.t('This value will not be shown again.'))}
+    ${e(l10n.t('Copy it or save it now: closing this panel discards it.'))}</p>
 
-  <div class="value-label" id="value-label">Token value</div>
+  <div class="value-label" id="value-label">${e(l10n.t('Token value'))}</div>
   <pre class="value" id="${REVEAL_IDS.value}" role="textbox" aria-readonly="true" aria-multiline="false" aria-labelledby="value-label" aria-describedby="notice" tabindex="0">${e(input.value)}</pre>
 
-  <div class="actions" role="group" aria-label="Token actions">
-    ${button(REVEAL_IDS.copy, 'Copy', !useFirst)}
-    ${button(REVEAL_IDS.use, 'Use for this extension', useFirst, 'use-hint')}
-    ${button(REVEAL_IDS.saveEnv, 'Save to .env', false, 'save-env-hint')}
+  <div class="actions" role="group" aria-label="${e(l10n.t('Token actions'))}">
+    ${button(REVEAL_IDS.copy, e(l10n.t('Copy')), !useFirst)}
+    ${button(REVEAL_IDS.use, e(l10n.t('Use for this extension')), useFirst, 'use-hint')}
+    ${button(REVEAL_IDS.saveEnv, e(l10n.t('Save to .env')), false, 'save-env-hint')}
   </div>
   <p class="status" id="${REVEAL_IDS.status}" role="status" aria-live="polite" aria-atomic="true"></p>
 
-  <h2>Where to keep it</h2>
+  <h2>${e(l10n.t('Where to keep it'))}</h2>
   <ul class="hints">
-    <li>In an environment variable such as <code>TURSO_API_TOKEN</code>, or in a secret manager. Never commit it to source control.</li>
-    <li id="use-hint"><strong>Use for this extension</strong> signs this extension in with the new token, replacing its current credential (for example a 7-day login token).</li>
-    <li id="save-env-hint"><strong>Save to .env</strong> writes <code>TURSO_API_TOKEN</code> to <code>.env</code> in the workspace folder and, in a git repository, adds <code>.env</code> to <code>.gitignore</code>.</li>
+    <li>${fill(l10n.t('In an environment variable such as {0}, or in a secret manager. Never commit it to source control.'), code('TURSO_API_TOKEN'))}</li>
+    <li id="use-hint">${fill(l10n.t('{0} signs this extension in with the new token, replacing its current credential (for example a 7-day login token).'), strong(l10n.t('Use for this extension')))}</li>
+    <li id="save-env-hint">${fill(l10n.t('{0} writes {1} to {2} in the workspace folder and, in a git repository, adds {2} to {3}.'), strong(l10n.t('Save to .env')), code('TURSO_API_TOKEN'), code('.env'), code('.gitignore'))}</li>
   </ul>
 </main>
 <script nonce="${e(input.nonce)}" src="${e(input.scriptUri)}"></script>

@@ -160,7 +160,7 @@ class TokenReveal implements RevealPanelProbe {
         const media = vscode.Uri.joinPath(this.deps.extensionUri, 'media');
         const panel = vscode.window.createWebviewPanel(
           REVEAL_VIEW_TYPE,
-          `New API token: ${displayName(this.tokenName)}`,
+          vscode.l10n.t('New API token: {0}', displayName(this.tokenName)),
           { viewColumn: vscode.ViewColumn.Active, preserveFocus: false },
           {
             enableScripts: true,
@@ -250,9 +250,9 @@ class TokenReveal implements RevealPanelProbe {
     try {
       await vscode.env.clipboard.writeText(this.value ?? '');
       this.markDelivered('copied', 'copied to the clipboard');
-      this.setStatus('Copied to the clipboard.', 'success');
+      this.setStatus(vscode.l10n.t('Copied to the clipboard.'), 'success');
     } catch (err) {
-      this.setStatus(`Couldn't copy: ${this.scrub(err)}`, 'error');
+      this.setStatus(vscode.l10n.t("Couldn't copy: {0}", this.scrub(err)), 'error');
     }
   }
 
@@ -260,10 +260,10 @@ class TokenReveal implements RevealPanelProbe {
     try {
       const text = await this.deps.useForExtension(this.value ?? '');
       this.markDelivered('used', 'set as the credential of this extension');
-      this.setStatus(this.scrub(text) || 'This extension now uses the new token.', 'success');
+      this.setStatus(this.scrub(text) || vscode.l10n.t('This extension now uses the new token.'), 'success');
     } catch (err) {
       this.deps.log.error(`Using the new API token "${this.tokenName}" for this extension failed`, this.scrub(err));
-      this.setStatus(this.scrub(err) || "Couldn't use the token for this extension.", 'error');
+      this.setStatus(this.scrub(err) || vscode.l10n.t("Couldn't use the token for this extension."), 'error');
     }
   }
 

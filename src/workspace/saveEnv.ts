@@ -25,32 +25,36 @@ export interface SaveEnvResult {
 export async function saveTokenToEnv(value: string): Promise<SaveEnvResult> {
   const folder = await pickFolder();
   if (folder === 'none') {
-    return { status: 'no-folder', message: 'No folder is open: open a folder to save the token in its .env file.' };
+    return { status: 'no-folder', message: vscode.l10n.t('No folder is open: open a folder to save the token in its .env file.') };
   }
   if (!folder) {
-    return { status: 'cancelled', message: 'Not saved to .env.' };
+    return { status: 'cancelled', message: vscode.l10n.t('Not saved to .env.') };
   }
   const fs = vscode.workspace.fs;
   if (fs.isWritableFileSystem(folder.uri.scheme) === false) {
-    return { status: 'read-only', message: `The folder ${folder.name} is read-only: the token was not saved to .env.` };
+    return { status: 'read-only', message: vscode.l10n.t('The folder {0} is read-only: the token was not saved to .env.', folder.name) };
   }
   const envFile = vscode.Uri.joinPath(folder.uri, '.env');
   const where = `${folder.name}/.env`;
   try {
     const before = await readTextIfExists(envFile);
     if (before !== undefined && upsertEnvVar(before, TOKEN_ENV_VAR, value).replaced && !(await confirmReplace(where))) {
-      return { status: 'cancelled', message: `Not saved: ${where} still has its old ${TOKEN_ENV_VAR}.` };
+      return { status: 'cancelled', message: vscode.l10n.t('Not saved: {0} still has its old {1}.', where, TOKEN_ENV_VAR) };
     }
     const gitignoreNote = await ignoreEnvFile(folder);
     // Read again: the file may have changed while the question was open.
     const current = await readTextIfExists(envFile);
     const { text, replaced } = upsertEnvVar(current ?? '', TOKEN_ENV_VAR, value);
     await fs.writeFile(envFile, new TextEncoder().encode(text));
-    const action = current === undefined ? `Created ${where} with ${TOKEN_ENV_VAR}` : replaced ? `Replaced ${TOKEN_ENV_VAR} in ${where}` : `Added ${TOKEN_ENV_VAR} to ${where}`;
-    return { status: 'saved', message: `${action}.${gitignoreNote}`, file: envFile };
+    const action = current === undefined
+      ? vscode.l10n.t('Created {0} with {1}.', where, TOKEN_ENV_VAR)
+      : replaced
+        ? vscode.l10n.t('Replaced {1} in {0}.', where, TOKEN_ENV_VAR)
+        : vscode.l10n.t('Added {1} to {0}.', where, TOKEN_ENV_VAR);
+    return { status: 'saved', message: gitignoreNote ? `${action} ${gitignoreNote}` : action, file: envFile };
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
-    return { status: 'failed', message: `Couldn't save the token to ${where}: ${reason}` };
+    return { status: 'failed', message: vscode.l10n.t("Couldn't save the token to {0}: {1}", where, reason) };
   }
 }
 
@@ -64,16 +68,16 @@ async function pickFolder(): Promise<vscode.WorkspaceFolder | 'none' | undefined
     return folders[0];
   }
   return vscode.window.showWorkspaceFolderPick({
-    placeHolder: `Save ${TOKEN_ENV_VAR} to the .env file of which folder?`,
+    placeHolder: vscode.l10n.t('Save {0} to the .env file of which folder?', TOKEN_ENV_VAR),
     ignoreFocusOut: true,
   });
 }
 
 async function confirmReplace(where: string): Promise<boolean> {
-  const replace = 'Replace';
+  const replace = vscode.l10n.t('Replace');
   const answer = await showWarningMessage(
-    `${where} already sets ${TOKEN_ENV_VAR}. Replace it with the new token?`,
-    { modal: true, detail: 'The old value is overwritten. Every other line of the file stays as it is.' },
+    vscode.l10n.t('{0} already sets {1}. Replace it with the new token?', where, TOKEN_ENV_VAR),
+    { modal: true, detail: vscode.l10n.t('The old value is overwritten. Every other line of the file stays as it is.') },
     replace,
   );
   return answer === replace;
@@ -81,7 +85,7 @@ async function confirmReplace(where: string): Promise<boolean> {
 
 /**
  * In a git repository, makes sure `.gitignore` ignores `.env` (creating `.gitignore` if needed).
- * Returns a sentence to append to the result ('' when nothing changed).
+ * Returns a sentence to add to the result ('' when nothing changed).
  */
 async function ignoreEnvFile(folder: vscode.WorkspaceFolder): Promise<string> {
   // `.git` is a folder in a normal clone and a file in worktrees and submodules: either counts.
@@ -95,8 +99,8 @@ async function ignoreEnvFile(folder: vscode.WorkspaceFolder): Promise<string> {
   }
   await vscode.workspace.fs.writeFile(gitignore, new TextEncoder().encode(appendGitignoreEntry(text ?? '', '.env')));
   return text === undefined
-    ? ' Created .gitignore with .env in it, so the token is not committed.'
-    : ' Added .env to .gitignore, so the token is not committed.';
+    ? vscode.l10n.t('Created .gitignore with .env in it, so the token is not committed.')
+    : vscode.l10n.t('Added .env to .gitignore, so the token is not committed.');
 }
 
 async function exists(uri: vscode.Uri): Promise<boolean> {

@@ -8,7 +8,7 @@ import { FakeEventEmitter, fakeVscode, loadWithFakeVscode, settle, type FakeStat
 type StatusBarModule = typeof import('../../../src/views/statusBar');
 type ExpiryWarningModule = typeof import('../../../src/views/expiryWarning');
 const { AccountStatusBar } = loadWithFakeVscode<StatusBarModule>('../../../src/views/statusBar');
-const { ExpiryWarning, CREATE_PERMANENT_TOKEN_ACTION } = loadWithFakeVscode<ExpiryWarningModule>('../../../src/views/expiryWarning');
+const { ExpiryWarning, createPermanentTokenAction } = loadWithFakeVscode<ExpiryWarningModule>('../../../src/views/expiryWarning');
 
 const DAY = 24 * 3600;
 const nowSeconds = () => Date.now() / 1000;
@@ -162,9 +162,9 @@ describe('views: the one expiry warning', () => {
     assert.equal(warnings().length, 1);
     const [shown] = warnings();
     assert.match(shown.message, /^Your Turso sign-in as demo expires in 5 hours\./);
-    assert.deepEqual(shown.items, [CREATE_PERMANENT_TOKEN_ACTION]);
-    assert.equal(CREATE_PERMANENT_TOKEN_ACTION, 'Create a Permanent Token');
-    shown.answer(CREATE_PERMANENT_TOKEN_ACTION);
+    assert.deepEqual(shown.items, [createPermanentTokenAction()]);
+    assert.equal(createPermanentTokenAction(), 'Create a Permanent Token');
+    shown.answer(createPermanentTokenAction());
     await settle();
     assert.deepEqual(fakeVscode.commands, [{ id: 'turso.createToken', args: [undefined, { useForExtension: true }] }]);
   });

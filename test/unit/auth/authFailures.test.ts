@@ -3,7 +3,7 @@ import { TursoApiError } from '../../../src/platform/errors';
 import { fakeVscode, loadWithFakeVscode, settle } from './fakeVscode';
 
 type AuthFailuresModule = typeof import('../../../src/auth/authFailures');
-const { AuthFailureGate, AuthFailureReporter, authFailureMessage, reportAuthFailure, authFailures, SIGN_IN_ACTION } =
+const { AuthFailureGate, AuthFailureReporter, authFailureMessage, reportAuthFailure, authFailures, signInAction } =
   loadWithFakeVscode<AuthFailuresModule>('../../../src/auth/authFailures');
 
 const unauthorized = (serverMessage?: string) =>
@@ -122,11 +122,11 @@ describe('auth/authFailures: one prompt per burst of 401s', () => {
       const [shown] = fakeVscode.messages;
       assert.equal(shown.severity, 'warning');
       assert.equal(shown.message, 'Your Turso session expired or was revoked: token is expired.');
-      assert.deepEqual(shown.items, [SIGN_IN_ACTION]);
-      assert.equal(SIGN_IN_ACTION, 'Sign In…');
+      assert.deepEqual(shown.items, [signInAction()]);
+      assert.equal(signInAction(), 'Sign In…');
       assert.equal(fakeVscode.statusMessages.length, 1);
       assert.match(fakeVscode.statusMessages[0], /session expired or was revoked/);
-      shown.answer(SIGN_IN_ACTION);
+      shown.answer(signInAction());
       await settle();
       assert.deepEqual(fakeVscode.commands.map((c) => c.id), ['turso.signIn']);
     });

@@ -1,6 +1,7 @@
 // A small stand-in for the `vscode` module, so the VS Code glue of the auth parts (401 prompt, status
 // bar, expiry warning) runs in plain Node. It records what would be shown and lets a test answer
 // notifications. Only what those modules use is here; the real host is exercised by test/host.
+import * as l10n from '@vscode/l10n';
 import Module from 'node:module';
 import { createRequire } from 'node:module';
 
@@ -136,6 +137,8 @@ export class FakeVscode {
       constructor(readonly id: string) {}
     },
     StatusBarAlignment: { Left: 1, Right: 2 },
+    // No bundle: the English source strings, formatted as `vscode.l10n.t` does.
+    l10n: { t: l10n.t, bundle: undefined, uri: undefined },
     ProgressLocation: { SourceControl: 1, Window: 10, Notification: 15 },
     UIKind: { Desktop: 1, Web: 2 },
     Uri: {

@@ -3,7 +3,7 @@ import * as http from 'node:http';
 import * as net from 'node:net';
 import {
   buildAuthorizeUrl, callbackPortFromExternalUri, formatDuration, LoopbackLoginError, planCallback, randomState,
-  startLoopbackLogin, SUCCESS_PAGE, type LoopbackLogin,
+  startLoopbackLogin, successPage, type LoopbackLogin,
 } from '../../../src/auth/loopbackLogin';
 
 interface Answer {
@@ -87,7 +87,7 @@ describe('auth/loopbackLogin: the one-shot listener of the browser sign-in', () 
     assert.match(answer.headers['content-type'] as string, /^text\/html/);
     assert.equal(answer.headers['referrer-policy'], 'no-referrer');
     assert.equal(answer.headers['cache-control'], 'no-store');
-    assert.equal(answer.text, SUCCESS_PAGE);
+    assert.equal(answer.text, successPage());
     assert.match(answer.text, /You can close this tab/);
     assert.equal(await login.token, 'aaa.bbb.ccc');
     await login.closed;

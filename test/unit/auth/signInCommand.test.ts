@@ -17,8 +17,9 @@ type StoreModule = typeof import('../../../src/auth/credentialStore');
 type LogModule = typeof import('../../../src/log');
 type StatusBarModule = typeof import('../../../src/views/statusBar');
 type ExpiryWarningModule = typeof import('../../../src/views/expiryWarning');
-const { signInCommand, SIGN_IN_TITLE } = loadWithFakeVscode<SignInModule>('../../../src/commands/signIn');
-const { CREATE_PERMANENT_TOKEN_ACTION } = loadWithFakeVscode<ExpiryWarningModule>('../../../src/views/expiryWarning');
+const SIGN_IN_TITLE = 'Sign In to Turso';
+const { signInCommand } = loadWithFakeVscode<SignInModule>('../../../src/commands/signIn');
+const { createPermanentTokenAction } = loadWithFakeVscode<ExpiryWarningModule>('../../../src/views/expiryWarning');
 const { Session } = loadWithFakeVscode<SessionModule>('../../../src/auth/session');
 const { CredentialStore } = loadWithFakeVscode<StoreModule>('../../../src/auth/credentialStore');
 const { Log } = loadWithFakeVscode<LogModule>('../../../src/log');
@@ -120,7 +121,6 @@ describe('commands/signIn: every way in, through the real session', () => {
     const result = command()();
     const pick = await nextQuickPick();
     assert.equal(pick.options.title, SIGN_IN_TITLE);
-    assert.equal(SIGN_IN_TITLE, 'Sign In to Turso');
     assert.deepEqual(pick.items.map((i) => [i.label, i.iconPath?.id]), [
       ['Sign in with the browser', 'globe'],
       ["Use the Turso CLI's token", 'terminal'],
@@ -159,8 +159,8 @@ describe('commands/signIn: every way in, through the real session', () => {
       assert.deepEqual(progress.options, { location: 15, title: 'Signing in to Turso', cancellable: true });
       assert.deepEqual(progress.messages, ['Authorize VS Code in your browser…', 'Checking the sign-in with Turso…']);
       assert.match(info.message, /^Signed in to Turso as demo\. This sign-in expires in [67] days; a permanent API token keeps the extension signed in\.$/);
-      assert.deepEqual(info.items, [CREATE_PERMANENT_TOKEN_ACTION]);
-      info.answer(CREATE_PERMANENT_TOKEN_ACTION);
+      assert.deepEqual(info.items, [createPermanentTokenAction()]);
+      info.answer(createPermanentTokenAction());
       await eventually(() => fakeVscode.commands.find((c) => c.id === 'turso.createToken'), 'the create command');
       assert.deepEqual(fakeVscode.commands.find((c) => c.id === 'turso.createToken')?.args, [undefined, { useForExtension: true }]);
       assert.equal(await portClosed(Number(new URL(opened).searchParams.get('port'))), true, 'the listener is closed');

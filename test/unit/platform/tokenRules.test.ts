@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { restrictionBody, restrictionLabel, scopesToSend, type RestrictionChoice } from '../../../src/platform/scopes';
+import { createdTokenListing, restrictionBody, restrictionLabel, scopesToSend, type RestrictionChoice } from '../../../src/platform/scopes';
 import { checkTokenName } from '../../../src/platform/tokenNames';
 
 describe('token name rule', () => {
@@ -66,5 +66,21 @@ describe('token restriction', () => {
     for (const [choice, label] of cases) {
       assert.equal(restrictionLabel(choice), label);
     }
+  });
+});
+
+describe('a created token as the list will show it', () => {
+  it('expands presets and keeps the restriction, so the new row needs no reload', () => {
+    assert.deepEqual(createdTokenListing('a', '1', { kind: 'unrestricted' }, '2026-11-27'), { name: 'a', id: '1', createdAt: '2026-11-27' });
+    assert.deepEqual(createdTokenListing('b', '2', { kind: 'org', organization: 'acme' }, '2026-11-27'), { name: 'b', id: '2', createdAt: '2026-11-27', organization: 'acme' });
+    assert.deepEqual(
+      createdTokenListing('c', '3', { kind: 'group', organization: 'acme', group: 'g', scopes: ['read-only'] }, '2026-11-27').scopes,
+      ['read'],
+    );
+    assert.equal(createdTokenListing('d', '4', { kind: 'group', organization: 'acme', group: 'g', scopes: ['full-access'] }, 'x').scopes?.length, 9);
+    assert.deepEqual(
+      createdTokenListing('e', '5', { kind: 'group', organization: 'acme', group: 'g', scopes: ['db:mint-token', 'read-only'] }, 'x').scopes,
+      ['read', 'db:mint-token'],
+    );
   });
 });
