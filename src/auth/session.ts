@@ -42,6 +42,11 @@ export class Session implements vscode.Disposable {
   private token: string | undefined;
   private cachedClient: TursoClient | undefined;
   private loaded: Promise<void> | undefined;
+  /**
+   * Counts real changes (credential or API settings). Views note the generation they loaded for, so
+   * the change event that follows a change they already loaded for costs no second load.
+   */
+  generation = 0;
   /** The API settings in use, to tell a real change from an event that changed nothing. */
   private settingsKey = settingsKey();
   /** What sign-in just checked, so the first load after it need not ask again. */
@@ -56,6 +61,7 @@ export class Session implements vscode.Disposable {
         const key = settingsKey();
         if (affectsApi(e) && key !== this.settingsKey) {
           this.settingsKey = key;
+          this.generation++;
           this.cachedClient = undefined;
           this.verified = undefined;
           this.emitter.fire();
@@ -158,6 +164,9 @@ export class Session implements vscode.Disposable {
     const changed = token !== this.token;
     this.token = token;
     this.cachedClient = undefined;
+    if (changed) {
+      this.generation++;
+    }
     await vscode.commands.executeCommand('setContext', SIGNED_IN_CONTEXT, token !== undefined);
     if (changed) {
       this.emitter.fire();

@@ -31,6 +31,8 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   private root: Promise<TreeNode> | undefined;
   private loading: AbortController | undefined;
   private reloadQueued = false;
+  /** The session generation the current root was loaded for. */
+  private rootGeneration = -1;
   /** The last root that finished loading (for commands that need the token list without a request). */
   private loadedRoot: TreeNode | undefined;
   /** Token id → what is happening to it ("Revoking…"), shown instead of its description. */
@@ -176,6 +178,10 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   private reset(): void {
     if (!this.session.signedIn) {
       this.accountEmitter.fire({ kind: 'signedOut' });
+    } else if (this.root && this.rootGeneration === this.session.generation) {
+      // Already loading (or loaded) for this very credential and settings: the host asked for the
+      // tree as soon as the signed-in context changed, before this event arrived.
+      return;
     }
     this.loading?.abort();
     this.loading = undefined;
@@ -187,6 +193,7 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
 
   private loadRoot(): Promise<TreeNode> {
     if (!this.root) {
+      this.rootGeneration = this.session.generation;
       const controller = new AbortController();
       this.loading = controller;
       const load = this.fetchRoot(controller.signal).finally(() => {
