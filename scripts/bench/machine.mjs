@@ -64,6 +64,35 @@ export function extensionHostPid(csPid) {
   return hosts[0]?.pid;
 }
 
+/** CPU time (user + system) of a process, in clock ticks (usually 10 ms). */
+export function cpuTicks(pid) {
+  try {
+    const s = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const rest = s.slice(s.lastIndexOf(')') + 2).split(' ');
+    return Number(rest[11]) + Number(rest[12]);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Waits until a process has been quiet (under `maxShare` of one core) for two consecutive 250 ms
+ * windows, or `timeoutMs` passed; resolves how long it waited.
+ */
+export async function waitQuiet(pid, { maxShare = 0.1, timeoutMs = 10000 } = {}) {
+  const t0 = Date.now();
+  let quiet = 0;
+  let last = cpuTicks(pid);
+  while (last !== undefined && quiet < 2 && Date.now() - t0 < timeoutMs) {
+    await new Promise((r) => setTimeout(r, 250));
+    const now = cpuTicks(pid);
+    if (now === undefined) break;
+    quiet = (now - last) * 10 <= 250 * maxShare ? quiet + 1 : 0;
+    last = now;
+  }
+  return Date.now() - t0;
+}
+
 /** VmRSS and VmHWM (peak) of a process, in MiB. */
 export function memoryMiB(pid) {
   const txt = fs.readFileSync(`/proc/${pid}/status`, 'utf8');

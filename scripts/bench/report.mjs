@@ -38,7 +38,7 @@ export function checkTargets(R) {
   };
   timed(A.refresh, 100, 'Tree filled in one round trip (+ < 100 ms): refresh');
   timed(A.open, 100, 'Tree filled in one round trip (+ < 100 ms): opening the view, cold (activation included)');
-  if (R.openCancelled?.length && t.at(-1) && !t.at(-1).met) {
+  if (R.openCancelled?.some((n) => n > 0) && t.at(-1) && !t.at(-1).met) {
     t.at(-1).why += `; the extension's own log (Turso.log) shows ${R.openCancelled.join(', ')} request(s) cancelled in the ${R.openCancelled.length} cold opens: a first load is started, then aborted and started again`;
   }
   timed(A.create, 150, 'Create → reveal visible in one round trip (+ < 150 ms)');
@@ -56,7 +56,7 @@ export function checkTargets(R) {
   add('No request repeated within one action', repeats.length ? repeats.map((a) => `${a.title}: ${a.repeated.join(', ')}`).join('; ') : `none in ${Object.keys(A).length} actions`,
     repeats.length === 0 && Object.keys(A).length > 0, `${repeats.length} action(s) repeat requests`,
     repeats.map((a) => `${a.title}: ${describeStages(a.stages)}`).join('; ') +
-      (A.open?.repeated.length && R.openCancelled?.length ? ` (opening the view: the extension's log shows ${R.openCancelled.join(', ')} request(s) cancelled per cold open)` : ''));
+      (A.open?.repeated.length && R.openCancelled?.some((n) => n > 0) ? ` (opening the view: the extension's log shows ${R.openCancelled.join(', ')} request(s) cancelled per cold open)` : ''));
   const act = R.activation.host;
   const ownOf = (a) => a.own ?? a.loadCode + a.callActivate;
   const split = act.filter((a) => a.loadCode !== undefined);
@@ -244,9 +244,10 @@ ${problems}
   before the timed input (opening the palette, typing a name…) are not timed; "× latency" is the
   median divided by the injected latency.
 - **Opening the view** is timed cold: the window is reloaded (a new extension host) with the Explorer
-  showing; the log is checked for 3 s for requests before the view opens (the target "zero requests
-  before the view is visible"), then Turso is clicked in the activity bar. It includes activating
-  the extension.
+  showing; the log is checked for requests before the view opens (the target "zero requests before
+  the view is visible") during at least 3 s and until the extension host has been idle for 0.5 s,
+  then Turso is clicked in the activity bar. It includes activating the extension; "first request
+  sent" shows how much of it passes before anything goes to the network.
 - **Activation** comes from the extension host's own timing of each activation, read from
   "Developer: Startup Performance" ("Extension Activation Stats") after each cold open: own code =
   "Load Code" (require of the bundle) + "Call Activate" (the synchronous part of activate()) — the

@@ -25,7 +25,7 @@ import { installSignalHandlers, sleep, spawnTracked, stopAll, stopPid, waitFor }
 import { buildForBench, describeSource } from './build.mjs';
 import { nodeRequireTimes, readActivationStats, readRunningExtensions } from './activation.mjs';
 import { CLI_ACTIONS, replay } from './cli-replay.mjs';
-import { chromiumPids, extensionHostPid, machineInfo, memoryMiB } from './machine.mjs';
+import { chromiumPids, extensionHostPid, machineInfo, memoryMiB, waitQuiet } from './machine.mjs';
 import { arm, frames, result } from './probe.mjs';
 import { analyze, emulatorClient, fromCli, fromExtension } from './requests.mjs';
 import { renderReport } from './report.mjs';
@@ -302,6 +302,7 @@ try {
   const root = path.join(WORK, 'instance');
   await installExtension(info, { root, vsix: b.vsix });
   cs = await startCodeServer(info, { root, settings: { 'turso.apiBaseUrl': emu.url } });
+  writeControlFiles(cs.dirs.ws);
   say(`${cs.label} (PID ${cs.pid})`);
   profileDir = path.join(WORK, 'chromium');
   browser = await ui.launch({ dir: profileDir });
@@ -341,6 +342,8 @@ try {
       await ui.openWorkbench(page, cs.folderUrl);
       say(`    window reloaded in ${((Date.now() - t) / 1000).toFixed(1)} s`);
       await sleep(3000); // the window settles: extension host up, nothing opened
+      const host = extensionHostPid(cs.pid);
+      if (host) await waitQuiet(host); // …and done starting the built-in extensions
       const before = (await api.requests()).filter(fromExtension);
       const turso = await page.locator('.part.sidebar .composite.title h2', { hasText: 'Turso' }).first().isVisible().catch(() => false);
       if (turso) throw new Error('the Turso view was already open after the reload: cannot time opening it');
@@ -476,14 +479,20 @@ try {
   await stopAll();
 }
 
-/** Markdown: Open Preview (Ctrl+Shift+V) of a small file, timed until the preview shows its (new) text. */
+function controlText(i) {
+  return `Control ${i}: a built-in webview, for comparison.`;
+}
+function writeControlFiles(ws) {
+  for (let i = 0; i <= 3; i++) fs.writeFileSync(path.join(ws, `bench-control-${i}.md`), `# Control\n\n${controlText(i)}\n`);
+}
+
+/** Markdown: Open Preview (Ctrl+Shift+V) of a small file, timed until the preview shows its text. */
 async function webviewControl() {
   const times = [];
-  const file = 'bench-control.md';
   for (let i = 0; i <= 3; i++) {
-    // the same file (quick open knows it), new text each time: no earlier preview can pass for this one
-    const text = `Control ${i}: a built-in webview, for comparison.`;
-    fs.writeFileSync(path.join(cs.dirs.ws, file), `# Control\n\n${text}\n`);
+    // a file of its own each time (written before the window opened, so quick open knows it)
+    const file = `bench-control-${i}.md`;
+    const text = controlText(i);
     await ui.runCommand(page, 'Go to File...');
     await page.keyboard.type(file);
     await ui.waitForQuickPickRow(page, file);
