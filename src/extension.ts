@@ -99,6 +99,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<TursoE
     log.error('Reading the stored credential failed', err);
     void showErrorMessage(err instanceof Error ? err.message : String(err));
   }
+  // Opening the view is what activated us: start the first load now instead of waiting for the
+  // view to ask for its rows. Never when a command activated us with the view hidden.
+  if (session.signedIn && view.visible) {
+    void tree.whenLoaded();
+  }
   return context.extensionMode === vscode.ExtensionMode.Test
     ? {
         tokensTree: tree,
