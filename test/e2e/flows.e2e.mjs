@@ -5,10 +5,9 @@
 // Flows run in order and build on each other, but each first gets the state it needs
 // (signed in / signed out) through the UI, so one failure does not cascade.
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import * as ui from '../../scripts/host/vscode-ui.mjs';
 import { e2e, emulatorHttp } from './context.mjs';
+import { flowsWithPrefix } from './tokens-ui.mjs';
 
 const USER = 'Demo User';
 const USERNAME = 'demo';
@@ -19,44 +18,8 @@ const SEED_TOKENS = [
 ];
 const SIGN_IN_TITLE = 'Sign In to Turso';
 
-let counter = 0;
-/** One user flow: a numbered mocha test that saves its screenshot, and diagnostics when it fails. */
-function flow(name, title, fn) {
-  const nn = String(++counter).padStart(2, '0');
-  it(`${nn} ${title}`, async function () {
-    const page = e2e.page;
-    let skipped;
-    const skip = (reason) => {
-      skipped = reason;
-      throw new Error(`skipped: ${reason}`);
-    };
-    try {
-      const extraShot = (suffix, p = page) => ui.screenshot(p, path.join(e2e.shotsDir, `${nn}${suffix}.png`));
-      await ui.bounded(fn(page, extraShot, skip), { crashed: e2e.crashed, timeoutMs: this.timeout() - 5000, message: `flow ${nn}-${name}` });
-      await ui.screenshot(page, path.join(e2e.shotsDir, `${nn}-${name}.png`));
-    } catch (err) {
-      if (skipped) {
-        console.log(`      SKIPPED: ${skipped}`);
-        await ui.screenshot(page, path.join(e2e.shotsDir, `${nn}-${name}-SKIPPED.png`));
-        this.skip();
-      }
-      const shot = await ui.screenshot(page, path.join(e2e.shotsDir, `${nn}-${name}-FAILED.png`));
-      const notes = await ui.visibleNotifications(page).catch(() => []);
-      const rows = await ui.treeRows(page).catch(() => []);
-      const input = await page.locator('.quick-input-widget').filter({ visible: true }).innerText({ timeout: 1000 }).catch(() => '');
-      const report = [
-        `flow ${nn}-${name} failed on ${e2e.host}: ${err.message}`,
-        `notifications on screen: ${notes.length ? notes.map((n) => `\n  - ${n}`).join('') : '(none)'}`,
-        `side bar tree rows: ${rows.length ? rows.map((r) => `\n  - ${r}`).join('') : '(none)'}`,
-        `quick input: ${input ? input.replace(/\s+/g, ' ') : '(closed)'}`,
-        `screenshot: ${shot}`,
-      ].join('\n');
-      fs.writeFileSync(shot.replace(/\.png$/, '.txt'), report + '\n');
-      err.message = report;
-      throw err;
-    }
-  });
-}
+/** One user flow: a numbered test with its screenshot, and what was on screen when it fails. */
+const flow = flowsWithPrefix('');
 
 async function openTurso(page) {
   await ui.openViewContainer(page, 'Turso');
