@@ -4,18 +4,12 @@
 import * as assert from 'node:assert/strict';
 import { LoopbackLoginError, startLoopbackLogin } from '../../../src/auth/loopbackLogin';
 import { TursoClient } from '../../../src/platform/client';
-import { startEmulator, type TursoEmulator } from '../../emulator/server';
-import { call, formOf, submitForm } from '../emulator/http';
+import type { TursoEmulator } from '../../emulator/server';
+import { call, formOf, submitForm, useEmulator } from '../emulator/http';
 
 describe('auth: browser sign-in end to end against the emulator', () => {
   let emu: TursoEmulator;
-  before(async () => {
-    emu = await startEmulator();
-  });
-  after(async () => {
-    await emu.close();
-  });
-  afterEach(() => emu.reset());
+  useEmulator((started) => (emu = started));
 
   /** What the browser does between `openExternal` and the listener: page, Authorize, redirect. */
   async function authorizeInBrowser(authorizeUrl: string): Promise<{ location: URL; landing: { status: number; text: string } }> {

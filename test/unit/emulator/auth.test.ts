@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
 import { startEmulator, TursoEmulator } from '../../emulator/server';
-import { call, formOf, jwtHeader, jwtPayload, submitForm } from './http';
+import { call, formOf, jwtHeader, jwtPayload, submitForm, useEmulator } from './http';
 
 function errorOf(r: { json: unknown }): string {
   return (r.json as { error: string }).error;
@@ -18,13 +18,7 @@ function tamper(token: string, segment: number): string {
 
 describe('emulator: tokens and authentication', () => {
   let emu: TursoEmulator;
-  before(async () => {
-    emu = await startEmulator();
-  });
-  after(async () => {
-    await emu.close();
-  });
-  afterEach(() => emu.reset());
+  useEmulator((started) => (emu = started));
 
   describe('token format', () => {
     it('mints EdDSA JWTs whose jti is a 22-char base64url UUIDv1, equal to the listed id', async () => {

@@ -3,8 +3,8 @@
 // spec's response schema for that status.
 import * as assert from 'node:assert/strict';
 import { ROUTES } from '../../emulator/routes';
-import { startEmulator, TursoEmulator } from '../../emulator/server';
-import { call, Reply } from './http';
+import type { TursoEmulator } from '../../emulator/server';
+import { call, Reply, useEmulator } from './http';
 import { checkSchema, loadSpec, responseSchema, Schema } from './openapi-check';
 
 const spec = loadSpec();
@@ -144,13 +144,7 @@ const CASES: Case[] = [
 
 describe('emulator: conformance to the official OpenAPI spec', () => {
   let emu: TursoEmulator;
-  before(async () => {
-    emu = await startEmulator();
-  });
-  after(async () => {
-    await emu.close();
-  });
-  afterEach(() => emu.reset());
+  useEmulator((started) => (emu = started));
 
   it('serves documented routes only at paths and methods that exist in the spec', () => {
     for (const r of ROUTES.filter((x) => x.documented)) {

@@ -1,17 +1,11 @@
 import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
 import { startEmulator, TursoEmulator } from '../../emulator/server';
-import { call, callError } from './http';
+import { call, callError, useEmulator } from './http';
 
 describe('emulator: faults, latency and routing', () => {
   let emu: TursoEmulator;
-  before(async () => {
-    emu = await startEmulator();
-  });
-  after(async () => {
-    await emu.close();
-  });
-  afterEach(() => emu.reset());
+  useEmulator((started) => (emu = started));
 
   const tokens = (opts: { timeoutMs?: number } = {}) => call(emu.url, 'GET', '/v1/auth/api-tokens', { token: emu.demoToken, ...opts });
 

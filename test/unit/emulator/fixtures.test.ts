@@ -1,18 +1,12 @@
 import * as assert from 'node:assert/strict';
-import { startEmulator, TursoEmulator } from '../../emulator/server';
-import { call } from './http';
+import type { TursoEmulator } from '../../emulator/server';
+import { call, useEmulator } from './http';
 
 // Fixtures beyond the seed, for reliability and injection tests: hostile display names, groups of any
 // name, and API tokens whose names the API's rule would refuse (the real server may hold legacy ones).
 describe('emulator: test fixtures (hostile names, legacy token names) and request timing', () => {
   let emu: TursoEmulator;
-  before(async () => {
-    emu = await startEmulator();
-  });
-  after(async () => {
-    await emu.close();
-  });
-  afterEach(() => emu.reset());
+  useEmulator((started) => (emu = started));
 
   const HOSTILE = '<img src=x onerror=alert(1)> [x](command:workbench.action.quit) \u202Eevil\u0007';
 

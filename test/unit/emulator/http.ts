@@ -1,5 +1,6 @@
 // Minimal HTTP client for the emulator tests: raw paths (percent-encoding kept), short timeouts.
 import * as http from 'node:http';
+import { startEmulator, type TursoEmulator } from '../../emulator/server';
 
 export interface Reply {
   status: number;
@@ -120,4 +121,20 @@ export function submitForm(baseUrl: string, form: HtmlForm): Promise<Reply> {
   return call(baseUrl, form.method, form.action || '/', {
     body, headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
   });
+}
+
+/**
+ * One emulator for a `describe`: started before its tests, reset after each, closed at the end.
+ * `use` receives it (`useEmulator((e) => (emu = e))`).
+ */
+export function useEmulator(use: (emu: TursoEmulator) => void): void {
+  let emu: TursoEmulator | undefined;
+  before(async () => {
+    emu = await startEmulator();
+    use(emu);
+  });
+  after(async () => {
+    await emu?.close();
+  });
+  afterEach(() => emu?.reset());
 }
