@@ -1,4 +1,5 @@
-// The one-time token reveal page (see src/webview/revealPanel.ts). It never sends the value to the
+// The one-time token reveal page (see src/webview/revealPanel.ts). It opens while the token is being
+// created; the value arrives by message (it is never in the html). It never sends the value to the
 // extension and never stores it (no setState): the extension holds it and does the copying.
 (function () {
   // Provided by the webview host; callable once.
@@ -8,6 +9,7 @@
   const status = document.getElementById('status');
   let shownStatusId = undefined;
   let busy = [];
+  let hasValue = false;
 
   for (const id of ACTIONS) {
     const button = document.getElementById(id);
@@ -16,7 +18,7 @@
     }
     button.addEventListener('click', () => {
       // aria-disabled rather than disabled: a disabled button would lose keyboard focus.
-      if (!busy.includes(id)) {
+      if (hasValue && !busy.includes(id)) {
         vscode.postMessage({ type: id });
       }
     });
@@ -41,11 +43,14 @@
     if (!message || message.type !== 'state') {
       return;
     }
+    if (typeof message.value === 'string' && message.value !== '' && !hasValue) {
+      showValue(message.value);
+    }
     busy = Array.isArray(message.busy) ? message.busy : [];
     for (const id of ACTIONS) {
       const button = document.getElementById(id);
       if (button) {
-        button.setAttribute('aria-disabled', String(busy.includes(id)));
+        button.setAttribute('aria-disabled', String(!hasValue || busy.includes(id)));
         button.classList.toggle('busy', busy.includes(id));
       }
     }
@@ -54,6 +59,25 @@
       announce(String(message.status.text), String(message.status.kind));
     }
   });
+
+  function showValue(value) {
+    hasValue = true;
+    if (valueBlock) {
+      valueBlock.textContent = value;
+      valueBlock.setAttribute('aria-busy', 'false');
+    }
+    const heading = document.getElementById('heading');
+    if (heading && heading.dataset.created) {
+      heading.textContent = heading.dataset.created;
+      // For screen readers: the value is there now (a status sent with it is announced after this).
+      announce(heading.dataset.created, 'info');
+    }
+    const pending = document.getElementById('pending');
+    if (pending) {
+      pending.remove();
+    }
+    document.body.dataset.state = 'ready';
+  }
 
   function announce(text, kind) {
     if (!status) {

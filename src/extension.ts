@@ -16,7 +16,7 @@ import { ExpiryWarning } from './views/expiryWarning';
 import { AccountStatusBar } from './views/statusBar';
 import type { TreeNode } from './views/treeModel';
 import { TOKENS_VIEW_ID, TokensTreeProvider } from './views/tokensTreeProvider';
-import { openRevealPanels, revealToken, type RevealPanelProbe } from './webview/revealPanel';
+import { openReveal, openRevealPanels, type RevealPanelProbe } from './webview/revealPanel';
 
 /** What `activate` returns: the tree's provider, so tests in the extension host can read the nodes. */
 export interface TursoExtensionApi {
@@ -63,8 +63,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<TursoE
     session,
     tree,
     log,
-    reveal: (token, options) =>
-      revealToken(
+    openReveal: (token, options) =>
+      openReveal(
         {
           extensionUri: context.extensionUri,
           log,

@@ -20,13 +20,14 @@ import { showErrorMessage, showInformationMessage } from '../ui/notify';
 import { pick } from '../ui/pickers';
 import { displayName } from '../util/text';
 import type { TokensTreeProvider } from '../views/tokensTreeProvider';
-import type { RevealedToken, RevealOptions } from '../webview/revealPanel';
+import type { PendingToken, RevealHandle, RevealOptions } from '../webview/revealPanel';
 
 export interface CreateTokenDeps {
   session: Session;
   tree: TokensTreeProvider;
   log: Log;
-  reveal(token: RevealedToken, options: RevealOptions): Promise<unknown>;
+  /** Opens the reveal panel of a token being created; its value follows (src/webview/revealPanel.ts openReveal). */
+  openReveal(token: PendingToken, options: RevealOptions): RevealHandle;
 }
 
 export interface CreateTokenOptions {
@@ -86,12 +87,16 @@ export function createTokenCommand(deps: CreateTokenDeps) {
     for (;;) {
       let created: CreatedApiToken;
       inFlight = true;
+      // The panel opens now and says the token is being created: its page loads during the request.
+      const reveal = deps.openReveal({ name, scopeLabel: restrictionLabel(choice) }, { preselectUse: options.useForExtension });
       try {
         created = await vscode.window.withProgress(
-          { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Creating API token "{0}"…', displayName(name as string)) },
+          { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Creating API token "{0}"…', displayName(name as string)) },
           () => client.createApiToken(name as string, restrictionBody(choice)),
         );
       } catch (err) {
+        reveal.abandon();
+        await reveal.outcome;
         deps.log.error(`Creating API token "${name}" failed`, err);
         if (mayHaveTakenEffect(err)) {
           // It may exist now, without its value: the list shows whether it does.
@@ -112,13 +117,11 @@ export function createTokenCommand(deps: CreateTokenDeps) {
       } finally {
         inFlight = false;
       }
+      reveal.deliver(created.token);
       deps.log.info(`Created API token "${created.name}" (${restrictionLabel(choice)})`);
       // The answer to the create is all the new row needs: no second trip for the list.
       deps.tree.addToken(createdTokenListing(created.name, created.id, choice, new Date().toISOString().slice(0, 10)));
-      await deps.reveal(
-        { name: created.name, id: created.id, value: created.token, scopeLabel: restrictionLabel(choice) },
-        { preselectUse: options.useForExtension },
-      );
+      await reveal.outcome;
       return { name: created.name, id: created.id };
     }
   };

@@ -18,7 +18,6 @@ export interface RevealHtmlInput {
   styleUri: string;
   name: string;
   scopeLabel: string;
-  value: string;
   /** Make "Use for this extension" the primary, focused action (instead of Copy). */
   preselectUse?: boolean;
 }
@@ -46,8 +45,9 @@ const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;'
 export function renderRevealHtml(input: RevealHtmlInput): string {
   const e = escapeHtml;
   const useFirst = input.preselectUse === true;
+  // Inert (aria-disabled, still focusable) until the value arrives.
   const button = (id: string, label: string, primary: boolean, describedBy?: string): string =>
-    `<button type="button" id="${id}" class="${primary ? 'primary' : 'secondary'}"` +
+    `<button type="button" id="${id}" class="${primary ? 'primary' : 'secondary'}" aria-disabled="true"` +
     `${describedBy ? ` aria-describedby="${describedBy}"` : ''}${primary ? ' autofocus' : ''}>${label}</button>`;
   // Translated text is escaped; the markup inside a sentence comes in as an argument.
   const fill = (template: string, ...args: string[]): string => e(template).replace(/\{(\d+)\}/g, (m, i: string) => args[Number(i)] ?? m);
@@ -55,7 +55,8 @@ export function renderRevealHtml(input: RevealHtmlInput): string {
   const strong = (text: string): string => `<strong>${e(text)}</strong>`;
   const csp = `default-src 'none'; style-src ${e(input.cspSource)}; script-src 'nonce-${e(input.nonce)}';`;
 
-  // The value appears exactly once: in the block below. Never in the title, an attribute or a label.
+  // The value is never in the html: the page opens while the token is being created and gets the
+  // value by message (media/reveal.js puts it in #value, the only place it appears).
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -65,9 +66,9 @@ export function renderRevealHtml(input: RevealHtmlInput): string {
 <link rel="stylesheet" href="${e(input.styleUri)}">
 <title>${e(l10n.t('New API token'))}</title>
 </head>
-<body data-preselect="${useFirst ? REVEAL_IDS.use : REVEAL_IDS.copy}">
+<body data-preselect="${useFirst ? REVEAL_IDS.use : REVEAL_IDS.copy}" data-state="pending">
 <main>
-  <h1>${e(l10n.t('API token created'))}</h1>
+  <h1 id="heading" data-created="${e(l10n.t('API token created'))}">${e(l10n.t('Creating API token…'))}</h1>
   <dl class="facts">
     <dt>${e(l10n.t('Name'))}</dt><dd id="token-name">${e(input.name)}</dd>
     <dt>${e(l10n.t('Scope'))}</dt><dd id="token-scope">${e(input.scopeLabel)}</dd>
@@ -77,7 +78,8 @@ export function renderRevealHtml(input: RevealHtmlInput): string {
     ${e(l10n.t('Copy it or save it now: closing this panel discards it.'))}</p>
 
   <div class="value-label" id="value-label">${e(l10n.t('Token value'))}</div>
-  <pre class="value" id="${REVEAL_IDS.value}" role="textbox" aria-readonly="true" aria-multiline="false" aria-labelledby="value-label" aria-describedby="notice" tabindex="0">${e(input.value)}</pre>
+  <pre class="value" id="${REVEAL_IDS.value}" role="textbox" aria-readonly="true" aria-multiline="false" aria-labelledby="value-label" aria-describedby="notice" aria-busy="true" tabindex="0"></pre>
+  <p class="pending" id="pending">${e(l10n.t('Creating the token: its value appears here in a moment.'))}</p>
 
   <div class="actions" role="group" aria-label="${e(l10n.t('Token actions'))}">
     ${button(REVEAL_IDS.copy, e(l10n.t('Copy')), !useFirst)}

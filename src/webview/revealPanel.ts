@@ -7,10 +7,9 @@ import { rescueToken, type RescueReason, type RescueUi } from './rescue';
 
 export const REVEAL_VIEW_TYPE = 'turso.tokenReveal';
 
-export interface RevealedToken {
+/** The token the panel is about, before its value is known. */
+export interface PendingToken {
   name: string;
-  id: string;
-  value: string;
   /** e.g. "acme/default · read-only". */
   scopeLabel: string;
 }
@@ -30,13 +29,25 @@ export interface RevealDeps {
 
 export type RevealOutcome = { delivered: boolean; via: ('copied' | 'env' | 'used' | 'modal-copy')[] };
 
+/** A reveal panel opened while its token is being created. */
+export interface RevealHandle {
+  /** The token was created: show its value (the first call counts). */
+  deliver(value: string): void;
+  /** The token was not created: close the panel without asking anything. */
+  abandon(): void;
+  /** Resolves once the panel is closed AND the value was delivered or explicitly discarded (or abandoned). Never rejects. */
+  readonly outcome: Promise<RevealOutcome>;
+}
+
 /**
- * Shows a newly created token's value, once, in its own panel. Resolves once the panel is closed AND
- * the value was delivered (copied, saved to .env, used for this extension) or explicitly discarded.
- * Never rejects: a panel that cannot be shown falls back to the modal that offers to copy the value.
+ * Opens the reveal panel of a token that is being created, saying so; its value follows with
+ * `deliver`. Opening the page while the request is on the network overlaps the two waits. A panel
+ * closed before the value arrives, or one that cannot be shown, falls back to the modal that offers
+ * to copy the value: nothing is lost.
  */
-export function revealToken(deps: RevealDeps, token: RevealedToken, options: RevealOptions = {}): Promise<RevealOutcome> {
-  return new TokenReveal(deps, token, options).run();
+export function openReveal(deps: RevealDeps, token: PendingToken, options: RevealOptions = {}): RevealHandle {
+  const reveal = new TokenReveal(deps, token, options);
+  return { deliver: (value) => reveal.arrive(value), abandon: () => reveal.arrive(undefined), outcome: reveal.run() };
 }
 
 /** What the page may ask for (media/reveal.js). It never sends the value: the host holds it. */
@@ -56,6 +67,8 @@ export interface RevealPanelProbe {
   readonly panel: vscode.WebviewPanel | undefined;
   /** The text last shown in `#status`. */
   readonly status: { text: string; kind: StatusKind } | undefined;
+  /** The value arrived (the page has been sent it); before that the page says the token is being created. */
+  readonly revealed: boolean;
   /** Handles a message as if the page had posted it (`{type: 'copy' | 'use' | 'save-env' | 'ready'}`); resolves when its action is done. */
   receive(message: unknown): Promise<void>;
 }
@@ -68,8 +81,11 @@ export function openRevealPanels(): readonly RevealPanelProbe[] {
 }
 
 class TokenReveal implements RevealPanelProbe {
-  /** Held only while the panel lives (and while its rescue modal is open): the page may reload from html. */
+  /** Held from its arrival until the panel is closed (and while its rescue modal is open): a reloaded page asks for it again. */
   private value: string | undefined;
+  /** Resolves with the value, or undefined when the token was not created. */
+  private readonly arrival: Promise<string | undefined>;
+  arrive: (value: string | undefined) => void = () => undefined;
   panel: vscode.WebviewPanel | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly via = new Set<Delivery>();
@@ -82,13 +98,19 @@ class TokenReveal implements RevealPanelProbe {
 
   constructor(
     private readonly deps: RevealDeps,
-    token: RevealedToken,
+    token: PendingToken,
     private readonly options: RevealOptions,
   ) {
-    // Copied field by field: keeping `token` would keep the value alive after it is dropped.
+    // Copied field by field: keeping `token` would keep a value alive after it is dropped.
     this.tokenName = token.name;
     this.scopeLabel = token.scopeLabel;
-    this.value = token.value;
+    this.arrival = new Promise((resolve) => {
+      this.arrive = resolve;
+    });
+  }
+
+  get revealed(): boolean {
+    return this.value !== undefined && this.panel !== undefined;
   }
 
   get status(): { text: string; kind: StatusKind } | undefined {
@@ -97,14 +119,26 @@ class TokenReveal implements RevealPanelProbe {
 
   async run(): Promise<RevealOutcome> {
     const name = this.tokenName;
-    try {
-      let reason: RescueReason = 'closed';
-      try {
-        await this.show();
-      } catch (err) {
+    // Opened at once: the page loads while the token is being created.
+    const closed = this.show().then(
+      (): RescueReason => 'closed',
+      (err): RescueReason => {
         this.deps.log.error(`Couldn't show the new API token "${name}" in a panel`, this.scrub(err));
-        reason = 'failed-to-show';
-      }
+        return 'failed-to-show';
+      },
+    );
+    const value = await this.arrival;
+    if (value === undefined) {
+      // Not created: there is nothing to show or keep.
+      this.panel?.dispose();
+      await closed;
+      live.delete(this);
+      return { delivered: false, via: [] };
+    }
+    this.value = value;
+    this.postState(true);
+    try {
+      const reason = await closed;
       // A copy, save or "use" still running when the panel closed may yet deliver the value.
       await Promise.allSettled([...this.inFlight]);
       if (this.via.size === 0) {
@@ -133,8 +167,8 @@ class TokenReveal implements RevealPanelProbe {
     const type = (message as { type: string }).type;
     switch (type) {
       case 'ready':
-        // The page (re)loaded, e.g. shown again after being hidden: give it the state it lost.
-        this.postState();
+        // The page (re)loaded, e.g. shown again after being hidden: give it the state (and the value) it lost.
+        this.postState(true);
         return;
       case 'copied-by-hand':
         // The user selected the whole value and copied it with the keyboard or the context menu.
@@ -207,7 +241,6 @@ class TokenReveal implements RevealPanelProbe {
       // Escaped by the page; made inert here so bidirectional controls can't disguise them.
       name: inertText(this.tokenName),
       scopeLabel: inertText(this.scopeLabel),
-      value: this.value ?? '',
       preselectUse: this.options.preselectUse,
     });
   }
@@ -289,9 +322,13 @@ class TokenReveal implements RevealPanelProbe {
     this.postState();
   }
 
-  private postState(): void {
+  /** `withValue`: also the value, when the page has just loaded or the value has just arrived (never in the html). */
+  private postState(withValue = false): void {
     // A hidden page drops messages; it asks again with 'ready' when shown.
-    void this.panel?.webview.postMessage({ type: 'state', status: this.current, busy: [...this.busy] }).then(undefined, () => undefined);
+    const value = withValue ? this.value : undefined;
+    void this.panel?.webview
+      .postMessage({ type: 'state', status: this.current, busy: [...this.busy], ...(value !== undefined ? { value } : {}) })
+      .then(undefined, () => undefined);
   }
 
   private rescue(reason: RescueReason): Promise<'modal-copy' | 'env' | 'discarded'> {

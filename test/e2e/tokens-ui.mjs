@@ -234,6 +234,10 @@ export async function waitForReveal(page, name, timeout = 30000) {
   await frame.locator('#token-name', { hasText: name }).waitFor({ timeout }).catch(() => {
     throw new Error(`the reveal page of "${name}" did not show within ${timeout / 1000} s`);
   });
+  // The panel opens while the token is being created; its value arrives a moment later.
+  await frame.locator('#value[aria-busy="false"]').waitFor({ timeout }).catch(() => {
+    throw new Error(`the reveal page of "${name}" did not receive the token's value within ${timeout / 1000} s`);
+  });
   const value = ((await frame.locator('#value').textContent({ timeout })) ?? '').trim();
   assert.match(value, /^[\w-]+\.[\w-]+\.[\w-]+$/, `the panel shows a JWT as the value (it shows "${value.slice(0, 40)}…")`);
   return { frame, value };

@@ -109,7 +109,7 @@ suite('Concurrency: coalesced refreshes, double clicks, sign-out during a load, 
     const options = { name, restriction: { kind: 'org', organization: 'acme' } };
     const first = vscode.commands.executeCommand<{ id: string } | undefined>('turso.createToken', undefined, options);
     const second = vscode.commands.executeCommand<{ id: string } | undefined>('turso.createToken', undefined, options);
-    const probe = await waitFor(() => api.revealPanels().find((p) => p.tokenName === name && p.panel), 'the reveal panel');
+    const probe = await waitFor(() => api.revealPanels().find((p) => p.tokenName === name && p.revealed), 'the reveal panel');
     await probe.receive({ type: 'copy' });
     probe.panel?.dispose();
     const results = await Promise.all([first, second]);

@@ -70,6 +70,8 @@ export interface RevealProbeLike {
   readonly tokenName: string;
   readonly panel: vscode.WebviewPanel | undefined;
   readonly status: { text: string; kind: string } | undefined;
+  /** The created token's value reached the panel (it opens while the token is being created). */
+  readonly revealed: boolean;
   receive(message: unknown): Promise<void>;
 }
 

@@ -425,6 +425,32 @@ suite('A created token is never lost when its reveal fails', () => {
     }
   });
 
+  test('the panel is closed while the token is still being created: the modal offers Copy Token once the value arrives', async () => {
+    const w = vscode.window as unknown as Record<string, unknown>;
+    const original = w.createWebviewPanel as (...a: unknown[]) => vscode.WebviewPanel;
+    let closedPending = false;
+    emu.setLatency(400);
+    try {
+      const { rescue } = await createWithFailingReveal(`lost-pending-${Date.now() % 100000}`, () => {
+        w.createWebviewPanel = (...args: unknown[]) => {
+          const panel = original.apply(vscode.window, args);
+          w.createWebviewPanel = original;
+          // Closed by the user while the page still says "Creating API token…".
+          setTimeout(() => {
+            closedPending = api.revealPanels().some((p) => p.panel === panel && !p.revealed);
+            panel.dispose();
+          }, 50);
+          return panel;
+        };
+      });
+      assert.ok(closedPending, 'the panel was closed before its value arrived');
+      assert.match(rescue[0].message, /was not copied or saved/);
+    } finally {
+      w.createWebviewPanel = original;
+      emu.setLatency(0);
+    }
+  });
+
   test('dismissing the fallback modal asks once more before the value is let go', async () => {
     const w = vscode.window as unknown as Record<string, unknown>;
     const original = w.createWebviewPanel;

@@ -167,6 +167,8 @@ export interface RevealProbe {
   readonly tokenName: string;
   readonly panel: vscode.WebviewPanel | undefined;
   readonly status: { text: string; kind: string } | undefined;
+  /** The created token's value reached the panel (it opens while the token is being created). */
+  readonly revealed: boolean;
   receive(message: unknown): Promise<void>;
 }
 
@@ -221,7 +223,7 @@ Promise<{ probe: RevealProbe; done: Thenable<{ name: string; id: string } | unde
   const done = vscode.commands.executeCommand<{ name: string; id: string } | undefined>('turso.createToken', undefined, options);
   done.then((value) => { settled = { value }; }, (err) => { settled = { value: err }; });
   const found = await waitFor(
-    () => (settled ? { ended: settled.value } : api.revealPanels!().find((p) => p.tokenName === name && p.panel)),
+    () => (settled ? { ended: settled.value } : api.revealPanels!().find((p) => p.tokenName === name && p.revealed)),
     `the reveal panel of "${name}"`, timeoutMs,
   );
   if ('ended' in found) {

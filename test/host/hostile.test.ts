@@ -264,7 +264,7 @@ suite('Hostile strings are rendered inert; token names are encoded in URL paths'
       const done = vscode.commands.executeCommand('turso.createToken', undefined, {
         name, restriction: { kind: 'group', organization: 'acme', group: h.s, scopes: ['read-only'] },
       });
-      const probe = await waitFor(() => api.revealPanels().find((p) => p.tokenName === name && p.panel), `the reveal panel of ${name}`);
+      const probe = await waitFor(() => api.revealPanels().find((p) => p.tokenName === name && p.revealed), `the reveal panel of ${name}`);
       const panel = probe.panel as vscode.WebviewPanel;
       const html = panel.webview.html;
       surfaces.add('reveal webview');
@@ -307,7 +307,7 @@ suite('Hostile strings are rendered inert; token names are encoded in URL paths'
           return [];
         });
         const done = vscode.commands.executeCommand('turso.createToken');
-        const probe = await waitFor(() => api.revealPanels().find((p) => p.tokenName === name && p.panel), `the reveal panel of ${name}`);
+        const probe = await waitFor(() => api.revealPanels().find((p) => p.tokenName === name && p.revealed), `the reveal panel of ${name}`);
         await probe.receive({ type: 'copy' });
         probe.panel?.dispose();
         await done;

@@ -80,6 +80,9 @@ suite('No secret leaks: every flow with known token values, then every place sea
     await emu?.close();
   });
 
+  /** Values posted to reveal pages, by panel. */
+  const sentToPage: { name: string; value: string }[] = [];
+
   /** Records what the extension posts to a reveal panel's page, and its title. */
   function watchPanel(probe: RevealProbeLike): void {
     const panel = probe.panel as vscode.WebviewPanel;
@@ -87,7 +90,11 @@ suite('No secret leaks: every flow with known token values, then every place sea
     const webview = panel.webview as unknown as { postMessage: (m: unknown) => Thenable<boolean> };
     const post = webview.postMessage.bind(webview);
     webview.postMessage = (m: unknown) => {
-      extra.push({ kind: 'webview message', name: probe.tokenName, text: JSON.stringify(m) });
+      // The page is sent its own token's value (its job is to show it): kept apart and checked in
+      // createAndCopy; everything else in the message must be free of secrets.
+      const { value, ...rest } = (m ?? {}) as { value?: unknown };
+      if (value !== undefined) sentToPage.push({ name: probe.tokenName, value: String(value) });
+      extra.push({ kind: 'webview message', name: probe.tokenName, text: JSON.stringify(rest) });
       return post(m);
     };
   }
@@ -111,12 +118,16 @@ suite('No secret leaks: every flow with known token values, then every place sea
   async function createAndCopy(name: string, restriction: unknown, then?: (probe: RevealProbeLike) => Promise<void>): Promise<string> {
     const clip = ui.clipboard.length;
     const done = vscode.commands.executeCommand('turso.createToken', undefined, { name, restriction });
-    const probe = await waitFor(() => api.revealPanels().find((p) => p.tokenName === name && p.panel), `the reveal panel of ${name}`);
+    const probe = await waitFor(() => api.revealPanels().find((p) => p.tokenName === name && p.revealed), `the reveal panel of ${name}`);
     watchPanel(probe);
     await probe.receive({ type: 'ready' });
     await probe.receive({ type: 'copy' });
     const value = ui.clipboard[clip];
     assert.ok(value, `${name}: the value was copied`);
+    const sent = sentToPage.filter((m) => m.name === name);
+    assert.ok(sent.length >= 1, `${name}: the page was sent its value`);
+    assert.ok(sent.every((m) => m.value === value), `${name}: its page was sent its own value and no other`);
+    assert.ok(sentToPage.filter((m) => m.name !== name).every((m) => m.value !== value), `${name}: no other page was sent this value`);
     if (then) await then(probe);
     probe.panel?.dispose();
     await done;
