@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { TursoClient, type RequestEvent } from '../platform/client';
 import { readJwtClaims } from '../platform/jwt';
-import type { TokenValidation, TursoUser } from '../platform/types';
+import type { ApiToken, TokenValidation, TursoUser } from '../platform/types';
 import { affectsApi, readApiSettings } from '../settings';
 import type { CredentialStore } from './credentialStore';
 
@@ -24,6 +24,11 @@ export class ApiSettingsError extends Error {
 export interface VerifiedCredential {
   user: TursoUser;
   validation: TokenValidation;
+}
+
+/** What sign-in fetched for the tree's first load: the checks, and the token list asked for with them. */
+export interface PrimedLoad extends VerifiedCredential {
+  tokens: Promise<ApiToken[]>;
 }
 
 export interface SessionOptions {
@@ -50,7 +55,7 @@ export class Session implements vscode.Disposable {
   /** The API settings in use, to tell a real change from an event that changed nothing. */
   private settingsKey = settingsKey();
   /** What sign-in just checked, so the first load after it need not ask again. */
-  private verified: { token: string; at: number; result: VerifiedCredential } | undefined;
+  private verified: { token: string; at: number; result: PrimedLoad } | undefined;
 
   constructor(private readonly store: CredentialStore, private readonly options: SessionOptions) {
     this.disposables.push(
@@ -71,10 +76,10 @@ export class Session implements vscode.Disposable {
   }
 
   /**
-   * The user and validation that sign-in checked moments ago for the current credential, handed out
-   * once: the tree's first load then fetches only the token list.
+   * The user, validation and token list that sign-in fetched moments ago for the current credential,
+   * handed out once: the tree's first load then sends no request of its own.
    */
-  takeVerified(): VerifiedCredential | undefined {
+  takeVerified(): PrimedLoad | undefined {
     const verified = this.verified;
     this.verified = undefined;
     return verified && verified.token === this.token && Date.now() - verified.at < VERIFIED_FRESH_MS
@@ -113,19 +118,34 @@ export class Session implements vscode.Disposable {
 
   /** Checks a token against the API (validate and current user, in parallel) without storing it. */
   async verify(token: string, signal?: AbortSignal): Promise<VerifiedCredential> {
-    const client = this.clientFor(token);
-    const [validation, user] = await Promise.all([
-      client.validateToken(undefined, { signal }),
-      client.getCurrentUser({ signal }),
-    ]);
-    return { user, validation };
+    return verifyWith(this.clientFor(token), signal);
   }
 
-  /** Verifies, then stores. Nothing is stored when verification or storage fails. */
+  /**
+   * Verifies, then stores. Nothing is stored when verification or storage fails. The token list is
+   * asked for together with the checks (sign-in is one round trip); it is used only once they pass,
+   * and its own failure does not fail sign-in (the tree shows it).
+   */
   async signIn(token: string, signal?: AbortSignal): Promise<VerifiedCredential> {
-    const verified = await this.verify(token, signal);
-    await this.store.store(token);
-    this.verified = { token, at: Date.now(), result: verified };
+    const client = this.clientFor(token);
+    // Cancelling sign-in cancels the list too, but only until sign-in succeeds: closing the input
+    // after success must not cancel what the tree is about to show.
+    const listing = new AbortController();
+    const relay = (): void => listing.abort();
+    signal?.addEventListener('abort', relay, { once: true });
+    const tokens = client.listApiTokens({ signal: listing.signal });
+    tokens.catch(() => undefined);
+    let verified: VerifiedCredential;
+    try {
+      verified = await verifyWith(client, signal);
+      await this.store.store(token);
+    } catch (err) {
+      listing.abort();
+      throw err;
+    } finally {
+      signal?.removeEventListener('abort', relay);
+    }
+    this.verified = { token, at: Date.now(), result: { ...verified, tokens } };
     await this.setToken(token);
     return verified;
   }
@@ -172,4 +192,9 @@ export class Session implements vscode.Disposable {
       this.emitter.fire();
     }
   }
+}
+
+async function verifyWith(client: TursoClient, signal?: AbortSignal): Promise<VerifiedCredential> {
+  const [validation, user] = await Promise.all([client.validateToken(undefined, { signal }), client.getCurrentUser({ signal })]);
+  return { user, validation };
 }

@@ -3,7 +3,7 @@
  * No `vscode` import: it runs (and is tested) in plain Node against the emulator.
  */
 import * as l10n from '@vscode/l10n';
-import fetch, { FetchError, type RequestInit, type Response } from 'node-fetch';
+import type { FetchError, RequestInit, Response } from 'node-fetch';
 import { TursoApiError, errorKindForStatus, redactSecrets, type TursoErrorKind } from './errors';
 import {
   ShapeError,
@@ -17,6 +17,22 @@ import {
 } from './shapes';
 import type { ApiToken, ApiTokenRestriction, CreatedApiToken, Group, Organization, TokenValidation, TursoUser } from './types';
 import { displayName } from '../util/text';
+
+/** The one function of node-fetch the client calls (tests may pass their own). */
+type Fetch = (url: string, init?: RequestInit) => Promise<Response>;
+
+let nodeFetchModule: typeof import('node-fetch') | undefined;
+/** node-fetch, loaded with the first request rather than when the extension activates. */
+function nodeFetch(): Fetch {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  nodeFetchModule ??= require('node-fetch') as typeof import('node-fetch');
+  return nodeFetchModule.default;
+}
+
+/** node-fetch's own errors (network, size limit); checked by name so no request has to load it first. */
+function isFetchError(err: unknown): err is FetchError {
+  return err instanceof Error && err.name === 'FetchError';
+}
 
 export const DEFAULT_API_BASE_URL = 'https://api.turso.tech';
 
@@ -49,7 +65,7 @@ export interface TursoClientOptions {
   retry?: Partial<RetryPolicy>;
   onRequest?: (event: RequestEvent) => void;
   /** For tests that need to see the wire. */
-  fetchImpl?: typeof fetch;
+  fetchImpl?: Fetch;
 }
 
 export interface CallOptions {
@@ -97,7 +113,7 @@ export class TursoClient {
   private readonly maxResponseBytes: number;
   private readonly retry: RetryPolicy;
   private readonly onRequest?: (event: RequestEvent) => void;
-  private readonly fetchImpl: typeof fetch;
+  private readonly fetchImpl: Fetch;
   /** Set once `/v1/user` answered 404, so later calls go straight to `/v1/current-user`. */
   private currentUserPath = '/v1/user';
 
@@ -109,7 +125,7 @@ export class TursoClient {
     this.maxResponseBytes = options.maxResponseBytes ?? 4 * 1024 * 1024;
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.onRequest = options.onRequest;
-    this.fetchImpl = options.fetchImpl ?? fetch;
+    this.fetchImpl = options.fetchImpl ?? ((url, init) => nodeFetch()(url, init));
   }
 
   /** The signed-in user: `GET /v1/user`, falling back to the CLI's `GET /v1/current-user` on 404. */
@@ -321,11 +337,11 @@ export class TursoClient {
     if (spec.signal?.aborted) {
       return this.fail(spec, 'cancelled');
     }
-    if (err instanceof FetchError) {
+    if (isFetchError(err)) {
       if (err.type === 'max-size') {
         return this.fail(spec, 'badResponse', { detail: l10n.t('the response is larger than {0} bytes', this.maxResponseBytes) });
       }
-      const code = (err as FetchError & { code?: string }).code;
+      const code = (err as { code?: string }).code;
       return this.fail(spec, 'network', { detail: this.redact(spec, code ? `${code} at ${this.baseUrl}` : err.message) });
     }
     return this.unexpected(spec, err);

@@ -220,12 +220,12 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
         return errorNode(new Error(vscode.l10n.t('Not signed in')));
       }
       const credentialId = this.session.credentialId;
-      // Just signed in: the user and validation were checked a moment ago; only the list is new.
+      // Just signed in: sign-in fetched all three a moment ago, together.
       const primed = this.session.takeVerified();
       const [user, validation, tokens] = await Promise.allSettled([
         primed ? Promise.resolve(primed.user) : client.getCurrentUser({ signal }),
         primed ? Promise.resolve(primed.validation) : client.validateToken(undefined, { signal }),
-        client.listApiTokens({ signal }),
+        primed ? primed.tokens : client.listApiTokens({ signal }),
       ]);
       if (signal.aborted) {
         return errorNode(new Error('Superseded'));

@@ -76,6 +76,25 @@ suite('Concurrency: coalesced refreshes, double clicks, sign-out during a load, 
     await waitForRoot(api, 'turso.user');
   }
 
+  test('sign-in is one round trip: the check, the user and the token list go out together; the first load sends nothing more', async () => {
+    await signOut();
+    await waitForSignedOutTree(api);
+    emu.setLatency(500);
+    const mark = emu.requests.length;
+    assert.strictEqual(await signIn(emu.demoApiToken), true);
+    const user = await waitForRoot(api, 'turso.user');
+    const tokens = await childRows(api, user);
+    assert.ok(tokens.some((r) => r.contextValue?.startsWith('turso.token')), `the token list is shown: ${describeRows(tokens)}`);
+    const reqs = emu.requests.slice(mark);
+    const sent = reqs.map((r) => `${r.method} ${r.path}`).sort();
+    assert.deepStrictEqual(sent, ['GET /v1/auth/api-tokens', 'GET /v1/auth/validate', 'GET /v1/user'], 'three requests, none repeated by the first load');
+    // From the emulator's log: every request arrived before the first answer left (all in flight at once).
+    const lastArrival = Math.max(...reqs.map((r) => r.at));
+    const firstAnswer = Math.min(...reqs.map((r) => r.at + r.ms));
+    assert.ok(lastArrival < firstAnswer, `all three in flight together: arrivals ${reqs.map((r) => r.at - reqs[0].at).join(', ')} ms, first answer at ${firstAnswer - reqs[0].at} ms`);
+    checks.push('sign-in → validate ‖ user ‖ api-tokens in one round trip; the first tree load sends nothing');
+  });
+
   test('rapid repeated Refresh coalesces: one load in flight, one queued, never more', async () => {
     await signedInAs(emu.demoApiToken);
     emu.setLatency(300);
