@@ -11,8 +11,15 @@ import { tokenFromArgOrPick } from './pickToken';
 export type RevokeOutcome = 'revoked' | 'revoked-self' | 'already-gone' | 'failed' | 'cancelled';
 
 /**
+ * "Revoking…" appears on the row only when the answer takes longer than this. A quick answer then
+ * removes the row at once: the view applies a change that follows another within 200 ms only when
+ * those 200 ms are over, so marking the row first would hold back its removal.
+ */
+export const BUSY_MARK_DELAY_MS = 150;
+
+/**
  * `turso.revokeToken`: from a token's row (context menu, inline trash) or the palette (pick one).
- * Asks first, naming the token; shows "Revoking…" on its row; signs out cleanly when the token was
+ * Asks first, naming the token; shows "Revoking…" on its row (when the answer is slow); signs out cleanly when the token was
  * this extension's own credential. A second request for a token already being revoked is ignored.
  */
 export function revokeTokenCommand(session: Session, tree: TokensTreeProvider, log: Log) {
@@ -48,7 +55,12 @@ export function revokeTokenCommand(session: Session, tree: TokensTreeProvider, l
       return 'cancelled';
     }
     revoking.add(token.id);
-    tree.setBusy(token.id, l10n.t('Revoking…'));
+    const tokenId = token.id;
+    let marked = false;
+    const mark = setTimeout(() => {
+      marked = true;
+      tree.setBusy(tokenId, l10n.t('Revoking…'));
+    }, BUSY_MARK_DELAY_MS);
     let gone = false;
     try {
       await client.revokeApiToken(token.name);
@@ -88,7 +100,10 @@ export function revokeTokenCommand(session: Session, tree: TokensTreeProvider, l
       return 'failed';
     } finally {
       revoking.delete(token.id);
-      tree.setBusy(token.id, undefined);
+      clearTimeout(mark);
+      if (marked) {
+        tree.setBusy(token.id, undefined);
+      }
       // Gone for sure: drop the row without asking for the list again. Otherwise the list may have
       // changed (already gone, maybe revoked): reload it.
       if (gone) {

@@ -183,6 +183,55 @@ suite('Concurrency: coalesced refreshes, double clicks, sign-out during a load, 
     checks.push('double Revoke (both confirmed at once, or the second after the first finished) → 1 DELETE');
   });
 
+  test('"Revoking…" marks the row only while a slow answer is awaited; a quick answer removes the row in one change', async () => {
+    await signedInAs(emu.demoToken);
+    emu.addApiToken({ name: 'slow-revoke', organization: 'acme' });
+    emu.addApiToken({ name: 'quick-revoke', organization: 'acme' });
+    await vscode.commands.executeCommand('turso.refresh');
+    const rowNamed = async (name: string): Promise<Row | undefined> => {
+      const [user] = await rootRows(api);
+      return user ? (await childRows(api, user)).find((t) => t.label === name) : undefined;
+    };
+    const slow = await waitFor(() => rowNamed('slow-revoke'), 'the row slow-revoke');
+    const quick = await waitFor(() => rowNamed('quick-revoke'), 'the row quick-revoke');
+    ui.answer = (s) => (s.modal && s.items.includes('Revoke') ? 'Revoke' : undefined);
+    try {
+      emu.setLatency(1500);
+      const pending = vscode.commands.executeCommand('turso.revokeToken', slow.node);
+      const busy = await waitFor(async () => {
+        const row = await rowNamed('slow-revoke');
+        return row?.contextValue.endsWith(';busy') ? row : undefined;
+      }, 'the slow row marked busy', 5000);
+      assert.strictEqual(busy.description, 'Revoking…');
+      assert.strictEqual(await pending, 'revoked');
+      assert.strictEqual(await rowNamed('slow-revoke'), undefined, 'the slow row is gone');
+
+      emu.setLatency(0);
+      let changes = 0;
+      const sub = (api.tokensTree.onDidChangeTreeData as vscode.Event<unknown>)(() => changes++);
+      const started = Date.now();
+      let outcome: unknown;
+      try {
+        outcome = await vscode.commands.executeCommand('turso.revokeToken', quick.node);
+      } finally {
+        sub.dispose();
+      }
+      const took = Date.now() - started;
+      assert.strictEqual(outcome, 'revoked');
+      assert.strictEqual(await rowNamed('quick-revoke'), undefined, 'the quick row is gone');
+      // The mark waits 150 ms after the confirmation: a command that took less cannot have set it.
+      if (took < 150) {
+        assert.strictEqual(changes, 1, `a quick revoke (${took} ms) changes the view once, to remove the row`);
+        checks.push(`"Revoking…" only for a slow answer (1.5 s: shown); a quick revoke (${took} ms) → 1 view change`);
+      } else {
+        checks.push(`"Revoking…" only for a slow answer (1.5 s: shown); the quick revoke took ${took} ms on this machine, so its single change was not checked`);
+      }
+    } finally {
+      ui.answer = () => undefined;
+      emu.setLatency(0);
+    }
+  });
+
   /**
    * Waits until the emulator has answered the superseded load's `count` requests after `mark` (or,
    * if the abort came before some were sent, until none has come for a while).
