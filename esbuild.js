@@ -15,7 +15,9 @@ async function main() {
     outfile: 'dist/extension.js',
     external: ['vscode'],
     // node-fetch 2 prefers Node's built-in URL; its whatwg-url fallback is dead weight in VS Code's Node.
-    alias: { 'whatwg-url': './src/platform/shims/whatwg-url.ts' },
+    // Its `url` is mapped to a WHATWG-based parse(): Node's url.parse() is deprecated (DEP0169, a run-time
+    // warning since Node 24). Only node-fetch imports `url` (our code uses `node:url`, which stays Node's).
+    alias: { 'whatwg-url': './src/platform/shims/whatwg-url.ts', url: './src/platform/shims/url.ts' },
     minify: production,
     sourcemap: production ? 'external' : true,
     sourcesContent: false,

@@ -23,6 +23,15 @@ function findTests(dir: string): string[] {
   return out.sort();
 }
 
+/**
+ * Every process warning of the extension host from the start of the run (before the extension
+ * activates): Node prints a deprecation once per process, so it is caught here or not at all.
+ * Read by warnings.test.ts.
+ */
+const hostWarnings: Error[] = [];
+(globalThis as { __tursoHostWarnings?: Error[] }).__tursoHostWarnings = hostWarnings;
+process.on('warning', (warning) => hostWarnings.push(warning));
+
 export function run(): Promise<void> {
   const repo = path.resolve(__dirname, '..', '..', '..');
   const resultsFile = process.env.TURSO_HOST_TEST_RESULTS || path.join(repo, '.test-results', 'host', 'results.json');
