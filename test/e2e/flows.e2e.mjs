@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import * as ui from '../../scripts/host/vscode-ui.mjs';
 import { e2e, emulatorHttp } from './context.mjs';
-import { flowsWithPrefix } from './tokens-ui.mjs';
+import { dismissQuickInput, flowsWithPrefix, regionAround, shootInThemes } from './tokens-ui.mjs';
 
 const USER = 'Demo User';
 const USERNAME = 'demo';
@@ -97,12 +97,28 @@ describe(`Turso API Tokens, end to end`, function () {
     assert.ok(await sidebarText(page).then((t) => /Sign in to Turso/i.test(t)), 'the welcome text asks to sign in');
   });
 
-  flow('sign-in-picker', 'Sign In… offers the ways to sign in (browser, paste a token)', async (page) => {
+  flow('sign-in-picker', 'Sign In… offers the ways to sign in (browser, paste a token); README screenshots in both themes', async (page, extraShot) => {
     await ensureSignedOut(page);
     await ui.welcomeButton(page, 'Sign In').click();
     const rows = await waitForSignInPicker(page);
     assert.ok(rows.some((r) => /Sign in with the browser/i.test(r)), `the picker offers the browser: ${JSON.stringify(rows)}`);
     assert.ok(rows.some((r) => /Paste a token/i.test(r)), `the picker offers pasting a token: ${JSON.stringify(rows)}`);
+    // for the README: the welcome view with the picker open over it, from the window's top-left corner,
+    // in both themes (picking a theme closes the picker: it is opened again for each shot)
+    await ui.closeQuickInput(page);
+    const picker = ui.quickInput(page);
+    await shootInThemes(page, extraShot, 'a-sign-in', 'sign-in', {
+      show: async () => {
+        await ui.welcomeButton(page, 'Sign In').click();
+        await waitForSignInPicker(page);
+      },
+      hide: () => dismissQuickInput(page, 'the sign-in picker'),
+      subject: picker, what: 'the sign-in picker',
+      // the welcome content's last paragraph or button (the content box itself fills the side bar)
+      region: () => regionAround(page, [picker, page.locator('.part.sidebar .welcome-view-content > *').last()], { from: { left: true, top: true } }),
+    });
+    assert.equal(await picker.isVisible(), false, 'the picker is closed again');
+    assert.equal(await isSignedOutView(page), true, 'still signed out');
   });
 
   flow('sign-in-welcome-button', 'sign in from the welcome view\'s button', async (page) => {
@@ -114,12 +130,22 @@ describe(`Turso API Tokens, end to end`, function () {
     await ui.waitForTreeRow(page, USER);
   });
 
-  flow('tree-user-and-tokens', 'the tree shows the user (with plan) and their API tokens', async (page) => {
+  flow('tree-user-and-tokens', 'the tree shows the user (with plan) and their API tokens; README screenshots in both themes', async (page, extraShot) => {
     await ensureSignedIn(page);
     await expectSignedInTree(page);
     const userRow = (await ui.treeRow(page, USER).innerText()).replace(/\s+/g, ' ');
     assert.ok(userRow.includes('developer'), `the user row shows the plan (it shows "${userRow}")`);
     await ui.clearNotifications(page);
+    // for the README: the activity bar and the Turso side bar (below the title bar) down to below its last row
+    const bar = ui.sidebar(page);
+    await shootInThemes(page, extraShot, 'a-tree', 'tree', {
+      subject: ui.treeRow(page, USER), what: 'the tree',
+      region: async () => {
+        const { y, height } = await regionAround(page, [page.locator('.part.sidebar .monaco-list-row').last()], { margin: 24 });
+        const r = await regionAround(page, [bar], { margin: 0, from: { left: true } });
+        return { ...r, height: y + height - r.y };
+      },
+    });
   });
 
   flow('refresh-shows-new-token', 'Refresh (view title action) shows a token created elsewhere', async (page) => {

@@ -10,8 +10,8 @@ import * as ui from '../../scripts/host/vscode-ui.mjs';
 import { e2e, emulatorHttp } from './context.mjs';
 import {
   answerAccessSteps, closeLeftoverPanels, closeRevealTab, ensureSignedOut, flowsWithPrefix, notificationText, pasteToken,
-  prepareWorkbench, proveMinted, revealTab, statusBarAccount, uniqueName, USER, USERNAME, waitForReveal, waitForRevealStatus,
-  waitForSignInPicker, waitForStatusBarAccount,
+  prepareWorkbench, proveMinted, regionAround, revealTab, shootInThemes, statusBarAccount, uniqueName, USER, USERNAME, waitForReveal,
+  waitForRevealStatus, waitForSignInPicker, waitForStatusBarAccount,
 } from './tokens-ui.mjs';
 
 const flow = flowsWithPrefix('S');
@@ -65,7 +65,24 @@ describe('Signing in: the Turso CLI\'s token, expiry warning (end to end)', func
     const toast = await ui.waitForNotification(page, 'expires in');
     const action = toast.locator('.monaco-button', { hasText: 'Create a Permanent Token' });
     await action.waitFor({ timeout: 10000 });
-    await extraShot('a-expiry-warning');
+    // for the README: the warning alone (the "Signed in" toast closed), once its fade-in is over
+    const signedIn = page.locator('.notifications-toasts .notification-toast', { hasText: `Signed in to Turso as ${USERNAME}.` }).first();
+    if (await signedIn.isVisible().catch(() => false)) {
+      await signedIn.hover();
+      await signedIn.locator('.codicon-notifications-clear, .codicon-close').first().click({ timeout: 5000 });
+      await signedIn.waitFor({ state: 'hidden', timeout: 10000 }).catch(() => {
+        throw new Error('the "Signed in to Turso" notification did not close within 10 s');
+      });
+    }
+    await page.mouse.move(900, 450); // off the toasts: no hover highlight in the screenshot
+    const settled = page.locator('.notifications-toasts .notification-toast.notification-fade-in-done', { hasText: 'expires in' }).first();
+    await settled.waitFor({ timeout: 10000 }).catch(() => {
+      throw new Error('the expiry warning did not finish fading in within 10 s');
+    });
+    await shootInThemes(page, extraShot, 'a-expiry-warning', 'expiry-warning', {
+      subject: action, what: 'the expiry warning',
+      region: () => regionAround(page, [toast], { from: { right: true, bottom: true } }),
+    });
     await action.click();
 
     // the create flow, with "Use for this extension" as the panel's main action

@@ -20,7 +20,8 @@ const STATUS_BAR_ACCOUNT = '[id="tursotools.turso-api-tokens.turso.account"]';
 /**
  * `flow(name, title, fn)` for one file: numbered `<prefix>NN`, a screenshot at the end
  * (.test-results/screenshots/<host>/<prefix>NN-name.png), and on failure NN-name-FAILED.png + .txt
- * with what was on screen. `fn(page, extraShot, skip)`; `skip(reason)` marks the flow skipped.
+ * with what was on screen. `fn(page, extraShot, skip)`; `skip(reason)` marks the flow skipped;
+ * `extraShot(suffix, page?, clip?)` saves <prefix>NN<suffix>.png (of the region `clip` when given).
  */
 export function flowsWithPrefix(prefix) {
   let counter = 0;
@@ -34,7 +35,9 @@ export function flowsWithPrefix(prefix) {
         throw new Error(`skipped: ${reason}`);
       };
       try {
-        const extraShot = (suffix, p = page) => ui.screenshot(p, path.join(e2e.shotsDir, `${nn}${suffix}.png`));
+        const extraShot = (suffix, p = page, clip) => (clip
+          ? shootClipped(p, path.join(e2e.shotsDir, `${nn}${suffix}.png`), clip)
+          : ui.screenshot(p, path.join(e2e.shotsDir, `${nn}${suffix}.png`)));
         await ui.bounded(fn(page, extraShot, skip), { crashed: e2e.crashed, timeoutMs: this.timeout() - 5000, message: `flow ${nn}-${name}` });
         await ui.screenshot(page, path.join(e2e.shotsDir, `${nn}-${name}.png`));
       } catch (err) {
@@ -206,6 +209,14 @@ export async function answerAccessSteps(page, { access, org = 'acme', group, ext
   }
   if (onScopesPick) await onScopesPick(page);
   await page.locator('.quick-input-widget .monaco-button', { hasText: /^OK$/ }).first().click();
+}
+
+/** Closes the quick input on screen (Escape) and waits until it is gone; `what` names it in the error. */
+export async function dismissQuickInput(page, what = 'the quick input', timeout = 5000) {
+  await ui.closeQuickInput(page);
+  await ui.quickInput(page).waitFor({ state: 'hidden', timeout }).catch(() => {
+    throw new Error(`${what} did not close within ${timeout / 1000} s of Escape`);
+  });
 }
 
 /** A quick pick row whose label is exactly `label`. */
@@ -388,4 +399,93 @@ export function publishToDocs(file, name) {
   fs.mkdirSync(path.dirname(dest), { recursive: true });
   fs.copyFileSync(file, dest);
   console.log(`      (docs image ${path.relative(REPO, dest)} updated)`);
+}
+
+/** A screenshot of the region `clip` ({x, y, width, height} in page pixels); returns the file. */
+async function shootClipped(page, file, clip) {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  await page.screenshot({ path: file, clip, timeout: 15000 });
+  return file;
+}
+
+/**
+ * The region around `locators` (the union of their boxes, `margin` px around it, inside the window)
+ * for a README screenshot; `from` pins sides to the window's edges ({left: true, top: true, right:
+ * true, bottom: true}) so the shot keeps its context (the activity bar, the title, the status bar).
+ */
+export async function regionAround(page, locators, { margin = 16, from = {} } = {}) {
+  const boxes = [];
+  for (const l of locators) {
+    const box = await l.boundingBox({ timeout: 5000 }).catch(() => null);
+    if (box) boxes.push(box);
+  }
+  if (!boxes.length) throw new Error('nothing to take a screenshot of: none of the elements of the region is on screen');
+  const view = page.viewportSize() ?? { width: 1400, height: 900 };
+  const left = from.left ? 0 : Math.max(0, Math.floor(Math.min(...boxes.map((b) => b.x)) - margin));
+  const top = from.top ? 0 : Math.max(0, Math.floor(Math.min(...boxes.map((b) => b.y)) - margin));
+  const right = from.right ? view.width : Math.min(view.width, Math.ceil(Math.max(...boxes.map((b) => b.x + b.width)) + margin));
+  const bottom = from.bottom ? view.height : Math.min(view.height, Math.ceil(Math.max(...boxes.map((b) => b.y + b.height)) + margin));
+  return { x: left, y: top, width: right - left, height: bottom - top };
+}
+
+/**
+ * Waits (bounded) until the workbench runs no finite CSS animation or transition (a step of a quick
+ * input fading out, a toast sliding in), so a screenshot catches no half-drawn frame. Endless ones
+ * (progress bars, spinners) are ignored. Only cosmetic: when the bound passes, it says so and returns.
+ */
+async function waitForTransitionsToEnd(page, timeout = 3000) {
+  let running = [];
+  for (const until = Date.now() + timeout; Date.now() < until;) {
+    running = await page.evaluate(() => globalThis.document.getAnimations()
+      .filter((a) => a.playState === 'running' && Number.isFinite(a.effect?.getComputedTiming().endTime ?? Infinity))
+      .map((a) => `${a.constructor.name} ${a.transitionProperty ?? a.animationName ?? ''} on ${a.effect?.target?.className ?? '?'}`)).catch(() => []);
+    if (!running.length) return;
+    await page.waitForTimeout(100); // polling the page's animations, bounded above
+  }
+  console.log(`      (screenshot taken with animations still running after ${timeout / 1000} s: ${running.slice(0, 3).join('; ')})`);
+}
+
+/** The README's themes: the label in "Preferences: Color Theme", the workbench's class while it shows. */
+const DOC_THEMES = [
+  { name: 'light', label: 'Light Modern', kind: 'vs' },
+  { name: 'dark', label: 'Dark Modern', kind: 'vs-dark' },
+];
+
+/**
+ * A main flow's screenshot for the README, in Light Modern and in Dark Modern: for each theme, picks
+ * it with "Preferences: Color Theme" (skipped when the workbench already shows that kind), then
+ * `show()` opens the state the screenshot is about, `subject` (a locator, described by `what`) must be
+ * on screen, the shot is taken (of `region()` when given) and `hide()` closes that state again — the
+ * theme is picked from a quick pick, which would close an open quick pick or wait behind a modal
+ * dialog. Without show/hide the state on screen is shot as it is (a tree, a notification). Ends in
+ * Light Modern. Saves <flow>NN<suffix>-light.png / -dark.png and publishes them as
+ * docs/images/<docsName>-light.png / -dark.png (publishToDocs). Returns {light, dark}: the files.
+ */
+export async function shootInThemes(page, extraShot, suffix, docsName, { show, hide, subject, what = 'the subject of the screenshot', region } = {}) {
+  const files = {};
+  const view = page.viewportSize() ?? { width: 1400, height: 900 };
+  try {
+    for (const theme of DOC_THEMES) {
+      if (!(await page.locator(`.monaco-workbench.${theme.kind}`).isVisible().catch(() => false))) await setColorTheme(page, theme.label);
+      if (show) await show();
+      if (subject) {
+        await subject.waitFor({ timeout: 10000 }).catch(() => {
+          throw new Error(`${what} was not on screen in ${theme.label} within 10 s: no ${theme.name} screenshot of it`);
+        });
+      }
+      // the pointer off the subject (no hover highlight), over the editor area above the notifications
+      await page.mouse.move(Math.round(view.width * 0.7), Math.round(view.height * 0.72));
+      await waitForTransitionsToEnd(page);
+      files[theme.name] = await extraShot(`${suffix}-${theme.name}`, page, region ? await region() : undefined);
+      if (hide) await hide();
+    }
+  } catch (err) {
+    // back to Light Modern for the next flows, best effort: the error is what this flow reports
+    if (hide) await hide().catch(() => {});
+    await setColorTheme(page, 'Light Modern').catch(() => {});
+    throw err;
+  }
+  await setColorTheme(page, 'Light Modern');
+  for (const theme of DOC_THEMES) publishToDocs(files[theme.name], `${docsName}-${theme.name}.png`);
+  return files;
 }

@@ -3,8 +3,9 @@
 // for this extension, closing without copying), validate, revoke (inline trash, context menu, palette,
 // and the extension's own credential). Each flow proves what the person saw against the emulator:
 // the value shown authenticates as the new token (its jti is the new token's id), one POST was made.
-// Screenshots: .test-results/screenshots/<host>/TNN-name.png; reveal panel in light and dark themes
-// (copied to docs/images/ when TURSO_UPDATE_DOCS_IMAGES=1, newest host).
+// Screenshots: .test-results/screenshots/<host>/TNN-name.png; the access pick, the reveal panel and the
+// revoke confirmation in light and dark themes (copied to docs/images/ when TURSO_UPDATE_DOCS_IMAGES=1,
+// newest host).
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -12,9 +13,9 @@ import * as ui from '../../scripts/host/vscode-ui.mjs';
 import { e2e, emulatorHttp } from './context.mjs';
 import {
   answerAccessSteps, clearRequests, clickDialogButton, closeLeftoverPanels, closeRevealTab, createRequests, createThroughWizard,
-  ensureSignedInWithLoginToken, expectWelcome, flowsWithPrefix, listedTokens, mintOutOfBand, notificationText, openTurso,
-  prepareWorkbench, proveMinted, publishToDocs, readClipboard, revealTab, setColorTheme, signInWith, statusBarAccount,
-  typeNameExpectingMessage, uniqueName, waitForDialog, waitForReveal, waitForRevealStatus, waitForRevealTheme,
+  dismissQuickInput, ensureSignedInWithLoginToken, expectWelcome, flowsWithPrefix, listedTokens, mintOutOfBand, notificationText, openTurso,
+  prepareWorkbench, proveMinted, publishToDocs, quickPickRowNamed, readClipboard, regionAround, revealTab, setColorTheme, shootInThemes, signInWith,
+  statusBarAccount, typeNameExpectingMessage, uniqueName, waitForDialog, waitForReveal, waitForRevealStatus, waitForRevealTheme,
   waitForStatusBarAccount, writeClipboard,
 } from './tokens-ui.mjs';
 
@@ -52,6 +53,21 @@ describe('API tokens: create, reveal once, validate, revoke (end to end)', funct
     await ui.clearNotifications(page);
     await clearRequests();
     const name = uniqueName('e2e-org');
+    // for the README, in both themes: the side bar's top and the access pick, from the window's top-left
+    // corner (picking a theme closes the wizard: it is started for each shot and cancelled, creating nothing)
+    const pick = ui.quickInput(page);
+    await shootInThemes(page, extraShot, 'b-access-pick', 'create-scope', {
+      show: async () => {
+        await ui.runCommand(page, 'Turso: Create API Token…');
+        await ui.typeText(await ui.waitForInputBox(page, 'Create API Token (1/2): Name'), name);
+        await page.keyboard.press('Enter');
+        await ui.waitForInputBox(page, 'Create API Token (2/2): Access');
+        await quickPickRowNamed(page, 'Unrestricted (deprecated)');
+      },
+      hide: () => dismissQuickInput(page, 'the create wizard'),
+      subject: pick, what: 'the access pick',
+      region: () => regionAround(page, [pick], { from: { left: true, top: true } }),
+    });
     await ui.runCommand(page, 'Turso: Create API Token…');
     const input = await ui.waitForInputBox(page, 'Create API Token (1/2): Name');
     // the rule is checked as the person types, with the rule in the message
@@ -69,7 +85,7 @@ describe('API tokens: create, reveal once, validate, revoke (end to end)', funct
         const rows = await ui.quickPickRows(p);
         assert.ok(rows.some((r) => /^Organization\s*Recommended/.test(r)), `Organization is the recommended kind: ${JSON.stringify(rows)}`);
         assert.ok(rows.some((r) => /Unrestricted \(deprecated\)/.test(r)), `"deprecated" is visible: ${JSON.stringify(rows)}`);
-        publishToDocs(await extraShot('b-access-pick'), 'create-scope.png');
+        await extraShot('b-access-pick');
       },
     });
     const { frame, value } = await waitForReveal(page, name);
@@ -173,12 +189,14 @@ describe('API tokens: create, reveal once, validate, revoke (end to end)', funct
     await ui.clearNotifications(page);
     await setColorTheme(page, 'Light Modern');
     await waitForRevealTheme(page, false);
+    // for the README: the window from its top down to below the panel's hints (the rest is empty)
+    const region = () => regionAround(page, [revealTab(page, name), frame.locator('ul.hints')], { margin: 24, from: { left: true, top: true, right: true } });
     await frame.locator('#copy').focus();
-    const light = await extraShot('a-reveal-light');
+    const light = await extraShot('a-reveal-light', page, await region());
     await setColorTheme(page, 'Dark Modern');
     await waitForRevealTheme(page, true);
     await frame.locator('#copy').focus();
-    const dark = await extraShot('b-reveal-dark');
+    const dark = await extraShot('b-reveal-dark', page, await region());
     publishToDocs(light, 'reveal-light.png');
     publishToDocs(dark, 'reveal-dark.png');
     await frame.locator('#copy').click();
@@ -187,13 +205,6 @@ describe('API tokens: create, reveal once, validate, revoke (end to end)', funct
     await revealTab(page, name).waitFor({ state: 'hidden', timeout: 10000 });
     await setColorTheme(page, 'Light Modern');
     await ui.waitForTreeRow(page, name);
-    await ui.clearNotifications(page);
-    // for the README: the activity bar and the Turso side bar (below the title bar) down to below its last row
-    const bar = await ui.sidebar(page).boundingBox();
-    const last = await page.locator('.part.sidebar .monaco-list-row').last().boundingBox();
-    const treeShot = path.join(e2e.shotsDir, 'T05c-tree.png');
-    await page.screenshot({ path: treeShot, clip: { x: 0, y: Math.floor(bar.y), width: Math.ceil(bar.x + bar.width), height: Math.ceil(last.y + last.height + 24 - bar.y) } });
-    publishToDocs(treeShot, 'tree.png');
   });
 
   flow('use-for-extension', '"Use for this extension": the tree marks the token "signed in with this token"; the status bar shows no expiry', async (page) => {
@@ -223,9 +234,22 @@ describe('API tokens: create, reveal once, validate, revoke (end to end)', funct
       row = await ui.waitForTreeRow(page, 'signed in with this token');
     }
     const name = (await row.locator('.label-name').innerText()).trim();
-    await row.hover();
-    await row.locator('.action-label[aria-label^="Revoke API Token"]').click();
-    const dialog = await waitForDialog(page, `Revoke API token "${name}"?`);
+    const askToRevoke = async () => {
+      await row.hover();
+      await row.locator('.action-label[aria-label^="Revoke API Token"]').click();
+      return waitForDialog(page, `Revoke API token "${name}"?`);
+    };
+    // for the README, in both themes: the tree and the confirmation over it, from the window's top-left
+    // corner (a theme is picked with no dialog open: it is asked for each shot and cancelled)
+    const confirmation = page.locator('.monaco-dialog-box', { hasText: `Revoke API token "${name}"?` }).first();
+    await shootInThemes(page, extraShot, 'a-revoke-confirmation', 'revoke', {
+      show: askToRevoke,
+      hide: () => clickDialogButton(confirmation, 'Cancel'),
+      subject: confirmation, what: 'the revoke confirmation',
+      region: () => regionAround(page, [confirmation, page.locator('.part.sidebar .monaco-list-row').last()], { margin: 24, from: { left: true, top: true } }),
+    });
+    assert.ok((await listedTokens()).some((t) => t.name === name), `Cancel kept ${name}`);
+    const dialog = await askToRevoke();
     assert.match(await dialog.innerText(), /This extension is signed in with this token: you will be signed out/);
     await extraShot('a-self-revoke-confirmation');
     await clickDialogButton(dialog, 'Revoke');
