@@ -14,7 +14,7 @@ import { e2e, emulatorHttp } from './context.mjs';
 import {
   answerAccessSteps, clearRequests, clickDialogButton, closeLeftoverPanels, closeRevealTab, createRequests, createThroughWizard,
   dismissQuickInput, ensureSignedInWithLoginToken, expectWelcome, flowsWithPrefix, listedTokens, mintOutOfBand, notificationText, openTurso,
-  prepareWorkbench, proveMinted, publishToDocs, quickPickRowNamed, readClipboard, regionAround, revealTab, setColorTheme, shootInThemes, signInWith,
+  prepareWorkbench, proveMinted, publishToDocs, quickPickRowNamed, readClipboard, regionAround, revealFrame, revealTab, setColorTheme, shootInThemes, signInWith,
   statusBarAccount, typeNameExpectingMessage, uniqueName, waitForDialog, waitForReveal, waitForRevealStatus, waitForRevealTheme,
   waitForStatusBarAccount, writeClipboard,
 } from './tokens-ui.mjs';
@@ -143,14 +143,28 @@ describe('API tokens: create, reveal once, validate, revoke (end to end)', funct
     assert.equal(await page.locator('.monaco-dialog-box').isVisible(), false, 'saved to .env: closing asks nothing');
   });
 
-  flow('create-unrestricted-replace-env', 'create an unrestricted (deprecated) token; Save to .env replaces the old entry once confirmed', async (page) => {
+  flow('create-unrestricted-replace-env', 'create an unrestricted (deprecated) token, slowly: the panel says "Creating API token…" until the value arrives; Save to .env replaces the old entry once confirmed', async (page, extraShot) => {
     await ensureSignedInWithLoginToken(page);
     await clearRequests();
     const envFile = path.join(e2e.workspaceDir, '.env');
     fs.writeFileSync(envFile, '# local settings\nOTHER=1\nTURSO_API_TOKEN=old-value\n');
     const name = uniqueName('e2e-all');
+    // a slow API, so the panel's waiting state can be seen
+    await emulatorHttp('POST', '/__emulator/faults', { kind: 'delay', method: 'POST', path: `/v1/auth/api-tokens/${name}`, delayMs: 4000, times: 1 });
     await createThroughWizard(page, { via: 'palette', name, access: 'unrestricted' });
+    await revealTab(page, name).waitFor({ timeout: 20000 });
+    const waiting = revealFrame(page);
+    await waiting.locator('#pending', { hasText: 'Creating the token' }).waitFor({ timeout: 20000 }).catch(() => {
+      throw new Error(`the reveal page of "${name}" did not say it is creating the token while the request ran`);
+    });
+    assert.equal((await waiting.locator('#heading').innerText()).trim(), 'Creating API token…');
+    assert.equal(await waiting.locator('#copy').getAttribute('aria-disabled'), 'true', 'Copy is inert until the value is there');
+    assert.equal(((await waiting.locator('#value').textContent()) ?? '').trim(), '', 'no value yet');
+    await extraShot('a-creating');
     const { frame, value } = await waitForReveal(page, name);
+    assert.equal((await frame.locator('#heading').innerText()).trim(), 'API token created');
+    assert.equal(await frame.locator('#pending').count(), 0, 'the waiting line is gone');
+    assert.equal(await frame.locator('#copy').getAttribute('aria-disabled'), 'false', 'Copy works now');
     assert.equal((await frame.locator('#token-scope').innerText()).trim(), 'all organizations (unrestricted)');
     const listed = await proveMinted(name, value);
     assert.equal(listed.organization, undefined);
