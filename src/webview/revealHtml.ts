@@ -4,18 +4,17 @@ import { randomBytes } from 'node:crypto';
 /**
  * The HTML of the one-time token reveal page, kept free of `vscode` so it is unit-tested in plain
  * Node. Everything interpolated is escaped: the name and scope come from the server or the user.
- * The page's behaviour is in `media/reveal.js`, its look in `media/reveal.css` (the CSP allows no
- * inline script or style).
+ * The page's behaviour is in `media/reveal.js`, its look in `media/reveal.css`: both go into the page
+ * inline, each element carrying the render's nonce (the CSP allows nothing else), so the page needs no
+ * request of its own and shows sooner.
  */
 export interface RevealHtmlInput {
-  /** `webview.cspSource`. */
-  cspSource: string;
   /** A fresh `makeNonce()` for this render. */
   nonce: string;
-  /** `webview.asWebviewUri(media/reveal.js)`, as a string. */
-  scriptUri: string;
-  /** `webview.asWebviewUri(media/reveal.css)`, as a string. */
-  styleUri: string;
+  /** The text of media/reveal.js, put in the page with the nonce (no request for it: the page shows sooner). */
+  script: string;
+  /** The text of media/reveal.css, likewise. */
+  style: string;
   name: string;
   scopeLabel: string;
   /** Make "Use for this extension" the primary, focused action (instead of Copy). */
@@ -42,6 +41,14 @@ export function escapeHtml(text: string): string {
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
+/** Our own file's text, checked so it cannot end its element early. */
+function inline(text: string, element: 'script' | 'style'): string {
+  if (text.toLowerCase().includes(`</${element}`)) {
+    throw new Error(`media/reveal.${element === 'script' ? 'js' : 'css'} contains "</${element}"`);
+  }
+  return text;
+}
+
 export function renderRevealHtml(input: RevealHtmlInput): string {
   const e = escapeHtml;
   const useFirst = input.preselectUse === true;
@@ -53,7 +60,7 @@ export function renderRevealHtml(input: RevealHtmlInput): string {
   const fill = (template: string, ...args: string[]): string => e(template).replace(/\{(\d+)\}/g, (m, i: string) => args[Number(i)] ?? m);
   const code = (text: string): string => `<code>${e(text)}</code>`;
   const strong = (text: string): string => `<strong>${e(text)}</strong>`;
-  const csp = `default-src 'none'; style-src ${e(input.cspSource)}; script-src 'nonce-${e(input.nonce)}';`;
+  const csp = `default-src 'none'; style-src 'nonce-${e(input.nonce)}'; script-src 'nonce-${e(input.nonce)}';`;
 
   // The value is never in the html: the page opens while the token is being created and gets the
   // value by message (media/reveal.js puts it in #value, the only place it appears).
@@ -63,7 +70,7 @@ export function renderRevealHtml(input: RevealHtmlInput): string {
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${e(input.styleUri)}">
+<style nonce="${e(input.nonce)}">${inline(input.style, 'style')}</style>
 <title>${e(l10n.t('New API token'))}</title>
 </head>
 <body data-preselect="${useFirst ? REVEAL_IDS.use : REVEAL_IDS.copy}" data-state="pending">
@@ -95,7 +102,7 @@ export function renderRevealHtml(input: RevealHtmlInput): string {
     <li id="save-env-hint">${fill(l10n.t('{0} writes {1} to {2} in the workspace folder and, in a git repository, adds {2} to {3}.'), strong(l10n.t('Save to .env')), code('TURSO_API_TOKEN'), code('.env'), code('.gitignore'))}</li>
   </ul>
 </main>
-<script nonce="${e(input.nonce)}" src="${e(input.scriptUri)}"></script>
+<script nonce="${e(input.nonce)}">${inline(input.script, 'script')}</script>
 </body>
 </html>
 `;

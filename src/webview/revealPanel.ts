@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { showErrorMessage, showInformationMessage, showWarningMessage } from '../ui/notify';
 import { displayName, inertText } from '../util/text';
@@ -201,7 +202,8 @@ class TokenReveal implements RevealPanelProbe {
             enableCommandUris: false,
             enableForms: false,
             enableFindWidget: false,
-            localResourceRoots: [media],
+            // The page loads nothing: its script and style are inline, with the nonce.
+            localResourceRoots: [],
             // The page is rebuilt from its html when shown again, rather than kept alive hidden.
             retainContextWhenHidden: false,
           },
@@ -216,7 +218,7 @@ class TokenReveal implements RevealPanelProbe {
           }),
           panel.webview.onDidReceiveMessage((message: unknown) => void this.receive(message)),
         );
-        panel.webview.html = this.render(panel.webview, media);
+        panel.webview.html = this.render(media);
         this.deps.log.info(`Showing the new API token "${this.tokenName}" (${this.scopeLabel})`);
       } catch (err) {
         // Listeners go first, so closing the half-built panel does not count as the user closing it.
@@ -232,12 +234,10 @@ class TokenReveal implements RevealPanelProbe {
     });
   }
 
-  private render(webview: vscode.Webview, media: vscode.Uri): string {
+  private render(media: vscode.Uri): string {
     return renderRevealHtml({
-      cspSource: webview.cspSource,
       nonce: makeNonce(),
-      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'reveal.js')).toString(),
-      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'reveal.css')).toString(),
+      ...pageAssets(media),
       // Escaped by the page; made inert here so bidirectional controls can't disguise them.
       name: inertText(this.tokenName),
       scopeLabel: inertText(this.scopeLabel),
@@ -353,6 +353,16 @@ class TokenReveal implements RevealPanelProbe {
     const value = this.value;
     return value !== undefined && value.length >= 8 ? text.split(value).join('[token]') : text;
   }
+}
+
+let assets: { script: string; style: string } | undefined;
+/** The page's script and style, read once from media/ (a few KB; the extension runs where its files are). */
+function pageAssets(media: vscode.Uri): { script: string; style: string } {
+  assets ??= {
+    script: readFileSync(vscode.Uri.joinPath(media, 'reveal.js').fsPath, 'utf8'),
+    style: readFileSync(vscode.Uri.joinPath(media, 'reveal.css').fsPath, 'utf8'),
+  };
+  return assets;
 }
 
 function statusKindOf(result: SaveEnvResult): StatusKind {

@@ -1,14 +1,19 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { escapeHtml, makeNonce, renderRevealHtml, type RevealHtmlInput } from '../../../src/webview/revealHtml';
 
 const NONCE = 'bm9uY2Utbm9uY2Utbm9uY2U=';
 
+// The real page assets, as the extension inlines them (mocha runs from the repository root).
+const SCRIPT = fs.readFileSync(path.join(process.cwd(), 'media', 'reveal.js'), 'utf8');
+const STYLE = fs.readFileSync(path.join(process.cwd(), 'media', 'reveal.css'), 'utf8');
+
 function input(extra: Partial<RevealHtmlInput> = {}): RevealHtmlInput {
   return {
-    cspSource: 'https://file+.vscode-resource.vscode-cdn.net',
     nonce: NONCE,
-    scriptUri: 'https://file+.vscode-resource.vscode-cdn.net/ext/media/reveal.js',
-    styleUri: 'https://file+.vscode-resource.vscode-cdn.net/ext/media/reveal.css',
+    script: SCRIPT,
+    style: STYLE,
     name: 'ci-bot',
     scopeLabel: 'acme/default · read-only',
     ...extra,
@@ -36,23 +41,29 @@ const HOSTILE = ['<img src=x onerror=alert(1)>', 'javascript:alert(1)', '](comma
 describe('renderRevealHtml (pure)', () => {
   const html = renderRevealHtml(input());
 
-  it('sets a strict Content-Security-Policy: nothing by default, styles from the webview, scripts by nonce only', () => {
+  it('sets a strict Content-Security-Policy: nothing by default, style and script by nonce only', () => {
     const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]*)">/.exec(html);
     assert.ok(csp, 'a CSP meta tag');
-    assert.equal(csp[1], `default-src 'none'; style-src https://file+.vscode-resource.vscode-cdn.net; script-src 'nonce-${NONCE}';`);
+    assert.equal(csp[1], `default-src 'none'; style-src 'nonce-${NONCE}'; script-src 'nonce-${NONCE}';`);
     assert.doesNotMatch(html, /unsafe-inline|unsafe-eval/);
     // The CSP comes before anything it governs.
-    assert.ok(html.indexOf('Content-Security-Policy') < html.indexOf('<link'));
+    assert.ok(html.indexOf('Content-Security-Policy') < html.indexOf('<style'));
   });
 
-  it('loads one script, with the nonce, from its file: no inline script, no inline style, no handlers', () => {
+  it('carries media/reveal.js and media/reveal.css in one script and one style element, each with the nonce; no handlers, no style attributes', () => {
     const scripts = html.match(/<script\b[^>]*>/g) ?? [];
-    assert.equal(scripts.length, 1);
-    assert.equal(scripts[0], `<script nonce="${NONCE}" src="https://file+.vscode-resource.vscode-cdn.net/ext/media/reveal.js">`);
-    assert.match(html, /<script [^>]*><\/script>/);
-    assert.doesNotMatch(html, /<style\b|\sstyle=/);
-    assert.ok(tags(html).every((t) => !/\son[a-z]+=/i.test(t)), 'no event handler attributes');
-    assert.match(html, /<link rel="stylesheet" href="https:\/\/file\+\.vscode-resource\.vscode-cdn\.net\/ext\/media\/reveal\.css">/);
+    assert.deepEqual(scripts, [`<script nonce="${NONCE}">`]);
+    assert.ok(html.includes(`<script nonce="${NONCE}">${SCRIPT}</script>`), 'the script is media/reveal.js, whole');
+    const styles = html.match(/<style\b[^>]*>/g) ?? [];
+    assert.deepEqual(styles, [`<style nonce="${NONCE}">`]);
+    assert.ok(html.includes(`<style nonce="${NONCE}">${STYLE}</style>`), 'the style is media/reveal.css, whole');
+    assert.doesNotMatch(html, /\sstyle=|<link\b|\ssrc=/);
+    assert.ok(tags(html.replace(SCRIPT, '').replace(STYLE, '')).every((t) => !/\son[a-z]+=/i.test(t)), 'no event handler attributes');
+  });
+
+  it('refuses a script or style that would end its element early', () => {
+    assert.throws(() => renderRevealHtml(input({ script: 'x = "</script><script>alert(1)";' })), /contains "<\/script"/);
+    assert.throws(() => renderRevealHtml(input({ style: 'a{}</STYLE><script>' })), /contains "<\/style"/);
   });
 
   it('has no links at all (so nothing can navigate or run a command)', () => {
@@ -144,12 +155,11 @@ describe('renderRevealHtml (pure)', () => {
     });
   }
 
-  it('escapes the attributes it is given too', () => {
-    const page = renderRevealHtml(input({ cspSource: 'x" onload="y', nonce: 'n"><b>', styleUri: 'a"b', scriptUri: 'c"d' }));
+  it('escapes the nonce it is given too', () => {
+    const page = renderRevealHtml(input({ nonce: 'n" onload="y"><b>' }));
     assert.doesNotMatch(page, /onload="y/);
     assert.doesNotMatch(page, /<b>/);
-    assert.match(page, /href="a&quot;b"/);
-    assert.match(page, /src="c&quot;d"/);
+    assert.match(page, /<script nonce="n&quot; onload=&quot;y&quot;&gt;&lt;b&gt;">/);
   });
 
   it('escapeHtml escapes the five HTML-special characters', () => {
