@@ -41,6 +41,16 @@ export function checkTargets(R) {
   if (R.openCancelled?.some((n) => n > 0) && t.at(-1) && !t.at(-1).met) {
     t.at(-1).why += `; the extension's own log (Turso.log) shows ${R.openCancelled.join(', ')} request(s) cancelled in the ${R.openCancelled.length} cold opens: a first load is started, then aborted and started again`;
   }
+  const openRow = t.at(-1);
+  const coldActs = (R.activation?.host ?? []).filter((a) => Number.isFinite(a.loadCode) && Number.isFinite(a.finishActivate));
+  if (openRow && !openRow.met && coldActs.length && A.open?.runs) {
+    const med = (xs) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
+    const load = med(coldActs.map((a) => a.loadCode));
+    const finish = med(coldActs.map((a) => a.finishActivate));
+    const settle = Number.isFinite(A.open.lastMs) ? A.open.median - A.open.lastMs : undefined;
+    openRow.why += `. Of the ${ms(A.open.firstMs)} before the first request, the extension's activation (VS Code's Startup Performance, medians of the cold opens) is ${ms(load)} loading the code and ${ms(finish)} until activate() settles (it reads the credential from SecretStorage, a round trip to the window); the rest is the workbench opening the view and starting the extension host's activation` +
+      (settle !== undefined ? `. From the last answer to the filled tree: ${ms(settle)} (refresh: ${ms(A.refresh?.median - A.refresh?.lastMs)}), the view's first render` : '');
+  }
   timed(A.create, 150, 'Create → reveal visible in one round trip (+ < 150 ms)');
   if (R.webviewControl && t.at(-1) && !t.at(-1).met) {
     t.at(-1).why += `. For comparison, a built-in webview (Markdown: Open Preview on a small file) shows its content ${ms(R.webviewControl.median)} after the keypress on this host (median of ${R.webviewControl.ms.length}), the reveal panel's tab shows ${ms(A.create.marks?.["the panel's tab"])} after the pick`;
