@@ -93,27 +93,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<TursoE
     vscode.commands.registerCommand('turso.revokeToken', revokeTokenCommand(session, tree, log)),
   );
 
-  // Opening the view is what activated us: start the first load as soon as the credential is read,
-  // instead of waiting for the view to ask for its rows. Never when a command activated us with the
-  // view hidden.
-  const loadIfShown = (): void => {
-    if (session?.signedIn && view.visible) {
-      void tree.whenLoaded();
-    }
-  };
-  const firstRead = session.onDidChange(() => {
-    firstRead.dispose();
-    loadIfShown();
-  });
   try {
     await session.initialize();
   } catch (err) {
     log.error('Reading the stored credential failed', err);
     void showErrorMessage(err instanceof Error ? err.message : String(err));
-  } finally {
-    firstRead.dispose();
   }
-  loadIfShown();
+  // Opening the view is what activated us: start the first load now instead of waiting for the
+  // view to ask for its rows. Never when a command activated us with the view hidden.
+  if (session.signedIn && view.visible) {
+    void tree.whenLoaded();
+  }
   return context.extensionMode === vscode.ExtensionMode.Test
     ? {
         tokensTree: tree,

@@ -187,13 +187,10 @@ export class Session implements vscode.Disposable {
     if (changed) {
       this.generation++;
     }
-    // Sent first (the window applies it before the views' change events), but not waited for
-    // before telling the listeners: the first load need not wait for the round trip.
-    const context = vscode.commands.executeCommand('setContext', SIGNED_IN_CONTEXT, token !== undefined);
+    await vscode.commands.executeCommand('setContext', SIGNED_IN_CONTEXT, token !== undefined);
     if (changed) {
       this.emitter.fire();
     }
-    await context;
   }
 }
 
