@@ -1,8 +1,12 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import { childRows, describeRows, Row, rootRows, signIn, signOut, startEmulator, waitFor, waitForRoot, waitForSignedOutTree } from './helpers';
 import {
-  activateProbed, CREDENTIAL_KEY, describeShown, EmuRequest, figures, fixtures, FixtureEmulator, ProbedApi, setSetting, UiRecorder,
+  childRows, describeRows, restoreAfterSuite, rootRows, Row, signIn, signOut, startEmulator, waitFor, waitForRoot,
+  waitForSignedOutTree,
+} from './helpers';
+import {
+  CREDENTIAL_KEY, describeShown, EmuRequest, figures, FixtureEmulator, fixtures, ProbedApi, probedSignedOut,
+  UiRecorder,
 } from './faultHelpers';
 
 // Issue 6, concurrency: rapid Refresh coalesces (one load in flight, one queued), a double Create or
@@ -39,10 +43,7 @@ suite('Concurrency: coalesced refreshes, double clicks, sign-out during a load, 
   suiteSetup(async function () {
     this.timeout(60000);
     emu = fixtures(await startEmulator());
-    api = await activateProbed();
-    await setSetting('apiBaseUrl', emu.url);
-    await signOut();
-    await waitForSignedOutTree(api);
+    api = await probedSignedOut(emu);
     ui.install();
     const tree = api.tokensTree as unknown as { onDidLoadAccount: vscode.Event<AccountState> };
     subscription = tree.onDidLoadAccount((s) => states.push(s));
@@ -53,11 +54,8 @@ suite('Concurrency: coalesced refreshes, double clicks, sign-out during a load, 
     subscription?.dispose();
     ui.restore();
     emu?.setLatency(0);
-    for (const p of api?.revealPanels() ?? []) p.panel?.dispose();
-    await signOut();
-    await setSetting('apiBaseUrl', undefined);
     await vscode.commands.executeCommand('workbench.view.explorer');
-    await emu?.close();
+    await restoreAfterSuite(api, emu);
     figures.concurrency = {
       checks,
       notSimulated: [

@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { activateExtension, Emulator, EXTENSION_ID, TursoApi, waitFor } from './helpers';
+import { activateExtension, Emulator, EXTENSION_ID, pointSignedOut, RevealProbe, TursoApi, waitFor } from './helpers';
 
 // ---- the emulator, as these suites use it (test/emulator/server.ts) --------------------------------
 
@@ -66,14 +66,8 @@ export async function refusedUrl(): Promise<string> {
 
 // ---- the extension, with its test probe (src/extension.ts, ExtensionMode.Test only) ---------------
 
-export interface RevealProbeLike {
-  readonly tokenName: string;
-  readonly panel: vscode.WebviewPanel | undefined;
-  readonly status: { text: string; kind: string } | undefined;
-  /** The created token's value reached the panel (it opens while the token is being created). */
-  readonly revealed: boolean;
-  receive(message: unknown): Promise<void>;
-}
+/** A live reveal panel, as the extension exposes it under test (helpers.ts RevealProbe). */
+export type RevealProbeLike = RevealProbe;
 
 export interface ProbedApi extends TursoApi {
   revealPanels: () => readonly RevealProbeLike[];
@@ -83,6 +77,12 @@ export interface ProbedApi extends TursoApi {
     readonly workspaceState: vscode.Memento;
     readonly secrets: vscode.SecretStorage;
   };
+}
+
+/** For a suite's setup: the probed extension pointed at `emu`, signed out, its tree empty. */
+export async function probedSignedOut(emu: FixtureEmulator): Promise<ProbedApi> {
+  await pointSignedOut(emu);
+  return activateProbed();
 }
 
 export async function activateProbed(): Promise<ProbedApi> {

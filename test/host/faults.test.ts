@@ -1,11 +1,13 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import {
-  childRows, describeRows, Emulator, Row, rootRows, signIn, signOut, startEmulator, waitFor, waitForSignedOutTree,
+  childRows, describeRows, restoreAfterSuite, rootRows, Row, signIn, signOut, startEmulator, waitFor,
+  waitForSignedOutTree,
 } from './helpers';
 import {
-  activateProbed, describeShown, EmuFault, figures, fixtures, FixtureEmulator, matrixTable, ProbedApi, readIfExists,
-  refusedUrl, requestsSince, setSetting, Shown, tursoLogFile, UiRecorder, unhandled, exthostLogFile, exthostErrorsAbout,
+  activateProbed, describeShown, EmuFault, exthostErrorsAbout, exthostLogFile, figures, FixtureEmulator, fixtures,
+  matrixTable, ProbedApi, probedSignedOut, readIfExists, refusedUrl, requestsSince, setSetting, Shown, tursoLogFile,
+  UiRecorder, unhandled,
 } from './faultHelpers';
 
 // Issue 6, fault matrix: each operation (load the tree, sign in, create, validate, revoke) against
@@ -345,21 +347,15 @@ suite('A created token is never lost when its reveal fails', () => {
   let delivered = 0;
 
   suiteSetup(async () => {
-    emu = fixtures(await startEmulator() as Emulator);
-    api = await activateProbed();
-    await setSetting('apiBaseUrl', emu.url);
-    await signOut();
-    await waitForSignedOutTree(api);
+    emu = fixtures(await startEmulator());
+    api = await probedSignedOut(emu);
     assert.strictEqual(await signIn(emu.demoToken), true);
     ui.install();
     figures.neverLost = { cases: 0, delivered: 0 };
   });
   suiteTeardown(async () => {
     ui.restore();
-    for (const p of api?.revealPanels() ?? []) p.panel?.dispose();
-    await signOut();
-    await setSetting('apiBaseUrl', undefined);
-    await emu?.close();
+    await restoreAfterSuite(api, emu);
   });
 
   /** The clipboard value is the minted token: it authenticates, and its id is the one created. */

@@ -2,6 +2,7 @@
 import * as assert from 'assert';
 import * as path from 'path';
 import * as vscode from 'vscode';
+import type { RevealPanelProbe } from '../../src/webview/revealPanel';
 
 export const EXTENSION_ID = 'tursotools.turso-api-tokens';
 
@@ -57,6 +58,23 @@ export async function activateExtension(): Promise<TursoApi> {
 export async function setApiBaseUrl(url: string | undefined): Promise<void> {
   await vscode.workspace.getConfiguration('turso').update('apiBaseUrl', url, vscode.ConfigurationTarget.Global);
 }
+/** For a suite's setup: the extension pointed at `emu`, signed out, its tree empty. */
+export async function pointSignedOut(emu: Emulator): Promise<TursoApi> {
+  const api = await activateExtension();
+  await setApiBaseUrl(emu.url);
+  await signOut();
+  await waitForSignedOutTree(api);
+  return api;
+}
+
+/** For a suite's teardown: reveal panels closed, signed out, the API URL back to its default, the emulators stopped. */
+export async function restoreAfterSuite(api: TursoTestApi | undefined, ...emus: (Emulator | undefined)[]): Promise<void> {
+  for (const p of api?.revealPanels?.() ?? []) p.panel?.dispose();
+  await signOut();
+  await setApiBaseUrl(undefined);
+  await Promise.all(emus.map((e) => e?.close()));
+}
+
 export async function setRequestTimeout(seconds: number | undefined): Promise<void> {
   await vscode.workspace.getConfiguration('turso').update('requestTimeoutSeconds', seconds, vscode.ConfigurationTarget.Global);
 }
@@ -162,15 +180,8 @@ export async function createTokenOutOfBand(emu: Emulator, name: string, bearer =
 
 // ---- token lifecycle (create / reveal / validate), added for tokens.test.ts -------------------
 
-/** A live reveal panel, as the extension exposes it to tests (src/webview/revealPanel.ts RevealPanelProbe). */
-export interface RevealProbe {
-  readonly tokenName: string;
-  readonly panel: vscode.WebviewPanel | undefined;
-  readonly status: { text: string; kind: string } | undefined;
-  /** The created token's value reached the panel (it opens while the token is being created). */
-  readonly revealed: boolean;
-  receive(message: unknown): Promise<void>;
-}
+/** A live reveal panel, as the extension exposes it to tests (the extension's own type; erased at compile time). */
+export type RevealProbe = RevealPanelProbe;
 
 /** What activate() returns when the extension runs under test (ExtensionMode.Test). */
 export interface TursoTestApi extends TursoApi {

@@ -1,8 +1,10 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import { childRows, describeRows, Row, rootRows, signIn, signOut, startEmulator, waitFor, waitForSignedOutTree } from './helpers';
 import {
-  activateProbed, describeShown, figures, fixtures, FixtureEmulator, ProbedApi, setSetting, Shown, UiRecorder,
+  childRows, describeRows, restoreAfterSuite, rootRows, Row, signIn, startEmulator, waitFor,
+} from './helpers';
+import {
+  describeShown, figures, FixtureEmulator, fixtures, ProbedApi, probedSignedOut, Shown, UiRecorder,
 } from './faultHelpers';
 
 // Issue 6, hostile strings: what the server says (user display name, email, plan, organization and
@@ -156,10 +158,7 @@ suite('Hostile strings are rendered inert; token names are encoded in URL paths'
   suiteSetup(async function () {
     this.timeout(60000);
     emu = fixtures(await startEmulator());
-    api = await activateProbed();
-    await setSetting('apiBaseUrl', emu.url);
-    await signOut();
-    await waitForSignedOutTree(api);
+    api = await probedSignedOut(emu);
     assert.strictEqual(await signIn(emu.demoToken), true);
     ui.install();
     ui.answer = (s) => (s.modal && s.items.includes('Revoke') ? 'Revoke' : undefined);
@@ -167,10 +166,7 @@ suite('Hostile strings are rendered inert; token names are encoded in URL paths'
   suiteTeardown(async () => {
     ui.restore();
     emu?.clearFaults();
-    for (const p of api?.revealPanels() ?? []) p.panel?.dispose();
-    await signOut();
-    await setSetting('apiBaseUrl', undefined);
-    await emu?.close();
+    await restoreAfterSuite(api, emu);
     figures.hostile = { strings: HOSTILE.length, surfaces: [...surfaces].sort(), checks, live: [...live], encodedPaths };
   });
 

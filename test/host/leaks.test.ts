@@ -3,10 +3,13 @@ import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { childRows, EXTENSION_ID, forgedToken, Row, rootRows, signIn, signOut, startEmulator, waitFor, waitForRoot, waitForSignedOutTree } from './helpers';
 import {
-  activateProbed, describeShown, figures, fixtures, FixtureEmulator, hostPaths, ProbedApi, readIfExists, RevealProbeLike, setSetting,
-  tursoLogFile, UiRecorder, walkFiles,
+  childRows, EXTENSION_ID, forgedToken, restoreAfterSuite, rootRows, Row, signIn, signOut, startEmulator, waitFor,
+  waitForRoot, waitForSignedOutTree,
+} from './helpers';
+import {
+  describeShown, figures, FixtureEmulator, fixtures, hostPaths, ProbedApi, probedSignedOut, readIfExists,
+  RevealProbeLike, tursoLogFile, UiRecorder, walkFiles,
 } from './faultHelpers';
 
 // Issue 6, no secret leaks: every flow runs with token values the test knows (sign-in by token and
@@ -53,10 +56,7 @@ suite('No secret leaks: every flow with known token values, then every place sea
     this.timeout(60000);
     started = Date.now();
     emu = fixtures(await startEmulator());
-    api = await activateProbed();
-    await setSetting('apiBaseUrl', emu.url);
-    await signOut();
-    await waitForSignedOutTree(api);
+    api = await probedSignedOut(emu);
     // everything the channel can write, request lines (debug) included
     await vscode.commands.executeCommand('_extensionTests.setLogLevel', 'trace');
     ui.install();
@@ -74,10 +74,7 @@ suite('No secret leaks: every flow with known token values, then every place sea
     await vscode.commands.executeCommand('_extensionTests.setLogLevel', 'info');
     ui.restore();
     emu?.clearFaults();
-    for (const p of api?.revealPanels() ?? []) p.panel?.dispose();
-    await signOut();
-    await setSetting('apiBaseUrl', undefined);
-    await emu?.close();
+    await restoreAfterSuite(api, emu);
   });
 
   /** Values posted to reveal pages, by panel. */

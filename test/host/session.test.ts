@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import {
-  activateExtension, Emulator, requestCount, rootRows, setApiBaseUrl, signIn, signOut, startEmulator, TursoApi,
+  Emulator, pointSignedOut, requestCount, restoreAfterSuite, rootRows, signIn, signOut, startEmulator, TursoApi,
   waitForRoot, waitForSignedOutTree,
 } from './helpers';
 
@@ -13,16 +13,9 @@ suite('Credential in SecretStorage: sign in, sign out, and another sign-in follo
 
   suiteSetup(async () => {
     emu = await startEmulator();
-    api = await activateExtension();
-    await setApiBaseUrl(emu.url);
-    await signOut();
-    await waitForSignedOutTree(api);
+    api = await pointSignedOut(emu);
   });
-  suiteTeardown(async () => {
-    await signOut();
-    await setApiBaseUrl(undefined);
-    await emu?.close();
-  });
+  suiteTeardown(() => restoreAfterSuite(api, emu));
 
   test('sign in stores the credential: the tree loads the account with it', async () => {
     assert.strictEqual(await signIn(emu.demoToken), true);

@@ -3,9 +3,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import {
-  activateExtension, describeRows, Emulator, emulatorGet, jwtClaims, listTokensOverHttp,
-  recordedRequests, rootRows, setApiBaseUrl, signIn, signOut, startCreateToken, startEmulator, tokenRows,
-  TursoTestApi, waitFor, waitForRoot, waitForSignedOutTree,
+  describeRows, Emulator, emulatorGet, jwtClaims, listTokensOverHttp, pointSignedOut, recordedRequests,
+  restoreAfterSuite, rootRows, signIn, startCreateToken, startEmulator, tokenRows, TursoTestApi, waitFor, waitForRoot,
 } from './helpers';
 
 // Token lifecycle in the real extension host (issue 4): `turso.createToken` with automation options
@@ -30,10 +29,7 @@ suite('Token lifecycle: create (three kinds), reveal once, validate', () => {
 
   suiteSetup(async () => {
     emu = await startEmulator();
-    api = (await activateExtension()) as TursoTestApi;
-    await setApiBaseUrl(emu.url);
-    await signOut();
-    await waitForSignedOutTree(api);
+    api = (await pointSignedOut(emu)) as TursoTestApi;
     assert.strictEqual(await signIn(emu.demoToken), true);
     await waitForRoot(api, 'turso.user');
   });
@@ -43,9 +39,7 @@ suite('Token lifecycle: create (three kinds), reveal once, validate', () => {
       await p.receive({ type: 'copy' }).catch(() => undefined);
       p.panel?.dispose();
     }
-    await signOut();
-    await setApiBaseUrl(undefined);
-    await emu?.close();
+    await restoreAfterSuite(api, emu);
   });
   teardown(() => {
     emu.clearFaults();

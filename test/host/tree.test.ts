@@ -1,8 +1,8 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import {
-  activateExtension, childRows, createTokenOutOfBand, describeRows, Emulator, forgedToken, rootRows, setApiBaseUrl,
-  signIn, signOut, startEmulator, TursoApi, waitFor, waitForRoot, waitForSignedOutTree,
+  childRows, createTokenOutOfBand, describeRows, Emulator, forgedToken, pointSignedOut, restoreAfterSuite, rootRows,
+  signIn, startEmulator, TursoApi, waitFor, waitForRoot, waitForSignedOutTree,
 } from './helpers';
 
 suite('API Tokens tree: signed out, signed in, errors', () => {
@@ -11,16 +11,9 @@ suite('API Tokens tree: signed out, signed in, errors', () => {
 
   suiteSetup(async () => {
     emu = await startEmulator();
-    api = await activateExtension();
-    await setApiBaseUrl(emu.url);
-    await signOut();
-    await waitForSignedOutTree(api);
+    api = await pointSignedOut(emu);
   });
-  suiteTeardown(async () => {
-    await signOut();
-    await setApiBaseUrl(undefined);
-    await emu?.close();
-  });
+  suiteTeardown(() => restoreAfterSuite(api, emu));
   teardown(async () => {
     emu.clearFaults();
   });
