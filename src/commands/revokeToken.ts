@@ -19,8 +19,9 @@ export const BUSY_MARK_DELAY_MS = 150;
 
 /**
  * `turso.revokeToken`: from a token's row (context menu, inline trash) or the palette (pick one).
- * Asks first, naming the token; shows "Revoking…" on its row (when the answer is slow); signs out cleanly when the token was
- * this extension's own credential. A second request for a token already being revoked is ignored.
+ * Asks first, naming the token; shows "Revoking…" on its row when the answer is slow; signs out
+ * cleanly when the token was this extension's own credential. A second request for a token already
+ * being revoked is ignored.
  */
 export function revokeTokenCommand(session: Session, tree: TokensTreeProvider, log: Log) {
   const revoking = new Set<string>();

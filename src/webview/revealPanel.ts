@@ -245,7 +245,7 @@ class TokenReveal implements RevealPanelProbe {
     });
   }
 
-  /** The panel is gone: stop listening and let go of the page (and the value in its html). */
+  /** The panel is gone: stop listening and let go of the page (and the value shown in it). */
   private teardown(): void {
     const panel = this.panel;
     this.panel = undefined;
