@@ -4,7 +4,7 @@ import {
   childRows, describeRows, restoreAfterSuite, rootRows, Row, signIn, startEmulator, waitFor,
 } from './helpers';
 import {
-  describeShown, figures, FixtureEmulator, fixtures, ProbedApi, probedSignedOut, Shown, UiRecorder,
+  describeShown, EmuRequest, figures, FixtureEmulator, fixtures, ProbedApi, probedSignedOut, Shown, UiRecorder,
 } from './faultHelpers';
 
 // Issue 6, hostile strings: what the server says (user display name, email, plan, organization and
@@ -326,16 +326,21 @@ suite('Hostile strings are rendered inert; token names are encoded in URL paths'
     assertNothingLive(mark);
   });
 
+  /** Revokes the listed token named `name` through the command; returns its outcome and the DELETEs it sent. */
+  async function revokeListed(tokens: Row[], name: string): Promise<{ outcome: unknown; deletes: EmuRequest[] }> {
+    const row = tokens.find((t) => (t.node as { token?: { name?: string } }).token?.name === name);
+    assert.ok(row, `"${name}" is listed`);
+    const reqMark = emu.requests.length;
+    const outcome = await vscode.commands.executeCommand('turso.revokeToken', row.node);
+    return { outcome, deletes: emu.requests.slice(reqMark).filter((r) => r.method === 'DELETE') };
+  }
+
   test('token names that would break a URL path reach the API encoded (raw path checked)', async () => {
     const names = ['a/b', 'what?x=1', 'hash#tag', '100%', '50%2F', 'with space', 'semi;colon', 'plus+sign', 'ünïcödé', 'quote\'"', 'back\\slash'];
     for (const name of names) emu.addApiToken({ name });
     const { tokens } = await userRow();
     for (const name of names) {
-      const row = tokens.find((t) => (t.node as { token?: { name?: string } }).token?.name === name);
-      assert.ok(row, `"${name}" is listed`);
-      const reqMark = emu.requests.length;
-      const outcome = await vscode.commands.executeCommand('turso.revokeToken', row.node);
-      const sent = emu.requests.slice(reqMark).filter((r) => r.method === 'DELETE');
+      const { outcome, deletes: sent } = await revokeListed(tokens, name);
       assert.deepStrictEqual(sent.map((r) => r.status), [200], `one DELETE for "${name}", answered 200: ${JSON.stringify(sent.map((r) => r.path))}`);
       assertEncodedSegment(sent[0].path, name);
       assert.strictEqual(outcome, 'revoked', `"${name}" revoked`);
@@ -350,12 +355,8 @@ suite('Hostile strings are rendered inert; token names are encoded in URL paths'
     for (const name of names) emu.addApiToken({ name });
     const { tokens } = await userRow();
     for (const name of names) {
-      const row = tokens.find((t) => (t.node as { token?: { name?: string } }).token?.name === name);
-      assert.ok(row, `"${name}" is listed`);
-      const reqMark = emu.requests.length;
       const m = ui.mark();
-      const outcome = await vscode.commands.executeCommand('turso.revokeToken', row.node);
-      const stray = emu.requests.slice(reqMark).filter((r) => r.method === 'DELETE');
+      const { outcome, deletes: stray } = await revokeListed(tokens, name);
       assert.deepStrictEqual(stray.map((r) => r.path), [], `no DELETE reached another path for "${name}"`);
       assert.strictEqual(outcome, 'failed');
       const errors = ui.messagesSince(m, (s) => s.kind === 'error');
