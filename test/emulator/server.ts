@@ -40,11 +40,16 @@ export interface TursoEmulator {
   readonly url: string;
   readonly demoToken: string;
   readonly demoApiToken: string;
+  /** The second seeded user's (`alice`) 7-day login token and unrestricted API token (`alice-cli`). */
+  readonly aliceToken: string;
+  readonly aliceApiToken: string;
   readonly requests: RecordedRequest[];
   injectFault(f: Fault): void;
   clearFaults(): void;
   setLatency(ms: number): void;
   mintLoginToken(opts?: { expiresInSeconds?: number; username?: string }): string;
+  /** Whom the browser sign-in pages (Authorize button, `?redirect=false`) sign in; default demo, reset() restores it. */
+  setBrowserUser(username: string): void;
   /** Test fixtures beyond the seed (e.g. hostile display names, legacy token names); undone by reset(). */
   patchUser(username: string, fields: { name?: string; email?: string; plan?: string }): void;
   patchOrg(slug: string, fields: { name?: string }): void;
@@ -166,6 +171,14 @@ class Emulator implements TursoEmulator {
     return this.store.demoApiToken;
   }
 
+  get aliceToken(): string {
+    return this.store.aliceToken;
+  }
+
+  get aliceApiToken(): string {
+    return this.store.aliceApiToken;
+  }
+
   get requests(): RecordedRequest[] {
     return this.recorded;
   }
@@ -200,6 +213,10 @@ class Emulator implements TursoEmulator {
 
   mintLoginToken(opts?: { expiresInSeconds?: number; username?: string }): string {
     return this.store.mintLoginToken(opts ?? {});
+  }
+
+  setBrowserUser(username: string): void {
+    this.store.setBrowserUser(username);
   }
 
   patchUser(username: string, fields: { name?: string; email?: string; plan?: string }): void {
@@ -423,7 +440,16 @@ class Emulator implements TursoEmulator {
     const sub = rawPath.slice(ADMIN_PREFIX.length);
     const routes: Record<string, Partial<Record<string, () => void>>> = {
       '/info': {
-        GET: () => this.sendJson(res, 200, { url: this.url, demoToken: this.demoToken, demoApiToken: this.demoApiToken }),
+        GET: () => this.sendJson(res, 200, this.info()),
+      },
+      '/browser-user': {
+        // {username}: whom the browser sign-in pages sign in (default demo)
+        GET: () => this.sendJson(res, 200, { username: this.store.browserUser }),
+        POST: () => this.adminFixture(res, body, (o) => {
+          if (typeof o.username !== 'string') throw new TypeError('username must be a string');
+          this.setBrowserUser(o.username);
+          return { ok: true };
+        }),
       },
       '/faults': {
         GET: () => this.sendJson(res, 200, this.faults.map((a) => ({ ...a.fault, ...(Number.isFinite(a.remaining) ? { times: a.remaining } : {}) }))),
@@ -519,6 +545,11 @@ class Emulator implements TursoEmulator {
     const fn = entry[method];
     if (!fn) return this.sendJson(res, 405, { error: 'method not allowed' }, { Allow: Object.keys(entry).join(', ') });
     fn();
+  }
+
+  /** What `/__emulator/info` and the CLI's info file tell: the URL and the seeded users' credentials. */
+  info(): { url: string; demoToken: string; demoApiToken: string; aliceToken: string; aliceApiToken: string } {
+    return { url: this.url, demoToken: this.demoToken, demoApiToken: this.demoApiToken, aliceToken: this.aliceToken, aliceApiToken: this.aliceApiToken };
   }
 
   /** Runs a fixture call with a JSON object body: 200 with its result, 400 with the reason. */

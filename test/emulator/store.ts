@@ -78,6 +78,8 @@ export const SCOPES = [
 export const PRESETS: Record<string, readonly string[]> = { 'read-only': ['read'], 'full-access': SCOPES };
 
 export const DEMO_USERNAME = 'demo';
+/** The second seeded user, for tests that hold two accounts. */
+export const SECOND_USERNAME = 'alice';
 export const LOGIN_TOKEN_LIFETIME_S = 7 * 24 * 60 * 60;
 
 export function todayUtc(now = Date.now()): string {
@@ -133,7 +135,9 @@ interface SeedIds {
   aliceCiBot: string;
   aliceAnalytics: string;
   alicePartner: string;
+  aliceCli: string;
   demoSession: string;
+  aliceSession: string;
 }
 
 export class Store {
@@ -149,9 +153,15 @@ export class Store {
   /** Per user: login sessions issued at or before this instant (ms) are invalid (POST /v1/auth/invalidate). */
   invalidatedBefore: Record<string, number> = {};
 
+  /** Whom the browser sign-in pages sign in (POST /__emulator/browser-user); reset() makes it demo again. */
+  browserUser = DEMO_USERNAME;
+
   private readonly seedIds: SeedIds;
   readonly demoToken: string;
   readonly demoApiToken: string;
+  /** The second user's 7-day login token and unrestricted API token (`alice-cli`). */
+  readonly aliceToken: string;
+  readonly aliceApiToken: string;
 
   constructor(now = Date.now()) {
     this.seedIds = {
@@ -161,13 +171,20 @@ export class Store {
       aliceCiBot: newTokenId(),
       aliceAnalytics: newTokenId(),
       alicePartner: newTokenId(),
+      aliceCli: newTokenId(),
       demoSession: newTokenId(),
+      aliceSession: newTokenId(),
     };
     this.reset();
     const exp = Math.floor(now / 1000) + LOGIN_TOKEN_LIFETIME_S;
-    this.sessions.set(this.seedIds.demoSession, { jti: this.seedIds.demoSession, username: DEMO_USERNAME, exp, issuedAtMs: now });
-    this.demoToken = this.signer.sign({ jti: this.seedIds.demoSession, username: DEMO_USERNAME, exp });
+    const seedSession = (jti: string, username: string): string => {
+      this.sessions.set(jti, { jti, username, exp, issuedAtMs: now });
+      return this.signer.sign({ jti, username, exp });
+    };
+    this.demoToken = seedSession(this.seedIds.demoSession, DEMO_USERNAME);
+    this.aliceToken = seedSession(this.seedIds.aliceSession, SECOND_USERNAME);
     this.demoApiToken = this.signer.sign({ jti: this.seedIds.ciBot });
+    this.aliceApiToken = this.signer.sign({ jti: this.seedIds.aliceCli });
   }
 
   /** Back to the seed. Tokens minted since are treated as revoked; the seed tokens and demo login token work again. */
@@ -187,12 +204,22 @@ export class Store {
         groupUuid: '3f6b1c4e-2a7d-11ef-9c1b-0242ac120002', scopes: ['read', 'db:mint-token'], created_at: '2026-05-10',
       },
       { id: s.alicePartner, name: 'partner-sync', owner: 'alice', organization: 'partner', created_at: '2026-02-14' },
+      { id: s.aliceCli, name: 'alice-cli', owner: 'alice', created_at: '2026-01-20' },
     ];
     this.tokens = new Map(seed.map((t) => [t.id, t]));
     for (const t of seed) this.revoked.delete(t.id);
     this.users = seedUsers();
     this.orgs = seedOrgs();
     this.invalidatedBefore = {};
+    this.browserUser = DEMO_USERNAME;
+  }
+
+  /** Makes the browser sign-in pages sign in `username` (a known user). */
+  setBrowserUser(username: string): void {
+    if (typeof username !== 'string' || !Object.prototype.hasOwnProperty.call(this.users, username)) {
+      throw new TypeError(`unknown user ${JSON.stringify(username)}`);
+    }
+    this.browserUser = username;
   }
 
   /** A login token for `username` (created, with a personal org, if unknown). */

@@ -91,7 +91,7 @@ describe('emulator: request log, reset and the /__emulator/ HTTP controls', () =
     it('GET /__emulator/info', async () => {
       const r = await admin('GET', '/info');
       assert.equal(r.status, 200);
-      assert.deepEqual(r.json, { url: emu.url, demoToken: emu.demoToken, demoApiToken: emu.demoApiToken });
+      assert.deepEqual(r.json, { url: emu.url, demoToken: emu.demoToken, demoApiToken: emu.demoApiToken, aliceToken: emu.aliceToken, aliceApiToken: emu.aliceApiToken });
     });
 
     it('POST/DELETE /__emulator/faults', async () => {
