@@ -283,8 +283,22 @@ function revokeOrgToken(store: Store, req: ApiRequest, p: Principal): ApiRespons
 function invalidate(store: Store, req: ApiRequest, p: Principal): ApiResponse {
   const only = restrictedOrg(p);
   if (only !== undefined) return restrictedTo(only);
-  store.invalidatedBefore[p.user.username] = req.now;
+  store.invalidateSessions(p.user.username);
   return ok({ validFrom: Math.floor(req.now / 1000) });
+}
+
+/** `GET /v1/organizations/{org}/members/{username}`: any member of the org may look up any member's role. */
+function getMember(store: Store, req: ApiRequest, p: Principal): ApiResponse {
+  const a = orgAccess(store, p, req.params.organizationSlug);
+  if (isResponse(a)) return a;
+  if (p.kind === 'api' && p.token.group !== undefined && !p.token.scopes?.includes('read')) {
+    return err(403, 'this token does not have the "read" scope');
+  }
+  const username = req.params.username;
+  const m = req.undecodable.includes('username') ? undefined : store.membership(username, a.org.slug);
+  const user = m ? store.users[username] : undefined;
+  if (!m || !user) return err(404, 'could not find member');
+  return ok({ member: { username: user.username, role: m.role, email: user.email } });
 }
 
 function escapeHtml(s: string): string {
@@ -401,6 +415,8 @@ export function handle(store: Store, req: ApiRequest): ApiResponse {
       return listOrgTokens(store, req, p);
     case 'revoke-org-token':
       return revokeOrgToken(store, req, p);
+    case 'get-member':
+      return getMember(store, req, p);
   }
 }
 
@@ -430,6 +446,8 @@ export function wrongShapeBody(route: RouteDef | undefined): unknown {
       return { groups: 'nope' };
     case 'invalidate':
       return { validFrom: 'yesterday' };
+    case 'get-member':
+      return { member: { username: 42, role: ['owner'] } };
     default:
       return { tokens: 'nope', user: 42 };
   }

@@ -4,8 +4,8 @@
 import * as http from 'node:http';
 import type { Socket } from 'node:net';
 import { handle, wrongShapeBody } from './api';
-import { matchRoute, RouteDef } from './routes';
-import { AuthResult, Store } from './store';
+import { isRouteId, matchRoute, RouteDef, RouteId } from './routes';
+import { AuthResult, Role, Store } from './store';
 
 export interface EmulatorOptions {
   host?: string /* default 127.0.0.1 */;
@@ -56,6 +56,12 @@ export interface TursoEmulator {
   addGroup(organization: string, name: string): void;
   /** An API token of any name (the API's name rule is skipped); returns its id and value. */
   addApiToken(opts: { name: string; owner?: string; organization?: string; group?: string; scopes?: string[]; created_at?: string }): { id: string; token: string };
+  /** A user's role in an organization (added as a member if needed); `null` removes the membership. */
+  setMemberRole(organization: string, username: string, role: Role | null): void;
+  /** `count` org-scoped (or group-scoped) tokens `<prefix>-1…` owned by `owner` (default demo); their ids. */
+  addOrgTokens(opts: { organization: string; count: number; owner?: string; prefix?: string; group?: string; scopes?: string[]; created_at?: string }): string[];
+  /** Makes a route answer 404 `{"error":"not found"}` as on a server without it (or brings it back). */
+  setRouteEnabled(id: RouteId, enabled: boolean): void;
   reset(): void;
   close(): Promise<void>;
 }
@@ -145,6 +151,7 @@ class Emulator implements TursoEmulator {
   readonly store = new Store();
   private readonly server: http.Server;
   private faults: ActiveFault[] = [];
+  private readonly disabledRoutes = new Set<RouteId>();
   private latencyMs: number;
   private readonly log: (line: string) => void;
   private readonly recorded: RecordedRequest[] = [];
@@ -235,8 +242,24 @@ class Emulator implements TursoEmulator {
     return this.store.addApiToken(opts);
   }
 
+  setMemberRole(organization: string, username: string, role: Role | null): void {
+    this.store.setMemberRole(organization, username, role);
+  }
+
+  addOrgTokens(opts: { organization: string; count: number; owner?: string; prefix?: string; group?: string; scopes?: string[]; created_at?: string }): string[] {
+    return this.store.addOrgTokens(opts);
+  }
+
+  setRouteEnabled(id: RouteId, enabled: boolean): void {
+    if (!isRouteId(id)) throw new TypeError(`unknown route id ${JSON.stringify(id)}`);
+    if (typeof enabled !== 'boolean') throw new TypeError('enabled must be a boolean');
+    if (enabled) this.disabledRoutes.delete(id);
+    else this.disabledRoutes.add(id);
+  }
+
   reset(): void {
     this.store.reset();
+    this.disabledRoutes.clear();
     this.faults = [];
     this.latencyMs = 0;
     this.recorded.length = 0;
@@ -322,7 +345,7 @@ class Emulator implements TursoEmulator {
       return;
     }
     const { text, tooLarge } = await this.readBody(req);
-    const match = matchRoute(method, rawPath);
+    const match = matchRoute(method, rawPath, this.disabledRoutes);
     const route = match.kind === 'found' ? match.route : undefined;
     const ua = req.headers['user-agent'];
 
@@ -521,6 +544,37 @@ class Emulator implements TursoEmulator {
             if (o[k] !== undefined && typeof o[k] !== 'string') throw new TypeError(`${k} must be a string`);
           }
           return this.addApiToken(o as unknown as Parameters<Emulator['addApiToken']>[0]);
+        }),
+      },
+      '/member': {
+        // {organization, username, role}: role owner | admin | member | viewer, or null to remove the membership
+        POST: () => this.adminFixture(res, body, (o) => {
+          if (typeof o.organization !== 'string' || typeof o.username !== 'string') throw new TypeError('organization and username must be strings');
+          if (o.role !== null && typeof o.role !== 'string') throw new TypeError('role must be a string or null');
+          this.setMemberRole(o.organization, o.username, o.role as Role | null);
+          return { ok: true };
+        }),
+      },
+      '/org-tokens': {
+        // {organization, count, owner?, prefix?, group?, scopes?, created_at?} -> {ids}: many tokens at once
+        POST: () => this.adminFixture(res, body, (o) => {
+          if (typeof o.organization !== 'string') throw new TypeError('organization must be a string');
+          if (typeof o.count !== 'number') throw new TypeError('count must be a number');
+          for (const k of ['owner', 'prefix', 'group', 'created_at']) {
+            if (o[k] !== undefined && typeof o[k] !== 'string') throw new TypeError(`${k} must be a string`);
+          }
+          if (o.scopes !== undefined && (!Array.isArray(o.scopes) || !o.scopes.every((x) => typeof x === 'string'))) {
+            throw new TypeError('scopes must be an array of strings');
+          }
+          return { ids: this.addOrgTokens(o as unknown as Parameters<Emulator['addOrgTokens']>[0]) };
+        }),
+      },
+      '/routes': {
+        // {id, enabled}: take a route away (404, as on a server without it) or bring it back
+        GET: () => this.sendJson(res, 200, { disabled: [...this.disabledRoutes] }),
+        POST: () => this.adminFixture(res, body, (o) => {
+          this.setRouteEnabled(o.id as RouteId, o.enabled as boolean);
+          return { ok: true };
         }),
       },
       '/login-token': {

@@ -31,10 +31,10 @@ describe('emulator: a second user (alice)', () => {
   });
 
   it('lists only her own tokens and organizations; demo lists only his', async () => {
-    assert.deepEqual(await tokenNames(emu.aliceToken), ['ci-bot', 'analytics-reader', 'partner-sync', 'alice-cli']);
-    assert.deepEqual(await tokenNames(emu.demoToken), ['ci-bot', 'deploy-bot', 'provisioner']);
+    assert.deepEqual(await tokenNames(emu.aliceToken), ['ci-bot', 'analytics-reader', 'partner-sync', 'alice-cli', 'studio-sync']);
+    assert.deepEqual(await tokenNames(emu.demoToken), ['ci-bot', 'deploy-bot', 'provisioner', 'studio-deploy']);
     const orgs = (await call(emu.url, 'GET', '/v1/organizations', { token: emu.aliceApiToken })).json as { slug: string }[];
-    assert.deepEqual(orgs.map((o) => o.slug), ['alice', 'acme', 'partner']);
+    assert.deepEqual(orgs.map((o) => o.slug), ['alice', 'acme', 'partner', 'studio']);
     assert.equal((await call(emu.url, 'GET', '/v1/organizations/demo/groups', { token: emu.aliceToken })).status, 404, 'demo\'s personal org is not hers');
   });
 
