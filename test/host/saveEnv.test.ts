@@ -150,6 +150,28 @@ suite('Save to .env: links, tracked files, repositories', () => {
     assert.strictEqual(git(ws, 'check-ignore', '--', '.env'), '.env\n', 'ignored');
   });
 
+  test('git cannot be run: asked first; "no" writes nothing, "Save Anyway" saves and says nothing was checked', async () => {
+    git(ws, 'init', '-q');
+    // the built-in git extension points at a git that is not there
+    const extensions = vscode.extensions as unknown as Record<string, unknown>;
+    const getExtension = extensions.getExtension as (id: string) => unknown;
+    const missing = path.join(outside, 'no-such-git');
+    ui.replace(extensions, 'getExtension', (id: string) =>
+      id === 'vscode.git' ? { isActive: true, exports: { getAPI: () => ({ git: { path: missing } }) } } : getExtension.call(vscode.extensions, id));
+
+    const declined = await saveFromPanel();
+    assert.strictEqual(declined.status.kind, 'info', JSON.stringify(declined.status));
+    assert.ok(declined.modals.some((m) => m.message.includes(`Git could not check ws/.env: git was not found (${missing})`) && m.items.includes('Save Anyway')),
+      JSON.stringify(declined.modals));
+    assert.strictEqual(fs.existsSync(path.join(ws, '.env')), false, 'nothing written');
+
+    const accepted = await saveFromPanel((s) => (s.items.includes('Save Anyway') ? 'Save Anyway' : undefined));
+    assert.strictEqual(accepted.status.kind, 'success', JSON.stringify(accepted.status));
+    assert.match(accepted.status.text, /Added \.env to ws\/\.gitignore; git could not confirm that it ignores it or that it is not tracked/);
+    assert.strictEqual(fs.readFileSync(path.join(ws, '.env'), 'utf8'), `TURSO_API_TOKEN=${accepted.value}\n`);
+    assert.strictEqual(fs.readFileSync(path.join(ws, '.gitignore'), 'utf8'), '.env\n');
+  });
+
   test('a folder inside a repository: .env goes into the folder\'s .gitignore, and git (from the root) ignores it', async () => {
     const root = path.dirname(ws);
     process.env.GIT_CEILING_DIRECTORIES = path.dirname(root);
