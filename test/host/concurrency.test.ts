@@ -45,8 +45,9 @@ suite('Concurrency: coalesced refreshes, double clicks, sign-out during a load, 
     emu = fixtures(await startEmulator());
     api = await probedSignedOut(emu);
     ui.install();
-    const tree = api.tokensTree as unknown as { onDidLoadAccount: vscode.Event<AccountState> };
-    subscription = tree.onDidLoadAccount((s) => states.push(s));
+    const accounts = (api as unknown as { accounts: { onDidLoadAccount: vscode.Event<AccountState> } }).accounts;
+    assert.ok(accounts, 'activate() exposes the account model under test');
+    subscription = accounts.onDidLoadAccount((s) => states.push(s));
     // the view is visible: the workbench asks for nodes too, as it does for a user
     await vscode.commands.executeCommand('workbench.view.extension.turso');
   });

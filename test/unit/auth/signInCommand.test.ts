@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { discoverCliTokens, type CliTokenDiscovery } from '../../../src/auth/cliToken';
 import { startEmulator, type TursoEmulator } from '../../emulator/server';
 import { call, formOf, submitForm } from '../emulator/http';
-import { FakeEventEmitter, fakeVscode, FakeSecretStorage, loadWithFakeVscode, type ShownMessage, type ShownQuickPick } from './fakeVscode';
+import { fakeVscode, FakeSecretStorage, loadWithFakeVscode, type ShownMessage, type ShownQuickPick } from './fakeVscode';
 
 type SignInModule = typeof import('../../../src/commands/signIn');
 type SessionModule = typeof import('../../../src/auth/session');
@@ -17,6 +17,7 @@ type StoreModule = typeof import('../../../src/auth/credentialStore');
 type LogModule = typeof import('../../../src/log');
 type StatusBarModule = typeof import('../../../src/views/statusBar');
 type ExpiryWarningModule = typeof import('../../../src/views/expiryWarning');
+type AccountModelModule = typeof import('../../../src/accounts/accountModel');
 const SIGN_IN_TITLE = 'Sign In to Turso';
 const { signInCommand } = loadWithFakeVscode<SignInModule>('../../../src/commands/signIn');
 const { createPermanentTokenAction } = loadWithFakeVscode<ExpiryWarningModule>('../../../src/views/expiryWarning');
@@ -24,6 +25,7 @@ const { Session } = loadWithFakeVscode<SessionModule>('../../../src/auth/session
 const { CredentialStore } = loadWithFakeVscode<StoreModule>('../../../src/auth/credentialStore');
 const { Log } = loadWithFakeVscode<LogModule>('../../../src/log');
 const { AccountStatusBar } = loadWithFakeVscode<StatusBarModule>('../../../src/views/statusBar');
+const { AccountModel } = loadWithFakeVscode<AccountModelModule>('../../../src/accounts/accountModel');
 
 const SECRET_KEY = 'turso.platformApiToken';
 
@@ -290,8 +292,8 @@ describe('commands/signIn: every way in, through the real session', () => {
       // Two windows share SecretStorage (VS Code fires onDidChange in each); window B has its own session.
       const storeB = new CredentialStore(secrets as never);
       const sessionB = new Session(storeB, { userAgent: 'window-b' });
-      const treeB = new FakeEventEmitter<import('../../../src/views/tokensTreeProvider').AccountState>();
-      const barB = new AccountStatusBar(sessionB, { onDidLoadAccount: treeB.event });
+      const accountsB = new AccountModel(sessionB, { error: () => undefined, warn: () => undefined } as never);
+      const barB = new AccountStatusBar(accountsB);
       try {
         await sessionB.initialize();
         const item = fakeVscode.statusItems[fakeVscode.statusItems.length - 1];
@@ -305,6 +307,7 @@ describe('commands/signIn: every way in, through the real session', () => {
         assert.equal(item.text, '$(account) Sign In to Turso');
       } finally {
         barB.dispose();
+        accountsB.dispose();
         sessionB.dispose();
         storeB.dispose();
       }
