@@ -1,6 +1,7 @@
 import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { AccountModel } from './accounts/accountModel';
+import { AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, TursoAuthenticationProvider } from './accounts/authProvider';
 import { authFailures } from './auth/authFailures';
 import { CredentialStore } from './auth/credentialStore';
 import { Session } from './auth/session';
@@ -24,6 +25,8 @@ export interface TursoExtensionApi {
   readonly tokensTree: vscode.TreeDataProvider<TreeNode>;
   /** Only when running under test: the account model the views follow. */
   readonly accounts?: AccountModel;
+  /** Only when running under test: the authentication provider, to act as the Accounts menu does. */
+  readonly authProvider?: vscode.AuthenticationProvider;
   /** Only when running under test: the open reveal panels, to drive them as the page would. */
   readonly revealPanels?: () => readonly RevealPanelProbe[];
   /**
@@ -63,6 +66,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<TursoE
   const statusBar = new AccountStatusBar(accounts);
   const expiryWarning = new ExpiryWarning(accounts, { onError: (message, err) => log.error(message, err) });
 
+  // The accounts in VS Code's Accounts menu, and for other extensions (after VS Code's consent prompt).
+  const authProvider = new TursoAuthenticationProvider(store, () => vscode.commands.executeCommand('turso.signIn'));
+
   const createToken = createTokenCommand({
     session,
     accounts,
@@ -88,8 +94,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<TursoE
     view,
     statusBar,
     expiryWarning,
+    authProvider,
+    vscode.authentication.registerAuthenticationProvider(AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, authProvider, { supportsMultipleAccounts: true }),
     // A new credential (signed in here or in another window) gets its own first 401 prompt.
     session.onDidChange(() => authFailures.reset()),
+    // A credential moved in from an earlier version has no username until its first load tells it.
+    accounts.onDidLoadAccount((state) => {
+      const id = session.accountId;
+      if (state.kind === 'signedIn' && id) {
+        store.setUsername(id, state.user.username).catch((err: unknown) => log.error('Noting the account name failed', err));
+      }
+    }),
     vscode.commands.registerCommand('turso.signIn', signInCommand(session, log)),
     vscode.commands.registerCommand('turso.signOut', signOutCommand(session, log)),
     vscode.commands.registerCommand('turso.refresh', refreshCommand(accounts)),
@@ -113,6 +128,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<TursoE
     ? {
         tokensTree: tree,
         accounts,
+        authProvider,
         revealPanels: openRevealPanels,
         testProbe: { logUri: context.logUri, globalState: context.globalState, workspaceState: context.workspaceState, secrets: context.secrets },
       }

@@ -56,6 +56,12 @@ export class Session implements vscode.Disposable {
   readonly onDidSignIn = this.signInEmitter.event;
   private readonly disposables: vscode.Disposable[] = [];
   private token: string | undefined;
+  /** The stored account the credential belongs to (src/auth/credentialStore.ts). */
+  private account: string | undefined;
+  /** Counts sign-ins here: a read of the store that began before one is not applied. */
+  private reads = 0;
+  private readChain: Promise<void> = Promise.resolve();
+  private queuedRead: Promise<void> | undefined;
   private cachedClient: TursoClient | undefined;
   private loaded: Promise<void> | undefined;
   /**
@@ -93,6 +99,11 @@ export class Session implements vscode.Disposable {
   /** Whether `token` is the signed-in credential. */
   isCurrent(token: string): boolean {
     return this.token !== undefined && this.token === token;
+  }
+
+  /** The stored account's id, when signed in. */
+  get accountId(): string | undefined {
+    return this.account;
   }
 
   get signedIn(): boolean {
@@ -140,7 +151,7 @@ export class Session implements vscode.Disposable {
     let verified: VerifiedCredential;
     try {
       verified = await verifyWith(client, signal);
-      await this.store.store(token);
+      this.account = await this.store.store(token, verified.user.username);
     } catch (err) {
       listing.abort();
       throw err;
@@ -148,13 +159,23 @@ export class Session implements vscode.Disposable {
       signal?.removeEventListener('abort', relay);
     }
     this.signInEmitter.fire({ token, result: { ...verified, tokens } });
+    this.reads++; // a read of the store that began before this sign-in is out of date
     await this.setToken(token);
     return verified;
   }
 
+  /** Forgets the active account's credential (in every window); another stored account, if any, becomes active. */
   async signOut(): Promise<void> {
-    await this.store.delete();
-    await this.setToken(undefined);
+    await this.store.delete(this.account);
+    await this.reload();
+  }
+
+  /** Forgets every stored account's credential. */
+  async signOutAll(): Promise<void> {
+    for (const account of await this.store.accounts()) {
+      await this.store.delete(account.id);
+    }
+    await this.reload();
   }
 
   dispose(): void {
@@ -178,8 +199,30 @@ export class Session implements vscode.Disposable {
     });
   }
 
-  private async reload(): Promise<void> {
-    await this.setToken(await this.store.get());
+  /**
+   * Reads the active account from the store and follows it. Reads run one after another, so the last
+   * change is the one applied; a change during a read queues one more read (never more).
+   */
+  private reload(): Promise<void> {
+    if (!this.queuedRead) {
+      const next = this.readChain.then(() => {
+        this.queuedRead = undefined;
+        return this.applyStored();
+      });
+      this.queuedRead = next;
+      this.readChain = next.catch(() => undefined);
+    }
+    return this.queuedRead;
+  }
+
+  private async applyStored(): Promise<void> {
+    const read = this.reads;
+    const active = await this.store.active();
+    if (read !== this.reads) {
+      return; // a sign-in here since the read began: it set the credential itself
+    }
+    this.account = active?.id;
+    await this.setToken(active?.token);
   }
 
   private async setToken(token: string | undefined): Promise<void> {
