@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import util from 'node:util';
 import { cacheDir, hostInfo, REPO } from './host/hosts.mjs';
-import { installExtension, startCodeServer } from './host/code-server.mjs';
+import { installExtension, probeHost, startCodeServer } from './host/code-server.mjs';
 import { buildAndPackage, VSIX } from './host/package.mjs';
 import { freePort, installSignalHandlers, isAlive, runBounded, spawnTracked, stopAll, stopPid, waitFor } from './host/procs.mjs';
 
@@ -48,6 +48,11 @@ if (!host) {
   host = hostInfo('newest').installed ? 'newest' : 'oldest';
 }
 let info = hostInfo(host);
+if (info.installed) {
+  // a cached host that cannot load its server modules loses its marker and is reinstalled below
+  await probeHost(info).catch((e) => say(`${e.message.split('\n')[0]}: reinstalling it`));
+  info = hostInfo(host);
+}
 if (!info.installed) {
   say(`installing VS Code ${info.vscode} (code-server ${info.codeServer}) into ${cacheDir()} — once, about ${host === 'oldest' ? 'a minute' : '2-3 minutes'}` +
     `${!opt.host ? ` (the newest, VS Code ${hostInfo('newest').vscode}, with: npm start -- --host newest)` : ''}`);

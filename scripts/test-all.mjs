@@ -21,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { HOST_NAMES, hostInfo } from './host/hosts.mjs';
 import { installSignalHandlers, runBounded, stopAll, stopPidfile } from './host/procs.mjs';
 import { buildAndPackage, VSIX } from './host/package.mjs';
+import { probeHost } from './host/code-server.mjs';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const RESULTS = path.join(REPO, '.test-results');
@@ -209,6 +210,15 @@ async function setup(step, pidfile) {
     notes.push('npm ci');
   }
   if (!hostsNeeded.length) return { ok: true, note: notes.join(', ') || 'nothing to install' };
+  // a cached host whose server cannot load its modules loses its marker here (seconds), and is reinstalled below
+  for (const h of hostsNeeded.filter((n) => hostInfo(n).installed)) {
+    try {
+      await probeHost(hostInfo(h));
+    } catch (e) {
+      console.log(`   │ ${e.message.split('\n')[0]}: reinstalling it`);
+      notes.push(`${h} was broken`);
+    }
+  }
   const missing = hostsNeeded.filter((h) => !hostInfo(h).installed);
   // apt packages (chromium, ripgrep, build tools) and the hosts; install.sh skips what is present
   const r = await runCmd(step, pidfile, ['bash', path.join(REPO, 'scripts/host/install.sh'), ...hostsNeeded]);

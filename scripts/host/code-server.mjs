@@ -1,8 +1,55 @@
 // Start / stop code-server (a real VS Code server-distro build) and install a VSIX into it.
 import fs from 'node:fs';
 import path from 'node:path';
+import os from 'node:os';
 import { hostEnv } from './hosts.mjs';
 import { freePort, isAlive, runBounded, sleep, spawnTracked, stopPid } from './procs.mjs';
+
+/** What a host whose install is incomplete prints: a module of VS Code's server is missing or built for another Node. */
+const BROKEN = /Cannot find (package|module) '[^']+'|ERR_MODULE_NOT_FOUND|was compiled against a different Node\.js version|NODE_MODULE_VERSION \d+/;
+
+/** The line that says why a host is broken, or undefined when `output` shows nothing of the kind. */
+export function brokenHostLine(output) {
+  const line = String(output).split('\n').find((l) => BROKEN.test(l));
+  return line?.trim().slice(0, 300);
+}
+
+/** Thrown when a cached host cannot run: one message naming its folder and the repair command. */
+export class HostBrokenError extends Error {
+  constructor(info, why) {
+    super(`the VS Code host ${info.label} in ${info.prefix} is broken: ${why}\n` +
+      `Repair it with: ${info.repair}   (or delete that folder; the next \`npm test\` reinstalls it)`);
+    this.name = 'HostBrokenError';
+  }
+}
+
+/**
+ * A host found broken loses its marker, so the next install (npm test's setup, npm start, install.sh)
+ * puts it back instead of reusing it.
+ */
+function markBroken(info, why) {
+  try { fs.rmSync(info.marker, { force: true }); } catch { /* read-only cache: the message still says what to do */ }
+  return new HostBrokenError(info, why);
+}
+
+/**
+ * A quick check that the host's server modules load (`--list-extensions` goes through VS Code's
+ * server-main, as `--install-extension` and the server itself do): seconds, not the minutes a suite
+ * would wait for an extension host that cannot start. Throws HostBrokenError.
+ */
+export async function probeHost(info, { timeoutMs = 60000 } = {}) {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), `turso-probe-${info.name}-`));
+  try {
+    const d = instanceDirs(root);
+    const r = await runBounded(info.bin, ['--config', '/dev/null', '--user-data-dir', d.data, '--extensions-dir', d.ext, '--list-extensions'],
+      { env: baseEnv(info, d), timeoutMs, label: `code-server ${info.codeServer} --list-extensions`, quiet: true });
+    const broken = brokenHostLine(r.output);
+    if (broken) throw markBroken(info, broken);
+    if (r.code !== 0) throw markBroken(info, `\`code-server --list-extensions\` ${r.timedOut ? `did not finish within ${timeoutMs / 1000} s` : `exited with ${r.code}`}: ${r.output.trim().split('\n').slice(-3).join(' | ')}`);
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+}
 
 /** Settings that keep a fresh workbench quiet (no walkthroughs, no update/telemetry prompts, no trust dialog). */
 export const QUIET_SETTINGS = {
@@ -70,6 +117,8 @@ export async function installExtension(info, { root, vsix, extensionsDir, timeou
   const r = await runBounded(info.bin, ['--config', '/dev/null', '--user-data-dir', d.data, '--extensions-dir', d.ext,
     '--force', '--install-extension', vsix],
   { env: baseEnv(info, d), timeoutMs, label: `code-server ${info.codeServer} --install-extension`, prefix, quiet: true });
+  const broken = brokenHostLine(r.output);
+  if (broken) throw markBroken(info, broken);
   if (r.code !== 0 || !/successfully installed/i.test(r.output)) {
     throw new Error(`installing ${path.basename(vsix)} into code-server ${info.codeServer} failed` +
       `${r.timedOut ? ` (timed out after ${timeoutMs / 1000} s)` : ` (exit ${r.code})`}:\n${r.output.trim().split('\n').slice(-15).join('\n')}`);
@@ -88,7 +137,7 @@ export async function installExtension(info, { root, vsix, extensionsDir, timeou
  */
 export async function startCodeServer(info, o) {
   // (options documented above; `proxy` defaults to off, as in the reference recipe)
-  if (!info.installed) throw new Error(`host ${info.label} is not installed (run: scripts/host/install.sh ${info.name})`);
+  if (!info.installed) throw new Error(`host ${info.label} is not installed in ${info.prefix} (run: npm run hosts:install -- ${info.name})`);
   const d = instanceDirs(o.root, o.extensionsDir);
   writeUserSettings(o.root, o.settings);
   const port = o.strictPort ? o.port : await freePort(o.port || 0);
@@ -110,6 +159,8 @@ export async function startCodeServer(info, o) {
     if (exited || (child.pid && !isAlive(child.pid))) {
       await sleep(200); // let the exit event arrive
       const how = exited ? (exited.sig ? ` (signal ${exited.sig})` : ` (exit code ${exited.code})`) : '';
+      const broken = brokenHostLine(tail(d.log, 200));
+      if (broken) throw markBroken(info, broken);
       throw new Error(`${label} exited during startup${how}; its log ${d.log}:\n${tail(d.log)}`);
     }
     try {
@@ -127,5 +178,10 @@ export async function startCodeServer(info, o) {
     folderUrl: `${url}/?folder=${encodeURIComponent(d.ws)}`,
     stop: () => stopPid(child.pid, { label, graceMs: 10000 }),
     logTail: (n) => tail(d.log, n),
+    /** Throws HostBrokenError when the server's log shows a missing module (a broken install). */
+    assertHealthy: () => {
+      const broken = brokenHostLine(tail(d.log, 400));
+      if (broken) throw markBroken(info, broken);
+    },
   };
 }

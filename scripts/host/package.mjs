@@ -1,5 +1,5 @@
-// Builds the extension for release (esbuild --production) and packages it as a VSIX with vsce,
-// then checks what went in. Used by scripts/test-all.mjs (step "package") and scripts/run.mjs.
+// Packages the extension as a VSIX with vsce (which builds it for release first: the package.json
+// script vscode:prepublish, esbuild --production), then checks what went in. Used by scripts/test-all.mjs (step "package") and scripts/run.mjs.
 import fs from 'node:fs';
 import path from 'node:path';
 import { REPO } from './hosts.mjs';
@@ -14,14 +14,13 @@ const vsceBin = path.join(REPO, 'node_modules', '@vscode', 'vsce', 'vsce');
  */
 export async function buildAndPackage({ prefix = '   │ ', quiet = false, env } = {}) {
   const run = (args, timeoutMs) => runBounded(process.execPath, args, { cwd: REPO, timeoutMs, prefix, quiet, env: { ...process.env, ...env }, label: args.slice(0, 2).join(' ') });
-  const build = await run(['esbuild.js', '--production'], 120000);
-  if (build.code !== 0) return { ok: false, vsix: VSIX, note: `esbuild failed (${build.timedOut ? 'timed out' : `exit ${build.code}`})` };
   fs.rmSync(VSIX, { force: true });
   const pkg = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8'));
   if (!fs.existsSync(path.join(REPO, '.vscodeignore')) && !pkg.files) {
     return { ok: false, vsix: VSIX, note: 'no .vscodeignore (nor "files" in package.json): vsce would pack the whole checkout' };
   }
-  const vsce = await run([vsceBin, 'package', '--no-dependencies', '-o', VSIX], 120000);
+  // vsce runs `vscode:prepublish` (the production esbuild build) first, as it does for a publisher
+  const vsce = await run([vsceBin, 'package', '--no-dependencies', '-o', VSIX], 180000);
   if (vsce.code !== 0 || !fs.existsSync(VSIX)) return { ok: false, vsix: VSIX, note: `vsce package failed (${vsce.timedOut ? 'timed out' : `exit ${vsce.code}`})` };
   // what went in: the bundle and the manifest, none of the sources, tests or build output
   const ls = await runBounded(process.execPath, [vsceBin, 'ls', '--no-dependencies'], { cwd: REPO, timeoutMs: 60000, quiet: true });

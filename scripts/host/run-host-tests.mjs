@@ -61,7 +61,16 @@ export async function runHostSuite({ verbose = false, host = 'newest', timeoutSe
     await page.exposeFunction('codeAutomationExit', (code) => resolveExit(code));
     page.on('pageerror', (e) => console.log('[pageerror]', e.message));
     await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 60000 });
-    exitCode = await bounded(exited, { crashed, timeoutMs: timeoutSec * 1000, message: `the in-host suite on ${host} did not finish` });
+    // a host whose server cannot load its modules never runs the suite: say so within seconds
+    let watch;
+    const broken = new Promise((_, reject) => {
+      watch = setInterval(() => { try { cs.assertHealthy(); } catch (e) { reject(e); } }, 1000);
+    });
+    try {
+      exitCode = await bounded(Promise.race([exited, broken]), { crashed, timeoutMs: timeoutSec * 1000, message: `the in-host suite on ${host} did not finish` });
+    } finally {
+      clearInterval(watch);
+    }
   } catch (e) {
     problems.push(e.message);
   } finally {
