@@ -9,13 +9,20 @@ import {
   ShapeError,
   parseCreatedToken,
   parseGroups,
+  parseInvalidation,
+  parseMember,
+  parseOrganizationTokenList,
   parseOrganizations,
   parseRevoked,
+  parseRevokedId,
   parseTokenList,
   parseUser,
   parseValidation,
 } from './shapes';
-import type { ApiToken, ApiTokenRestriction, CreatedApiToken, Group, Organization, TokenValidation, TursoUser } from './types';
+import type {
+  ApiToken, ApiTokenRestriction, CreatedApiToken, Group, Organization, OrganizationApiToken, OrganizationMember, SessionInvalidation,
+  TokenValidation, TursoUser,
+} from './types';
 import { displayName } from '../util/text';
 
 /** The one function of node-fetch the client calls (tests may pass their own). */
@@ -75,6 +82,8 @@ export interface CallOptions {
 const DEFAULT_RETRY: RetryPolicy = { attempts: 3, baseDelayMs: 400, maxDelayMs: 10_000 };
 const RETRYABLE_KINDS: ReadonlySet<TursoErrorKind> = new Set(['network', 'rateLimited']);
 const RETRYABLE_STATUS: ReadonlySet<number> = new Set([429, 502, 503, 504]);
+/** Answers meaning "this server has no such endpoint" for an optional one. */
+const NOT_SUPPORTED_STATUS: ReadonlySet<number> = new Set([404, 405, 501]);
 
 /** Normalises a base URL setting; throws a `TypeError` with a readable message when it is not http(s). */
 export function normalizeBaseUrl(raw: string | undefined): string {
@@ -210,6 +219,62 @@ export class TursoClient {
       parse: parseGroups,
       signal: options.signal,
     });
+  }
+
+  /**
+   * The organization's org- and group-scoped tokens (never unrestricted ones): every member's, with
+   * `owner`, for owners and admins; only the caller's own for members and viewers.
+   */
+  listOrganizationTokens(organization: string, options: CallOptions = {}): Promise<OrganizationApiToken[]> {
+    return this.request({
+      method: 'GET',
+      path: `/v1/organizations/${encodeURIComponent(organization)}/api-tokens`,
+      operation: l10n.t('listing the API tokens of "{0}"', displayName(organization)),
+      parse: (body) => parseOrganizationTokenList(body, organization),
+      signal: options.signal,
+    });
+  }
+
+  /** A member of the organization with their role (`notFound` when not a member). */
+  getMember(organization: string, username: string, options: CallOptions = {}): Promise<OrganizationMember> {
+    return this.request({
+      method: 'GET',
+      path: `/v1/organizations/${encodeURIComponent(organization)}/members/${encodeURIComponent(username)}`,
+      operation: l10n.t('looking up the role of "{0}" in "{1}"', displayName(username), displayName(organization)),
+      parse: parseMember,
+      signal: options.signal,
+    });
+  }
+
+  /**
+   * Revokes an org- or group-scoped token by id. `forbidden` when a member or viewer tries another
+   * member's token; `notFound` for an unknown id, or one of another organization or unrestricted. Never retried.
+   */
+  async revokeOrganizationToken(organization: string, tokenId: string, options: CallOptions = {}): Promise<void> {
+    await this.request({
+      method: 'DELETE',
+      path: `/v1/organizations/${encodeURIComponent(organization)}/api-tokens/${encodeURIComponent(tokenId)}`,
+      operation: l10n.t('revoking API token {0} of "{1}"', displayName(tokenId), displayName(organization)),
+      parse: (body) => parseRevokedId(body, tokenId),
+      signal: options.signal,
+    });
+  }
+
+  /**
+   * Ends every login session of this account started before now (`turso auth logout --all`); API
+   * tokens keep working. A server without the endpoint (404, 405, 501) gives a `notSupported` error.
+   * Undocumented in the OpenAPI spec. Never retried.
+   */
+  async invalidateSessions(options: CallOptions = {}): Promise<SessionInvalidation> {
+    const operation = l10n.t('signing out every session');
+    try {
+      return await this.request({ method: 'POST', path: '/v1/auth/invalidate', operation, parse: parseInvalidation, signal: options.signal });
+    } catch (err) {
+      if (err instanceof TursoApiError && err.status !== undefined && NOT_SUPPORTED_STATUS.has(err.status)) {
+        throw new TursoApiError({ kind: 'notSupported', operation, status: err.status, serverMessage: err.serverMessage });
+      }
+      throw err;
+    }
   }
 
   private async request<T>(spec: RequestSpec<T>): Promise<T> {

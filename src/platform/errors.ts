@@ -17,6 +17,7 @@ export type TursoErrorKind =
   | 'network'
   | 'timeout'
   | 'badResponse'
+  | 'notSupported'
   | 'cancelled';
 
 export interface TursoApiErrorInit {
@@ -45,6 +46,7 @@ function kindSummary(kind: TursoErrorKind): string {
     case 'network': return l10n.t('the Turso API could not be reached');
     case 'timeout': return l10n.t('the Turso API did not answer in time');
     case 'badResponse': return l10n.t('the Turso API sent an unexpected response');
+    case 'notSupported': return l10n.t('this Turso API server does not offer it');
     case 'cancelled': return l10n.t('cancelled');
   }
 }
@@ -62,6 +64,7 @@ function kindHint(kind: TursoErrorKind): string {
     case 'network': return l10n.t('Check your connection and the turso.apiBaseUrl setting, then try again.');
     case 'timeout': return l10n.t('Try again; on a slow connection, raise the turso.requestTimeoutSeconds setting.');
     case 'badResponse': return l10n.t('Try again later; if it keeps happening, check the turso.apiBaseUrl setting.');
+    case 'notSupported': return l10n.t('Nothing was changed; check the turso.apiBaseUrl setting.');
     case 'cancelled': return '';
   }
 }

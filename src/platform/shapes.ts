@@ -2,7 +2,9 @@
  * Checks the shape of the API's JSON before anything else uses it. A missing optional field is fine
  * (older servers omit `created_at`, `organization`, …); a wrong type is a `ShapeError`.
  */
-import type { ApiToken, CreatedApiToken, Group, Organization, TokenValidation, TursoUser } from './types';
+import type {
+  ApiToken, CreatedApiToken, Group, Organization, OrganizationApiToken, OrganizationMember, SessionInvalidation, TokenValidation, TursoUser,
+} from './types';
 
 export class ShapeError extends Error {
   constructor(message: string) {
@@ -135,6 +137,77 @@ export function parseRevoked(body: unknown): void {
     return;
   }
   optionalString(object(body, 'response'), 'token', 'response');
+}
+
+/**
+ * `GET /v1/organizations/{org}/api-tokens`: `{"tokens": [...]}` (null or absent: none). Every token
+ * must belong to `organization` (the spec: "always equal to the path parameter"); a token said to be
+ * elsewhere is a bad response, not something to show or revoke under this organization.
+ */
+export function parseOrganizationTokenList(body: unknown, organization: string): OrganizationApiToken[] {
+  const tokens = object(body, 'response').tokens;
+  if (tokens === null || tokens === undefined) {
+    return [];
+  }
+  return array(tokens, 'tokens').map((value, i) => {
+    const where = `tokens[${i}]`;
+    const token = parseToken(value, where);
+    if (token.organization !== undefined && token.organization !== organization) {
+      throw new ShapeError(`${where}.organization is not the organization asked for`);
+    }
+    const out: OrganizationApiToken = { ...token, organization };
+    const owner = object(value, where).owner;
+    if (owner !== undefined && owner !== null) {
+      const o = object(owner, `${where}.owner`);
+      out.owner = { username: requiredString(o, 'username', `${where}.owner`) };
+      const email = optionalString(o, 'email', `${where}.owner`);
+      if (email !== undefined) out.owner.email = email;
+    }
+    return out;
+  });
+}
+
+/** `GET /v1/organizations/{org}/members/{username}`: `{"member": {username, role, email?}}`. */
+export function parseMember(body: unknown): OrganizationMember {
+  const member = object(object(body, 'response').member, 'member');
+  const out: OrganizationMember = {
+    username: requiredString(member, 'username', 'member'),
+    role: requiredString(member, 'role', 'member'),
+  };
+  const email = optionalString(member, 'email', 'member');
+  if (email !== undefined) out.email = email;
+  return out;
+}
+
+/**
+ * The answer to a revoke by id: `{"token": "<id>"}` (or `{}` / an empty body). A different id is not
+ * proof that this token was revoked.
+ */
+export function parseRevokedId(body: unknown, id: string): void {
+  if (body === undefined) {
+    return;
+  }
+  const revoked = optionalString(object(body, 'response'), 'token', 'response');
+  if (revoked !== undefined && revoked !== id) {
+    throw new ShapeError('response.token is not the id of the token asked for');
+  }
+}
+
+/** `POST /v1/auth/invalidate`: `{"validFrom": <epoch s>}` (the CLI's Go client matches the key in any case). */
+export function parseInvalidation(body: unknown): SessionInvalidation {
+  if (body === undefined) {
+    return {};
+  }
+  const obj = object(body, 'response');
+  const key = Object.keys(obj).find((k) => k.toLowerCase() === 'validfrom');
+  const value = key === undefined ? undefined : obj[key];
+  if (value === undefined || value === null) {
+    return {};
+  }
+  if (typeof value !== 'number' || !Number.isInteger(value)) {
+    throw new ShapeError('validFrom is not a whole number');
+  }
+  return { validFrom: value };
 }
 
 export function parseOrganizations(body: unknown): Organization[] {

@@ -43,6 +43,41 @@ export interface ApiTokenRestriction {
   scopes?: string[];
 }
 
+/** The user who minted a token, as organization token lists show it to admins and owners. */
+export interface TokenOwner {
+  username: string;
+  email?: string;
+}
+
+/** A token of `GET /v1/organizations/{org}/api-tokens`: always scoped to that organization. */
+export interface OrganizationApiToken extends ApiToken {
+  organization: string;
+  /** Present for admins and owners (who see every member's tokens); absent for members and viewers. */
+  owner?: TokenOwner;
+}
+
+/** The roles the API documents. A server may send another one: `OrganizationMember.role` stays a string. */
+export const MEMBER_ROLES = ['owner', 'admin', 'member', 'viewer'] as const;
+export type MemberRole = (typeof MEMBER_ROLES)[number];
+
+export interface OrganizationMember {
+  username: string;
+  /** `owner`, `admin`, `member`, `viewer` (see `MEMBER_ROLES`), or a role this client does not know. */
+  role: string;
+  email?: string;
+}
+
+/** Owners and admins list and revoke every member's organization tokens; members and viewers only their own. */
+export function managesAllOrganizationTokens(role: string): boolean {
+  return role === 'owner' || role === 'admin';
+}
+
+/** Result of `POST /v1/auth/invalidate`. */
+export interface SessionInvalidation {
+  /** Epoch seconds: login sessions started before it no longer work. Absent if the server did not say. */
+  validFrom?: number;
+}
+
 export interface Organization {
   name: string;
   slug: string;

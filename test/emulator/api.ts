@@ -1,7 +1,7 @@
 // Request handlers of the emulated Turso Platform API (turso-api.md §2 and §8; OpenAPI spec).
 import { RouteDef } from './routes';
 import {
-  ApiTokenRecord, AuthResult, DEMO_USERNAME, Org, PRESETS, Principal, Role, SCOPES, Store, todayUtc, User,
+  ApiTokenRecord, AuthResult, Org, PRESETS, Principal, Role, SCOPES, Store, todayUtc, User,
 } from './store';
 import { newTokenId } from './jwt';
 
@@ -283,8 +283,22 @@ function revokeOrgToken(store: Store, req: ApiRequest, p: Principal): ApiRespons
 function invalidate(store: Store, req: ApiRequest, p: Principal): ApiResponse {
   const only = restrictedOrg(p);
   if (only !== undefined) return restrictedTo(only);
-  store.invalidatedBefore[p.user.username] = req.now;
+  store.invalidateSessions(p.user.username);
   return ok({ validFrom: Math.floor(req.now / 1000) });
+}
+
+/** `GET /v1/organizations/{org}/members/{username}`: any member of the org may look up any member's role. */
+function getMember(store: Store, req: ApiRequest, p: Principal): ApiResponse {
+  const a = orgAccess(store, p, req.params.organizationSlug);
+  if (isResponse(a)) return a;
+  if (p.kind === 'api' && p.token.group !== undefined && !p.token.scopes?.includes('read')) {
+    return err(403, 'this token does not have the "read" scope');
+  }
+  const username = req.params.username;
+  const m = req.undecodable.includes('username') ? undefined : store.membership(username, a.org.slug);
+  const user = m ? store.users[username] : undefined;
+  if (!m || !user) return err(404, 'could not find member');
+  return ok({ member: { username: user.username, role: m.role, email: user.email } });
 }
 
 function escapeHtml(s: string): string {
@@ -305,14 +319,15 @@ function callbackPort(text: string | null): number | undefined {
 /**
  * The browser side of `turso auth login|signup` (turso-api.md §4.3), step 1: with `redirect=true`, a
  * page asking to authorize the CLI (or VS Code) on this computer, with an **Authorize** button. Its
- * form posts the same parameters back to the same path (step 2, `authorize`). Signs in as the demo user.
+ * form posts the same parameters back to the same path (step 2, `authorize`). Signs in as `store.browserUser`
+ * (demo unless a test chose another user).
  */
 function loginPage(store: Store, req: ApiRequest): ApiResponse {
   const redirect = req.query.get('redirect');
   if (redirect === 'true') {
     const port = callbackPort(req.query.get('port'));
     if (port === undefined) return err(400, 'invalid or missing port');
-    const user = store.users[DEMO_USERNAME];
+    const user = store.users[store.browserUser];
     // Relative, so the form still works when the page is reached through a proxy path
     // (code-server serves a localhost URL opened from a remote window as /proxy/<port>/…).
     const action = req.route.id === 'signup-page' ? 'signup' : './';
@@ -326,8 +341,8 @@ function loginPage(store: Store, req: ApiRequest): ApiResponse {
       + '<button type="submit" id="authorize-button">Authorize</button></form></main>');
   }
   if (redirect === 'false') {
-    const jwt = store.mintLoginToken({ username: DEMO_USERNAME }, req.now);
-    return html('Turso API emulator: signed in', `<h1>Signed in as ${DEMO_USERNAME}</h1><p>Your access token:</p>`
+    const jwt = store.mintLoginToken({ username: store.browserUser }, req.now);
+    return html('Turso API emulator: signed in', `<h1>Signed in as ${escapeHtml(store.browserUser)}</h1><p>Your access token:</p>`
       + `<pre id="token">${escapeHtml(jwt)}</pre><p>Run:</p><pre>turso config set token "${escapeHtml(jwt)}"</pre>`);
   }
   return html('Turso API emulator', '<h1>Turso API emulator</h1><p>A local fake of the Turso Platform API for development and tests. '
@@ -336,7 +351,7 @@ function loginPage(store: Store, req: ApiRequest): ApiResponse {
 }
 
 /**
- * Step 2, the Authorize button: a fresh 7-day login token for the demo user, and a 302 back to the
+ * Step 2, the Authorize button: a fresh 7-day login token for `store.browserUser`, and a 302 back to the
  * local listener, `http://localhost:<port>/?jwt=<token>&state=<state>`. The form's fields come as
  * `application/x-www-form-urlencoded`; the query is used where the body lacks them.
  */
@@ -345,7 +360,7 @@ function authorize(store: Store, req: ApiRequest): ApiResponse {
   const field = (name: string): string | null => form.get(name) ?? req.query.get(name);
   const port = callbackPort(field('port'));
   if (port === undefined) return err(400, 'invalid or missing port');
-  const jwt = store.mintLoginToken({ username: DEMO_USERNAME }, req.now);
+  const jwt = store.mintLoginToken({ username: store.browserUser }, req.now);
   const q = new URLSearchParams({ jwt, state: field('state') ?? '' });
   return {
     status: 302,
@@ -400,6 +415,8 @@ export function handle(store: Store, req: ApiRequest): ApiResponse {
       return listOrgTokens(store, req, p);
     case 'revoke-org-token':
       return revokeOrgToken(store, req, p);
+    case 'get-member':
+      return getMember(store, req, p);
   }
 }
 
@@ -429,6 +446,8 @@ export function wrongShapeBody(route: RouteDef | undefined): unknown {
       return { groups: 'nope' };
     case 'invalidate':
       return { validFrom: 'yesterday' };
+    case 'get-member':
+      return { member: { username: 42, role: ['owner'] } };
     default:
       return { tokens: 'nope', user: 42 };
   }

@@ -79,7 +79,14 @@ async function main(): Promise<void> {
   process.stdout.write(`Turso API emulator: ${emulator.url}\n`);
   process.stdout.write(`Demo sign-in token: ${emulator.demoToken}\n`);
   if (args.infoFile) {
-    writeInfoFile(args.infoFile, { url: emulator.url, demoToken: emulator.demoToken, demoApiToken: emulator.demoApiToken, pid: process.pid });
+    writeInfoFile(args.infoFile, {
+      url: emulator.url,
+      demoToken: emulator.demoToken,
+      demoApiToken: emulator.demoApiToken,
+      aliceToken: emulator.aliceToken,
+      aliceApiToken: emulator.aliceApiToken,
+      pid: process.pid,
+    });
   }
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {

@@ -15,6 +15,7 @@ export type RouteId =
   | 'list-groups'
   | 'list-org-tokens'
   | 'revoke-org-token'
+  | 'get-member'
   | 'login-page'
   | 'signup-page'
   | 'login-authorize'
@@ -52,6 +53,7 @@ export const ROUTES: readonly RouteDef[] = [
   api('list-groups', 'GET', '/v1/organizations/{organizationSlug}/groups', true),
   api('list-org-tokens', 'GET', '/v1/organizations/{organizationSlug}/api-tokens', true),
   api('revoke-org-token', 'DELETE', '/v1/organizations/{organizationSlug}/api-tokens/{tokenId}', true),
+  api('get-member', 'GET', '/v1/organizations/{organizationSlug}/members/{username}', true),
   // The browser sign-in pages of the CLI login flow (§4.3): `<base>?port=&redirect=true&state=&type=cli`
   // shows an Authorize button; its form (POST, same path) redirects back to the CLI's local listener.
   { id: 'login-page', method: 'GET', path: '/', documented: false, auth: false, api: false },
@@ -70,11 +72,19 @@ function segments(path: string): string[] {
   return path === '/' ? [''] : path.split('/').slice(1);
 }
 
-/** Matches a raw (still percent-encoded) path, without query, against the table. */
-export function matchRoute(method: string, rawPath: string): RouteMatch {
+export function isRouteId(id: unknown): id is RouteId {
+  return typeof id === 'string' && ROUTES.some((r) => r.id === id);
+}
+
+/**
+ * Matches a raw (still percent-encoded) path, without query, against the table. Routes in `disabled`
+ * are left out, as on a server that does not have them.
+ */
+export function matchRoute(method: string, rawPath: string, disabled: ReadonlySet<RouteId> = new Set()): RouteMatch {
   const got = segments(rawPath);
   const allow: string[] = [];
   for (const route of ROUTES) {
+    if (disabled.has(route.id)) continue;
     const want = segments(route.path);
     if (want.length !== got.length) continue;
     const params: Record<string, string> = {};

@@ -4,8 +4,8 @@
 import * as http from 'node:http';
 import type { Socket } from 'node:net';
 import { handle, wrongShapeBody } from './api';
-import { matchRoute, RouteDef } from './routes';
-import { AuthResult, Store } from './store';
+import { isRouteId, matchRoute, RouteDef, RouteId } from './routes';
+import { AuthResult, Role, Store } from './store';
 
 export interface EmulatorOptions {
   host?: string /* default 127.0.0.1 */;
@@ -40,17 +40,28 @@ export interface TursoEmulator {
   readonly url: string;
   readonly demoToken: string;
   readonly demoApiToken: string;
+  /** The second seeded user's (`alice`) 7-day login token and unrestricted API token (`alice-cli`). */
+  readonly aliceToken: string;
+  readonly aliceApiToken: string;
   readonly requests: RecordedRequest[];
   injectFault(f: Fault): void;
   clearFaults(): void;
   setLatency(ms: number): void;
   mintLoginToken(opts?: { expiresInSeconds?: number; username?: string }): string;
+  /** Whom the browser sign-in pages (Authorize button, `?redirect=false`) sign in; default demo, reset() restores it. */
+  setBrowserUser(username: string): void;
   /** Test fixtures beyond the seed (e.g. hostile display names, legacy token names); undone by reset(). */
   patchUser(username: string, fields: { name?: string; email?: string; plan?: string }): void;
   patchOrg(slug: string, fields: { name?: string }): void;
   addGroup(organization: string, name: string): void;
   /** An API token of any name (the API's name rule is skipped); returns its id and value. */
   addApiToken(opts: { name: string; owner?: string; organization?: string; group?: string; scopes?: string[]; created_at?: string }): { id: string; token: string };
+  /** A user's role in an organization (added as a member if needed); `null` removes the membership. */
+  setMemberRole(organization: string, username: string, role: Role | null): void;
+  /** `count` org-scoped (or group-scoped) tokens `<prefix>-1…` owned by `owner` (default demo); their ids. */
+  addOrgTokens(opts: { organization: string; count: number; owner?: string; prefix?: string; group?: string; scopes?: string[]; created_at?: string }): string[];
+  /** Makes a route answer 404 `{"error":"not found"}` as on a server without it (or brings it back). */
+  setRouteEnabled(id: RouteId, enabled: boolean): void;
   reset(): void;
   close(): Promise<void>;
 }
@@ -140,6 +151,7 @@ class Emulator implements TursoEmulator {
   readonly store = new Store();
   private readonly server: http.Server;
   private faults: ActiveFault[] = [];
+  private readonly disabledRoutes = new Set<RouteId>();
   private latencyMs: number;
   private readonly log: (line: string) => void;
   private readonly recorded: RecordedRequest[] = [];
@@ -164,6 +176,14 @@ class Emulator implements TursoEmulator {
 
   get demoApiToken(): string {
     return this.store.demoApiToken;
+  }
+
+  get aliceToken(): string {
+    return this.store.aliceToken;
+  }
+
+  get aliceApiToken(): string {
+    return this.store.aliceApiToken;
   }
 
   get requests(): RecordedRequest[] {
@@ -202,6 +222,10 @@ class Emulator implements TursoEmulator {
     return this.store.mintLoginToken(opts ?? {});
   }
 
+  setBrowserUser(username: string): void {
+    this.store.setBrowserUser(username);
+  }
+
   patchUser(username: string, fields: { name?: string; email?: string; plan?: string }): void {
     this.store.patchUser(username, fields);
   }
@@ -218,8 +242,24 @@ class Emulator implements TursoEmulator {
     return this.store.addApiToken(opts);
   }
 
+  setMemberRole(organization: string, username: string, role: Role | null): void {
+    this.store.setMemberRole(organization, username, role);
+  }
+
+  addOrgTokens(opts: { organization: string; count: number; owner?: string; prefix?: string; group?: string; scopes?: string[]; created_at?: string }): string[] {
+    return this.store.addOrgTokens(opts);
+  }
+
+  setRouteEnabled(id: RouteId, enabled: boolean): void {
+    if (!isRouteId(id)) throw new TypeError(`unknown route id ${JSON.stringify(id)}`);
+    if (typeof enabled !== 'boolean') throw new TypeError('enabled must be a boolean');
+    if (enabled) this.disabledRoutes.delete(id);
+    else this.disabledRoutes.add(id);
+  }
+
   reset(): void {
     this.store.reset();
+    this.disabledRoutes.clear();
     this.faults = [];
     this.latencyMs = 0;
     this.recorded.length = 0;
@@ -305,7 +345,7 @@ class Emulator implements TursoEmulator {
       return;
     }
     const { text, tooLarge } = await this.readBody(req);
-    const match = matchRoute(method, rawPath);
+    const match = matchRoute(method, rawPath, this.disabledRoutes);
     const route = match.kind === 'found' ? match.route : undefined;
     const ua = req.headers['user-agent'];
 
@@ -423,7 +463,16 @@ class Emulator implements TursoEmulator {
     const sub = rawPath.slice(ADMIN_PREFIX.length);
     const routes: Record<string, Partial<Record<string, () => void>>> = {
       '/info': {
-        GET: () => this.sendJson(res, 200, { url: this.url, demoToken: this.demoToken, demoApiToken: this.demoApiToken }),
+        GET: () => this.sendJson(res, 200, this.info()),
+      },
+      '/browser-user': {
+        // {username}: whom the browser sign-in pages sign in (default demo)
+        GET: () => this.sendJson(res, 200, { username: this.store.browserUser }),
+        POST: () => this.adminFixture(res, body, (o) => {
+          if (typeof o.username !== 'string') throw new TypeError('username must be a string');
+          this.setBrowserUser(o.username);
+          return { ok: true };
+        }),
       },
       '/faults': {
         GET: () => this.sendJson(res, 200, this.faults.map((a) => ({ ...a.fault, ...(Number.isFinite(a.remaining) ? { times: a.remaining } : {}) }))),
@@ -497,6 +546,37 @@ class Emulator implements TursoEmulator {
           return this.addApiToken(o as unknown as Parameters<Emulator['addApiToken']>[0]);
         }),
       },
+      '/member': {
+        // {organization, username, role}: role owner | admin | member | viewer, or null to remove the membership
+        POST: () => this.adminFixture(res, body, (o) => {
+          if (typeof o.organization !== 'string' || typeof o.username !== 'string') throw new TypeError('organization and username must be strings');
+          if (o.role !== null && typeof o.role !== 'string') throw new TypeError('role must be a string or null');
+          this.setMemberRole(o.organization, o.username, o.role as Role | null);
+          return { ok: true };
+        }),
+      },
+      '/org-tokens': {
+        // {organization, count, owner?, prefix?, group?, scopes?, created_at?} -> {ids}: many tokens at once
+        POST: () => this.adminFixture(res, body, (o) => {
+          if (typeof o.organization !== 'string') throw new TypeError('organization must be a string');
+          if (typeof o.count !== 'number') throw new TypeError('count must be a number');
+          for (const k of ['owner', 'prefix', 'group', 'created_at']) {
+            if (o[k] !== undefined && typeof o[k] !== 'string') throw new TypeError(`${k} must be a string`);
+          }
+          if (o.scopes !== undefined && (!Array.isArray(o.scopes) || !o.scopes.every((x) => typeof x === 'string'))) {
+            throw new TypeError('scopes must be an array of strings');
+          }
+          return { ids: this.addOrgTokens(o as unknown as Parameters<Emulator['addOrgTokens']>[0]) };
+        }),
+      },
+      '/routes': {
+        // {id, enabled}: take a route away (404, as on a server without it) or bring it back
+        GET: () => this.sendJson(res, 200, { disabled: [...this.disabledRoutes] }),
+        POST: () => this.adminFixture(res, body, (o) => {
+          this.setRouteEnabled(o.id as RouteId, o.enabled as boolean);
+          return { ok: true };
+        }),
+      },
       '/login-token': {
         POST: () => {
           const o = (body ?? {}) as { expiresInSeconds?: unknown; username?: unknown };
@@ -519,6 +599,11 @@ class Emulator implements TursoEmulator {
     const fn = entry[method];
     if (!fn) return this.sendJson(res, 405, { error: 'method not allowed' }, { Allow: Object.keys(entry).join(', ') });
     fn();
+  }
+
+  /** What `/__emulator/info` and the CLI's info file tell: the URL and the seeded users' credentials. */
+  info(): { url: string; demoToken: string; demoApiToken: string; aliceToken: string; aliceApiToken: string } {
+    return { url: this.url, demoToken: this.demoToken, demoApiToken: this.demoApiToken, aliceToken: this.aliceToken, aliceApiToken: this.aliceApiToken };
   }
 
   /** Runs a fixture call with a JSON object body: 200 with its result, 400 with the reason. */

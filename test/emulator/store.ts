@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { JwtSigner, newTokenId } from './jwt';
 
 export type Role = 'owner' | 'admin' | 'member' | 'viewer';
+export const ROLES: readonly Role[] = ['owner', 'admin', 'member', 'viewer'];
 
 export interface User {
   username: string;
@@ -54,6 +55,8 @@ export interface Session {
   username: string;
   exp: number; // epoch seconds
   issuedAtMs: number;
+  /** Issue order (strictly increasing): what `/v1/auth/invalidate` compares, so no two instants can tie. */
+  seq: number;
 }
 
 /** Who a request acts as: a user, through an API token or a login (session) token. */
@@ -78,7 +81,10 @@ export const SCOPES = [
 export const PRESETS: Record<string, readonly string[]> = { 'read-only': ['read'], 'full-access': SCOPES };
 
 export const DEMO_USERNAME = 'demo';
+/** The second seeded user, for tests that hold two accounts. */
+export const SECOND_USERNAME = 'alice';
 export const LOGIN_TOKEN_LIFETIME_S = 7 * 24 * 60 * 60;
+export const MAX_BULK_TOKENS = 10_000;
 
 export function todayUtc(now = Date.now()): string {
   return new Date(now).toISOString().slice(0, 10);
@@ -123,6 +129,9 @@ function seedOrgs(): Record<string, Org> {
     partner: org('partner', 'Partner Co', 'team', 'pro', { alice: 'owner', demo: 'member' }, [
       group('default', '7d9e2f10-5b3c-11ef-8a4d-0242ac120002', 'aws-us-west-2'),
     ]),
+    studio: org('studio', 'Studio Team', 'team', 'scaler', { demo: 'owner', alice: 'member' }, [
+      group('default', 'b5a7e0c2-6c1d-11ef-b864-0242ac120002', 'aws-eu-west-1'),
+    ]),
   };
 }
 
@@ -133,7 +142,11 @@ interface SeedIds {
   aliceCiBot: string;
   aliceAnalytics: string;
   alicePartner: string;
+  aliceCli: string;
+  studioDeploy: string;
+  aliceStudioSync: string;
   demoSession: string;
+  aliceSession: string;
 }
 
 export class Store {
@@ -146,12 +159,19 @@ export class Store {
   readonly revoked = new Set<string>();
   /** Login sessions by jti. They survive reset() (they are credentials, not account state). */
   readonly sessions = new Map<string, Session>();
-  /** Per user: login sessions issued at or before this instant (ms) are invalid (POST /v1/auth/invalidate). */
-  invalidatedBefore: Record<string, number> = {};
+  /** Per user: login sessions with a `seq` up to this one are invalid (POST /v1/auth/invalidate). */
+  invalidatedThrough: Record<string, number> = {};
+  private sessionSeq = 0;
+
+  /** Whom the browser sign-in pages sign in (POST /__emulator/browser-user); reset() makes it demo again. */
+  browserUser = DEMO_USERNAME;
 
   private readonly seedIds: SeedIds;
   readonly demoToken: string;
   readonly demoApiToken: string;
+  /** The second user's 7-day login token and unrestricted API token (`alice-cli`). */
+  readonly aliceToken: string;
+  readonly aliceApiToken: string;
 
   constructor(now = Date.now()) {
     this.seedIds = {
@@ -161,13 +181,22 @@ export class Store {
       aliceCiBot: newTokenId(),
       aliceAnalytics: newTokenId(),
       alicePartner: newTokenId(),
+      aliceCli: newTokenId(),
+      studioDeploy: newTokenId(),
+      aliceStudioSync: newTokenId(),
       demoSession: newTokenId(),
+      aliceSession: newTokenId(),
     };
     this.reset();
     const exp = Math.floor(now / 1000) + LOGIN_TOKEN_LIFETIME_S;
-    this.sessions.set(this.seedIds.demoSession, { jti: this.seedIds.demoSession, username: DEMO_USERNAME, exp, issuedAtMs: now });
-    this.demoToken = this.signer.sign({ jti: this.seedIds.demoSession, username: DEMO_USERNAME, exp });
+    const seedSession = (jti: string, username: string): string => {
+      this.sessions.set(jti, { jti, username, exp, issuedAtMs: now, seq: ++this.sessionSeq });
+      return this.signer.sign({ jti, username, exp });
+    };
+    this.demoToken = seedSession(this.seedIds.demoSession, DEMO_USERNAME);
+    this.aliceToken = seedSession(this.seedIds.aliceSession, SECOND_USERNAME);
     this.demoApiToken = this.signer.sign({ jti: this.seedIds.ciBot });
+    this.aliceApiToken = this.signer.sign({ jti: this.seedIds.aliceCli });
   }
 
   /** Back to the seed. Tokens minted since are treated as revoked; the seed tokens and demo login token work again. */
@@ -187,12 +216,24 @@ export class Store {
         groupUuid: '3f6b1c4e-2a7d-11ef-9c1b-0242ac120002', scopes: ['read', 'db:mint-token'], created_at: '2026-05-10',
       },
       { id: s.alicePartner, name: 'partner-sync', owner: 'alice', organization: 'partner', created_at: '2026-02-14' },
+      { id: s.aliceCli, name: 'alice-cli', owner: 'alice', created_at: '2026-01-20' },
+      { id: s.studioDeploy, name: 'studio-deploy', owner: 'demo', organization: 'studio', created_at: '2026-05-28' },
+      { id: s.aliceStudioSync, name: 'studio-sync', owner: 'alice', organization: 'studio', created_at: '2026-05-30' },
     ];
     this.tokens = new Map(seed.map((t) => [t.id, t]));
     for (const t of seed) this.revoked.delete(t.id);
     this.users = seedUsers();
     this.orgs = seedOrgs();
-    this.invalidatedBefore = {};
+    this.invalidatedThrough = {};
+    this.browserUser = DEMO_USERNAME;
+  }
+
+  /** Makes the browser sign-in pages sign in `username` (a known user). */
+  setBrowserUser(username: string): void {
+    if (typeof username !== 'string' || !Object.prototype.hasOwnProperty.call(this.users, username)) {
+      throw new TypeError(`unknown user ${JSON.stringify(username)}`);
+    }
+    this.browserUser = username;
   }
 
   /** A login token for `username` (created, with a personal org, if unknown). */
@@ -207,8 +248,13 @@ export class Store {
     this.ensureUser(username);
     const exp = Math.floor(now / 1000) + Math.trunc(opts.expiresInSeconds ?? LOGIN_TOKEN_LIFETIME_S);
     const jti = newTokenId();
-    this.sessions.set(jti, { jti, username, exp, issuedAtMs: now });
+    this.sessions.set(jti, { jti, username, exp, issuedAtMs: now, seq: ++this.sessionSeq });
     return this.signer.sign({ jti, username, exp });
+  }
+
+  /** `POST /v1/auth/invalidate`: every login session of `username` issued so far stops working; later ones work. */
+  invalidateSessions(username: string): void {
+    this.invalidatedThrough[username] = this.sessionSeq;
   }
 
   /** Sign-up on first login: a user with a personal organization. */
@@ -284,6 +330,56 @@ export class Store {
     return { id: rec.id, token: this.tokenValue(rec) };
   }
 
+  /**
+   * Sets `username`'s role in an organization (adding the user as a member if needed), or removes the
+   * membership with `role` null. The user's tokens are left as they are.
+   */
+  setMemberRole(slug: string, username: string, role: Role | null): void {
+    const o = Object.prototype.hasOwnProperty.call(this.orgs, slug) ? this.orgs[slug] : undefined;
+    if (!o) throw new TypeError(`unknown organization ${JSON.stringify(slug)}`);
+    if (!Object.prototype.hasOwnProperty.call(this.users, username)) throw new TypeError(`unknown user ${JSON.stringify(username)}`);
+    if (role === null) {
+      delete o.members[username];
+      return;
+    }
+    if (!ROLES.includes(role)) throw new TypeError(`role must be one of ${ROLES.join(', ')} or null`);
+    o.members[username] = role;
+  }
+
+  /**
+   * Adds `count` organization-scoped (or, with `group`, group-scoped) tokens named `<prefix>-<n>`
+   * (n from 1) owned by `owner`, without signing their values. Returns their ids in order.
+   */
+  addOrgTokens(opts: { organization: string; count: number; owner?: string; prefix?: string; group?: string; scopes?: string[]; created_at?: string }): string[] {
+    const owner = opts.owner ?? DEMO_USERNAME;
+    const prefix = opts.prefix ?? 'bulk';
+    const o = Object.prototype.hasOwnProperty.call(this.orgs, opts.organization) ? this.orgs[opts.organization] : undefined;
+    if (!o) throw new TypeError(`unknown organization ${JSON.stringify(opts.organization)}`);
+    if (!Object.prototype.hasOwnProperty.call(this.users, owner)) throw new TypeError(`unknown user ${JSON.stringify(owner)}`);
+    if (!Number.isInteger(opts.count) || opts.count < 1 || opts.count > MAX_BULK_TOKENS) {
+      throw new TypeError(`count must be an integer from 1 to ${MAX_BULK_TOKENS}`);
+    }
+    if (typeof prefix !== 'string' || !prefix) throw new TypeError('prefix must be a non-empty string');
+    const g = opts.group === undefined ? undefined : o.groups.find((x) => x.name === opts.group);
+    if (opts.group !== undefined && !g) throw new TypeError(`organization ${o.slug} has no group ${JSON.stringify(opts.group)}`);
+    const names = new Set<string>();
+    for (const t of this.tokens.values()) if (t.owner === owner) names.add(t.name);
+    const records: ApiTokenRecord[] = [];
+    for (let i = 1; i <= opts.count; i++) {
+      const name = `${prefix}-${i}`;
+      if (names.has(name)) throw new TypeError(`${owner} already has a token named ${JSON.stringify(name)}`);
+      const rec: ApiTokenRecord = { id: newTokenId(), name, owner, organization: o.slug, created_at: opts.created_at ?? todayUtc() };
+      if (g) {
+        rec.group = g.name;
+        rec.groupUuid = g.uuid;
+        rec.scopes = [...(opts.scopes ?? ['read'])];
+      }
+      records.push(rec);
+    }
+    for (const rec of records) this.tokens.set(rec.id, rec);
+    return records.map((r) => r.id);
+  }
+
   /** Resolves `Authorization` to a principal, or the 401 error a real server would give. */
   authenticate(authorization: string | undefined, now = Date.now()): AuthResult {
     const fail = (error: string): AuthResult => ({ ok: false, status: 401, error });
@@ -307,8 +403,8 @@ export class Store {
       const user = this.users[session.username];
       if (!user) return fail('token is invalid: user does not exist');
       if (session.exp * 1000 <= now) return fail('token is expired');
-      const cutoff = this.invalidatedBefore[session.username];
-      if (cutoff !== undefined && session.issuedAtMs <= cutoff) return fail('session has been invalidated, please log in again');
+      const cutoff = this.invalidatedThrough[session.username];
+      if (cutoff !== undefined && session.seq <= cutoff) return fail('session has been invalidated, please log in again');
       return { ok: true, principal: { kind: 'login', user, session } };
     }
     return fail('token is invalid');

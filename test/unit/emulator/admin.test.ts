@@ -70,7 +70,7 @@ describe('emulator: request log, reset and the /__emulator/ HTTP controls', () =
       assert.equal(emu.requests.length, 0);
       const r = await call(emu.url, 'GET', '/v1/auth/api-tokens', { token: emu.demoApiToken });
       assert.ok(r.ms < 200, 'latency cleared');
-      assert.deepEqual((r.json as { tokens: { name: string }[] }).tokens.map((t) => t.name), ['ci-bot', 'deploy-bot', 'provisioner']);
+      assert.deepEqual((r.json as { tokens: { name: string }[] }).tokens.map((t) => t.name), ['ci-bot', 'deploy-bot', 'provisioner', 'studio-deploy']);
       assert.equal((await call(emu.url, 'GET', '/v1/organizations', { token: emu.demoToken })).status, 200, 'faults cleared');
       assert.equal(emu.requests.length, 2);
     });
@@ -91,7 +91,7 @@ describe('emulator: request log, reset and the /__emulator/ HTTP controls', () =
     it('GET /__emulator/info', async () => {
       const r = await admin('GET', '/info');
       assert.equal(r.status, 200);
-      assert.deepEqual(r.json, { url: emu.url, demoToken: emu.demoToken, demoApiToken: emu.demoApiToken });
+      assert.deepEqual(r.json, { url: emu.url, demoToken: emu.demoToken, demoApiToken: emu.demoApiToken, aliceToken: emu.aliceToken, aliceApiToken: emu.aliceApiToken });
     });
 
     it('POST/DELETE /__emulator/faults', async () => {
@@ -123,7 +123,7 @@ describe('emulator: request log, reset and the /__emulator/ HTTP controls', () =
       await call(emu.url, 'DELETE', '/v1/auth/api-tokens/deploy-bot', { token: emu.demoToken });
       assert.deepEqual((await admin('POST', '/reset')).json, { ok: true });
       const r = await call(emu.url, 'GET', '/v1/auth/api-tokens', { token: emu.demoToken });
-      assert.equal((r.json as { tokens: unknown[] }).tokens.length, 3);
+      assert.equal((r.json as { tokens: unknown[] }).tokens.length, 4);
     });
 
     it('GET/DELETE /__emulator/requests (admin calls are not recorded)', async () => {

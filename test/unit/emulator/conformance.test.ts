@@ -4,6 +4,7 @@
 import * as assert from 'node:assert/strict';
 import { ROUTES } from '../../emulator/routes';
 import type { TursoEmulator } from '../../emulator/server';
+import { ORG_TOKENS_CONFORMANCE_ROUTES } from './conformanceElsewhere';
 import { call, Reply, useEmulator } from './http';
 import { checkSchema, loadSpec, responseSchema, Schema } from './openapi-check';
 
@@ -53,7 +54,7 @@ const CASES: Case[] = [
       const body = conforms('/v1/auth/api-tokens', 'GET', await call(emu.url, 'GET', '/v1/auth/api-tokens', { token: emu.demoToken })) as {
         tokens: Record<string, unknown>[];
       };
-      assert.deepEqual(body.tokens.map((t) => t.name), ['ci-bot', 'deploy-bot', 'provisioner']);
+      assert.deepEqual(body.tokens.map((t) => t.name), ['ci-bot', 'deploy-bot', 'provisioner', 'studio-deploy']);
       for (const t of body.tokens) for (const k of ['name', 'id', 'created_at']) assert.ok(k in t, `${String(t.name)} has ${k}`);
       assert.deepEqual(body.tokens[2], { ...body.tokens[2], organization: 'acme', group: 'default', scopes: ['read'] });
     },
@@ -97,7 +98,7 @@ const CASES: Case[] = [
     run: async (emu) => {
       const body = conforms('/v1/organizations', 'GET', await call(emu.url, 'GET', '/v1/organizations', { token: emu.demoToken })) as Record<string, unknown>[];
       assert.ok(Array.isArray(body));
-      assert.deepEqual(body.map((o) => o.slug), ['demo', 'acme', 'partner']);
+      assert.deepEqual(body.map((o) => o.slug), ['demo', 'acme', 'partner', 'studio']);
       const declared = Object.keys((spec.components as { schemas: Record<string, { properties: object }> }).schemas.Organization.properties).sort();
       for (const o of body) assert.deepEqual(Object.keys(o).sort(), declared);
     },
@@ -160,7 +161,7 @@ describe('emulator: conformance to the official OpenAPI spec', () => {
 
   it('has a conformance case for every documented route', () => {
     const documented = ROUTES.filter((x) => x.documented).map((r) => `${r.method} ${r.path}`).sort();
-    assert.deepEqual(CASES.map((c) => `${c.method} ${c.path}`).sort(), documented);
+    assert.deepEqual([...CASES.map((c) => `${c.method} ${c.path}`), ...ORG_TOKENS_CONFORMANCE_ROUTES].sort(), documented);
   });
 
   for (const c of CASES) {

@@ -52,13 +52,16 @@ describe('emulator: main.ts CLI', () => {
         ?.filter((_, i) => i !== 2));
       assert.notEqual(url, 'http://127.0.0.1:0', 'the real port is printed');
       const info = await waitFor('info file', () => (fs.existsSync(infoFile) ? JSON.parse(fs.readFileSync(infoFile, 'utf8')) as Record<string, unknown> : undefined));
-      assert.deepEqual(Object.keys(info).sort(), ['demoApiToken', 'demoToken', 'pid', 'url']);
+      assert.deepEqual(Object.keys(info).sort(), ['aliceApiToken', 'aliceToken', 'demoApiToken', 'demoToken', 'pid', 'url']);
       assert.equal(info.url, url);
       assert.equal(info.demoToken, token);
       assert.equal(info.pid, r.child.pid);
       const me = await call(url, 'GET', '/v1/user', { token });
       assert.equal(me.status, 200);
       assert.deepEqual((await call(url, 'GET', '/v1/auth/validate', { token: info.demoApiToken as string })).json, { exp: -1 });
+      const alice = await call(url, 'GET', '/v1/user', { token: info.aliceToken as string });
+      assert.equal((alice.json as { user: { username: string } }).user.username, 'alice', 'the info file has the second user\'s login token');
+      assert.deepEqual((await call(url, 'GET', '/v1/auth/validate', { token: info.aliceApiToken as string })).json, { exp: -1 });
       await waitFor('request log line', () => (/GET \/v1\/user 200/.test(r.out()) ? true : undefined));
       r.child.kill(signal);
       const { code } = await r.exited;

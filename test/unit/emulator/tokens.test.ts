@@ -26,18 +26,19 @@ describe('emulator: API token management', () => {
   afterEach(() => emu.reset());
 
   describe('seed', () => {
-    it('lists the three demo tokens with their restrictions and dates', async () => {
+    it('lists the demo tokens with their restrictions and dates', async () => {
       const tokens = await list();
       assert.deepEqual(tokens.map((t) => Object.fromEntries(Object.entries(t).filter(([k]) => k !== 'id'))), [
         { name: 'ci-bot', created_at: '2026-04-12' },
         { name: 'deploy-bot', organization: 'acme', created_at: '2026-05-02' },
         { name: 'provisioner', organization: 'acme', group: 'default', scopes: ['read'], created_at: '2026-05-21' },
+        { name: 'studio-deploy', organization: 'studio', created_at: '2026-05-28' },
       ]);
     });
 
     it('lists organizations as a bare array on v1 and wrapped on v2', async () => {
       const v1 = (await call(emu.url, 'GET', '/v1/organizations', { token: emu.demoToken })).json as { slug: string; type: string }[];
-      assert.deepEqual(v1.map((o) => [o.slug, o.type]), [['demo', 'personal'], ['acme', 'team'], ['partner', 'team']]);
+      assert.deepEqual(v1.map((o) => [o.slug, o.type]), [['demo', 'personal'], ['acme', 'team'], ['partner', 'team'], ['studio', 'team']]);
       const v2 = (await call(emu.url, 'GET', '/v2/organizations', { token: emu.demoToken })).json;
       assert.deepEqual(v2, { organizations: v1 });
     });

@@ -93,7 +93,7 @@ describe('TursoClient against the emulator', () => {
     it('lists the seeded tokens with their scope and date', async () => {
       const tokens = await client().listApiTokens();
       const byName = new Map(tokens.map((t) => [t.name, t]));
-      assert.deepEqual([...byName.keys()].sort(), ['ci-bot', 'deploy-bot', 'provisioner']);
+      assert.deepEqual([...byName.keys()].sort(), ['ci-bot', 'deploy-bot', 'provisioner', 'studio-deploy']);
       assert.equal(byName.get('ci-bot')?.organization, undefined);
       assert.equal(byName.get('ci-bot')?.createdAt, '2026-04-12');
       assert.equal(byName.get('deploy-bot')?.organization, 'acme');
@@ -159,7 +159,7 @@ describe('TursoClient against the emulator', () => {
   describe('organizations and groups', () => {
     it('lists organizations (bare array) and an organization\'s groups', async () => {
       const orgs = await client().listOrganizations();
-      assert.deepEqual(orgs.map((o) => o.slug).sort(), ['acme', 'demo', 'partner']);
+      assert.deepEqual(orgs.map((o) => o.slug).sort(), ['acme', 'demo', 'partner', 'studio']);
       const groups = await client().listGroups('acme');
       assert.deepEqual(groups.map((g) => g.name).sort(), ['analytics', 'default']);
       await failure(client().listGroups('nope'), 'notFound');
@@ -185,7 +185,7 @@ describe('TursoClient against the emulator', () => {
       emu.injectFault({ path: '/v1/auth/api-tokens', kind: 'status', status: 502, error: 'bad gateway', times: 1 });
       const events: RequestEvent[] = [];
       const tokens = await client({ onRequest: (e) => events.push(e) }).listApiTokens();
-      assert.equal(tokens.length, 3);
+      assert.equal(tokens.length, 4);
       assert.equal(emu.requests.length, 3);
       assert.deepEqual(events.map((e) => e.attempt), [1, 2, 3]);
     });
@@ -199,7 +199,7 @@ describe('TursoClient against the emulator', () => {
     it('honours Retry-After on 429', async () => {
       emu.injectFault({ path: '/v1/auth/api-tokens', kind: 'status', status: 429, error: 'slow down', headers: { 'Retry-After': '1' }, times: 1 });
       const started = Date.now();
-      assert.equal((await client().listApiTokens()).length, 3);
+      assert.equal((await client().listApiTokens()).length, 4);
       assert.ok(Date.now() - started >= 950, 'waited for Retry-After');
     });
 
