@@ -1,5 +1,7 @@
 import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
+import { AccountModel } from './accounts/accountModel';
+import { AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, TursoAuthenticationProvider } from './accounts/authProvider';
 import { authFailures } from './auth/authFailures';
 import { CredentialStore } from './auth/credentialStore';
 import { Session } from './auth/session';
@@ -21,6 +23,10 @@ import { openReveal, openRevealPanels, type RevealPanelProbe } from './webview/r
 /** What `activate` returns: the tree's provider, so tests in the extension host can read the nodes. */
 export interface TursoExtensionApi {
   readonly tokensTree: vscode.TreeDataProvider<TreeNode>;
+  /** Only when running under test: the account model the views follow. */
+  readonly accounts?: AccountModel;
+  /** Only when running under test: the authentication provider, to act as the Accounts menu does. */
+  readonly authProvider?: vscode.AuthenticationProvider;
   /** Only when running under test: the open reveal panels, to drive them as the page would. */
   readonly revealPanels?: () => readonly RevealPanelProbe[];
   /**
@@ -53,15 +59,19 @@ export async function activate(context: vscode.ExtensionContext): Promise<TursoE
     onRequest: (event) => log.request(event),
   });
   const signedIn = session;
-  const tree = new TokensTreeProvider(session, log);
+  const accounts = new AccountModel(session, log);
+  const tree = new TokensTreeProvider(accounts);
   const view = vscode.window.createTreeView(TOKENS_VIEW_ID, { treeDataProvider: tree, showCollapseAll: false });
-  // Created before session.initialize(): they follow the session and every tree load from the start.
-  const statusBar = new AccountStatusBar(session, tree);
-  const expiryWarning = new ExpiryWarning(tree, { onError: (message, err) => log.error(message, err) });
+  // Created before session.initialize(): they follow the account from the start.
+  const statusBar = new AccountStatusBar(accounts);
+  const expiryWarning = new ExpiryWarning(accounts, { onError: (message, err) => log.error(message, err) });
+
+  // The accounts in VS Code's Accounts menu, and for other extensions (after VS Code's consent prompt).
+  const authProvider = new TursoAuthenticationProvider(store, () => vscode.commands.executeCommand('turso.signIn'));
 
   const createToken = createTokenCommand({
     session,
-    tree,
+    accounts,
     log,
     openReveal: (token, options) =>
       openReveal(
@@ -79,18 +89,28 @@ export async function activate(context: vscode.ExtensionContext): Promise<TursoE
     log,
     store,
     session,
+    accounts,
     tree,
     view,
     statusBar,
     expiryWarning,
+    authProvider,
+    vscode.authentication.registerAuthenticationProvider(AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, authProvider, { supportsMultipleAccounts: true }),
     // A new credential (signed in here or in another window) gets its own first 401 prompt.
     session.onDidChange(() => authFailures.reset()),
+    // A credential moved in from an earlier version has no username until its first load tells it.
+    accounts.onDidLoadAccount((state) => {
+      const id = session.accountId;
+      if (state.kind === 'signedIn' && id) {
+        store.setUsername(id, state.user.username).catch((err: unknown) => log.error('Noting the account name failed', err));
+      }
+    }),
     vscode.commands.registerCommand('turso.signIn', signInCommand(session, log)),
     vscode.commands.registerCommand('turso.signOut', signOutCommand(session, log)),
-    vscode.commands.registerCommand('turso.refresh', refreshCommand(tree)),
+    vscode.commands.registerCommand('turso.refresh', refreshCommand(accounts)),
     vscode.commands.registerCommand('turso.createToken', createToken),
     vscode.commands.registerCommand('turso.validateToken', validateTokenCommand(session, log)),
-    vscode.commands.registerCommand('turso.revokeToken', revokeTokenCommand(session, tree, log)),
+    vscode.commands.registerCommand('turso.revokeToken', revokeTokenCommand(session, accounts, log)),
   );
 
   try {
@@ -102,11 +122,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<TursoE
   // Opening the view is what activated us: start the first load now instead of waiting for the
   // view to ask for its rows. Never when a command activated us with the view hidden.
   if (session.signedIn && view.visible) {
-    void tree.whenLoaded();
+    void accounts.whenLoaded();
   }
   return context.extensionMode === vscode.ExtensionMode.Test
     ? {
         tokensTree: tree,
+        accounts,
+        authProvider,
         revealPanels: openRevealPanels,
         testProbe: { logUri: context.logUri, globalState: context.globalState, workspaceState: context.workspaceState, secrets: context.secrets },
       }

@@ -6,7 +6,6 @@ import { affectsApi, readApiSettings } from '../settings';
 import type { CredentialStore } from './credentialStore';
 
 export const SIGNED_IN_CONTEXT = 'turso.signedIn';
-const VERIFIED_FRESH_MS = 30_000;
 
 function settingsKey(): string {
   const { baseUrl, rawBaseUrl, timeoutMs } = readApiSettings();
@@ -31,6 +30,15 @@ export interface PrimedLoad extends VerifiedCredential {
   tokens: Promise<ApiToken[]>;
 }
 
+/** Why the session changed: another credential (or none), or other API settings for the same one. */
+export type SessionChange = 'credential' | 'settings';
+
+/** A sign-in that just succeeded: the credential, and what was fetched with its checks. */
+export interface SignInResult {
+  token: string;
+  result: PrimedLoad;
+}
+
 export interface SessionOptions {
   userAgent: string;
   onRequest?: (event: RequestEvent) => void;
@@ -41,10 +49,19 @@ export interface SessionOptions {
  * credential in every window and the API settings, and says so through `onDidChange`.
  */
 export class Session implements vscode.Disposable {
-  private readonly emitter = new vscode.EventEmitter<void>();
+  private readonly emitter = new vscode.EventEmitter<SessionChange>();
   readonly onDidChange = this.emitter.event;
+  private readonly signInEmitter = new vscode.EventEmitter<SignInResult>();
+  /** Fires when a sign-in here succeeded, before `onDidChange`: its checks serve the first load. */
+  readonly onDidSignIn = this.signInEmitter.event;
   private readonly disposables: vscode.Disposable[] = [];
   private token: string | undefined;
+  /** The stored account the credential belongs to (src/auth/credentialStore.ts). */
+  private account: string | undefined;
+  /** Counts sign-ins here: a read of the store that began before one is not applied. */
+  private reads = 0;
+  private readChain: Promise<void> = Promise.resolve();
+  private queuedRead: Promise<void> | undefined;
   private cachedClient: TursoClient | undefined;
   private loaded: Promise<void> | undefined;
   /**
@@ -54,12 +71,11 @@ export class Session implements vscode.Disposable {
   generation = 0;
   /** The API settings in use, to tell a real change from an event that changed nothing. */
   private settingsKey = settingsKey();
-  /** What sign-in just checked, so the first load after it need not ask again. */
-  private verified: { token: string; at: number; result: PrimedLoad } | undefined;
 
   constructor(private readonly store: CredentialStore, private readonly options: SessionOptions) {
     this.disposables.push(
       this.emitter,
+      this.signInEmitter,
       store.onDidChange(() => void this.reload()),
       vscode.workspace.onDidChangeConfiguration((e) => {
         // Hosts also send this event when settings arrive at start-up with nothing changed for us.
@@ -68,29 +84,26 @@ export class Session implements vscode.Disposable {
           this.settingsKey = key;
           this.generation++;
           this.cachedClient = undefined;
-          this.verified = undefined;
-          this.emitter.fire();
+          this.emitter.fire('settings');
         }
       }),
     );
-  }
-
-  /**
-   * The user, validation and token list that sign-in fetched moments ago for the current credential,
-   * handed out once: the tree's first load then sends no request of its own.
-   */
-  takeVerified(): PrimedLoad | undefined {
-    const verified = this.verified;
-    this.verified = undefined;
-    return verified && verified.token === this.token && Date.now() - verified.at < VERIFIED_FRESH_MS
-      ? verified.result
-      : undefined;
   }
 
   /** Reads the stored credential once; later calls wait for the same read. */
   initialize(): Promise<void> {
     this.loaded ??= this.reload();
     return this.loaded;
+  }
+
+  /** Whether `token` is the signed-in credential. */
+  isCurrent(token: string): boolean {
+    return this.token !== undefined && this.token === token;
+  }
+
+  /** The stored account's id, when signed in. */
+  get accountId(): string | undefined {
+    return this.account;
   }
 
   get signedIn(): boolean {
@@ -138,21 +151,31 @@ export class Session implements vscode.Disposable {
     let verified: VerifiedCredential;
     try {
       verified = await verifyWith(client, signal);
-      await this.store.store(token);
+      this.account = await this.store.store(token, verified.user.username);
     } catch (err) {
       listing.abort();
       throw err;
     } finally {
       signal?.removeEventListener('abort', relay);
     }
-    this.verified = { token, at: Date.now(), result: { ...verified, tokens } };
+    this.signInEmitter.fire({ token, result: { ...verified, tokens } });
+    this.reads++; // a read of the store that began before this sign-in is out of date
     await this.setToken(token);
     return verified;
   }
 
+  /** Forgets the active account's credential (in every window); another stored account, if any, becomes active. */
   async signOut(): Promise<void> {
-    await this.store.delete();
-    await this.setToken(undefined);
+    await this.store.delete(this.account);
+    await this.reload();
+  }
+
+  /** Forgets every stored account's credential. */
+  async signOutAll(): Promise<void> {
+    for (const account of await this.store.accounts()) {
+      await this.store.delete(account.id);
+    }
+    await this.reload();
   }
 
   dispose(): void {
@@ -176,8 +199,30 @@ export class Session implements vscode.Disposable {
     });
   }
 
-  private async reload(): Promise<void> {
-    await this.setToken(await this.store.get());
+  /**
+   * Reads the active account from the store and follows it. Reads run one after another, so the last
+   * change is the one applied; a change during a read queues one more read (never more).
+   */
+  private reload(): Promise<void> {
+    if (!this.queuedRead) {
+      const next = this.readChain.then(() => {
+        this.queuedRead = undefined;
+        return this.applyStored();
+      });
+      this.queuedRead = next;
+      this.readChain = next.catch(() => undefined);
+    }
+    return this.queuedRead;
+  }
+
+  private async applyStored(): Promise<void> {
+    const read = this.reads;
+    const active = await this.store.active();
+    if (read !== this.reads) {
+      return; // a sign-in here since the read began: it set the credential itself
+    }
+    this.account = active?.id;
+    await this.setToken(active?.token);
   }
 
   private async setToken(token: string | undefined): Promise<void> {
@@ -189,7 +234,7 @@ export class Session implements vscode.Disposable {
     }
     await vscode.commands.executeCommand('setContext', SIGNED_IN_CONTEXT, token !== undefined);
     if (changed) {
-      this.emitter.fire();
+      this.emitter.fire('credential');
     }
   }
 }

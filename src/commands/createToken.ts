@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { reportAuthFailure } from '../auth/authFailures';
+import type { AccountModel } from '../accounts/accountModel';
 import type { Session } from '../auth/session';
 import type { Log } from '../log';
 import type { TursoClient } from '../platform/client';
@@ -19,12 +20,11 @@ import { ALL_SCOPES, type CreatedApiToken, type Organization } from '../platform
 import { showErrorMessage, showInformationMessage } from '../ui/notify';
 import { pick } from '../ui/pickers';
 import { displayName } from '../util/text';
-import type { TokensTreeProvider } from '../views/tokensTreeProvider';
 import type { PendingToken, RevealHandle, RevealOptions } from '../webview/revealPanel';
 
 export interface CreateTokenDeps {
   session: Session;
-  tree: TokensTreeProvider;
+  accounts: AccountModel;
   log: Log;
   /** Opens the reveal panel of a token being created; its value follows (src/webview/revealPanel.ts openReveal). */
   openReveal(token: PendingToken, options: RevealOptions): RevealHandle;
@@ -100,7 +100,7 @@ export function createTokenCommand(deps: CreateTokenDeps) {
         deps.log.error(`Creating API token "${name}" failed`, err);
         if (mayHaveTakenEffect(err)) {
           // It may exist now, without its value: the list shows whether it does.
-          deps.tree.refresh();
+          deps.accounts.refresh();
         }
         const retry = await offerRetry(err, name, options.name === undefined);
         if (retry === 'rename') {
@@ -120,7 +120,7 @@ export function createTokenCommand(deps: CreateTokenDeps) {
       reveal.deliver(created.token);
       deps.log.info(`Created API token "${created.name}" (${restrictionLabel(choice)})`);
       // The answer to the create is all the new row needs: no second trip for the list.
-      deps.tree.addToken(createdTokenListing(created.name, created.id, choice, new Date().toISOString().slice(0, 10)));
+      deps.accounts.addToken(createdTokenListing(created.name, created.id, choice, new Date().toISOString().slice(0, 10)));
       await reveal.outcome;
       return { name: created.name, id: created.id };
     }
@@ -135,7 +135,7 @@ async function promptSignIn(): Promise<void> {
 }
 
 async function askName(deps: CreateTokenDeps, client: TursoClient, value?: string): Promise<string | undefined> {
-  const known = deps.tree.knownTokens();
+  const known = deps.accounts.knownTokens();
   const existing = known
     ? Promise.resolve(known.map((t) => t.name))
     : client.listApiTokens().then((tokens) => tokens.map((t) => t.name), () => [] as string[]);

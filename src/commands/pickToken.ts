@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
+import type { AccountModel } from '../accounts/accountModel';
 import type { Session } from '../auth/session';
 import { tokenScopeLabel, type ApiToken } from '../platform/types';
 import { pick } from '../ui/pickers';
 import { displayName } from '../util/text';
-import type { TokensTreeProvider } from '../views/tokensTreeProvider';
 import type { TreeNode } from '../views/treeModel';
 
 interface TokenItem extends vscode.QuickPickItem {
@@ -14,7 +14,7 @@ interface TokenItem extends vscode.QuickPickItem {
 export async function tokenFromArgOrPick(
   arg: unknown,
   session: Session,
-  tree: TokensTreeProvider,
+  accounts: AccountModel,
   title: string,
 ): Promise<ApiToken | undefined> {
   const node = arg as TreeNode | undefined;
@@ -26,7 +26,7 @@ export async function tokenFromArgOrPick(
     return undefined;
   }
   const credentialId = session.credentialId;
-  const known = tree.knownTokens();
+  const known = accounts.knownTokens();
   const items = (known ? Promise.resolve(known) : client.listApiTokens()).then((tokens) => {
     if (tokens.length === 0) {
       return [{ label: vscode.l10n.t('You have no API tokens'), alwaysShow: true, token: undefined as unknown as ApiToken }];

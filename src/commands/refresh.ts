@@ -1,9 +1,9 @@
-import type { TokensTreeProvider } from '../views/tokensTreeProvider';
+import type { AccountModel } from '../accounts/accountModel';
 
-/** `turso.refresh`: reloads the tree; resolves when the reload has finished. */
-export function refreshCommand(tree: TokensTreeProvider) {
+/** `turso.refresh`: reloads the account; resolves when the reload has finished. */
+export function refreshCommand(accounts: AccountModel) {
   return async (): Promise<void> => {
-    tree.refresh();
-    await tree.whenLoaded();
+    accounts.refresh();
+    await accounts.whenLoaded();
   };
 }

@@ -1,11 +1,11 @@
 import * as l10n from '@vscode/l10n';
 import { reportAuthFailure } from '../auth/authFailures';
+import type { AccountModel } from '../accounts/accountModel';
 import type { Session } from '../auth/session';
 import type { Log } from '../log';
 import { mayHaveTakenEffect, TursoApiError } from '../platform/errors';
 import { showErrorMessage, showInformationMessage, showWarningMessage } from '../ui/notify';
 import { displayName } from '../util/text';
-import type { TokensTreeProvider } from '../views/tokensTreeProvider';
 import { tokenFromArgOrPick } from './pickToken';
 
 export type RevokeOutcome = 'revoked' | 'revoked-self' | 'already-gone' | 'failed' | 'cancelled';
@@ -23,14 +23,14 @@ export const BUSY_MARK_DELAY_MS = 150;
  * cleanly when the token was this extension's own credential. A second request for a token already
  * being revoked is ignored.
  */
-export function revokeTokenCommand(session: Session, tree: TokensTreeProvider, log: Log) {
+export function revokeTokenCommand(session: Session, accounts: AccountModel, log: Log) {
   const revoking = new Set<string>();
   /** Ids revoked from this window: a second confirmation queued by a double click sends nothing. */
   const revoked = new Set<string>();
   const command = async (arg?: unknown): Promise<RevokeOutcome> => {
     let token;
     try {
-      token = await tokenFromArgOrPick(arg, session, tree, l10n.t('Revoke API Token'));
+      token = await tokenFromArgOrPick(arg, session, accounts, l10n.t('Revoke API Token'));
     } catch (err) {
       log.error('Listing API tokens failed', err);
       if (!reportAuthFailure(err)) {
@@ -60,7 +60,7 @@ export function revokeTokenCommand(session: Session, tree: TokensTreeProvider, l
     let marked = false;
     const mark = setTimeout(() => {
       marked = true;
-      tree.setBusy(tokenId, l10n.t('Revoking…'));
+      accounts.setBusy(tokenId, l10n.t('Revoking…'));
     }, BUSY_MARK_DELAY_MS);
     let gone = false;
     try {
@@ -103,14 +103,14 @@ export function revokeTokenCommand(session: Session, tree: TokensTreeProvider, l
       revoking.delete(token.id);
       clearTimeout(mark);
       if (marked) {
-        tree.setBusy(token.id, undefined);
+        accounts.setBusy(token.id, undefined);
       }
       // Gone for sure: drop the row without asking for the list again. Otherwise the list may have
       // changed (already gone, maybe revoked): reload it.
       if (gone) {
-        tree.removeToken(token.id);
+        accounts.removeToken(token.id);
       } else {
-        tree.refresh();
+        accounts.refresh();
       }
     }
   };

@@ -1,12 +1,13 @@
 import * as vscode from 'vscode';
 import { expiryState, formatTimeLeft, needsExpiryWarning, secondsUntilWarning, timerDelayMs } from '../auth/expiry';
 import { showErrorMessage, showWarningMessage } from '../ui/notify';
-import type { AccountState } from './tokensTreeProvider';
+import type { AccountState } from '../accounts/accountModel';
+import { errorMessage } from '../util/errors';
 
 /** The offer's button (translated when called; the same text is compared with the choice). */
 export const createPermanentTokenAction = (): string => vscode.l10n.t('Create a Permanent Token');
 
-/** The create flow with "Use for this extension" preselected (issue 4's `turso.createToken`). */
+/** The create flow (`turso.createToken`) with "Use for this extension" preselected. */
 export function createPermanentToken(): Thenable<unknown> {
   return vscode.commands.executeCommand('turso.createToken', undefined, { useForExtension: true });
 }
@@ -31,9 +32,9 @@ export class ExpiryWarning implements vscode.Disposable {
   private timer: NodeJS.Timeout | undefined;
   private readonly now: () => number;
 
-  constructor(tree: { readonly onDidLoadAccount: vscode.Event<AccountState> }, private readonly options: ExpiryWarningOptions = {}) {
+  constructor(account: { readonly onDidLoadAccount: vscode.Event<AccountState> }, private readonly options: ExpiryWarningOptions = {}) {
     this.now = options.now ?? (() => Date.now() / 1000);
-    this.subscription = tree.onDidLoadAccount((state) => this.follow(state));
+    this.subscription = account.onDidLoadAccount((state) => this.follow(state));
   }
 
   dispose(): void {
@@ -84,7 +85,7 @@ export class ExpiryWarning implements vscode.Disposable {
       await createPermanentToken();
     } catch (err) {
       this.options.onError?.('Creating a permanent token failed', err);
-      void showErrorMessage(vscode.l10n.t("Couldn't start creating a token: {0}", err instanceof Error ? err.message : String(err)));
+      void showErrorMessage(vscode.l10n.t("Couldn't start creating a token: {0}", errorMessage(err)));
     }
   }
 

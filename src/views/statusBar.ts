@@ -2,22 +2,24 @@ import * as vscode from 'vscode';
 import { expiryLabel, expiryState, formatExpiryMoment, formatTimeLeft, secondsUntilLabelChanges, timerDelayMs, type ExpiryState } from '../auth/expiry';
 import { TursoApiError } from '../platform/errors';
 import type { TokenValidation, TursoUser } from '../platform/types';
+import { errorMessage } from '../util/errors';
 import { inertText } from '../util/text';
-import { TOKENS_VIEW_ID, type AccountState } from './tokensTreeProvider';
+import type { AccountState } from '../accounts/accountModel';
+import { TOKENS_VIEW_ID } from './tokensTreeProvider';
 
 export const STATUS_BAR_ITEM_ID = 'turso.account';
 const FOCUS_VIEW_COMMAND = `${TOKENS_VIEW_ID}.focus`;
 
-/** What the status bar needs of the session: whether there is a credential, and when that changes. */
-export interface SessionSignal {
-  readonly signedIn: boolean;
-  readonly onDidChange: vscode.Event<void>;
-  initialize(): Promise<void>;
-}
-
-/** What it needs of the tree: the account each load found (it makes no request of its own). */
+/**
+ * What the status bar needs of the account model: whether there is a credential, when that changes,
+ * and the account each load found (it makes no request of its own).
+ */
 export interface AccountSignal {
+  readonly signedIn: boolean;
+  /** The credential (or the API) changed: what was shown is no longer known to be true. */
+  readonly onDidChangeCredential: vscode.Event<void>;
   readonly onDidLoadAccount: vscode.Event<AccountState>;
+  initialize(): Promise<void>;
 }
 
 type Shown =
@@ -34,7 +36,7 @@ type Shown =
 /**
  * The account in the status bar: `$(account) demo`, with "expires in 3 days" for an expiring
  * credential, a warning look once it expired or Turso rejected it, and a click that leads to the
- * fix (the Turso view, or Sign In). It follows the tree's loads and the session (so sign-in and
+ * fix (the Turso view, or Sign In). It follows the account model's loads and credential (so sign-in and
  * sign-out in another window show here too), and re-renders on its own when the time left reads
  * differently, without asking the API.
  */
@@ -45,18 +47,17 @@ export class AccountStatusBar implements vscode.Disposable {
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly session: SessionSignal,
-    tree: AccountSignal,
+    private readonly account: AccountSignal,
     private readonly now: () => number = () => Date.now() / 1000,
   ) {
     this.item = vscode.window.createStatusBarItem(STATUS_BAR_ITEM_ID, vscode.StatusBarAlignment.Left, 50);
     this.item.name = vscode.l10n.t('Turso Account');
     this.disposables.push(
       this.item,
-      session.onDidChange(() => this.followSession()),
-      tree.onDidLoadAccount((state) => this.followLoad(state)),
+      account.onDidChangeCredential(() => this.followSession()),
+      account.onDidLoadAccount((state) => this.followLoad(state)),
     );
-    void session.initialize().then(
+    void account.initialize().then(
       () => this.shown.kind === 'starting' && this.followSession(),
       () => this.shown.kind === 'starting' && this.followSession(),
     );
@@ -71,7 +72,7 @@ export class AccountStatusBar implements vscode.Disposable {
 
   private followSession(): void {
     // Another credential (or API): what was shown is no longer known to be true.
-    this.show(this.session.signedIn ? { kind: 'pending' } : { kind: 'signedOut' });
+    this.show(this.account.signedIn ? { kind: 'pending' } : { kind: 'signedOut' });
   }
 
   private followLoad(state: AccountState): void {
@@ -91,7 +92,7 @@ export class AccountStatusBar implements vscode.Disposable {
           this.show({ kind: 'rejected', user: previous, reason: err.serverMessage ?? vscode.l10n.t('Turso rejected the credential') });
         } else {
           // Not the credential's fault (network, settings, server): keep what is known, say what failed.
-          const problem = err instanceof Error ? err.message : String(err);
+          const problem = errorMessage(err);
           this.show(this.shown.kind === 'account'
             ? { ...this.shown, problem }
             : { kind: 'unavailable', user: previous, problem });

@@ -68,7 +68,7 @@ export interface AccountSnapshot {
   user: TursoUser;
   /** The signed-in credential's validation; undefined when it could not be checked. */
   validation?: TokenValidation;
-  tokens: ApiToken[] | { error: unknown };
+  tokens: readonly ApiToken[] | { error: unknown };
   /** `jti` of the signed-in credential. */
   credentialId?: string;
 }
@@ -145,9 +145,9 @@ export function userNode(snapshot: AccountSnapshot, nowSeconds: number): UserNod
   if (user.plan) tooltip.push({ label: l10n.t('Plan'), value: user.plan });
   tooltip.push({ label: l10n.t('Credential expires'), value: describeExpiry(snapshot.validation, nowSeconds) });
 
-  const children = Array.isArray(snapshot.tokens)
-    ? tokenChildren(snapshot.tokens, snapshot.credentialId)
-    : [errorNode(snapshot.tokens.error, 'tokens')];
+  const children = 'error' in snapshot.tokens
+    ? [errorNode(snapshot.tokens.error, 'tokens')]
+    : tokenChildren(snapshot.tokens, snapshot.credentialId);
   return {
     kind: 'user',
     id: `user:${user.username}`,

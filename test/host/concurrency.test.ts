@@ -5,8 +5,8 @@ import {
   waitForSignedOutTree,
 } from './helpers';
 import {
-  CREDENTIAL_KEY, describeShown, EmuRequest, figures, FixtureEmulator, fixtures, ProbedApi, probedSignedOut,
-  UiRecorder,
+  describeShown, EmuRequest, figures, FixtureEmulator, fixtures, ProbedApi, probedSignedOut,
+  storeAsAnotherWindow, storedCredential, UiRecorder,
 } from './faultHelpers';
 
 // Issue 6, concurrency: rapid Refresh coalesces (one load in flight, one queued), a double Create or
@@ -45,8 +45,9 @@ suite('Concurrency: coalesced refreshes, double clicks, sign-out during a load, 
     emu = fixtures(await startEmulator());
     api = await probedSignedOut(emu);
     ui.install();
-    const tree = api.tokensTree as unknown as { onDidLoadAccount: vscode.Event<AccountState> };
-    subscription = tree.onDidLoadAccount((s) => states.push(s));
+    const accounts = (api as unknown as { accounts: { onDidLoadAccount: vscode.Event<AccountState> } }).accounts;
+    assert.ok(accounts, 'activate() exposes the account model under test');
+    subscription = accounts.onDidLoadAccount((s) => states.push(s));
     // the view is visible: the workbench asks for nodes too, as it does for a user
     await vscode.commands.executeCommand('workbench.view.extension.turso');
   });
@@ -249,7 +250,7 @@ suite('Concurrency: coalesced refreshes, double clicks, sign-out during a load, 
 
   /** Whose credential is stored, as the API says. */
   async function storedOwner(): Promise<string | undefined> {
-    const token = await api.testProbe.secrets.get(CREDENTIAL_KEY);
+    const token = await storedCredential(api.testProbe.secrets);
     if (!token) return undefined;
     const res = await fetch(`${emu.url}/v1/user`, { headers: { authorization: `Bearer ${token}` } });
     return ((await res.json()) as { user: { name: string } }).user.name;
@@ -289,7 +290,7 @@ suite('Concurrency: coalesced refreshes, double clicks, sign-out during a load, 
     const mark = emu.requests.length;
     const loading = vscode.commands.executeCommand('turso.refresh');
     const alice = emu.mintLoginToken({ username: 'alice' });
-    await api.testProbe.secrets.store(CREDENTIAL_KEY, alice);
+    await storeAsAnotherWindow(api.testProbe.secrets, alice, 'alice');
     const after = states.length;
     await loading;
     await answered(mark, 3);
@@ -304,29 +305,29 @@ suite('Concurrency: coalesced refreshes, double clicks, sign-out during a load, 
     await signedInAs(emu.demoToken);
     assert.strictEqual(await converged('signed in here'), 'Demo User');
     // the other window signs in as alice, then signs out
-    await secrets.store(CREDENTIAL_KEY, emu.mintLoginToken({ username: 'alice' }));
+    await storeAsAnotherWindow(secrets, emu.mintLoginToken({ username: 'alice' }), 'alice');
     assert.strictEqual(await converged('other window signed in'), 'Alice Admin');
-    await secrets.delete(CREDENTIAL_KEY);
+    await storeAsAnotherWindow(secrets, undefined);
     assert.strictEqual(await converged('other window signed out'), undefined);
     await waitForSignedOutTree(api);
 
     // this window signs in (slow: its check takes 300 ms) while the other writes alice: the last write wins, and both agree
     emu.setLatency(300);
     const here = signIn(emu.demoApiToken);
-    await secrets.store(CREDENTIAL_KEY, emu.mintLoginToken({ username: 'alice' }));
+    await storeAsAnotherWindow(secrets, emu.mintLoginToken({ username: 'alice' }), 'alice');
     assert.strictEqual(await here, true);
     assert.strictEqual(await converged('a sign-in racing another window'), 'Demo User');
     // and the other window writes after this one's sign-in
-    await secrets.store(CREDENTIAL_KEY, emu.mintLoginToken({ username: 'alice' }));
+    await storeAsAnotherWindow(secrets, emu.mintLoginToken({ username: 'alice' }), 'alice');
     assert.strictEqual(await converged('another window after this sign-in'), 'Alice Admin');
     emu.setLatency(0);
 
     // a burst of writes from the other window: the tree ends on the last one
     const burst = [
-      secrets.store(CREDENTIAL_KEY, emu.demoToken),
-      secrets.delete(CREDENTIAL_KEY),
-      secrets.store(CREDENTIAL_KEY, emu.mintLoginToken({ username: 'alice' })),
-      secrets.store(CREDENTIAL_KEY, emu.demoApiToken),
+      storeAsAnotherWindow(secrets, emu.demoToken, 'demo'),
+      storeAsAnotherWindow(secrets, undefined),
+      storeAsAnotherWindow(secrets, emu.mintLoginToken({ username: 'alice' }), 'alice'),
+      storeAsAnotherWindow(secrets, emu.demoApiToken, 'demo'),
     ];
     await Promise.all(burst);
     assert.strictEqual(await converged('a burst of writes'), 'Demo User');

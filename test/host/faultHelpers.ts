@@ -91,8 +91,32 @@ export async function activateProbed(): Promise<ProbedApi> {
   return api;
 }
 
-/** The secret key of the credential (src/auth/credentialStore.ts). */
-export const CREDENTIAL_KEY = 'turso.platformApiToken';
+/** Where the credential is kept (src/auth/credentialStore.ts): an index of accounts, and one key per account. */
+export const INDEX_KEY = 'turso.accounts';
+export const ACCOUNT_KEY_PREFIX = 'turso.account.';
+/** Where versions before several accounts kept the one credential. */
+export const LEGACY_CREDENTIAL_KEY = 'turso.platformApiToken';
+
+/** The active account's credential, as stored. */
+export async function storedCredential(secrets: vscode.SecretStorage): Promise<string | undefined> {
+  const index = JSON.parse((await secrets.get(INDEX_KEY)) || '{"accounts":[]}') as { accounts: { id: string }[]; active?: string };
+  const id = index.active ?? index.accounts[0]?.id;
+  return id === undefined ? undefined : (await secrets.get(ACCOUNT_KEY_PREFIX + id)) || undefined;
+}
+
+/**
+ * What another window does to the shared SecretStorage when it signs in with `token` as `username`
+ * (one account, active) or signs out (`undefined`: the index names no account).
+ */
+export async function storeAsAnotherWindow(secrets: vscode.SecretStorage, token: string | undefined, username?: string): Promise<void> {
+  const id = 'other-window';
+  if (token === undefined) {
+    await secrets.store(INDEX_KEY, JSON.stringify({ accounts: [] }));
+    return;
+  }
+  await secrets.store(ACCOUNT_KEY_PREFIX + id, token);
+  await secrets.store(INDEX_KEY, JSON.stringify({ accounts: [{ id, username }], active: id }));
+}
 
 // ---- recording fakes of what the extension shows ----------------------------------------------------
 

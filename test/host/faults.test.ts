@@ -6,7 +6,7 @@ import {
 } from './helpers';
 import {
   activateProbed, describeShown, EmuFault, exthostErrorsAbout, exthostLogFile, figures, FixtureEmulator, fixtures,
-  matrixTable, ProbedApi, probedSignedOut, readIfExists, refusedUrl, requestsSince, setSetting, Shown, tursoLogFile,
+  matrixTable, ProbedApi, probedSignedOut, readIfExists, refusedUrl, requestsSince, setSetting, Shown, storedCredential, tursoLogFile,
   UiRecorder, unhandled,
 } from './faultHelpers';
 
@@ -315,7 +315,7 @@ suite('Fault matrix: load tree, sign in, create, validate, revoke × 15 faults',
         const after = await loadedTokens();
         const ciBot = after.tokens.find((t) => t.label === 'ci-bot');
         assert.ok(ciBot && ciBot.contextValue.includes(';current'), `still signed in with ci-bot: ${describeRows(after.tokens)}`);
-        const stored = await api.testProbe.secrets.get('turso.platformApiToken');
+        const stored = await storedCredential(api.testProbe.secrets);
         assert.strictEqual(stored, emu.demoApiToken, 'the stored credential is unchanged');
         if (op === 'create') {
           assert.ok(!after.tokens.some((t) => t.label === name), `no token ${name} appeared`);

@@ -159,8 +159,9 @@ export async function waitForSignedOutTree(api: TursoApi, timeoutMs = 10000): Pr
 export async function signIn(token: string): Promise<boolean | undefined> {
   return vscode.commands.executeCommand<boolean>('turso.signIn', token);
 }
+/** Signs out of every account. */
 export async function signOut(): Promise<void> {
-  await vscode.commands.executeCommand('turso.signOut');
+  await vscode.commands.executeCommand('turso.signOut', { all: true });
 }
 
 /** A well-formed JWT the emulator did not issue (its signature does not verify). */

@@ -1,8 +1,8 @@
-// The status bar item and the expiry warning, driven by the tree's account events and the session,
+// The status bar item and the expiry warning, driven by the account model's events,
 // with `vscode` replaced by the fake (see fakeVscode.ts).
 import * as assert from 'node:assert/strict';
 import { TursoApiError } from '../../../src/platform/errors';
-import type { AccountState } from '../../../src/views/tokensTreeProvider';
+import type { AccountState } from '../../../src/accounts/accountModel';
 import { FakeEventEmitter, fakeVscode, loadWithFakeVscode, settle, type FakeStatusBarItem } from './fakeVscode';
 
 type StatusBarModule = typeof import('../../../src/views/statusBar');
@@ -58,7 +58,15 @@ describe('views: the account in the status bar', () => {
     fakeVscode.reset();
     session = new FakeSession();
     tree = new FakeEventEmitter<AccountState>();
-    bar = new AccountStatusBar(session, { onDidLoadAccount: tree.event });
+    const model = session;
+    bar = new AccountStatusBar({
+      get signedIn() {
+        return model.signedIn;
+      },
+      onDidChangeCredential: session.onDidChange,
+      onDidLoadAccount: tree.event,
+      initialize: () => session.initialize(),
+    });
     item = fakeVscode.statusItems[0];
   });
   afterEach(() => bar.dispose());

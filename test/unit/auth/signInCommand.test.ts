@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { discoverCliTokens, type CliTokenDiscovery } from '../../../src/auth/cliToken';
 import { startEmulator, type TursoEmulator } from '../../emulator/server';
 import { call, formOf, submitForm } from '../emulator/http';
-import { FakeEventEmitter, fakeVscode, FakeSecretStorage, loadWithFakeVscode, type ShownMessage, type ShownQuickPick } from './fakeVscode';
+import { fakeVscode, FakeSecretStorage, loadWithFakeVscode, type ShownMessage, type ShownQuickPick } from './fakeVscode';
 
 type SignInModule = typeof import('../../../src/commands/signIn');
 type SessionModule = typeof import('../../../src/auth/session');
@@ -17,6 +17,7 @@ type StoreModule = typeof import('../../../src/auth/credentialStore');
 type LogModule = typeof import('../../../src/log');
 type StatusBarModule = typeof import('../../../src/views/statusBar');
 type ExpiryWarningModule = typeof import('../../../src/views/expiryWarning');
+type AccountModelModule = typeof import('../../../src/accounts/accountModel');
 const SIGN_IN_TITLE = 'Sign In to Turso';
 const { signInCommand } = loadWithFakeVscode<SignInModule>('../../../src/commands/signIn');
 const { createPermanentTokenAction } = loadWithFakeVscode<ExpiryWarningModule>('../../../src/views/expiryWarning');
@@ -24,8 +25,8 @@ const { Session } = loadWithFakeVscode<SessionModule>('../../../src/auth/session
 const { CredentialStore } = loadWithFakeVscode<StoreModule>('../../../src/auth/credentialStore');
 const { Log } = loadWithFakeVscode<LogModule>('../../../src/log');
 const { AccountStatusBar } = loadWithFakeVscode<StatusBarModule>('../../../src/views/statusBar');
+const { AccountModel } = loadWithFakeVscode<AccountModelModule>('../../../src/accounts/accountModel');
 
-const SECRET_KEY = 'turso.platformApiToken';
 
 async function eventually<T>(get: () => T | undefined, what: string, timeoutMs = 3000): Promise<T> {
   const end = Date.now() + timeoutMs;
@@ -35,6 +36,12 @@ async function eventually<T>(get: () => T | undefined, what: string, timeoutMs =
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
+}
+/** The active account's credential as SecretStorage holds it (src/auth/credentialStore.ts). */
+function storedCredential(secrets: FakeSecretStorage): string | undefined {
+  const index = JSON.parse(secrets.values.get('turso.accounts') ?? '{"accounts":[]}') as { accounts: { id: string }[]; active?: string };
+  const id = index.active ?? index.accounts[0]?.id;
+  return id === undefined ? undefined : secrets.values.get(`turso.account.${id}`);
 }
 const nextQuickPick = (n = 0): Promise<ShownQuickPick> => eventually(() => fakeVscode.quickPicks[n], 'the quick pick');
 const nextMessage = (severity: ShownMessage['severity']): Promise<ShownMessage> =>
@@ -151,7 +158,7 @@ describe('commands/signIn: every way in, through the real session', () => {
       const landed = await (browsing as NonNullable<typeof browsing>);
       assert.equal(landed.status, 200);
       assert.match(landed.text, /You can close this tab/);
-      assert.equal(secrets.values.get(SECRET_KEY), landed.jwt, 'the token the browser brought, in SecretStorage');
+      assert.equal(storedCredential(secrets), landed.jwt, 'the token the browser brought, in SecretStorage');
       assert.equal(session.signedIn, true);
       const [opened] = fakeVscode.opened;
       assert.match(opened, new RegExp(`^${emu.url.replace(/\./g, '\\.')}/\\?port=\\d+&redirect=true&state=[0-9a-f]{32}&type=cli$`));
@@ -231,7 +238,7 @@ describe('commands/signIn: every way in, through the real session', () => {
       assert.deepEqual(warning.items, ["Use the Turso CLI's Token", 'Paste a Token']);
       warning.answer("Use the Turso CLI's Token");
       assert.equal(await result, true, 'signed in with the CLI token instead');
-      assert.equal(secrets.values.get(SECRET_KEY), emu.demoToken);
+      assert.equal(storedCredential(secrets), emu.demoToken);
       assert.equal(fakeVscode.opened.length, 0, 'no browser was opened');
     });
 
@@ -251,7 +258,7 @@ describe('commands/signIn: every way in, through the real session', () => {
       const result = command()();
       (await nextQuickPick()).choose("Use the Turso CLI's token");
       assert.equal(await result, true);
-      assert.equal(secrets.values.get(SECRET_KEY), emu.demoToken);
+      assert.equal(storedCredential(secrets), emu.demoToken);
       assert.deepEqual(await fs.readFile(file), before);
       assert.equal(fakeVscode.progress[0].options.title, "Signing in to Turso with the Turso CLI's token…");
       assertNoTokenInLog(emu.demoToken);
@@ -262,7 +269,7 @@ describe('commands/signIn: every way in, through the real session', () => {
         env: { TURSO_API_TOKEN: emu.demoApiToken }, homeDir: home, platform: 'linux', readFile: (f) => fs.readFile(f, 'utf8'),
       });
       assert.equal(await command()({ way: 'cli' }), true);
-      assert.equal(secrets.values.get(SECRET_KEY), emu.demoApiToken);
+      assert.equal(storedCredential(secrets), emu.demoApiToken);
       assert.equal((await nextMessage('info')).message, 'Signed in to Turso as demo.');
     });
 
@@ -290,8 +297,8 @@ describe('commands/signIn: every way in, through the real session', () => {
       // Two windows share SecretStorage (VS Code fires onDidChange in each); window B has its own session.
       const storeB = new CredentialStore(secrets as never);
       const sessionB = new Session(storeB, { userAgent: 'window-b' });
-      const treeB = new FakeEventEmitter<import('../../../src/views/tokensTreeProvider').AccountState>();
-      const barB = new AccountStatusBar(sessionB, { onDidLoadAccount: treeB.event });
+      const accountsB = new AccountModel(sessionB, { error: () => undefined, warn: () => undefined } as never);
+      const barB = new AccountStatusBar(accountsB);
       try {
         await sessionB.initialize();
         const item = fakeVscode.statusItems[fakeVscode.statusItems.length - 1];
@@ -305,6 +312,7 @@ describe('commands/signIn: every way in, through the real session', () => {
         assert.equal(item.text, '$(account) Sign In to Turso');
       } finally {
         barB.dispose();
+        accountsB.dispose();
         sessionB.dispose();
         storeB.dispose();
       }
@@ -321,7 +329,7 @@ describe('commands/signIn: every way in, through the real session', () => {
       const error = await nextMessage('error');
       assert.match(error.message, /^Turso rejected this token/);
       assert.equal(await result, false);
-      assert.equal(secrets.values.get(SECRET_KEY), emu.demoToken, 'the earlier credential stays');
+      assert.equal(storedCredential(secrets), emu.demoToken, 'the earlier credential stays');
     });
   });
 });
