@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { reportAuthFailure } from '../auth/authFailures';
 import type { AccountModel } from '../accounts/accountModel';
+import type { OrganizationsModel } from '../accounts/organizationsModel';
 import type { Session } from '../auth/session';
 import type { Log } from '../log';
 import type { TursoClient } from '../platform/client';
@@ -25,6 +26,8 @@ import type { PendingToken, RevealHandle, RevealOptions } from '../webview/revea
 export interface CreateTokenDeps {
   session: Session;
   accounts: AccountModel;
+  /** The account's organizations: a token created for one whose list is shown joins it. */
+  organizations?: OrganizationsModel;
   log: Log;
   /** Opens the reveal panel of a token being created; its value follows (src/webview/revealPanel.ts openReveal). */
   openReveal(token: PendingToken, options: RevealOptions): RevealHandle;
@@ -53,7 +56,9 @@ export interface CreateTokenResult {
  */
 export function createTokenCommand(deps: CreateTokenDeps) {
   let inFlight = false;
-  return async (_node?: unknown, options: CreateTokenOptions = {}): Promise<CreateTokenResult | undefined> => {
+  return async (node?: unknown, options: CreateTokenOptions = {}): Promise<CreateTokenResult | undefined> => {
+    // From an organization's row: that organization is chosen already.
+    const preselected = organizationOf(node);
     const client = deps.session.client();
     if (!client) {
       void promptSignIn();
@@ -64,7 +69,7 @@ export function createTokenCommand(deps: CreateTokenDeps) {
       return undefined;
     }
     // Asked for now, used two steps later: the organizations arrive while the user types a name.
-    const organizations = options.restriction ? Promise.resolve([]) : client.listOrganizations();
+    const organizations = options.restriction || preselected !== undefined ? Promise.resolve([]) : client.listOrganizations();
     organizations.catch(() => undefined);
 
     let name = options.name ?? (await askName(deps, client));
@@ -73,7 +78,7 @@ export function createTokenCommand(deps: CreateTokenDeps) {
     }
     let choice: RestrictionChoice | undefined;
     try {
-      choice = options.restriction ?? (await askRestriction(client, organizations));
+      choice = options.restriction ?? (await askRestriction(client, organizations, preselected));
     } catch (err) {
       deps.log.error('Loading organizations or groups failed', err);
       if (!reportAuthFailure(err)) {
@@ -120,7 +125,12 @@ export function createTokenCommand(deps: CreateTokenDeps) {
       reveal.deliver(created.token);
       deps.log.info(`Created API token "${created.name}" (${restrictionLabel(choice)})`);
       // The answer to the create is all the new row needs: no second trip for the list.
-      deps.accounts.addToken(createdTokenListing(created.name, created.id, choice, new Date().toISOString().slice(0, 10)));
+      const listing = createdTokenListing(created.name, created.id, choice, new Date().toISOString().slice(0, 10));
+      deps.accounts.addToken(listing);
+      const load = deps.accounts.lastLoad;
+      if (listing.organization && load?.kind === 'loaded') {
+        deps.organizations?.addToken({ ...listing, organization: listing.organization, owner: { username: load.user.username, email: load.user.email } });
+      }
       await reveal.outcome;
       return { name: created.name, id: created.id };
     }
@@ -164,7 +174,17 @@ interface ScopeItem extends vscode.QuickPickItem {
   scope: Scope | ScopePreset;
 }
 
-async function askRestriction(client: TursoClient, organizations: Promise<Organization[]>): Promise<RestrictionChoice | undefined> {
+/** The organization of an organization's row (the command's tree argument), if that is what it is. */
+function organizationOf(node: unknown): string | undefined {
+  const candidate = node as { kind?: unknown; organization?: { slug?: unknown } } | undefined;
+  return candidate?.kind === 'organization' && typeof candidate.organization?.slug === 'string' ? candidate.organization.slug : undefined;
+}
+
+async function askRestriction(
+  client: TursoClient,
+  organizations: Promise<Organization[]>,
+  preselected?: string,
+): Promise<RestrictionChoice | undefined> {
   const kinds: KindItem[] = [
     {
       restriction: 'org',
@@ -180,9 +200,12 @@ async function askRestriction(client: TursoClient, organizations: Promise<Organi
     },
   ];
   const kind = (await pick<KindItem>({
-    title: vscode.l10n.t('Create API Token (2/2): Access'),
+    title: preselected === undefined
+      ? vscode.l10n.t('Create API Token (2/2): Access')
+      : vscode.l10n.t('Create API Token (2/2): Access to {0}', displayName(preselected)),
     placeholder: vscode.l10n.t('What may the token do?'),
-    items: kinds,
+    // For one organization: an unrestricted token would not be that organization's.
+    items: preselected === undefined ? kinds : kinds.filter((k) => k.restriction !== 'unrestricted'),
   }))?.[0]?.restriction;
   if (!kind) {
     return undefined;
@@ -200,7 +223,7 @@ async function askRestriction(client: TursoClient, organizations: Promise<Organi
       iconPath: new vscode.ThemeIcon(o.type === 'personal' ? 'account' : 'organization'),
     })),
   );
-  const organization = (await pick<OrgItem>({
+  const organization = preselected ?? (await pick<OrgItem>({
     title: vscode.l10n.t('Create API Token: Organization'),
     placeholder: vscode.l10n.t('Pick the organization'),
     items: orgItems,

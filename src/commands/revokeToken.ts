@@ -23,11 +23,20 @@ export const BUSY_MARK_DELAY_MS = 150;
  * cleanly when the token was this extension's own credential. A second request for a token already
  * being revoked is ignored.
  */
-export function revokeTokenCommand(session: Session, accounts: AccountModel, log: Log) {
+export function revokeTokenCommand(
+  session: Session,
+  accounts: AccountModel,
+  log: Log,
+  /** Revokes a token of an organization by id: the command on such a row goes there. */
+  revokeOrganizationToken?: (arg: unknown) => Promise<RevokeOutcome>,
+) {
   const revoking = new Set<string>();
   /** Ids revoked from this window: a second confirmation queued by a double click sends nothing. */
   const revoked = new Set<string>();
   const command = async (arg?: unknown): Promise<RevokeOutcome> => {
+    if (revokeOrganizationToken && (arg as { kind?: unknown } | undefined)?.kind === 'orgToken') {
+      return revokeOrganizationToken(arg);
+    }
     let token;
     try {
       token = await tokenFromArgOrPick(arg, session, accounts, l10n.t('Revoke API Token'));

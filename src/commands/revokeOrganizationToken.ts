@@ -1,0 +1,232 @@
+import * as vscode from 'vscode';
+import type { AccountModel } from '../accounts/accountModel';
+import type { OrganizationsModel } from '../accounts/organizationsModel';
+import { reportAuthFailure } from '../auth/authFailures';
+import type { Session } from '../auth/session';
+import type { Log } from '../log';
+import { mayHaveTakenEffect, TursoApiError } from '../platform/errors';
+import type { Organization, OrganizationApiToken } from '../platform/types';
+import { showErrorMessage, showInformationMessage, showWarningMessage } from '../ui/notify';
+import { pick } from '../ui/pickers';
+import { displayName } from '../util/text';
+import { organizationTokenScope, type OrganizationNode, type OrganizationTokenNode } from '../views/organizationNodes';
+import { BUSY_MARK_DELAY_MS, type RevokeOutcome } from './revokeToken';
+
+export interface RevokeOrganizationTokenDeps {
+  session: Session;
+  accounts: AccountModel;
+  organizations: OrganizationsModel;
+  log: Log;
+}
+
+/** What is revoked: a token of an organization, and who minted it. */
+interface Target {
+  organization: string;
+  token: OrganizationApiToken;
+  owner: string;
+}
+
+interface OrgItem extends vscode.QuickPickItem {
+  slug: string;
+}
+interface TokenItem extends vscode.QuickPickItem {
+  target: Target;
+}
+
+/**
+ * `turso.revokeOrganizationToken`: revokes an organization's API token by id
+ * (`DELETE /v1/organizations/{org}/api-tokens/{id}`). From a token's row under an organization
+ * (inline trash, context menu), from an organization's row (pick one of its tokens), or from the
+ * palette (pick the organization, then the token). The confirmation names the token, its owner and
+ * the organization; revoking this extension's own credential signs out, as revoking it by name does.
+ */
+export function revokeOrganizationTokenCommand(deps: RevokeOrganizationTokenDeps) {
+  const revoking = new Set<string>();
+  const revoked = new Set<string>();
+  const command = async (arg?: unknown): Promise<RevokeOutcome> => {
+    const { session, organizations, log } = deps;
+    let target: Target | undefined;
+    try {
+      target = await targetFromArgOrPick(arg, deps);
+    } catch (err) {
+      log.error('Listing organization API tokens failed', err);
+      if (!reportAuthFailure(err)) {
+        void showErrorMessage(err instanceof Error ? err.message : String(err));
+      }
+      return 'failed';
+    }
+    const client = session.client();
+    if (!target || !client) {
+      return 'cancelled';
+    }
+    const { organization, token, owner } = target;
+    const key = `${organization}\u0000${token.id}`;
+    if (revoking.has(key) || revoked.has(key)) {
+      return 'cancelled';
+    }
+    const self = token.id === session.credentialId;
+    const shown = displayName(token.name);
+    const shownOwner = displayName(owner);
+    const shownOrg = displayName(organization);
+    const mine = owner === username(deps);
+    const detail = self
+      ? vscode.l10n.t('This extension is signed in with this token: you will be signed out. Anything else using it stops working at once. This cannot be undone.')
+      : mine
+        ? vscode.l10n.t('Anything using it stops working at once. This cannot be undone.')
+        : vscode.l10n.t('{0} minted it. Anything using it stops working at once. This cannot be undone.', shownOwner);
+    const revoke = vscode.l10n.t('Revoke');
+    const confirmed = await showWarningMessage(
+      vscode.l10n.t('Revoke API token "{0}" of {1} in organization "{2}"?', shown, shownOwner, shownOrg),
+      { modal: true, detail },
+      revoke,
+    );
+    if (confirmed !== revoke || revoking.has(key) || revoked.has(key)) {
+      return 'cancelled';
+    }
+    revoking.add(key);
+    let marked = false;
+    const mark = setTimeout(() => {
+      marked = true;
+      organizations.setBusy(organization, token.id, vscode.l10n.t('Revoking…'));
+    }, BUSY_MARK_DELAY_MS);
+    let outcome: 'gone' | 'unchanged' | 'unknown' = 'unknown';
+    try {
+      await client.revokeOrganizationToken(organization, token.id);
+      revoked.add(key);
+      outcome = 'gone';
+      log.info(`Revoked API token "${token.name}" of ${owner} in "${organization}"`);
+      if (self) {
+        await session.signOut();
+        void showInformationMessage(vscode.l10n.t('Revoked API token "{0}". This extension was signed in with it, so you are now signed out.', shown));
+        return 'revoked-self';
+      }
+      void showInformationMessage(vscode.l10n.t('Revoked API token "{0}" of {1} in "{2}".', shown, shownOwner, shownOrg));
+      return 'revoked';
+    } catch (err) {
+      log.error(`Revoking API token "${token.name}" of "${organization}" failed`, err);
+      if (reportAuthFailure(err)) {
+        return 'failed';
+      }
+      if (err instanceof TursoApiError && err.kind === 'forbidden') {
+        outcome = 'unchanged';
+        void showErrorMessage(vscode.l10n.t(
+          'You can\'t revoke API token "{0}" of {1}: in "{2}" only owners and admins may revoke other members\' tokens. Ask one of them.',
+          shown,
+          shownOwner,
+          shownOrg,
+        ));
+        return 'failed';
+      }
+      if (err instanceof TursoApiError && err.kind === 'notFound') {
+        void showWarningMessage(vscode.l10n.t('API token "{0}" of "{1}" was already revoked or no longer exists.', shown, shownOrg));
+        return 'already-gone';
+      }
+      const again = { kind: 'orgToken', organization, token, owner } as const;
+      const message = mayHaveTakenEffect(err)
+        ? vscode.l10n.t(
+            "Couldn't confirm that API token \"{0}\" was revoked: {1} The list has been refreshed: if \"{0}\" is still in it, try again.",
+            shown,
+            err instanceof Error ? err.message : String(err),
+          )
+        : err instanceof Error ? err.message : String(err);
+      if (!mayHaveTakenEffect(err)) {
+        outcome = 'unchanged';
+      }
+      const tryAgain = vscode.l10n.t('Try Again');
+      void showErrorMessage(message, tryAgain).then((choice) => {
+        if (choice === tryAgain) {
+          void command(again);
+        }
+      });
+      return 'failed';
+    } finally {
+      revoking.delete(key);
+      clearTimeout(mark);
+      if (marked) {
+        organizations.setBusy(organization, token.id, undefined);
+      }
+      if (outcome === 'gone') {
+        // Gone for sure: its rows are dropped, here and among the account's own tokens, without asking again.
+        organizations.removeToken(organization, token.id);
+        if (!self && deps.accounts.knownTokens()?.some((t) => t.id === token.id)) {
+          deps.accounts.removeToken(token.id);
+        }
+      } else if (outcome === 'unknown') {
+        // Already gone, or maybe revoked: this organization's list is asked again; nothing else is.
+        organizations.refreshOrganization(organization);
+      }
+    }
+  };
+  return command;
+}
+
+function username(deps: RevokeOrganizationTokenDeps): string | undefined {
+  const load = deps.accounts.lastLoad;
+  return load?.kind === 'loaded' ? load.user.username : undefined;
+}
+
+async function targetFromArgOrPick(arg: unknown, deps: RevokeOrganizationTokenDeps): Promise<Target | undefined> {
+  const node = arg as OrganizationTokenNode | OrganizationNode | undefined;
+  if (node && typeof node === 'object' && node.kind === 'orgToken') {
+    return { organization: node.organization, token: node.token, owner: node.owner };
+  }
+  const client = deps.session.client();
+  if (!client) {
+    return undefined;
+  }
+  let organization: string | undefined;
+  if (node && typeof node === 'object' && node.kind === 'organization') {
+    organization = node.organization.slug;
+  } else {
+    const settled = deps.organizations.settledOrganizations;
+    const list: Promise<readonly Organization[]> = settled?.kind === 'loaded' ? Promise.resolve(settled.organizations) : client.listOrganizations();
+    const items = list.then((orgs) =>
+      [...orgs].sort((a, b) => a.slug.localeCompare(b.slug)).map<OrgItem>((o) => ({
+        slug: o.slug,
+        label: displayName(o.slug, 128),
+        description: o.name !== o.slug ? displayName(o.name, 128) : undefined,
+        iconPath: new vscode.ThemeIcon(o.type === 'personal' ? 'account' : 'organization'),
+      })),
+    );
+    organization = (await pick<OrgItem>({
+      title: vscode.l10n.t('Revoke Organization API Token (1/2): Organization'),
+      placeholder: vscode.l10n.t('Pick the organization'),
+      items,
+    }))?.[0]?.slug;
+  }
+  if (!organization) {
+    return undefined;
+  }
+  const me = username(deps) ?? '';
+  const credentialId = deps.session.credentialId;
+  const settled = deps.organizations.settledTokens(organization);
+  const tokens: Promise<readonly OrganizationApiToken[]> = settled?.kind === 'loaded'
+    ? Promise.resolve(settled.tokens)
+    : client.listOrganizationTokens(organization);
+  const org = organization;
+  const items = tokens.then((list) => {
+    if (list.length === 0) {
+      return [{ label: vscode.l10n.t('No API tokens in this organization'), alwaysShow: true, target: undefined as unknown as Target }];
+    }
+    return list
+      .map<Target>((token) => ({ organization: org, token, owner: token.owner?.username ?? me }))
+      .sort((a, b) => a.owner.localeCompare(b.owner) || a.token.name.localeCompare(b.token.name))
+      .map<TokenItem>((target) => ({
+        label: displayName(target.token.name, 128),
+        description: displayName(target.owner, 128),
+        detail: [
+          displayName(organizationTokenScope(target.token), 128),
+          target.token.createdAt ? vscode.l10n.t('Created {0}', target.token.createdAt) : undefined,
+          target.token.id === credentialId ? vscode.l10n.t('This extension is signed in with this token') : undefined,
+        ].filter(Boolean).join(' · '),
+        iconPath: new vscode.ThemeIcon(target.token.id === credentialId ? 'verified' : target.owner === me ? 'key' : 'person'),
+        target,
+      }));
+  });
+  const picked = await pick<TokenItem>({
+    title: vscode.l10n.t('Revoke Organization API Token (2/2): Token in {0}', displayName(organization)),
+    placeholder: vscode.l10n.t('Pick an API token (type a name or an owner)'),
+    items,
+  });
+  return picked?.[0]?.target;
+}

@@ -1,0 +1,168 @@
+import * as vscode from 'vscode';
+import type { OrganizationsModel } from '../accounts/organizationsModel';
+import { inertText } from '../util/text';
+import {
+  organizationChildren,
+  organizationErrorNode,
+  organizationListChildren,
+  organizationNode,
+  organizationsNode,
+  type OrganizationNode,
+  type OrganizationsNode,
+  type OrganizationTokenNode,
+  type OrganizationTreeNode,
+} from './organizationNodes';
+import { markdownTooltip } from './tokensTreeProvider';
+import type { MessageNode, TreeNode as AccountTreeNode } from './treeModel';
+
+const MAX_LABEL = 128;
+
+type Child = OrganizationTreeNode | MessageNode;
+
+/**
+ * The Organizations part of the API Tokens tree: builds its rows from the organizations model
+ * (src/accounts/organizationsModel.ts) and keeps the row objects the view was given, so a change
+ * to one organization updates that organization only.
+ */
+export class OrganizationsTree implements vscode.Disposable {
+  private readonly roots = new Map<string, OrganizationsNode>();
+  /** Organization node id → node, as last given to the view. */
+  private readonly orgNodes = new Map<string, OrganizationNode>();
+  /** Child → parent, for the rows given to the view (reveal asks for parents). */
+  private readonly parents = new WeakMap<object, OrganizationsNode | OrganizationNode>();
+  private readonly subscription: { dispose(): void };
+
+  constructor(
+    private readonly model: OrganizationsModel,
+    private readonly credentialId: () => string | undefined,
+    private readonly fire: (node: AccountTreeNode | OrganizationTreeNode | undefined) => void,
+  ) {
+    this.subscription = model.onDidChange((change) => {
+      if (change && 'organization' in change) {
+        const node = this.findOrganization(change.organization);
+        if (node) {
+          this.fire(node);
+        }
+        return;
+      }
+      // The whole list, or everything: the Organizations nodes (the tree refreshes the rest itself).
+      if (change === undefined && !model.settledOrganizations) {
+        this.orgNodes.clear();
+      }
+      this.fire(undefined);
+    });
+  }
+
+  /** The account's "Organizations" node (the same object each time, for the view). */
+  rootFor(account: string): OrganizationsNode {
+    let node = this.roots.get(account);
+    if (!node) {
+      node = organizationsNode(account);
+      this.roots.set(account, node);
+    }
+    return node;
+  }
+
+  owns(node: object): boolean {
+    return this.parents.has(node);
+  }
+
+  getParent(node: object): OrganizationsNode | OrganizationNode | undefined {
+    return this.parents.get(node);
+  }
+
+  getTreeItem(node: OrganizationTreeNode): vscode.TreeItem {
+    const label = inertText(node.label, MAX_LABEL);
+    const item = new vscode.TreeItem(
+      label,
+      node.kind === 'orgToken' ? vscode.TreeItemCollapsibleState.None : vscode.TreeItemCollapsibleState.Collapsed,
+    );
+    item.id = node.id;
+    item.description = node.description === undefined ? undefined : inertText(node.description, MAX_LABEL);
+    item.contextValue = node.contextValue;
+    item.iconPath = new vscode.ThemeIcon(node.icon);
+    if (node.tooltip) {
+      item.tooltip = markdownTooltip(node.tooltip);
+    }
+    if (node.kind === 'orgToken') {
+      const busy = this.model.busyText(node.organization, node.token.id);
+      if (busy) {
+        item.description = busy;
+        item.iconPath = new vscode.ThemeIcon('loading~spin');
+        item.contextValue = `${node.contextValue};busy`;
+      }
+      item.accessibilityInformation = {
+        label: vscode.l10n.t('API token {0} of {1}, {2}', inertText(node.token.name, MAX_LABEL), inertText(node.owner, MAX_LABEL), item.description ?? ''),
+        role: 'treeitem',
+      };
+    }
+    return item;
+  }
+
+  async getChildren(node: object): Promise<Child[]> {
+    const kind = (node as { kind?: unknown }).kind;
+    if (kind === 'organizations') {
+      const root = node as OrganizationsNode;
+      const load = await this.model.organizations();
+      if (load.kind === 'failed') {
+        return [organizationErrorNode(root.account, undefined, load.error)];
+      }
+      const children = organizationListChildren(root.account, load.organizations).map((child) => {
+        if (child.kind !== 'organization') {
+          return child;
+        }
+        // The same object as before for the same organization: the view keeps it expanded.
+        const known = this.orgNodes.get(child.id);
+        const settled = this.model.settledTokens(child.organization.slug);
+        const fresh = organizationNode(root.account, child.organization, settled);
+        const shown = known ? Object.assign(known, fresh) : fresh;
+        this.orgNodes.set(child.id, shown);
+        return shown;
+      });
+      for (const child of children) {
+        this.parents.set(child, root);
+      }
+      return children;
+    }
+    if (kind === 'organization') {
+      const org = node as OrganizationNode;
+      const load = await this.model.tokens(org.organization.slug);
+      const me = { username: org.account, credentialId: this.credentialId() };
+      const children: Child[] = organizationChildren(org.account, load, me);
+      for (const child of children) {
+        this.parents.set(child, org);
+      }
+      // The role arrived with the tokens: the organization's own row may now say "only your own tokens".
+      const updated = organizationNode(org.account, org.organization, load);
+      if (updated.description !== org.description || updated.contextValue !== org.contextValue) {
+        Object.assign(org, updated);
+        queueMicrotask(() => this.fire(org));
+      }
+      return children;
+    }
+    return [];
+  }
+
+  /** The view collapsed a row: an organization no longer shown is not reloaded by a refresh. */
+  collapsed(node: unknown): void {
+    if ((node as { kind?: unknown } | undefined)?.kind === 'organization') {
+      this.model.collapse((node as OrganizationNode).organization.slug);
+    }
+  }
+
+  /** The shown organization row (any account) of `slug`. */
+  findOrganization(slug: string): OrganizationNode | undefined {
+    for (const node of this.orgNodes.values()) {
+      if (node.organization.slug === slug) {
+        return node;
+      }
+    }
+    return undefined;
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+  }
+}
+
+export type { OrganizationTokenNode };
