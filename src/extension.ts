@@ -1,6 +1,7 @@
 import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { AccountModel } from './accounts/accountModel';
+import { OrganizationsModel } from './accounts/organizationsModel';
 import { AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, TursoAuthenticationProvider } from './accounts/authProvider';
 import { authFailures } from './auth/authFailures';
 import { CredentialStore } from './auth/credentialStore';
@@ -8,6 +9,7 @@ import { Session } from './auth/session';
 import { useCreatedToken } from './auth/useCreatedToken';
 import { createTokenCommand } from './commands/createToken';
 import { refreshCommand } from './commands/refresh';
+import { revokeOrganizationTokenCommand } from './commands/revokeOrganizationToken';
 import { revokeTokenCommand } from './commands/revokeToken';
 import { signInCommand } from './commands/signIn';
 import { signOutCommand } from './commands/signOut';
@@ -16,7 +18,7 @@ import { Log } from './log';
 import { showErrorMessage } from './ui/notify';
 import { ExpiryWarning } from './views/expiryWarning';
 import { AccountStatusBar } from './views/statusBar';
-import type { TreeNode } from './views/treeModel';
+import type { TreeNode } from './views/tokensTreeProvider';
 import { TOKENS_VIEW_ID, TokensTreeProvider } from './views/tokensTreeProvider';
 import { openReveal, openRevealPanels, type RevealPanelProbe } from './webview/revealPanel';
 
@@ -25,6 +27,8 @@ export interface TursoExtensionApi {
   readonly tokensTree: vscode.TreeDataProvider<TreeNode>;
   /** Only when running under test: the account model the views follow. */
   readonly accounts?: AccountModel;
+  /** Only when running under test: the signed-in account's organizations. */
+  readonly organizations?: OrganizationsModel;
   /** Only when running under test: the authentication provider, to act as the Accounts menu does. */
   readonly authProvider?: vscode.AuthenticationProvider;
   /** Only when running under test: the open reveal panels, to drive them as the page would. */
@@ -60,7 +64,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<TursoE
   });
   const signedIn = session;
   const accounts = new AccountModel(session, log);
-  const tree = new TokensTreeProvider(accounts);
+  const organizations = new OrganizationsModel({
+    client: () => signedIn.client(),
+    username: () => {
+      const load = accounts.lastLoad;
+      return load?.kind === 'loaded' ? load.user.username : undefined;
+    },
+    onError: (message, err) => log.error(message, err),
+  });
+  const tree = new TokensTreeProvider(accounts, organizations);
   const view = vscode.window.createTreeView(TOKENS_VIEW_ID, { treeDataProvider: tree, showCollapseAll: false });
   // Created before session.initialize(): they follow the account from the start.
   const statusBar = new AccountStatusBar(accounts);
@@ -69,9 +81,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<TursoE
   // The accounts in VS Code's Accounts menu, and for other extensions (after VS Code's consent prompt).
   const authProvider = new TursoAuthenticationProvider(store, () => vscode.commands.executeCommand('turso.signIn'));
 
+  const revokeOrganizationToken = revokeOrganizationTokenCommand({ session, accounts, organizations, log });
   const createToken = createTokenCommand({
     session,
     accounts,
+    organizations,
     log,
     openReveal: (token, options) =>
       openReveal(
@@ -95,6 +109,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<TursoE
     statusBar,
     expiryWarning,
     authProvider,
+    organizations,
+    // Another credential (or none): what was known of its organizations is dropped.
+    accounts.onDidChangeCredential(() => organizations.reset()),
+    view.onDidCollapseElement((e) => tree.collapsed(e.element)),
     vscode.authentication.registerAuthenticationProvider(AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, authProvider, { supportsMultipleAccounts: true }),
     // A new credential (signed in here or in another window) gets its own first 401 prompt.
     session.onDidChange(() => authFailures.reset()),
@@ -107,10 +125,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<TursoE
     }),
     vscode.commands.registerCommand('turso.signIn', signInCommand(session, log)),
     vscode.commands.registerCommand('turso.signOut', signOutCommand(session, log)),
-    vscode.commands.registerCommand('turso.refresh', refreshCommand(accounts)),
+    vscode.commands.registerCommand('turso.refresh', refreshCommand(accounts, organizations)),
     vscode.commands.registerCommand('turso.createToken', createToken),
     vscode.commands.registerCommand('turso.validateToken', validateTokenCommand(session, log)),
-    vscode.commands.registerCommand('turso.revokeToken', revokeTokenCommand(session, accounts, log)),
+    vscode.commands.registerCommand('turso.revokeOrganizationToken', revokeOrganizationToken),
+    vscode.commands.registerCommand('turso.revokeToken', revokeTokenCommand(session, accounts, log, revokeOrganizationToken)),
   );
 
   try {
@@ -128,6 +147,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<TursoE
     ? {
         tokensTree: tree,
         accounts,
+        organizations,
         authProvider,
         revealPanels: openRevealPanels,
         testProbe: { logUri: context.logUri, globalState: context.globalState, workspaceState: context.workspaceState, secrets: context.secrets },

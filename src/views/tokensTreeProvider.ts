@@ -1,7 +1,13 @@
 import * as vscode from 'vscode';
 import type { AccountLoad, AccountModel } from '../accounts/accountModel';
+import type { OrganizationsModel } from '../accounts/organizationsModel';
 import { inertText } from '../util/text';
-import { errorNode, userNode, type TooltipRow, type TreeNode } from './treeModel';
+import { OrganizationsTree } from './organizationsTree';
+import { errorNode, userNode, type TooltipRow, type TreeNode as AccountTreeNode } from './treeModel';
+import type { OrganizationTreeNode } from './organizationNodes';
+
+/** A row of the tree: the account's own (treeModel.ts) or its organizations' (organizationNodes.ts). */
+export type TreeNode = AccountTreeNode | OrganizationTreeNode;
 
 export const TOKENS_VIEW_ID = 'turso.tokens';
 /** Longest label or description shown in a row; the tooltip has the whole text (up to its own bound). */
@@ -20,9 +26,14 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   readonly onDidChangeTreeData = this.emitter.event;
   private readonly disposables: vscode.Disposable[] = [this.emitter];
   /** The root built for `builtFor` (a load result): rebuilt only when the model has another. */
-  private built: { load: AccountLoad; root: TreeNode } | undefined;
+  private built: { load: AccountLoad; root: AccountTreeNode } | undefined;
+  private readonly organizations: OrganizationsTree | undefined;
 
-  constructor(private readonly accounts: AccountModel) {
+  constructor(private readonly accounts: AccountModel, organizations?: OrganizationsModel) {
+    if (organizations) {
+      this.organizations = new OrganizationsTree(organizations, () => accounts.credentialId, (node) => this.emitter.fire(node));
+      this.disposables.push(this.organizations);
+    }
     this.disposables.push(
       accounts.onDidChange((change) => {
         if (change) {
@@ -38,6 +49,9 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   }
 
   getTreeItem(node: TreeNode): vscode.TreeItem {
+    if (node.kind === 'organizations' || node.kind === 'organization' || node.kind === 'orgToken') {
+      return this.organizations ? this.organizations.getTreeItem(node) : new vscode.TreeItem(node.label);
+    }
     // Labels and descriptions carry server text (names, error reasons): inert and bounded.
     const label = inertText(node.label, MAX_LABEL);
     const description = node.description === undefined ? undefined : inertText(node.description, MAX_LABEL);
@@ -77,7 +91,11 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
 
   async getChildren(node?: TreeNode): Promise<TreeNode[]> {
     if (node) {
-      return node.kind === 'user' ? node.children : [];
+      if (node.kind === 'user') {
+        // The organizations come after the account's own tokens, collapsed: nothing is asked until expanded.
+        return this.organizations ? [...node.children, this.organizations.rootFor(node.username)] : node.children;
+      }
+      return this.organizations?.getChildren(node) ?? [];
     }
     const load = await this.accounts.load();
     return load ? [this.rootFor(load)] : [];
@@ -88,6 +106,12 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     if (node.kind === 'user' || root?.kind !== 'user') {
       return undefined;
     }
+    if (node.kind === 'organizations') {
+      return root;
+    }
+    if (node.kind === 'organization' || node.kind === 'orgToken' || this.organizations?.owns(node)) {
+      return this.organizations?.getParent(node);
+    }
     return root.children.includes(node as never) ? root : undefined;
   }
 
@@ -97,7 +121,12 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     }
   }
 
-  private rootFor(load: AccountLoad): TreeNode {
+  /** The tree's view tells which organizations are collapsed (a refresh no longer reloads them). */
+  collapsed(node: TreeNode): void {
+    this.organizations?.collapsed(node);
+  }
+
+  private rootFor(load: AccountLoad): AccountTreeNode {
     if (this.built?.load !== load) {
       const root = load.kind === 'failed'
         ? errorNode(load.error)

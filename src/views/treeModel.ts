@@ -29,6 +29,7 @@ export interface NodeCommand {
 export interface UserNode {
   kind: 'user';
   id: string;
+  username: string;
   label: string;
   description?: string;
   tooltip: TooltipRow[];
@@ -151,6 +152,7 @@ export function userNode(snapshot: AccountSnapshot, nowSeconds: number): UserNod
   return {
     kind: 'user',
     id: `user:${user.username}`,
+    username: user.username,
     label: user.name || user.username,
     description: user.plan,
     tooltip,
