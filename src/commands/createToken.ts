@@ -52,14 +52,15 @@ export interface CreateTokenResult {
  * the choices so the user can change the name or try again.
  */
 export function createTokenCommand(deps: CreateTokenDeps) {
-  let inFlight = false;
+  /** Create requests on the network now (never counts a wait for the person). */
+  let inFlight = 0;
   return async (_node?: unknown, options: CreateTokenOptions = {}): Promise<CreateTokenResult | undefined> => {
     const client = deps.session.client();
     if (!client) {
       void promptSignIn();
       return undefined;
     }
-    if (inFlight) {
+    if (inFlight > 0) {
       void showInformationMessage(vscode.l10n.t('An API token is being created already.'));
       return undefined;
     }
@@ -67,10 +68,11 @@ export function createTokenCommand(deps: CreateTokenDeps) {
     const organizations = options.restriction ? Promise.resolve([]) : client.listOrganizations();
     organizations.catch(() => undefined);
 
-    let name = options.name ?? (await askName(deps, client));
-    if (name === undefined) {
+    const asked = options.name ?? (await askName(deps, client));
+    if (asked === undefined) {
       return undefined;
     }
+    let name: string = asked;
     let choice: RestrictionChoice | undefined;
     try {
       choice = options.restriction ?? (await askRestriction(client, organizations));
@@ -85,16 +87,26 @@ export function createTokenCommand(deps: CreateTokenDeps) {
       return undefined;
     }
     for (;;) {
-      let created: CreatedApiToken;
-      inFlight = true;
+      // Marks the request only: it is cleared as soon as the answer is in, before anything asks the
+      // person (a notification left unanswered must not block the next create).
+      inFlight += 1;
       // The panel opens now and says the token is being created: its page loads during the request.
       const reveal = deps.openReveal({ name, scopeLabel: restrictionLabel(choice) }, { preselectUse: options.useForExtension });
+      let sent: { created: CreatedApiToken } | { error: unknown };
       try {
-        created = await vscode.window.withProgress(
-          { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Creating API token "{0}"…', displayName(name as string)) },
-          () => client.createApiToken(name as string, restrictionBody(choice)),
-        );
-      } catch (err) {
+        sent = {
+          created: await vscode.window.withProgress(
+            { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Creating API token "{0}"…', displayName(name)) },
+            () => client.createApiToken(name, restrictionBody(choice)),
+          ),
+        };
+      } catch (error) {
+        sent = { error };
+      } finally {
+        inFlight -= 1;
+      }
+      if ('error' in sent) {
+        const err = sent.error;
         reveal.abandon();
         await reveal.outcome;
         deps.log.error(`Creating API token "${name}" failed`, err);
@@ -104,19 +116,19 @@ export function createTokenCommand(deps: CreateTokenDeps) {
         }
         const retry = await offerRetry(err, name, options.name === undefined);
         if (retry === 'rename') {
-          name = await askName(deps, client, name);
-          if (name === undefined) {
+          const renamed = await askName(deps, client, name);
+          if (renamed === undefined) {
             return undefined;
           }
+          name = renamed;
           continue;
         }
         if (retry === 'again') {
           continue;
         }
         return undefined;
-      } finally {
-        inFlight = false;
       }
+      const { created } = sent;
       reveal.deliver(created.token);
       deps.log.info(`Created API token "${created.name}" (${restrictionLabel(choice)})`);
       // The answer to the create is all the new row needs: no second trip for the list.

@@ -4,7 +4,7 @@ import {
   childRows, describeRows, restoreAfterSuite, rootRows, Row, signIn, startEmulator, waitFor,
 } from './helpers';
 import {
-  describeShown, EmuRequest, figures, FixtureEmulator, fixtures, ProbedApi, probedSignedOut, Shown, UiRecorder,
+  describeShown, EmuRequest, fakeQuickPick, figures, FixtureEmulator, fixtures, ProbedApi, probedSignedOut, Shown, UiRecorder,
 } from './faultHelpers';
 
 // Issue 6, hostile strings: what the server says (user display name, email, plan, organization and
@@ -47,48 +47,6 @@ function assertEncodedSegment(rawPath: string, name: string): void {
   assert.match(segment, /^(?:[A-Za-z0-9\-._~!$&'()*+,;=:@]|%[0-9A-Fa-f]{2})+$/, `"${name}" is one encoded path segment: ${rawPath}`);
   assert.ok(!/[/?#\s]/.test(segment), `no raw / ? # or space in ${rawPath}`);
   assert.strictEqual(decodeURIComponent(segment), name, `${rawPath} decodes to the name`);
-}
-
-/**
- * A stand-in for `window.createQuickPick` that records each picker's title and items and accepts
- * what `choose` returns once the items are there (as a user would), or hides when it returns none.
- */
-function fakeQuickPick(
-  record: { title: string; items: vscode.QuickPickItem[] }[],
-  choose: (title: string, items: readonly vscode.QuickPickItem[]) => vscode.QuickPickItem[],
-): vscode.QuickPick<vscode.QuickPickItem> {
-  const accept = new vscode.EventEmitter<void>();
-  const hide = new vscode.EventEmitter<void>();
-  const selection = new vscode.EventEmitter<readonly vscode.QuickPickItem[]>();
-  let items: readonly vscode.QuickPickItem[] = [];
-  const qp = {
-    title: '', placeholder: '', canSelectMany: false, ignoreFocusOut: false, matchOnDescription: false, matchOnDetail: false,
-    busy: false, enabled: true, activeItems: [] as vscode.QuickPickItem[], selectedItems: [] as vscode.QuickPickItem[],
-    get items() {
-      return items;
-    },
-    set items(value: readonly vscode.QuickPickItem[]) {
-      items = value;
-      record.push({ title: qp.title, items: [...value] });
-      setTimeout(() => {
-        const chosen = choose(qp.title, value);
-        if (!chosen.length) {
-          hide.fire();
-          return;
-        }
-        qp.activeItems = chosen;
-        qp.selectedItems = chosen;
-        accept.fire();
-      }, 0);
-    },
-    onDidAccept: accept.event,
-    onDidHide: hide.event,
-    onDidChangeSelection: selection.event,
-    show: () => undefined,
-    hide: () => hide.fire(),
-    dispose: () => undefined,
-  };
-  return qp as unknown as vscode.QuickPick<vscode.QuickPickItem>;
 }
 
 suite('Hostile strings are rendered inert; token names are encoded in URL paths', function () {
