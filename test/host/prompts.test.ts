@@ -161,7 +161,9 @@ suite('Prompts left unanswered hold nothing: create, revoke, sign in, validate, 
       held.releaseAll();
       await first;
     } finally {
+      ui.answer = () => undefined;
       held.releaseAll();
+      await probe.receive({ type: 'copy' }); // kept: closing the panel asks nothing
       probe.panel?.dispose();
       await done;
       fs.rmSync(envFile, { force: true });
@@ -171,17 +173,24 @@ suite('Prompts left unanswered hold nothing: create, revoke, sign in, validate, 
   test('Use for this extension: after a failure, the next click reaches the server and signs in', async () => {
     const name = `held-use-${n}`;
     const { probe, done } = await startCreateToken(api, { name, restriction: { kind: 'org', organization: 'acme' } });
+    // Whatever it may ask or report is left unanswered.
+    ui.answer = () => held.hold();
     try {
       // The check that the new token can list tokens fails (each of the client's 3 tries).
       emu.injectFault({ method: 'GET', path: '/v1/auth/api-tokens', kind: 'status', status: 500, error: 'internal server error', times: 3 });
-      await probe.receive({ type: 'use' });
-      assert.strictEqual(probe.status?.kind, 'error', `status after the failed "use": ${JSON.stringify(probe.status)}`);
+      const first = probe.receive({ type: 'use' });
+      await waitFor(() => probe.status?.kind === 'error', `the failure in the panel (status ${JSON.stringify(probe.status)})`);
       emu.clearFaults();
       const mark = emu.requests.length;
       await probe.receive({ type: 'use' });
       assert.strictEqual(probe.status?.kind, 'success', `status after the second "use": ${JSON.stringify(probe.status)}`);
       assert.ok(sentSince(mark).includes('GET /v1/auth/validate'), JSON.stringify(sentSince(mark)));
+      held.releaseAll();
+      await first;
     } finally {
+      ui.answer = () => undefined;
+      held.releaseAll();
+      await probe.receive({ type: 'copy' }); // kept: closing the panel asks nothing
       probe.panel?.dispose();
       await done;
     }
