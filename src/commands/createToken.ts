@@ -228,7 +228,7 @@ async function askRestriction(client: TursoClient, organizations: Promise<Organi
       ? groups.map<GroupItem>((g) => ({
           group: g.name,
           label: displayName(g.name, 128),
-          description: g.primary ? vscode.l10n.t('primary location {0}', g.primary) : undefined,
+          description: g.primary ? vscode.l10n.t('primary location {0}', displayName(g.primary)) : undefined,
           iconPath: new vscode.ThemeIcon('folder-library'),
         }))
       : Promise.reject(new Error(vscode.l10n.t('The organization "{0}" has no groups.', displayName(organization)))),

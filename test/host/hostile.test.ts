@@ -10,8 +10,9 @@ import {
 // Issue 6, hostile strings: what the server says (user display name, email, plan, organization and
 // group names, token names, error messages) reaches tree labels, tooltips, notifications and the
 // reveal webview as inert text: no HTML, no Markdown, no command or javascript: links, no control or
-// bidirectional-override characters, and bounded lengths. And token names that would break a URL
-// path reach the API encoded: the emulator's raw request path is checked.
+// bidirectional-override characters, no $(…) icon syntax where it is drawn (rows, picker items), and
+// bounded lengths. And token names that would break a URL path reach the API encoded: the emulator's
+// raw request path is checked.
 
 const HOSTILE: { id: string; s: string; marker: string }[] = [
   { id: 'html', s: '<img src=x onerror="alert(1)"><script>alert(2)</script><b>bold</b>', marker: 'onerror' },
@@ -22,7 +23,7 @@ const HOSTILE: { id: string; s: string; marker: string }[] = [
   { id: 'file link', s: '[passwd](file:///etc/passwd)', marker: 'passwd' },
   { id: 'very long', s: `long-${'L'.repeat(20000)}-end`, marker: 'long-LLLL' },
   { id: 'rtl', s: 'admin\u202Etxt.exe \u2067isolated\u2069 \u200Fשלום مرحبا', marker: 'admin' },
-  { id: 'control', s: 'bell\u0007 nul\u0000 esc\u001b[31mred cr\rlf\nc1\u0085del\u007f tab\t', marker: 'bell' },
+  { id: 'control', s: 'bell\u0007 nul\u0000 esc\u001b[31mred cr\rlf\nc1\u0085del\u007f tab\t', marker: 'bell' },  { id: 'codicon', s: '$(account) admin $(sync~spin)$(pass-filled)', marker: 'admin' },
 ];
 
 /** VS Code's own pattern for links in notifications, quick input messages and progress (base/common/linkedText.ts). */
@@ -70,6 +71,8 @@ suite('Hostile strings are rendered inert; token names are encoded in URL paths'
     if (UNSAFE.test(text)) flag(surface, what, 'control or bidi character', text);
     if (text.length > max) flag(surface, what, `${text.length} characters`, text);
     if (/&lt;|&amp;|&quot;/.test(text)) flag(surface, what, 'HTML-escaped in plain text (double escaping)', text);
+    // Rows, quick pick items and the status bar draw $(name) as an icon.
+    if (/\$\(/.test(text)) flag(surface, what, 'codicon syntax, drawn as an icon', text);
   }
 
   /** A MarkdownString tooltip: HTML and command links off, server text escaped. */
