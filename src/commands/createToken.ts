@@ -14,11 +14,11 @@ import {
   type Scope,
   type ScopePreset,
 } from '../platform/scopes';
-import { checkTokenName, tokenNameRule } from '../platform/tokenNames';
+import { checkTokenName, tokenNameRule, type TokenNameNote } from '../platform/tokenNames';
 import { ALL_SCOPES, type CreatedApiToken, type Organization } from '../platform/types';
 import { showErrorMessage, showInformationMessage } from '../ui/notify';
 import { pick } from '../ui/pickers';
-import { displayName } from '../util/text';
+import { displayName, inertText } from '../util/text';
 import type { TokensTreeProvider } from '../views/tokensTreeProvider';
 import type { PendingToken, RevealHandle, RevealOptions } from '../webview/revealPanel';
 
@@ -153,13 +153,28 @@ async function askName(deps: CreateTokenDeps, client: TursoClient, value?: strin
     : client.listApiTokens().then((tokens) => tokens.map((t) => t.name), () => [] as string[]);
   const name = await vscode.window.showInputBox({
     title: vscode.l10n.t('Create API Token (1/2): Name'),
-    prompt: vscode.l10n.t('A name to recognise the token by: {0}.', tokenNameRule()),
+    prompt: vscode.l10n.t('A name to recognise the token by. Turso checks it; names have been {0}.', tokenNameRule()),
     placeHolder: vscode.l10n.t('e.g. ci-deploy'),
     value,
     ignoreFocusOut: true,
-    validateInput: async (text) => checkTokenName(text.trim(), await existing),
+    validateInput: async (text) => nameMessage(checkTokenName(text.trim(), await existing)),
   });
   return name?.trim() || undefined;
+}
+
+/**
+ * The rule as a hint while typing: a warning lets the name be accepted (Turso decides, and its
+ * reason is shown with Change Name); only an empty name is an error, which blocks Enter.
+ */
+function nameMessage(note: TokenNameNote | undefined): vscode.InputBoxValidationMessage | undefined {
+  if (!note) {
+    return undefined;
+  }
+  // Quick input messages render links; the name typed (or one listed by the server) is in it.
+  const message = inertText(note.message);
+  return note.kind === 'refuse'
+    ? { message, severity: vscode.InputBoxValidationSeverity.Error }
+    : { message, severity: vscode.InputBoxValidationSeverity.Warning };
 }
 
 interface KindItem extends vscode.QuickPickItem {
