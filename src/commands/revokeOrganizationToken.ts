@@ -55,8 +55,7 @@ export function revokeOrganizationTokenCommand(deps: RevokeOrganizationTokenDeps
       }
       return 'failed';
     }
-    const client = session.client();
-    if (!target || !client) {
+    if (!target || !session.signedIn) {
       return 'cancelled';
     }
     const { organization, token, owner } = target;
@@ -64,12 +63,13 @@ export function revokeOrganizationTokenCommand(deps: RevokeOrganizationTokenDeps
     if (revoking.has(key) || revoked.has(key)) {
       return 'cancelled';
     }
-    const self = token.id === session.credentialId;
+    // For the question's wording only: the credential is read again once the answer is in.
+    const asked = { generation: session.generation, self: token.id === session.credentialId };
     const shown = displayName(token.name);
     const shownOwner = displayName(owner);
     const shownOrg = displayName(organization);
     const mine = owner === username(deps);
-    const detail = self
+    const detail = asked.self
       ? vscode.l10n.t('This extension is signed in with this token: you will be signed out. Anything else using it stops working at once. This cannot be undone.')
       : mine
         ? vscode.l10n.t('Anything using it stops working at once. This cannot be undone.')
@@ -90,7 +90,20 @@ export function revokeOrganizationTokenCommand(deps: RevokeOrganizationTokenDeps
       organizations.setBusy(organization, token.id, vscode.l10n.t('Revoking…'));
     }, BUSY_MARK_DELAY_MS);
     let outcome: 'gone' | 'unchanged' | 'unknown' = 'unknown';
+    let self = asked.self;
     try {
+      // Another window may have signed out or switched the credential while the question was open:
+      // what was confirmed was for the account asked about, so nothing is sent for another one.
+      await session.reread();
+      const client = session.client();
+      if (!client || session.generation !== asked.generation) {
+        outcome = 'unchanged';
+        void showWarningMessage(client
+          ? vscode.l10n.t('API token "{0}" was not revoked: the extension switched to another Turso credential meanwhile.', shown)
+          : vscode.l10n.t('API token "{0}" was not revoked: this extension was signed out of Turso meanwhile.', shown));
+        return 'cancelled';
+      }
+      self = token.id === session.credentialId;
       await client.revokeOrganizationToken(organization, token.id);
       revoked.add(key);
       outcome = 'gone';

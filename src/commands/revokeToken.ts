@@ -47,16 +47,16 @@ export function revokeTokenCommand(
       }
       return 'failed';
     }
-    const client = session.client();
-    if (!token || !client) {
+    if (!token || !session.signedIn) {
       return 'cancelled';
     }
     if (revoking.has(token.id) || revoked.has(token.id)) {
       return 'cancelled';
     }
-    const self = token.id === session.credentialId;
+    // For the question's wording only: the credential is read again once the answer is in.
+    const asked = { generation: session.generation, self: token.id === session.credentialId };
     const shown = displayName(token.name);
-    const detail = self
+    const detail = asked.self
       ? l10n.t('This extension is signed in with this token: you will be signed out. Anything else using it stops working at once. This cannot be undone.')
       : l10n.t('Anything using it stops working at once. This cannot be undone.');
     const revoke = l10n.t('Revoke');
@@ -73,6 +73,24 @@ export function revokeTokenCommand(
     }, BUSY_MARK_DELAY_MS);
     let gone = false;
     try {
+      // Another window may have signed out or switched the credential while the question was open:
+      // the request goes out with the credential stored now, and "is it my own" is decided with it.
+      await session.reread();
+      const client = session.client();
+      if (!client) {
+        void showWarningMessage(l10n.t('API token "{0}" was not revoked: this extension was signed out of Turso meanwhile.', shown));
+        return 'cancelled';
+      }
+      const self = token.id === session.credentialId;
+      // Tokens are revoked by name, and names are per account: after a change of credential, the
+      // token confirmed must still be this account's (the same id), or nothing is sent.
+      if (session.generation !== asked.generation && !(await client.listApiTokens()).some((t) => t.id === tokenId)) {
+        log.info(`Not revoking API token "${token.name}": the credential changed while the question was open, and the new one does not list it`);
+        void showWarningMessage(
+          l10n.t('API token "{0}" was not revoked: the extension switched to another Turso credential meanwhile, and that account has no such token.', shown),
+        );
+        return 'cancelled';
+      }
       await client.revokeApiToken(token.name);
       revoked.add(token.id);
       log.info(`Revoked API token "${token.name}"`);
