@@ -165,7 +165,10 @@ describe('emulator: faults, latency and routing', () => {
     it('applies to API routes, not to /__emulator/; setLatency(0) ends it for the next request', async () => {
       emu.setLatency(600);
       let slowDone = false;
+      const arrived = emu.arrived;
       const slow = tokens({ timeoutMs: 5000 }).finally(() => (slowDone = true));
+      await until('the API request to arrive', () => emu.arrived === arrived + 1);
+      assert.equal(emu.requests.length, 0, 'counted on arrival, recorded once answered');
       assert.equal((await call(emu.url, 'GET', '/__emulator/info')).status, 200);
       assert.equal(slowDone, false, 'the admin route answered while the API request still waited');
       emu.setLatency(0);
