@@ -81,7 +81,9 @@ export class OrganizationsTree implements vscode.Disposable {
     item.description = node.description === undefined ? undefined : inertText(node.description, MAX_LABEL);
     item.contextValue = node.contextValue;
     item.iconPath = new vscode.ThemeIcon(node.icon);
-    if (node.tooltip) {
+    // A token row's tooltip is built when it is hovered (resolveTreeItem): an organization can have
+    // a thousand rows, and VS Code would carry every tooltip to the window up front.
+    if (node.tooltip && node.kind !== 'orgToken') {
       item.tooltip = markdownTooltip(node.tooltip);
     }
     if (node.kind === 'orgToken') {
@@ -95,6 +97,14 @@ export class OrganizationsTree implements vscode.Disposable {
         label: vscode.l10n.t('API token {0} of {1}, {2}', inertText(node.token.name, MAX_LABEL), inertText(node.owner, MAX_LABEL), item.description ?? ''),
         role: 'treeitem',
       };
+    }
+    return item;
+  }
+
+  /** The tooltip of a token row, when VS Code asks for it (on hover). */
+  resolveTreeItem(item: vscode.TreeItem, node: OrganizationTreeNode): vscode.TreeItem {
+    if (node.kind === 'orgToken' && !item.tooltip) {
+      item.tooltip = markdownTooltip(node.tooltip);
     }
     return item;
   }

@@ -89,6 +89,10 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     return item;
   }
 
+  resolveTreeItem(item: vscode.TreeItem, node: TreeNode): vscode.TreeItem {
+    return node.kind === 'orgToken' && this.organizations ? this.organizations.resolveTreeItem(item, node) : item;
+  }
+
   async getChildren(node?: TreeNode): Promise<TreeNode[]> {
     if (node) {
       if (node.kind === 'user') {

@@ -107,7 +107,9 @@ suite('Organizations: every API token of an organization, with its owner, revoke
     assert.ok(sync, describeRows(tokens));
     assert.strictEqual(sync.description, 'organization · 2026-05-30');
     assert.strictEqual(sync.contextValue, 'turso.orgToken;org');
-    const tooltip = (sync.item.tooltip as vscode.MarkdownString).value;
+    assert.strictEqual(sync.item.tooltip, undefined, 'a token row\'s tooltip waits for the hover');
+    const resolved = await api.tokensTree.resolveTreeItem!(sync.item, sync.node, new vscode.CancellationTokenSource().token);
+    const tooltip = (resolved?.tooltip as vscode.MarkdownString).value;
     assert.match(tooltip, /alice@example\.com/);
     const mine = tokens.find((t) => t.label === 'demo · studio-deploy');
     assert.ok(mine);
