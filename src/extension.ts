@@ -113,6 +113,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<TursoE
     // Another credential (or none): what was known of its organizations is dropped.
     accounts.onDidChangeCredential(() => organizations.reset()),
     view.onDidCollapseElement((e) => tree.collapsed(e.element)),
+    view.onDidExpandElement((e) => tree.expanded(e.element)),
     vscode.authentication.registerAuthenticationProvider(AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, authProvider, { supportsMultipleAccounts: true }),
     // A new credential (signed in here or in another window) gets its own first 401 prompt.
     session.onDidChange(() => authFailures.reset()),

@@ -6,7 +6,7 @@
  * expanded, an organization's tokens when that organization is expanded. The role
  * (`GET …/members/{username}`) is asked together with the token list: one round trip. A refresh
  * reloads the list and every expanded organization at once, in parallel (one round trip for all);
- * a load superseded while it ran (a refresh, a collapse, a reset) is dropped.
+ * a load superseded while it ran (a refresh, a reset) is dropped.
  */
 import type { TursoClient } from '../platform/client';
 import { managesAllOrganizationTokens, type Organization, type OrganizationApiToken } from '../platform/types';
@@ -100,13 +100,18 @@ export class OrganizationsModel {
     return this.list.settled;
   }
 
-  /** The organization is collapsed: a refresh no longer reloads it; a load running for it is dropped. */
+  /**
+   * The organization is collapsed: a refresh no longer reloads it. What was loaded is kept (the view
+   * keeps its rows too, and shows them again when it is expanded).
+   */
   collapse(organization: string): void {
     this.expanded.delete(organization);
-    const slot = this.orgs.get(organization);
-    if (slot) {
-      slot.controller?.abort();
-      this.orgs.delete(organization);
+  }
+
+  /** Expanded again (its rows were loaded before): a refresh reloads it again. */
+  expand(organization: string): void {
+    if (this.orgs.has(organization)) {
+      this.expanded.add(organization);
     }
   }
 

@@ -160,6 +160,13 @@ export class OrganizationsTree implements vscode.Disposable {
     }
   }
 
+  /** The view expanded a row again (it may show the rows it kept without asking): reloaded by a refresh again. */
+  expanded(node: unknown): void {
+    if ((node as { kind?: unknown } | undefined)?.kind === 'organization') {
+      this.model.expand((node as OrganizationNode).organization.slug);
+    }
+  }
+
   /** The shown organization row (any account) of `slug`. */
   findOrganization(slug: string): OrganizationNode | undefined {
     for (const node of this.orgNodes.values()) {

@@ -130,6 +130,10 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     this.organizations?.collapsed(node);
   }
 
+  expanded(node: TreeNode): void {
+    this.organizations?.expanded(node);
+  }
+
   private rootFor(load: AccountLoad): AccountTreeNode {
     if (this.built?.load !== load) {
       const root = load.kind === 'failed'

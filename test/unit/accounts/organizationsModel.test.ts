@@ -90,6 +90,11 @@ describe('accounts/organizationsModel', () => {
     ]);
     assert.ok(oneRoundTrip(), JSON.stringify(emu.requests));
     assert.deepEqual(model.expandedOrganizations(), ['acme', 'studio']);
+    // Expanded again: the rows kept are shown, and the next refresh reloads it too.
+    model.expand('partner');
+    assert.deepEqual(model.expandedOrganizations(), ['acme', 'studio', 'partner']);
+    model.expand('never-loaded');
+    assert.deepEqual(model.expandedOrganizations(), ['acme', 'studio', 'partner'], 'an organization never loaded is not marked');
   });
 
   it('a load superseded by a refresh is dropped: the caller gets the newer answer', async () => {
