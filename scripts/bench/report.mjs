@@ -55,6 +55,8 @@ export function checkTargets(R) {
   if (R.webviewControl && t.at(-1) && !t.at(-1).met) {
     t.at(-1).why += `. For comparison, a built-in webview (Markdown: Open Preview on a small file) shows its content ${ms(R.webviewControl.median)} after the keypress on this host (median of ${R.webviewControl.ms.length}), the reveal panel's tab shows ${ms(A.create.marks?.["the panel's tab"])} after the pick`;
   }
+  timed(A.expandOrg, 100, 'Expand an organization: its tokens and the role in one round trip (+ < 100 ms)');
+  timed(A.refreshOrgs, 100, 'Refresh with three organizations expanded: one round trip for all (+ < 100 ms)');
   if (A.revoke?.runs && waited(A.revoke) !== undefined) {
     add('Revoke in one round trip (row gone)', `${waitedText(A.revoke)} round trip(s) waited for until the row is gone, median ${ms(A.revoke.median)}`,
       waited(A.revoke) === 1, `${waited(A.revoke) - 1} extra round trip(s)`, `requests after the input: ${describeStages(A.revoke.stagesAfterTrigger)}`);
@@ -112,7 +114,7 @@ export function renderReport(R, { command }) {
 
   const targetTable = table(['target', 'measured', 'verdict'], targets.map((t) => [t.target, t.measured, t.met ? 'met' : `**missed** (${t.by})`]));
 
-  const order = ['open', 'refresh', 'create', 'validate', 'revoke', 'signIn'];
+  const order = ['open', 'refresh', 'create', 'validate', 'revoke', 'expandOrg', 'refreshOrgs', 'signIn'];
   const acts = order.filter((k) => A[k]).map((k) => A[k]);
   const actionTable = table(
     ['action', 'driven by', 'on screen when', 'requests', 'round trips in the action (log)', 'round trips the result waited for', 'repeated', `wall, median of ${R.runs}`, 'min – max', '× latency', `wall at ${R.latency2Ms} ms`],

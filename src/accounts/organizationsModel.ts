@@ -101,18 +101,16 @@ export class OrganizationsModel {
   }
 
   /**
-   * The organization is collapsed: a refresh no longer reloads it. What was loaded is kept (the view
-   * keeps its rows too, and shows them again when it is expanded).
+   * The organization is collapsed: a refresh does not reload it (it forgets it: the next expand asks
+   * again). Until then what was loaded is kept, as the view keeps its rows.
    */
   collapse(organization: string): void {
     this.expanded.delete(organization);
   }
 
-  /** Expanded again (its rows were loaded before): a refresh reloads it again. */
+  /** Expanded (the view may show the rows it kept without asking for them): a refresh reloads it. */
   expand(organization: string): void {
-    if (this.orgs.has(organization)) {
-      this.expanded.add(organization);
-    }
+    this.expanded.add(organization);
   }
 
   /** Organizations whose tokens are shown, in expansion order. */
@@ -128,6 +126,13 @@ export class OrganizationsModel {
     if (this.listWanted) {
       this.supersede(this.list);
       void this.startList();
+    }
+    // What a collapsed organization showed is forgotten: expanded again, it is asked for again.
+    for (const [organization, slot] of this.orgs) {
+      if (!this.expanded.has(organization)) {
+        slot.controller?.abort();
+        this.orgs.delete(organization);
+      }
     }
     for (const organization of this.expanded) {
       const slot = this.slot(organization);

@@ -90,11 +90,16 @@ describe('accounts/organizationsModel', () => {
     ]);
     assert.ok(oneRoundTrip(), JSON.stringify(emu.requests));
     assert.deepEqual(model.expandedOrganizations(), ['acme', 'studio']);
-    // Expanded again: the rows kept are shown, and the next refresh reloads it too.
+    // The collapsed one is forgotten by the refresh: expanded again, it is asked for again.
+    assert.equal(model.settledTokens('partner'), undefined);
+    emu.requests.length = 0;
+    emu.setLatency(0);
+    await model.tokens('partner');
+    assert.deepEqual(requests().sort(), ['GET /v1/organizations/partner/api-tokens', 'GET /v1/organizations/partner/members/demo']);
+    // Expanded by the view without asking for its rows (it kept them): the next refresh reloads it too.
+    model.collapse('partner');
     model.expand('partner');
     assert.deepEqual(model.expandedOrganizations(), ['acme', 'studio', 'partner']);
-    model.expand('never-loaded');
-    assert.deepEqual(model.expandedOrganizations(), ['acme', 'studio', 'partner'], 'an organization never loaded is not marked');
   });
 
   it('a load superseded by a refresh is dropped: the caller gets the newer answer', async () => {
