@@ -172,6 +172,49 @@ suite('Organizations: every API token of an organization, with its owner, revoke
     assert.deepStrictEqual((await allChildRows(api, await orgRow(user, 'studio'))).map((t) => t.label), ['alice · studio-sync']);
   });
 
+  test('revoking the token this extension is signed in with (its jti is the id) signs out, as by name', async () => {
+    await signOut();
+    await waitForSignedOutTree(api);
+    emu.reset();
+    const own = emu.addApiToken({ name: 'studio-self', owner: 'demo', organization: 'studio' });
+    assert.strictEqual(await signIn(own.token), true);
+    const user = await waitForRoot(api, 'turso.user');
+    const tokens = await allChildRows(api, await orgRow(user, 'studio'));
+    const self = tokens.find((t) => t.label === 'demo · studio-self');
+    assert.ok(self, describeRows(tokens));
+    assert.match(self.contextValue, /;current$/);
+    ui.answer = (s) => (s.modal && s.items.includes('Revoke') ? 'Revoke' : undefined);
+    const mark = ui.mark();
+    const outcome = await vscode.commands.executeCommand('turso.revokeOrganizationToken', self.node);
+    assert.strictEqual(outcome, 'revoked-self', describeShown(ui.messagesSince(mark)));
+    assert.match(ui.messagesSince(mark, (s) => s.modal)[0]?.detail ?? '', /you will be signed out/);
+    assert.deepStrictEqual(emu.requests.filter((r) => r.method === 'DELETE').map((r) => r.path), [`/v1/organizations/studio/api-tokens/${own.id}`]);
+    await waitForSignedOutTree(api);
+  });
+
+  test('a token already gone (404) says so and reloads only that organization', async () => {
+    const user = await signedInAs(emu.demoToken, 'Demo User');
+    const studio = await orgRow(user, 'studio');
+    const tokens = await allChildRows(api, studio);
+    const sync = tokens.find((t) => t.label === 'alice · studio-sync');
+    assert.ok(sync, describeRows(tokens));
+    const id = (sync.node as { token: { id: string } }).token.id;
+    const gone = await fetch(`${emu.url}/v1/organizations/studio/api-tokens/${id}`, { method: 'DELETE', headers: { authorization: `Bearer ${emu.aliceToken}` } });
+    assert.strictEqual(gone.status, 200, 'alice revokes her own token elsewhere');
+    ui.answer = (s) => (s.modal && s.items.includes('Revoke') ? 'Revoke' : undefined);
+    const mark = ui.mark();
+    const before = emu.requests.length;
+    const outcome = await vscode.commands.executeCommand('turso.revokeOrganizationToken', sync.node);
+    assert.strictEqual(outcome, 'already-gone', describeShown(ui.messagesSince(mark)));
+    assert.match(ui.messagesSince(mark, (s) => s.kind === 'warning' && !s.modal)[0]?.message ?? '', /already revoked or no longer exists/);
+    await waitFor(async () => {
+      const rows = await allChildRows(api, await orgRow((await rootRows(api))[0], 'studio'));
+      return rows.length === 1 && rows[0].label === 'demo · studio-deploy';
+    }, 'the studio list reloaded without the gone token');
+    const after = emu.requests.slice(before).map((r) => `${r.method} ${r.path}`);
+    assert.ok(!after.some((p) => p === 'GET /v1/auth/api-tokens' || p === 'GET /v1/organizations'), `only studio is asked again: ${JSON.stringify(after)}`);
+  });
+
   test('refresh of three expanded organizations: one round trip for all', async () => {
     const user = await signedInAs(emu.demoToken, 'Demo User');
     for (const slug of ['acme', 'partner', 'studio']) await allChildRows(api, await orgRow(user, slug));
