@@ -11,6 +11,7 @@ import { refreshCommand } from './commands/refresh';
 import { revokeTokenCommand } from './commands/revokeToken';
 import { signInCommand } from './commands/signIn';
 import { signOutCommand } from './commands/signOut';
+import { signOutEverywhereCommand, switchAccountCommand } from './commands/switchAccount';
 import { validateTokenCommand } from './commands/validateToken';
 import { Log } from './log';
 import { showErrorMessage } from './ui/notify';
@@ -106,7 +107,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<TursoE
       }
     }),
     vscode.commands.registerCommand('turso.signIn', signInCommand(session, log)),
-    vscode.commands.registerCommand('turso.signOut', signOutCommand(session, log)),
+    vscode.commands.registerCommand('turso.signOut', signOutCommand({ session, accounts, log })),
+    vscode.commands.registerCommand('turso.switchAccount', switchAccountCommand({ session, accounts, log })),
+    vscode.commands.registerCommand('turso.signOutEverywhere', signOutEverywhereCommand({ session, accounts, log })),
     vscode.commands.registerCommand('turso.refresh', refreshCommand(accounts)),
     vscode.commands.registerCommand('turso.createToken', createToken),
     vscode.commands.registerCommand('turso.validateToken', validateTokenCommand(session, log)),

@@ -53,8 +53,10 @@ export interface CreateTokenResult {
  */
 export function createTokenCommand(deps: CreateTokenDeps) {
   let inFlight = false;
-  return async (_node?: unknown, options: CreateTokenOptions = {}): Promise<CreateTokenResult | undefined> => {
-    const client = deps.session.client();
+  return async (node?: unknown, options: CreateTokenOptions = {}): Promise<CreateTokenResult | undefined> => {
+    // From an account's row: that account; from the palette: the active one.
+    const accountId = (node as { accountId?: string } | undefined)?.accountId ?? deps.accounts.activeId;
+    const client = accountId === undefined ? undefined : deps.accounts.clientFor(accountId);
     if (!client) {
       void promptSignIn();
       return undefined;
@@ -67,7 +69,7 @@ export function createTokenCommand(deps: CreateTokenDeps) {
     const organizations = options.restriction ? Promise.resolve([]) : client.listOrganizations();
     organizations.catch(() => undefined);
 
-    let name = options.name ?? (await askName(deps, client));
+    let name = options.name ?? (await askName(deps, client, undefined, accountId));
     if (name === undefined) {
       return undefined;
     }
@@ -104,7 +106,7 @@ export function createTokenCommand(deps: CreateTokenDeps) {
         }
         const retry = await offerRetry(err, name, options.name === undefined);
         if (retry === 'rename') {
-          name = await askName(deps, client, name);
+          name = await askName(deps, client, name, accountId);
           if (name === undefined) {
             return undefined;
           }
@@ -120,7 +122,7 @@ export function createTokenCommand(deps: CreateTokenDeps) {
       reveal.deliver(created.token);
       deps.log.info(`Created API token "${created.name}" (${restrictionLabel(choice)})`);
       // The answer to the create is all the new row needs: no second trip for the list.
-      deps.accounts.addToken(createdTokenListing(created.name, created.id, choice, new Date().toISOString().slice(0, 10)));
+      deps.accounts.addToken(createdTokenListing(created.name, created.id, choice, new Date().toISOString().slice(0, 10)), accountId);
       await reveal.outcome;
       return { name: created.name, id: created.id };
     }
@@ -134,8 +136,8 @@ async function promptSignIn(): Promise<void> {
   }
 }
 
-async function askName(deps: CreateTokenDeps, client: TursoClient, value?: string): Promise<string | undefined> {
-  const known = deps.accounts.knownTokens();
+async function askName(deps: CreateTokenDeps, client: TursoClient, value?: string, accountId?: string): Promise<string | undefined> {
+  const known = deps.accounts.knownTokens(accountId);
   const existing = known
     ? Promise.resolve(known.map((t) => t.name))
     : client.listApiTokens().then((tokens) => tokens.map((t) => t.name), () => [] as string[]);

@@ -38,14 +38,18 @@ export function revokeTokenCommand(session: Session, accounts: AccountModel, log
       }
       return 'failed';
     }
-    const client = session.client();
-    if (!token || !client) {
+    // A row's token belongs to that row's account; a picked one to the active account.
+    const node = arg as { kind?: string; accountId?: string } | undefined;
+    const accountId = (node?.kind === 'token' ? node.accountId : undefined) ?? accounts.activeId;
+    const account = accounts.account(accountId);
+    const client = account ? accounts.clientFor(account.id) : undefined;
+    if (!token || !client || !account) {
       return 'cancelled';
     }
     if (revoking.has(token.id) || revoked.has(token.id)) {
       return 'cancelled';
     }
-    const self = token.id === session.credentialId;
+    const self = token.id === account.settledCredentialId;
     const shown = displayName(token.name);
     const detail = self
       ? l10n.t('This extension is signed in with this token: you will be signed out. Anything else using it stops working at once. This cannot be undone.')
@@ -68,7 +72,7 @@ export function revokeTokenCommand(session: Session, accounts: AccountModel, log
       revoked.add(token.id);
       log.info(`Revoked API token "${token.name}"`);
       if (self) {
-        await session.signOut();
+        await session.signOutOf(account.id);
         void showInformationMessage(l10n.t('Revoked API token "{0}". This extension was signed in with it, so you are now signed out.', shown));
         return 'revoked-self';
       }
@@ -108,7 +112,7 @@ export function revokeTokenCommand(session: Session, accounts: AccountModel, log
       // Gone for sure: drop the row without asking for the list again. Otherwise the list may have
       // changed (already gone, maybe revoked): reload it.
       if (gone) {
-        accounts.removeToken(token.id);
+        accounts.removeToken(token.id, account.id);
       } else {
         accounts.refresh();
       }

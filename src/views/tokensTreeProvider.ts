@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { AccountLoad, AccountModel } from '../accounts/accountModel';
+import type { Account, AccountLoad, AccountModel } from '../accounts/accountModel';
 import { inertText } from '../util/text';
 import { errorNode, userNode, type TooltipRow, type TreeNode } from './treeModel';
 
@@ -19,8 +19,8 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   private readonly emitter = new vscode.EventEmitter<TreeNode | undefined | void>();
   readonly onDidChangeTreeData = this.emitter.event;
   private readonly disposables: vscode.Disposable[] = [this.emitter];
-  /** The root built for `builtFor` (a load result): rebuilt only when the model has another. */
-  private built: { load: AccountLoad; root: TreeNode } | undefined;
+  /** Per account, the root built for its load: rebuilt only when the model has another load or marking. */
+  private readonly built = new Map<string, { load: AccountLoad; mark: string; root: TreeNode }>();
 
   constructor(private readonly accounts: AccountModel) {
     this.disposables.push(
@@ -79,16 +79,24 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     if (node) {
       return node.kind === 'user' ? node.children : [];
     }
-    const load = await this.accounts.load();
-    return load ? [this.rootFor(load)] : [];
+    const loads = await this.accounts.loadAll();
+    const several = loads.length > 1;
+    const activeId = this.accounts.activeId;
+    const roots = loads.map(({ account, load }) => this.rootFor(account, load, several ? (account.id === activeId ? 'active' : 'inactive') : ''));
+    for (const id of [...this.built.keys()]) {
+      if (!loads.some((l) => l.account.id === id)) {
+        this.built.delete(id);
+      }
+    }
+    return roots;
   }
 
   getParent(node: TreeNode): vscode.ProviderResult<TreeNode> {
-    const root = this.built?.root;
-    if (node.kind === 'user' || root?.kind !== 'user') {
+    if (node.kind === 'user' || node.accountId === undefined) {
       return undefined;
     }
-    return root.children.includes(node as never) ? root : undefined;
+    const root = this.built.get(node.accountId)?.root;
+    return root?.kind === 'user' && root.children.includes(node as never) ? root : undefined;
   }
 
   dispose(): void {
@@ -97,23 +105,51 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     }
   }
 
-  private rootFor(load: AccountLoad): TreeNode {
-    if (this.built?.load !== load) {
-      const root = load.kind === 'failed'
-        ? errorNode(load.error)
-        : userNode(
-            { user: load.user, validation: load.validation, tokens: load.tokens, credentialId: load.credentialId },
-            Date.now() / 1000,
-          );
-      this.built = { load, root };
+  /**
+   * An account's root: its user node with its tokens, or what went wrong. With several accounts
+   * (`mark` is "active" or "inactive"), the active one says so, and error rows name their account.
+   */
+  private rootFor(account: Account, load: AccountLoad, mark: string): TreeNode {
+    const built = this.built.get(account.id);
+    if (built?.load === load && built.mark === mark) {
+      return built.root;
     }
-    return this.built.root;
+    let root: TreeNode;
+    if (load.kind === 'failed') {
+      const node = errorNode(load.error);
+      root = mark
+        ? { ...node, id: `${node.id}:${account.id}`, accountId: account.id, label: `${account.username ?? 'Turso'}: ${node.label}` }
+        : { ...node, accountId: account.id };
+    } else {
+      const user = userNode(
+        { user: load.user, validation: load.validation, tokens: load.tokens, credentialId: load.credentialId },
+        Date.now() / 1000,
+      );
+      const children = user.children.map((c) => ({ ...c, accountId: account.id, id: mark && c.kind === 'message' ? `${c.id}:${account.id}` : c.id }));
+      root = {
+        ...user,
+        accountId: account.id,
+        children,
+        contextValue: mark ? `turso.user;${mark}` : user.contextValue,
+        description: mark === 'active'
+          ? [user.description, vscode.l10n.t('active')].filter(Boolean).join(' · ')
+          : user.description,
+        icon: mark === 'inactive' ? 'circle-outline' : user.icon,
+      };
+    }
+    this.built.set(account.id, { load, mark, root });
+    return root;
   }
 
   /** The shown row of a token, if any (undefined: the view asks for everything). */
   private tokenNode(tokenId: string): TreeNode | undefined {
-    const root = this.built?.root;
-    return root?.kind === 'user' ? root.children.find((c) => c.kind === 'token' && c.token.id === tokenId) : undefined;
+    for (const { root } of this.built.values()) {
+      const found = root.kind === 'user' ? root.children.find((c) => c.kind === 'token' && c.token.id === tokenId) : undefined;
+      if (found) {
+        return found;
+      }
+    }
+    return undefined;
   }
 }
 

@@ -29,6 +29,8 @@ export interface NodeCommand {
 export interface UserNode {
   kind: 'user';
   id: string;
+  /** The signed-in account it shows (src/auth/credentialStore.ts id). */
+  accountId?: string;
   label: string;
   description?: string;
   tooltip: TooltipRow[];
@@ -41,6 +43,8 @@ export interface UserNode {
 export interface TokenNode {
   kind: 'token';
   id: string;
+  /** The signed-in account whose token it is. */
+  accountId?: string;
   label: string;
   description: string;
   tooltip: TooltipRow[];
@@ -54,6 +58,8 @@ export interface TokenNode {
 export interface MessageNode {
   kind: 'message';
   id: string;
+  /** The signed-in account it is about, if any. */
+  accountId?: string;
   label: string;
   description?: string;
   tooltip?: TooltipRow[];
