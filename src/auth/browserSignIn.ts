@@ -57,7 +57,8 @@ export async function signInWithBrowser(
             reason: vscode.l10n.t("this remote window ({0}) can't forward a local port for Turso's redirect to http://localhost", vscode.env.remoteName ?? 'remote'),
           };
         }
-        log.info(`Browser sign-in: listening on 127.0.0.1:${login.port}; the browser comes back to localhost:${callbackPort}.`);
+        const where = login.addresses.length > 1 ? login.addresses.join(' and ') : `${login.addresses.join('')} only (this machine has no IPv6 loopback)`;
+        log.info(`Browser sign-in: listening on ${where}; the browser comes back to localhost:${callbackPort}.`);
         progress.report({ message: vscode.l10n.t('Authorize VS Code in your browser…') });
         const opened = await vscode.env.openExternal(vscode.Uri.parse(login.authorizeUrl(baseUrl, callbackPort)));
         if (!opened) {

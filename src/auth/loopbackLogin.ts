@@ -1,7 +1,11 @@
 /**
  * The listening half of the Turso CLI's browser sign-in (`turso auth login`, turso-api.md §4.3): a
- * one-shot HTTP listener on 127.0.0.1 that waits for the browser to come back with
- * `/?jwt=<token>&state=<state>`. No `vscode` import: it runs (and is tested) in plain Node.
+ * one-shot HTTP listener on both loopbacks, 127.0.0.1 and [::1], on one port, that waits for the
+ * browser to come back with `/?jwt=<token>&state=<state>`. No `vscode` import: it runs (and is
+ * tested) in plain Node.
+ *
+ * Both loopbacks, because Turso sends the browser to `http://localhost:<port>/` and a browser may try
+ * `::1` first: were `[::1]:<port>` free, any local process could take it and receive the token.
  */
 import * as l10n from '@vscode/l10n';
 import * as crypto from 'node:crypto';
@@ -26,15 +30,22 @@ export interface LoopbackLoginOptions {
   timeoutMs?: number;
   /** Aborting stops the wait (the token rejects with reason 'cancelled') and closes the listener. */
   signal?: AbortSignal;
-  /** Default 127.0.0.1: the token must not be offered to the network. */
-  host?: string;
+  /** The IPv6 loopback to listen on besides 127.0.0.1. Default `::1`; tests give an address this machine lacks. */
+  ipv6Loopback?: string;
+  /** Ports to try first (tests); then any free one. */
+  ports?: number[];
   /** Default: 32 random hex characters (the CLI's `randString(32)`). */
   state?: string;
 }
 
 export interface LoopbackLogin {
-  /** The port the listener took (a free one). */
+  /** The port the listener took (free on both loopbacks). */
   readonly port: number;
+  /**
+   * Where it listens: `127.0.0.1:<port>` and `[::1]:<port>`, or 127.0.0.1 alone on a machine without an
+   * IPv6 loopback (no process can take `[::1]:<port>` there either).
+   */
+  readonly addresses: readonly string[];
   readonly state: string;
   /**
    * The token the browser brought back. Rejects with a `LoopbackLoginError` on timeout or
@@ -123,7 +134,6 @@ const notFoundPage = (): string => page(l10n.t('Not found'), l10n.t('Nothing her
 export function startLoopbackLogin(options: LoopbackLoginOptions = {}): Promise<LoopbackLogin> {
   const state = options.state ?? randomState();
   const timeoutMs = options.timeoutMs ?? LOGIN_TIMEOUT_MS;
-  const host = options.host ?? '127.0.0.1';
   if (options.signal?.aborted) {
     return Promise.reject(new LoopbackLoginError('cancelled', l10n.t('Sign-in was cancelled.')));
   }
@@ -142,7 +152,7 @@ export function startLoopbackLogin(options: LoopbackLoginOptions = {}): Promise<
     resolveClosed = resolve;
   });
 
-  const server = http.createServer((req, res) => {
+  const handle = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const send = (status: number, body: string, extra: Record<string, string> = {}): void => {
       res.writeHead(status, { ...PAGE_HEADERS, 'Content-Length': String(Buffer.byteLength(body)), ...extra });
@@ -169,10 +179,10 @@ export function startLoopbackLogin(options: LoopbackLoginOptions = {}): Promise<
     // The answer goes out first; the listener closes once it is sent (or the browser went away).
     res.once('close', shutdown);
     send(200, successPage(), { Connection: 'close' });
-  });
+  };
+  let servers: http.Server[] = [];
 
   let timer: NodeJS.Timeout | undefined;
-  let listening = false;
   const fail = (err: LoopbackLoginError): void => {
     settle(() => rejectToken(err));
     shutdown();
@@ -197,42 +207,104 @@ export function startLoopbackLogin(options: LoopbackLoginOptions = {}): Promise<
       return;
     }
     shutDown = true;
-    server.close(() => resolveClosed());
+    void Promise.all(servers.map(closeServer)).then(() => resolveClosed());
+  }
+
+  return listenOnLoopbacks(handle, options).then((listening) => {
+    servers = listening.servers;
+    const { port, addresses } = listening;
+    timer = setTimeout(
+      () => fail(new LoopbackLoginError(
+        'timeout',
+        l10n.t('Sign-in with the browser timed out: nothing came back from the browser within {0}.', formatDuration(timeoutMs)),
+      )),
+      timeoutMs,
+    );
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    if (options.signal?.aborted) {
+      onAbort();
+    }
+    return {
+      port,
+      addresses,
+      state,
+      token,
+      closed,
+      authorizeUrl: (apiBaseUrl: string, callbackPort?: number) => buildAuthorizeUrl(apiBaseUrl, callbackPort ?? port, state),
+      cancel: onAbort,
+    };
+  }, (err: unknown) => {
+    settled = true;
+    throw err;
+  });
+}
+
+/** How many ports to try before giving up on finding one free on both loopbacks. */
+const PORT_ATTEMPTS = 20;
+
+/**
+ * Listens on 127.0.0.1 on a free port, then on the IPv6 loopback on the same port. When another
+ * process holds that port on the IPv6 loopback, both are given up and another port is tried; only a
+ * machine without an IPv6 loopback (EADDRNOTAVAIL) is served on 127.0.0.1 alone.
+ */
+async function listenOnLoopbacks(
+  handle: http.RequestListener,
+  options: LoopbackLoginOptions,
+): Promise<{ servers: http.Server[]; port: number; addresses: string[] }> {
+  const ipv6 = options.ipv6Loopback ?? '::1';
+  const wanted = [...(options.ports ?? [])];
+  for (let attempt = 0; attempt < PORT_ATTEMPTS; attempt++) {
+    const asked = wanted.shift() ?? 0;
+    const v4 = http.createServer(handle);
+    try {
+      await listen(v4, asked, '127.0.0.1');
+    } catch (err) {
+      if (asked !== 0 && (err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+        continue;
+      }
+      throw err;
+    }
+    const port = (v4.address() as AddressInfo).port;
+    const v6 = http.createServer(handle);
+    try {
+      await listen(v6, port, ipv6);
+      return { servers: [v4, v6], port, addresses: [`127.0.0.1:${port}`, `[${ipv6}]:${port}`] };
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EADDRNOTAVAIL' || code === 'EAFNOSUPPORT') {
+        return { servers: [v4], port, addresses: [`127.0.0.1:${port}`] };
+      }
+      await closeServer(v4);
+      if (code !== 'EADDRINUSE') {
+        throw err;
+      }
+    }
+  }
+  throw new Error(l10n.t('No port was free on both 127.0.0.1 and [{0}] after {1} tries.', ipv6, PORT_ATTEMPTS));
+}
+
+function listen(server: http.Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ port, host, ipv6Only: true }, () => {
+      server.off('error', reject);
+      // Later errors (a reset connection) concern one request, not the listener.
+      server.on('error', () => undefined);
+      resolve();
+    });
+  });
+}
+
+function closeServer(server: http.Server): Promise<void> {
+  return new Promise((resolve) => {
+    if (!server.listening) {
+      resolve();
+      return;
+    }
+    server.close(() => resolve());
     // Keep-alive sockets (browsers keep them) would otherwise hold the listener open.
     server.closeIdleConnections();
     setImmediate(() => server.closeAllConnections());
-  }
-
-  return new Promise<LoopbackLogin>((resolve, reject) => {
-    server.on('error', (err) => {
-      if (!listening) {
-        settled = true;
-        reject(err);
-      }
-    });
-    server.listen(0, host, () => {
-      listening = true;
-      const port = (server.address() as AddressInfo).port;
-      timer = setTimeout(
-        () => fail(new LoopbackLoginError(
-          'timeout',
-          l10n.t('Sign-in with the browser timed out: nothing came back from the browser within {0}.', formatDuration(timeoutMs)),
-        )),
-        timeoutMs,
-      );
-      options.signal?.addEventListener('abort', onAbort, { once: true });
-      if (options.signal?.aborted) {
-        onAbort();
-      }
-      resolve({
-        port,
-        state,
-        token,
-        closed,
-        authorizeUrl: (apiBaseUrl, callbackPort) => buildAuthorizeUrl(apiBaseUrl, callbackPort ?? port, state),
-        cancel: onAbort,
-      });
-    });
   });
 }
 

@@ -14,7 +14,7 @@ function settingsKey(): string {
 
 /** The API base URL setting is not usable; the message says why. */
 export class ApiSettingsError extends Error {
-  constructor(readonly rawBaseUrl: string, reason: string) {
+  constructor(readonly rawBaseUrl: string, readonly reason: string) {
     super(vscode.l10n.t('The setting turso.apiBaseUrl is not usable: {0}.', reason));
     this.name = 'ApiSettingsError';
   }

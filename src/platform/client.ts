@@ -85,7 +85,20 @@ const RETRYABLE_STATUS: ReadonlySet<number> = new Set([429, 502, 503, 504]);
 /** Answers meaning "this server has no such endpoint" for an optional one. */
 const NOT_SUPPORTED_STATUS: ReadonlySet<number> = new Set([404, 405, 501]);
 
-/** Normalises a base URL setting; throws a `TypeError` with a readable message when it is not http(s). */
+/**
+ * Whether `hostname` (as `URL.hostname` gives it, IPv4 already in dotted decimal) names this machine
+ * over loopback: `localhost`, 127.0.0.0/8 or `[::1]`.
+ */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase().replace(/\.$/, '');
+  return host === 'localhost' || host === '[::1]' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+/**
+ * Normalises a base URL setting; throws a `TypeError` with a readable message when it is not https,
+ * or http to a loopback address (a local emulator): the credential travels in every request's header,
+ * so no client is ever built that would send it in clear text over a network.
+ */
 export function normalizeBaseUrl(raw: string | undefined): string {
   const text = (raw ?? '').trim() || DEFAULT_API_BASE_URL;
   let url: URL;
@@ -96,6 +109,12 @@ export function normalizeBaseUrl(raw: string | undefined): string {
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new TypeError(l10n.t('"{0}" is not an http(s) URL', text));
+  }
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+    throw new TypeError(l10n.t(
+      '"{0}" would send the token unencrypted: use https://. http:// is allowed only for this computer (localhost, 127.x.x.x, [::1])',
+      text,
+    ));
   }
   if (url.username || url.password || url.search || url.hash) {
     throw new TypeError(l10n.t('"{0}" must not contain credentials, a query or a fragment', text));

@@ -227,7 +227,9 @@ export function errorNode(error: unknown, where: 'root' | 'tokens' = 'root'): Me
     return {
       kind: 'message',
       id,
-      label: l10n.t('The turso.apiBaseUrl setting is not a valid URL — Open Settings'),
+      label: l10n.t("The turso.apiBaseUrl setting can't be used — Open Settings"),
+      // Why: not a URL, or one that would send the token unencrypted.
+      description: (error as Error & { reason?: string }).reason,
       tooltip,
       contextValue: 'turso.error;settings',
       icon: 'gear',

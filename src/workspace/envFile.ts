@@ -5,6 +5,7 @@
  * Edits are surgical: a user's `.env` holds other secrets and their own formatting, so only the
  * assignment of the one key changes, and line endings, comments and order stay as they were.
  */
+import ignore from 'ignore';
 
 export interface UpsertResult {
   text: string;
@@ -64,20 +65,12 @@ export function appendGitignoreEntry(text: string, entry: string): string {
 
 /**
  * Whether a `.gitignore` text (at the root of the repository, or of the folder `path` is relative to)
- * ignores the file at `path` ('/'-separated, e.g. `.env`). Follows git's rules: comments, `!`
- * negation, the last matching pattern wins, `dir/` only matches directories, a pattern with a
- * slash is anchored, `*`, `?`, `[…]` and `**`, and a file inside an ignored directory is ignored.
+ * ignores the file at `path` ('/'-separated, e.g. `.env`), by git's rules (the `ignore` package, checked
+ * against `git check-ignore` in the tests). Case-sensitive, as git is on Linux; where git runs, it
+ * decides (`gitState.ts`): this is for folders git cannot look at.
  */
 export function gitignoreCovers(text: string, path: string): boolean {
-  const rules = parseGitignore(text);
-  const segments = path.split('/').filter((s) => s !== '');
-  // Git does not look inside an ignored directory, so no later `!` can bring the file back.
-  for (let depth = 1; depth < segments.length; depth++) {
-    if (isIgnored(rules, segments.slice(0, depth), true)) {
-      return true;
-    }
-  }
-  return segments.length > 0 && isIgnored(rules, segments, false);
+  return ignore({ ignorecase: false }).add(text.replace(/^\uFEFF/, '')).ignores(path);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -176,129 +169,4 @@ function splitLines(text: string): Line[] {
 function lineBreakOf(text: string): string {
   const first = /\r\n|\n/.exec(text);
   return first ? first[0] : '\n';
-}
-
-// ---------------------------------------------------------------------------------------------
-// .gitignore
-
-interface IgnoreRule {
-  negated: boolean;
-  directoryOnly: boolean;
-  /** Matched against the whole path when anchored, against the last segment otherwise. */
-  anchored: boolean;
-  regex: RegExp;
-}
-
-function parseGitignore(text: string): IgnoreRule[] {
-  const rules: IgnoreRule[] = [];
-  // Git skips a UTF-8 byte order mark at the start of the file.
-  for (const raw of text.replace(/^\uFEFF/, '').split('\n')) {
-    let line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-    if (line.startsWith('#')) {
-      continue;
-    }
-    line = trimTrailingSpaces(line);
-    if (line === '') {
-      continue;
-    }
-    const negated = line.startsWith('!');
-    if (negated) {
-      line = line.slice(1);
-    }
-    const directoryOnly = line.endsWith('/');
-    if (directoryOnly) {
-      line = line.replace(/\/+$/, '');
-    }
-    // A slash at the start or in the middle anchors the pattern to the .gitignore's folder.
-    const anchored = line.includes('/');
-    line = line.replace(/^\//, '');
-    if (line === '') {
-      continue;
-    }
-    rules.push({ negated, directoryOnly, anchored, regex: globToRegExp(line) });
-  }
-  return rules;
-}
-
-/** Git drops trailing spaces unless the last one is escaped with a backslash. */
-function trimTrailingSpaces(line: string): string {
-  let end = line.length;
-  while (end > 0 && line[end - 1] === ' ' && line[end - 2] !== '\\') {
-    end--;
-  }
-  return line.slice(0, end);
-}
-
-function isIgnored(rules: IgnoreRule[], segments: string[], isDirectory: boolean): boolean {
-  let ignored = false;
-  for (const rule of rules) {
-    if (rule.directoryOnly && !isDirectory) {
-      continue;
-    }
-    const subject = rule.anchored ? segments.join('/') : segments[segments.length - 1];
-    if (rule.regex.test(subject)) {
-      ignored = !rule.negated;
-    }
-  }
-  return ignored;
-}
-
-/** Translates a gitignore glob (`*` and `?` stop at `/`, `**` crosses folders) into a RegExp. */
-function globToRegExp(glob: string): RegExp {
-  let source = '';
-  let i = 0;
-  while (i < glob.length) {
-    const c = glob[i];
-    if (c === '*' && glob[i + 1] === '*') {
-      const atStart = i === 0 || glob[i - 1] === '/';
-      const next = glob[i + 2];
-      if (atStart && next === '/') {
-        source += '(?:.*/)?'; // `**/` : any number of folders, including none
-        i += 3;
-        continue;
-      }
-      if (atStart && next === undefined) {
-        source += '.*'; // trailing `/**`: everything inside
-        i += 2;
-        continue;
-      }
-      // Other consecutive asterisks are plain asterisks.
-      while (glob[i] === '*') {
-        i++;
-      }
-      source += '[^/]*';
-      continue;
-    }
-    if (c === '*') {
-      source += '[^/]*';
-    } else if (c === '?') {
-      source += '[^/]';
-    } else if (c === '[') {
-      const end = glob.indexOf(']', i + 2);
-      if (end < 0) {
-        source += '\\[';
-      } else {
-        let body = glob.slice(i + 1, end);
-        const negate = body.startsWith('!') || body.startsWith('^');
-        if (negate) {
-          body = body.slice(1);
-        }
-        source += `[${negate ? '^/' : ''}${body.replace(/[\\\]^]/g, '\\$&')}]`;
-        i = end + 1;
-        continue;
-      }
-    } else if (c === '\\' && i + 1 < glob.length) {
-      source += escapeRegExp(glob[i + 1]);
-      i += 2;
-      continue;
-    } else {
-      source += escapeRegExp(c);
-    }
-    i++;
-  }
-  return new RegExp(`^${source}$`);
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }

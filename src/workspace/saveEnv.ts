@@ -1,26 +1,44 @@
 import * as vscode from 'vscode';
 import { showWarningMessage } from '../ui/notify';
 import { appendGitignoreEntry, gitignoreCovers, upsertEnvVar } from './envFile';
+import { gitFileState, isIgnoredByRules, untrack, type GitFileState, type GitOptions } from './gitState';
+import {
+  AppearedError, assertRegularOrMissing, createLocalText, NotRegularFileError, readLocalText, rewriteLocalText,
+} from './localFile';
 
 /** The variable the Turso CLI and SDK examples read a Platform API token from. */
 export const TOKEN_ENV_VAR = 'TURSO_API_TOKEN';
 
-export type SaveEnvStatus = 'saved' | 'no-folder' | 'read-only' | 'cancelled' | 'failed';
+export type SaveEnvStatus = 'saved' | 'no-folder' | 'read-only' | 'cancelled' | 'refused' | 'failed';
 
 export interface SaveEnvResult {
   status: SaveEnvStatus;
-  /** One sentence for the user; never contains the token. */
+  /** What was done and what was not, for the user; never contains the token. */
   message: string;
   /** The `.env` written, when saved. */
   file?: vscode.Uri;
 }
 
+const ENV = '.env';
+const GITIGNORE = '.gitignore';
+/** A new `.env` holds a secret: only its owner may read it. */
+const SECRET_MODE = 0o600;
+const PUBLIC_MODE = 0o644;
+
+/** Saving would break a rule (a link, a tracked file…): the message says which and what was left as it was. */
+class Refusal extends Error {}
+
 /**
  * Writes `TURSO_API_TOKEN=<value>` into `.env` in a workspace folder (asking which one when there
- * are several, and before replacing an existing value). In a git repository whose `.gitignore` does
- * not ignore `.env` yet, `.env` is added to it first, so the secret is never committable even for a
- * moment. Only `vscode.workspace.fs` is used, so it works in remote and virtual workspaces too.
- * Never throws: failures come back as `status: 'failed'` with the reason.
+ * are several, and before replacing an existing value), and never:
+ * - through a symbolic link (`.env` or `.gitignore`), nor into anything but a regular file;
+ * - into a file git tracks: a `.gitignore` does not apply to it, so the next commit would carry the
+ *   token. The person may choose to stop tracking it (`git rm --cached`) first.
+ * In a git repository whose rules do not ignore `.env` yet, `.env` is added to the folder's
+ * `.gitignore` first, and git is asked again that it now ignores it. Git itself answers (wherever the
+ * repository's root is); a folder git cannot look at (not on this disk, git missing) is saved only
+ * when the person says so. The message says exactly what is and is not protected.
+ * Never throws: failures come back as `status: 'failed'` or `'refused'` with the reason.
  */
 export async function saveTokenToEnv(value: string): Promise<SaveEnvResult> {
   const folder = await pickFolder();
@@ -30,32 +48,119 @@ export async function saveTokenToEnv(value: string): Promise<SaveEnvResult> {
   if (!folder) {
     return { status: 'cancelled', message: vscode.l10n.t('Not saved to .env.') };
   }
-  const fs = vscode.workspace.fs;
-  if (fs.isWritableFileSystem(folder.uri.scheme) === false) {
+  if (vscode.workspace.fs.isWritableFileSystem(folder.uri.scheme) === false) {
     return { status: 'read-only', message: vscode.l10n.t('The folder {0} is read-only: the token was not saved to .env.', folder.name) };
   }
-  const envFile = vscode.Uri.joinPath(folder.uri, '.env');
-  const where = `${folder.name}/.env`;
+  const files = folder.uri.scheme === 'file' ? localFiles(folder.uri) : workspaceFiles(folder.uri);
+  const where = `${folder.name}/${ENV}`;
   try {
-    const before = await readTextIfExists(envFile);
-    if (before !== undefined && upsertEnvVar(before, TOKEN_ENV_VAR, value).replaced && !(await confirmReplace(where))) {
-      return { status: 'cancelled', message: vscode.l10n.t('Not saved: {0} still has its old {1}.', where, TOKEN_ENV_VAR) };
-    }
-    const gitignoreNote = await ignoreEnvFile(folder);
-    // Read again: the file may have changed while the question was open.
-    const current = await readTextIfExists(envFile);
-    const { text, replaced } = upsertEnvVar(current ?? '', TOKEN_ENV_VAR, value);
-    await fs.writeFile(envFile, new TextEncoder().encode(text));
-    const action = current === undefined
-      ? vscode.l10n.t('Created {0} with {1}.', where, TOKEN_ENV_VAR)
-      : replaced
-        ? vscode.l10n.t('Replaced {1} in {0}.', where, TOKEN_ENV_VAR)
-        : vscode.l10n.t('Added {1} to {0}.', where, TOKEN_ENV_VAR);
-    return { status: 'saved', message: gitignoreNote ? `${action} ${gitignoreNote}` : action, file: envFile };
+    return await save(folder, files, where, value);
   } catch (err) {
-    const reason = err instanceof Error ? err.message : String(err);
-    return { status: 'failed', message: vscode.l10n.t("Couldn't save the token to {0}: {1}", where, reason) };
+    if (err instanceof Refusal) {
+      return { status: 'refused', message: err.message };
+    }
+    return { status: 'failed', message: vscode.l10n.t("Couldn't save the token to {0}: {1}", where, describeError(err, folder.name)) };
   }
+}
+
+async function save(folder: vscode.WorkspaceFolder, files: FolderFiles, where: string, value: string): Promise<SaveEnvResult> {
+  // Nothing is asked before a refusal that no answer could change.
+  await files.assertRegular(ENV);
+  const git = await files.gitState(ENV);
+  if (git.kind === 'repo' && !git.ignoredByRules) {
+    await files.assertRegular(GITIGNORE);
+  }
+
+  let untrackAgreed = false;
+  if (git.kind === 'repo' && git.tracked) {
+    untrackAgreed = await confirmUntrack(where);
+    if (!untrackAgreed) {
+      return {
+        status: 'cancelled',
+        message: vscode.l10n.t('Not saved: git tracks {0}, so the token would be in the next commit. Nothing was changed.', where),
+      };
+    }
+  } else if (git.kind === 'unknown' && !(await confirmUnchecked(where, git.reason))) {
+    return { status: 'cancelled', message: vscode.l10n.t('Not saved to {0}: git could not check it. Nothing was changed.', where) };
+  }
+  const before = await files.read(ENV);
+  if (before !== undefined && upsertEnvVar(before, TOKEN_ENV_VAR, value).replaced && !(await confirmReplace(where))) {
+    return { status: 'cancelled', message: vscode.l10n.t('Not saved: {0} still has its old {1}.', where, TOKEN_ENV_VAR) };
+  }
+
+  // Ask git again: the repository may have changed while a question was open.
+  const now = git.kind === 'unknown' ? git : await files.gitState(ENV);
+  if (now.kind === 'repo' && now.tracked && !untrackAgreed) {
+    throw new Refusal(vscode.l10n.t('Not saved: git tracks {0} now, so the token would be in the next commit. Nothing was changed.', where));
+  }
+  if (now.kind !== git.kind) {
+    throw new Refusal(vscode.l10n.t('Not saved: the git repository of {0} changed while saving. Nothing was changed; try again.', folder.name));
+  }
+  const notes: string[] = [];
+  if (now.kind === 'repo') {
+    // Ignored first: a refusal there leaves the index as it was.
+    notes.push(await ignoreWithGit(files, now, folder.name, where));
+    if (now.tracked) {
+      await files.untrack(ENV);
+      notes.push(vscode.l10n.t('Git no longer tracks {0}: its removal is staged for your next commit, and earlier commits keep the contents it had.', ENV));
+    }
+  } else if (now.kind === 'none') {
+    notes.push(vscode.l10n.t('{0} is not in a git repository, so nothing was added to a .gitignore.', folder.name));
+  } else {
+    notes.push(await ignoreUnchecked(files, folder.name, now.reason));
+  }
+
+  // Read again: the file may have changed while a question was open.
+  await files.assertRegular(ENV);
+  const current = await files.read(ENV);
+  const { text, replaced } = upsertEnvVar(current ?? '', TOKEN_ENV_VAR, value);
+  await files.write(ENV, text, current !== undefined, SECRET_MODE);
+  const action = current === undefined
+    ? vscode.l10n.t('Created {0} with {1}.', where, TOKEN_ENV_VAR)
+    : replaced
+      ? vscode.l10n.t('Replaced {1} in {0}.', where, TOKEN_ENV_VAR)
+      : vscode.l10n.t('Added {1} to {0}.', where, TOKEN_ENV_VAR);
+  return { status: 'saved', message: [action, ...notes].join(' '), file: files.uri(ENV) };
+}
+
+/** Makes git ignore `.env` (adding it to the folder's `.gitignore` when needed) and checks with git that it does. */
+async function ignoreWithGit(files: FolderFiles, git: Extract<GitFileState, { kind: 'repo' }>, folderName: string, where: string): Promise<string> {
+  if (git.ignoredByRules) {
+    return vscode.l10n.t('Git ignores {0}.', ENV);
+  }
+  const created = await addToGitignore(files);
+  const gitignore = `${folderName}/${GITIGNORE}`;
+  if (!(await files.ignoredByRules(ENV))) {
+    throw new Refusal(vscode.l10n.t(
+      'Not saved: {0} now lists {1}, but git still does not ignore {2} (another rule brings it back). The token was not written.',
+      gitignore, ENV, where,
+    ));
+  }
+  return created
+    ? vscode.l10n.t('Created {0} with {1}: git ignores it.', gitignore, ENV)
+    : vscode.l10n.t('Added {1} to {0}: git ignores it.', gitignore, ENV);
+}
+
+/** Git could not be asked (and the person chose to save anyway): the folder's own `.gitignore` is made to list `.env` if it has a `.git`. */
+async function ignoreUnchecked(files: FolderFiles, folderName: string, reason: string): Promise<string> {
+  if (!(await files.hasGitFolder())) {
+    return vscode.l10n.t('Git could not check it ({0}), so nothing was added to a .gitignore.', reason);
+  }
+  await files.assertRegular(GITIGNORE);
+  const text = await files.read(GITIGNORE);
+  if (text !== undefined && gitignoreCovers(text, ENV)) {
+    return vscode.l10n.t('{0}/{1} lists {2}; git could not confirm that it ignores it or that it is not tracked ({3}).', folderName, GITIGNORE, ENV, reason);
+  }
+  await addToGitignore(files);
+  return vscode.l10n.t('Added {2} to {0}/{1}; git could not confirm that it ignores it or that it is not tracked ({3}).', folderName, GITIGNORE, ENV, reason);
+}
+
+/** Appends `.env` to the folder's `.gitignore`; true when it had to be created. */
+async function addToGitignore(files: FolderFiles): Promise<boolean> {
+  await files.assertRegular(GITIGNORE);
+  const text = await files.read(GITIGNORE);
+  await files.write(GITIGNORE, appendGitignoreEntry(text ?? '', ENV), text !== undefined, PUBLIC_MODE);
+  return text === undefined;
 }
 
 /** The folder to save in: the only one, the one picked, 'none' when no folder is open, undefined when the pick was dismissed. */
@@ -83,24 +188,140 @@ async function confirmReplace(where: string): Promise<boolean> {
   return answer === replace;
 }
 
-/**
- * In a git repository, makes sure `.gitignore` ignores `.env` (creating `.gitignore` if needed).
- * Returns a sentence to add to the result ('' when nothing changed).
- */
-async function ignoreEnvFile(folder: vscode.WorkspaceFolder): Promise<string> {
-  // `.git` is a folder in a normal clone and a file in worktrees and submodules: either counts.
-  if (!(await exists(vscode.Uri.joinPath(folder.uri, '.git')))) {
-    return '';
+async function confirmUntrack(where: string): Promise<boolean> {
+  const stop = vscode.l10n.t('Stop Tracking and Save');
+  const answer = await showWarningMessage(
+    vscode.l10n.t('Git tracks {0}: a .gitignore does not apply to it, so the next commit would carry the token.', where),
+    {
+      modal: true,
+      detail: vscode.l10n.t(
+        'Stop tracking it ("git rm --cached .env") and then save? The file stays on disk; its removal from the repository is staged for your next commit. Earlier commits keep the contents it had.',
+      ),
+    },
+    stop,
+  );
+  return answer === stop;
+}
+
+async function confirmUnchecked(where: string, reason: string): Promise<boolean> {
+  const save = vscode.l10n.t('Save Anyway');
+  const answer = await showWarningMessage(
+    vscode.l10n.t('Git could not check {0}: {1}.', where, reason),
+    {
+      modal: true,
+      detail: vscode.l10n.t('If git tracks this file, or does not ignore it, the token can end up in a commit. Save it anyway?'),
+    },
+    save,
+  );
+  return answer === save;
+}
+
+function describeError(err: unknown, folderName: string): string {
+  if (err instanceof AppearedError) {
+    return vscode.l10n.t('a file appeared in {0} while saving; nothing was written to it, try again', folderName);
   }
-  const gitignore = vscode.Uri.joinPath(folder.uri, '.gitignore');
-  const text = await readTextIfExists(gitignore);
-  if (text !== undefined && gitignoreCovers(text, '.env')) {
-    return '';
+  return err instanceof Error ? err.message : String(err);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The folder's files: on this disk through Node (no link followed, a new `.env` created 0600 in one
+// step), elsewhere (remote and virtual file systems) through `vscode.workspace.fs`.
+
+interface FolderFiles {
+  uri(name: string): vscode.Uri;
+  /** Refuses (with the reason, and a link's target) anything but a regular file or nothing. */
+  assertRegular(name: string): Promise<void>;
+  read(name: string): Promise<string | undefined>;
+  write(name: string, text: string, exists: boolean, mode: number): Promise<void>;
+  hasGitFolder(): Promise<boolean>;
+  gitState(name: string): Promise<GitFileState>;
+  ignoredByRules(name: string): Promise<boolean>;
+  untrack(name: string): Promise<void>;
+}
+
+function refusalFor(err: NotRegularFileError, name: string): Refusal {
+  return new Refusal(err.kind === 'symlink'
+    ? err.target
+      ? vscode.l10n.t('Not saved: {0} is a symbolic link to {1}, and nothing is written through a link. Nothing was changed.', name, err.target)
+      : vscode.l10n.t('Not saved: {0} is a symbolic link, and nothing is written through a link. Nothing was changed.', name)
+    : vscode.l10n.t('Not saved: {0} is not a regular file. Nothing was changed.', name));
+}
+
+function localFiles(folder: vscode.Uri): FolderFiles {
+  const root = folder.fsPath;
+  const full = (name: string): string => vscode.Uri.joinPath(folder, name).fsPath;
+  const shown = (name: string): string => vscode.workspace.asRelativePath(vscode.Uri.joinPath(folder, name), true);
+  const refusing = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
+    try {
+      return await run();
+    } catch (err) {
+      throw err instanceof NotRegularFileError ? refusalFor(err, shown(name)) : err;
+    }
+  };
+  return {
+    uri: (name) => vscode.Uri.joinPath(folder, name),
+    assertRegular: (name) => refusing(name, () => assertRegularOrMissing(full(name))),
+    read: (name) => refusing(name, () => readLocalText(full(name))),
+    write: (name, text, exists, mode) =>
+      refusing(name, () => (exists ? rewriteLocalText(full(name), text) : createLocalText(full(name), text, mode))),
+    hasGitFolder: async () => exists(vscode.Uri.joinPath(folder, '.git')),
+    gitState: (name) => gitFileState(root, name, gitOptions()),
+    ignoredByRules: (name) => isIgnoredByRules(root, name, gitOptions()),
+    untrack: (name) => untrack(root, name, gitOptions()),
+  };
+}
+
+function workspaceFiles(folder: vscode.Uri): FolderFiles {
+  const fs = vscode.workspace.fs;
+  const uri = (name: string): vscode.Uri => vscode.Uri.joinPath(folder, name);
+  const shown = (name: string): string => vscode.workspace.asRelativePath(uri(name), true);
+  const assertRegular = async (name: string): Promise<void> => {
+    let type: vscode.FileType;
+    try {
+      type = (await fs.stat(uri(name))).type;
+    } catch (err) {
+      if (isNotFound(err)) {
+        return;
+      }
+      throw err;
+    }
+    if (type & vscode.FileType.SymbolicLink) {
+      throw refusalFor(new NotRegularFileError(name, 'symlink'), shown(name));
+    }
+    if (!(type & vscode.FileType.File)) {
+      throw refusalFor(new NotRegularFileError(name, 'other'), shown(name));
+    }
+  };
+  const unknown = vscode.l10n.t('the folder is not on this computer\'s disk ({0})', folder.scheme);
+  return {
+    uri,
+    assertRegular,
+    read: async (name) => {
+      await assertRegular(name);
+      return readTextIfExists(uri(name));
+    },
+    write: async (name, text) => {
+      // Checked again right before writing; this file system offers no way to open without following links.
+      await assertRegular(name);
+      await fs.writeFile(uri(name), new TextEncoder().encode(text));
+    },
+    hasGitFolder: () => exists(uri('.git')),
+    gitState: async () => ({ kind: 'unknown', reason: unknown }),
+    ignoredByRules: async () => false,
+    untrack: async () => {
+      throw new Refusal(unknown);
+    },
+  };
+}
+
+/** The built-in git extension's git, when it is active and found one; `git` on the PATH otherwise. */
+function gitOptions(): GitOptions {
+  try {
+    const extension = vscode.extensions.getExtension<{ getAPI(version: 1): { git: { path: string } } }>('vscode.git');
+    return extension?.isActive ? { gitPath: extension.exports.getAPI(1).git.path } : {};
+  } catch {
+    return {};
   }
-  await vscode.workspace.fs.writeFile(gitignore, new TextEncoder().encode(appendGitignoreEntry(text ?? '', '.env')));
-  return text === undefined
-    ? vscode.l10n.t('Created .gitignore with .env in it, so the token is not committed.')
-    : vscode.l10n.t('Added .env to .gitignore, so the token is not committed.');
 }
 
 async function exists(uri: vscode.Uri): Promise<boolean> {

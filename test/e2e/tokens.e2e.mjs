@@ -7,6 +7,7 @@
 // revoke confirmation in light and dark themes (copied to docs/images/ when TURSO_UPDATE_DOCS_IMAGES=1,
 // newest host).
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import * as ui from '../../scripts/host/vscode-ui.mjs';
@@ -38,7 +39,8 @@ describe('API tokens: create, reveal once, validate, revoke (end to end)', funct
     this.timeout(120000);
     await ui.bounded(prepareWorkbench(e2e.page), { crashed: e2e.crashed, timeoutMs: 110000, message: 'opening the workbench' });
     // "Save to .env" adds .env to .gitignore only in a git repository: make the workspace folder one
-    fs.mkdirSync(path.join(e2e.workspaceDir, '.git'), { recursive: true });
+    fs.rmSync(path.join(e2e.workspaceDir, '.git'), { recursive: true, force: true });
+    execFileSync('git', ['init', '-q'], { cwd: e2e.workspaceDir, stdio: 'ignore' });
   });
   afterEach(async function () {
     const page = e2e.page;
@@ -127,7 +129,7 @@ describe('API tokens: create, reveal once, validate, revoke (end to end)', funct
 
     await frame.locator('#save-env').click();
     const saved = await waitForRevealStatus(page, 'TURSO_API_TOKEN');
-    assert.match(saved, /^Created ws\/\.env with TURSO_API_TOKEN\. Created \.gitignore with \.env in it/, `status: "${saved}"`);
+    assert.match(saved, /^Created ws\/\.env with TURSO_API_TOKEN\. Created ws\/\.gitignore with \.env: git ignores it\./, `status: "${saved}"`);
     assert.equal(fs.readFileSync(envFile, 'utf8'), `TURSO_API_TOKEN=${value}\n`, '.env holds the value');
     assert.match(fs.readFileSync(gitignore, 'utf8'), /^\.env$/m, '.gitignore ignores .env');
     // saving again: asked before the existing entry is overwritten; Cancel keeps it

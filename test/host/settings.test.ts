@@ -44,4 +44,26 @@ suite('Setting turso.apiBaseUrl takes effect without a reload', () => {
     const user = await waitForRoot(api, 'turso.user');
     assert.strictEqual(user.label, 'Demo User');
   });
+
+  test('an http:// URL to another computer: the tree says why, and not one request is sent', async () => {
+    // 0.0.0.0 is no loopback address, yet on Linux it reaches the emulator listening on 127.0.0.1:
+    // a request, had one been sent, would arrive there.
+    const cleartext = a.url.replace('127.0.0.1', '0.0.0.0');
+    assert.notStrictEqual(cleartext, a.url, `the emulator listens on 127.0.0.1 (${a.url})`);
+    const before = requestCount(a);
+    try {
+      await setApiBaseUrl(cleartext);
+      const row = await waitForRoot(api, 'turso.error');
+      assert.strictEqual(row.contextValue, 'turso.error;settings', `${row.label} [${row.contextValue}]`);
+      assert.match(row.label, /turso\.apiBaseUrl setting can't be used/);
+      assert.match(row.description, /would send the token unencrypted: use https:\/\/\. http:\/\/ is allowed only for this computer/);
+      // asked again, the answer is the same, still without a request
+      await vscode.commands.executeCommand('turso.refresh');
+      await waitForRoot(api, 'turso.error;settings');
+      assert.strictEqual(requestCount(a), before, `requests sent: ${requestCount(a) - before}`);
+    } finally {
+      await setApiBaseUrl(a.url);
+      await waitForRoot(api, 'turso.user');
+    }
+  });
 });

@@ -1,4 +1,5 @@
 import * as assert from 'assert';
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
@@ -195,9 +196,11 @@ suite('Token lifecycle: create (three kinds), reveal once, validate', () => {
       return;
     }
     const dir = folder.uri.fsPath;
-    fs.mkdirSync(path.join(dir, '.git'), { recursive: true });
-    fs.rmSync(path.join(dir, '.env'), { force: true });
-    fs.rmSync(path.join(dir, '.gitignore'), { force: true });
+    const clean = () => {
+      for (const f of ['.env', '.gitignore', '.git']) fs.rmSync(path.join(dir, f), { recursive: true, force: true });
+    };
+    clean();
+    execFileSync('git', ['init', '-q'], { cwd: dir, stdio: 'ignore' });
     const name = unique('ih-env');
     const { probe, done } = await startCreateToken(api, { name, restriction: { kind: 'org', organization: 'acme' } });
     let value = '';
@@ -209,9 +212,11 @@ suite('Token lifecycle: create (three kinds), reveal once, validate', () => {
       assert.ok(m, `.env sets TURSO_API_TOKEN: ${env.replace(/=.*/g, '=…')}`);
       value = m[1];
       assert.match(fs.readFileSync(path.join(dir, '.gitignore'), 'utf8'), /^\.env$/m, '.gitignore ignores .env');
+      assert.match(probe.status!.text, /Created ws\/\.gitignore with \.env: git ignores it\./);
     } finally {
       probe.panel?.dispose();
       await done;
+      clean();
     }
     const listed = (await listTokensOverHttp(emu)).find((t) => t.name === name);
     assert.strictEqual(jwtClaims(value).jti, listed?.id, 'the saved value is the new token');

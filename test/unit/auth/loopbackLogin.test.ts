@@ -25,16 +25,25 @@ function get(url: string, agent?: http.Agent): Promise<Answer> {
   });
 }
 
-/** True when nothing listens on 127.0.0.1:port any more. */
-function portClosed(port: number): Promise<boolean> {
+/** True when nothing listens on host:port (default 127.0.0.1) any more. */
+function portClosed(port: number, host = '127.0.0.1'): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
+    const socket = net.connect({ host, port });
     socket.setTimeout(2000, () => socket.destroy());
     socket.once('connect', () => {
       socket.destroy();
       resolve(false);
     });
     socket.once('error', (err: NodeJS.ErrnoException) => resolve(err.code === 'ECONNREFUSED'));
+  });
+}
+
+/** Whether this machine lets a process listen on `host` (false on a machine without an IPv6 loopback). */
+function canListen(host: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen({ port: 0, host }, () => server.close(() => resolve(true)));
   });
 }
 
@@ -75,6 +84,7 @@ describe('auth/loopbackLogin: the one-shot listener of the browser sign-in', () 
     const a = await start();
     const b = await start();
     assert.ok(a.port > 0 && b.port > 0 && a.port !== b.port);
+    assert.equal(a.addresses[0], `127.0.0.1:${a.port}`);
     assert.notEqual(a.state, b.state);
     assert.equal(a.authorizeUrl('https://api.turso.tech'), `https://api.turso.tech/?port=${a.port}&redirect=true&state=${a.state}&type=cli`);
     assert.equal(a.authorizeUrl('https://api.turso.tech', 40000), `https://api.turso.tech/?port=40000&redirect=true&state=${a.state}&type=cli`);
@@ -147,6 +157,60 @@ describe('auth/loopbackLogin: the one-shot listener of the browser sign-in', () 
     } finally {
       agent.destroy();
     }
+  });
+
+  describe('both loopbacks, one port', function () {
+    let holder: net.Server | undefined;
+    before(async function () {
+      if (!(await canListen('::1'))) {
+        this.skip(); // a machine without an IPv6 loopback: the test below covers it
+      }
+    });
+    afterEach(async () => {
+      await new Promise<void>((resolve) => (holder ? holder.close(() => resolve()) : resolve()));
+      holder = undefined;
+    });
+
+    it('listens on [::1] too, on the same port: the callback is received on either loopback', async () => {
+      const login = await start({ state: 's' });
+      assert.deepEqual(login.addresses, [`127.0.0.1:${login.port}`, `[::1]:${login.port}`]);
+      assert.equal((await get(`http://[::1]:${login.port}/?jwt=x.y.z&state=wrong`)).status, 400, '[::1] answers');
+      assert.equal((await get(`http://127.0.0.1:${login.port}/?jwt=x.y.z&state=wrong`)).status, 400, '127.0.0.1 answers');
+      assert.equal((await get(`http://[::1]:${login.port}/?jwt=v6.v6.v6&state=s`)).status, 200);
+      assert.equal(await login.token, 'v6.v6.v6');
+      await login.closed;
+      assert.equal(await portClosed(login.port), true, '127.0.0.1 closed');
+      assert.equal(await portClosed(login.port, '::1'), true, '[::1] closed');
+    });
+
+    it('another process holding [::1]:P makes it take another port, which both loopbacks serve; the holder receives nothing', async () => {
+      let stolen = 0;
+      holder = net.createServer((socket) => {
+        stolen++;
+        socket.destroy();
+      });
+      const taken = await new Promise<number>((resolve, reject) => {
+        holder!.once('error', reject);
+        holder!.listen({ port: 0, host: '::1', ipv6Only: true }, () => resolve((holder!.address() as net.AddressInfo).port));
+      });
+      assert.equal(await portClosed(taken), true, `127.0.0.1:${taken} is free, so it would be taken first`);
+      const login = await start({ state: 's', ports: [taken] });
+      assert.notEqual(login.port, taken, 'another port than the one held on [::1]');
+      assert.deepEqual(login.addresses, [`127.0.0.1:${login.port}`, `[::1]:${login.port}`]);
+      assert.equal(await portClosed(taken), true, `127.0.0.1:${taken} was let go`);
+      assert.equal((await get(`http://127.0.0.1:${login.port}/?jwt=x&state=wrong`)).status, 400);
+      assert.equal((await get(`http://[::1]:${login.port}/?jwt=good.good.good&state=s`)).status, 200);
+      assert.equal(await login.token, 'good.good.good');
+      assert.equal(stolen, 0, 'nothing reached the process holding [::1]');
+    });
+  });
+
+  it('a machine without the IPv6 loopback (EADDRNOTAVAIL): 127.0.0.1 alone, and its addresses say so', async () => {
+    // ::2 is on no interface, as ::1 is not on a machine without IPv6
+    const login = await start({ state: 's', ipv6Loopback: '::2' });
+    assert.deepEqual(login.addresses, [`127.0.0.1:${login.port}`]);
+    assert.equal((await get(`http://127.0.0.1:${login.port}/?jwt=a.b.c&state=s`)).status, 200);
+    assert.equal(await login.token, 'a.b.c');
   });
 
   it('a cancellation after success changes nothing', async () => {
