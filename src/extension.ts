@@ -100,11 +100,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<TursoE
     // A new credential (signed in here or in another window) gets its own first 401 prompt.
     session.onDidChange(() => authFailures.reset()),
     // A credential moved in from an earlier version has no username until its first load tells it.
-    accounts.onDidLoadAccount((state) => {
-      const id = session.accountId;
-      if (state.kind === 'signedIn' && id) {
-        store.setUsername(id, state.user.username).catch((err: unknown) => log.error('Noting the account name failed', err));
-      }
+    accounts.onDidLearnUsername(({ accountId, username }) => {
+      store.setUsername(accountId, username).catch((err: unknown) => log.error('Noting the account name failed', err));
     }),
     vscode.commands.registerCommand('turso.signIn', signInCommand(session, log)),
     vscode.commands.registerCommand('turso.signOut', signOutCommand({ session, accounts, log })),

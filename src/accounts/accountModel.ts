@@ -45,7 +45,8 @@ export class Account {
     readonly id: string,
     /** Its credential: never shown, logged or written anywhere but SecretStorage. */
     readonly token: string,
-    private readonly storedUsername?: string,
+    /** The username the store has for it (none yet for a credential moved in from an earlier version). */
+    readonly storedUsername?: string,
   ) {}
 
   /** The `jti` of this account's credential: which of its tokens it is. */
@@ -97,7 +98,10 @@ export class AccountModel implements vscode.Disposable {
   private readonly loadingEmitter = new vscode.EventEmitter<Promise<unknown>>();
   /** A load started; the promise settles when it ends (for a progress indicator). */
   readonly onDidStartLoading = this.loadingEmitter.event;
-  private readonly disposables: vscode.Disposable[] = [this.changeEmitter, this.credentialEmitter, this.loadEmitter, this.loadingEmitter];
+  private readonly usernameEmitter = new vscode.EventEmitter<{ accountId: string; username: string }>();
+  /** A load told an account's username and the store has another one (or none) for it. */
+  readonly onDidLearnUsername = this.usernameEmitter.event;
+  private readonly disposables: vscode.Disposable[] = [this.changeEmitter, this.credentialEmitter, this.loadEmitter, this.loadingEmitter, this.usernameEmitter];
 
   /** The accounts, in the order they were added. */
   private entries: Account[] = [];
@@ -384,6 +388,9 @@ export class AccountModel implements vscode.Disposable {
         return this.failed(user.reason, active());
       }
       const checked = validation.status === 'fulfilled' ? validation.value : undefined;
+      if (user.value.username !== account.storedUsername) {
+        this.usernameEmitter.fire({ accountId: account.id, username: user.value.username });
+      }
       if (active()) {
         this.loadEmitter.fire({ kind: 'signedIn', user: user.value, validation: checked });
       }

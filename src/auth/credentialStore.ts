@@ -142,14 +142,27 @@ export class CredentialStore implements vscode.Disposable {
     });
   }
 
-  /** Notes an account's username once a load has told it (a credential moved in from an earlier version). */
+  /**
+   * Notes an account's username once a load has told it (a credential moved in from an earlier
+   * version has none). When another account already has that username (someone signed in to the
+   * same account before the moved credential's first load), the two are one account: the one signed
+   * in by name stays, the other is forgotten.
+   */
   setUsername(id: string, username: string): Promise<void> {
     return this.write(async () => {
       const index = await this.readIndex();
       const entry = index.accounts.find((a) => a.id === id);
-      if (entry && entry.username !== username) {
-        await this.writeIndex({ ...index, accounts: index.accounts.map((a) => (a.id === id ? { ...a, username } : a)) });
+      if (!entry || entry.username === username) {
+        return;
       }
+      const named = index.accounts.find((a) => a.id !== id && a.username === username);
+      if (!named) {
+        await this.writeIndex({ ...index, accounts: index.accounts.map((a) => (a.id === id ? { ...a, username } : a)) });
+        return;
+      }
+      const accounts = index.accounts.filter((a) => a.id !== id);
+      await this.writeIndex({ accounts, active: index.active === id ? named.id : index.active });
+      await this.remove(ACCOUNT_KEY_PREFIX + id);
     });
   }
 

@@ -1,6 +1,11 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import { childRows, describeRows, restoreAfterSuite, rootRows, Row, signIn, signOut, startEmulator, waitFor, waitForSignedOutTree } from './helpers';
+import { childRows, describeRows, listTokensOverHttp, restoreAfterSuite, rootRows, Row, signIn, signOut, startEmulator, waitFor, waitForSignedOutTree } from './helpers';
+import { AccountModel } from '../../src/accounts/accountModel';
+import { CredentialStore } from '../../src/auth/credentialStore';
+import { Session } from '../../src/auth/session';
+import type { Log } from '../../src/log';
+import { TokensTreeProvider } from '../../src/views/tokensTreeProvider';
 import { FixtureEmulator, fixtures, ProbedApi, probedSignedOut } from './faultHelpers';
 
 // Several accounts: demo and alice signed in together, each a top node with its own tokens; one is
@@ -61,10 +66,15 @@ suite('Two accounts: side by side, switch, create and revoke in each, sign out o
     const rows = await twoRoots('both accounts');
     const demo = rows.find((r) => r.label === 'Demo User')!;
     const alice = rows.find((r) => r.label === 'Alice Admin')!;
-    const demoTokens = (await childRows(api, demo)).map((r) => r.label);
-    const aliceTokens = (await childRows(api, alice)).map((r) => r.label);
-    assert.ok(demoTokens.includes('ci-bot'), `demo's tokens: ${JSON.stringify(demoTokens)}`);
-    assert.ok(aliceTokens.includes('alice-cli') && !aliceTokens.includes('ci-bot'), `alice's tokens: ${JSON.stringify(aliceTokens)}`);
+    // Each node lists exactly what GET /v1/auth/api-tokens answers for that account's own credential
+    // (token names are unique per user, not across users: both have a "ci-bot"; ids tell them apart).
+    const shown = async (row: Row) => (await childRows(api, row)).map((r) => (r.node as { token?: { id: string } }).token?.id ?? `(${r.label})`).sort();
+    const listed = async (bearer: string) => (await listTokensOverHttp(emu, bearer)).map((t) => t.id).sort();
+    const demoIds = await shown(demo);
+    const aliceIds = await shown(alice);
+    assert.deepStrictEqual(demoIds, await listed(emu.demoToken), 'demo’s node lists demo’s tokens');
+    assert.deepStrictEqual(aliceIds, await listed(emu.aliceToken), 'alice’s node lists alice’s tokens');
+    assert.ok(aliceIds.length > 0 && !aliceIds.some((id) => demoIds.includes(id)), `no token under both: ${JSON.stringify({ demoIds, aliceIds })}`);
     assert.strictEqual(await vscode.commands.executeCommand('turso.switchAccount', demo.node), true);
     await waitFor(async () => activeRow(await rootRows(api))?.label === 'Demo User', 'demo to be active');
   });
@@ -101,12 +111,34 @@ suite('Two accounts: side by side, switch, create and revoke in each, sign out o
     assert.strictEqual(del?.username, 'alice', 'the revoke went out with alice’s credential');
   });
 
-  test('signing out of one account keeps the other; reading the store again (as a reload does) keeps both', async () => {
-    await twoRoots('both accounts');
-    // A reload reads the accounts from SecretStorage: both are there.
-    await vscode.commands.executeCommand('turso.refresh');
-    const rows = await twoRoots('both accounts after a reload of the list');
-    const alice = rows.find((r) => r.label === 'Alice Admin')!;
+  test('a reload keeps both accounts and the active one; signing out of one keeps the other', async () => {
+    const before = await twoRoots('both accounts');
+    // What a reload does: a new window's store, session, model and tree read the same SecretStorage.
+    const secrets = (api as unknown as { testProbe: { secrets: vscode.SecretStorage } }).testProbe.secrets;
+    const log = { error: () => undefined, warn: () => undefined, info: () => undefined, request: () => undefined };
+    const store = new CredentialStore(secrets);
+    const session = new Session(store, { userAgent: 'reload-test' });
+    const model = new AccountModel(session, log as unknown as Log);
+    const tree = new TokensTreeProvider(model);
+    try {
+      await session.initialize();
+      const reloaded = await Promise.all(((await tree.getChildren()) ?? []).map(async (n) => {
+        const item = tree.getTreeItem(n);
+        return { label: String(item.label), contextValue: item.contextValue ?? '' };
+      }));
+      assert.deepStrictEqual(
+        reloaded.map((r) => `${r.label} ${r.contextValue}`).sort(),
+        before.map((r) => `${r.label} ${r.contextValue}`).sort(),
+        'after a reload: the same accounts, the same one active',
+      );
+    } finally {
+      tree.dispose();
+      model.dispose();
+      session.dispose();
+      store.dispose();
+    }
+
+    const alice = before.find((r) => r.label === 'Alice Admin')!;
     assert.strictEqual(await vscode.commands.executeCommand('turso.signOut', alice.node), true);
     await waitFor(async () => {
       const now = await rootRows(api);
