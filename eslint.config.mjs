@@ -28,6 +28,21 @@ export default tseslint.config(
     },
   },
   {
+    // Every message goes through src/ui/notify.ts, which makes server text inert (no live links, no
+    // bidirectional overrides, no icon syntax in the status bar): nothing else calls VS Code's own.
+    files: ['src/**/*.ts'],
+    ignores: ['src/ui/notify.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        ...['showInformationMessage', 'showWarningMessage', 'showErrorMessage', 'setStatusBarMessage'].map((property) => ({
+          property,
+          message: `Use ${property} from src/ui/notify.ts: it makes server text inert.`,
+        })),
+      ],
+    },
+  },
+  {
     // the in-host suite loads the emulator / vscode lazily, from the extension host
     files: ['test/host/**/*.ts'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { TursoApiError } from '../platform/errors';
-import { showWarningMessage } from '../ui/notify';
+import { setStatusBarMessage, showWarningMessage } from '../ui/notify';
 
 /** After a prompt, more 401s stay quiet this long (a burst of failing calls is one problem). */
 export const AUTH_PROMPT_COOLDOWN_MS = 60_000;
@@ -80,7 +80,7 @@ export interface AuthFailureUi {
 const vscodeUi: AuthFailureUi = {
   prompt: (message) => showWarningMessage(message, signInAction()).then((choice) => choice === signInAction()),
   hint: (message) => {
-    vscode.window.setStatusBarMessage(`$(warning) ${message}`, 8000);
+    setStatusBarMessage(message, 8000, 'warning');
   },
   signIn: () => vscode.commands.executeCommand('turso.signIn'),
 };

@@ -116,6 +116,14 @@ export class Session implements vscode.Disposable {
     return this.account;
   }
 
+  /**
+   * Reads the stored credential again: for a command about to act on an answer, since another
+   * window may have changed the credential while the question was open (before its change event arrived).
+   */
+  async reread(): Promise<void> {
+    await this.reload();
+  }
+
   get signedIn(): boolean {
     return this.token !== undefined;
   }

@@ -15,11 +15,11 @@ import {
   type Scope,
   type ScopePreset,
 } from '../platform/scopes';
-import { checkTokenName, tokenNameRule } from '../platform/tokenNames';
+import { checkTokenName, tokenNameRule, type TokenNameNote } from '../platform/tokenNames';
 import { ALL_SCOPES, type CreatedApiToken, type Organization } from '../platform/types';
 import { showErrorMessage, showInformationMessage } from '../ui/notify';
 import { pick } from '../ui/pickers';
-import { displayName } from '../util/text';
+import { displayName, inertText } from '../util/text';
 import type { PendingToken, RevealHandle, RevealOptions } from '../webview/revealPanel';
 
 export interface CreateTokenDeps {
@@ -52,7 +52,8 @@ export interface CreateTokenResult {
  * the choices so the user can change the name or try again.
  */
 export function createTokenCommand(deps: CreateTokenDeps) {
-  let inFlight = false;
+  /** Create requests on the network now (never counts a wait for the person). */
+  let inFlight = 0;
   return async (node?: unknown, options: CreateTokenOptions = {}): Promise<CreateTokenResult | undefined> => {
     // From an account's row: that account; from the palette: the active one.
     const accountId = (node as { accountId?: string } | undefined)?.accountId ?? deps.accounts.activeId;
@@ -61,7 +62,7 @@ export function createTokenCommand(deps: CreateTokenDeps) {
       void promptSignIn();
       return undefined;
     }
-    if (inFlight) {
+    if (inFlight > 0) {
       void showInformationMessage(vscode.l10n.t('An API token is being created already.'));
       return undefined;
     }
@@ -69,10 +70,11 @@ export function createTokenCommand(deps: CreateTokenDeps) {
     const organizations = options.restriction ? Promise.resolve([]) : client.listOrganizations();
     organizations.catch(() => undefined);
 
-    let name = options.name ?? (await askName(deps, client, undefined, accountId));
-    if (name === undefined) {
+    const asked = options.name ?? (await askName(deps, client, undefined, accountId));
+    if (asked === undefined) {
       return undefined;
     }
+    let name: string = asked;
     let choice: RestrictionChoice | undefined;
     try {
       choice = options.restriction ?? (await askRestriction(client, organizations));
@@ -87,16 +89,26 @@ export function createTokenCommand(deps: CreateTokenDeps) {
       return undefined;
     }
     for (;;) {
-      let created: CreatedApiToken;
-      inFlight = true;
+      // Marks the request only: it is cleared as soon as the answer is in, before anything asks the
+      // person (a notification left unanswered must not block the next create).
+      inFlight += 1;
       // The panel opens now and says the token is being created: its page loads during the request.
       const reveal = deps.openReveal({ name, scopeLabel: restrictionLabel(choice) }, { preselectUse: options.useForExtension });
+      let sent: { created: CreatedApiToken } | { error: unknown };
       try {
-        created = await vscode.window.withProgress(
-          { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Creating API token "{0}"…', displayName(name as string)) },
-          () => client.createApiToken(name as string, restrictionBody(choice)),
-        );
-      } catch (err) {
+        sent = {
+          created: await vscode.window.withProgress(
+            { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Creating API token "{0}"…', displayName(name)) },
+            () => client.createApiToken(name, restrictionBody(choice)),
+          ),
+        };
+      } catch (error) {
+        sent = { error };
+      } finally {
+        inFlight -= 1;
+      }
+      if ('error' in sent) {
+        const err = sent.error;
         reveal.abandon();
         await reveal.outcome;
         deps.log.error(`Creating API token "${name}" failed`, err);
@@ -106,19 +118,19 @@ export function createTokenCommand(deps: CreateTokenDeps) {
         }
         const retry = await offerRetry(err, name, options.name === undefined);
         if (retry === 'rename') {
-          name = await askName(deps, client, name, accountId);
-          if (name === undefined) {
+          const renamed = await askName(deps, client, name, accountId);
+          if (renamed === undefined) {
             return undefined;
           }
+          name = renamed;
           continue;
         }
         if (retry === 'again') {
           continue;
         }
         return undefined;
-      } finally {
-        inFlight = false;
       }
+      const { created } = sent;
       reveal.deliver(created.token);
       deps.log.info(`Created API token "${created.name}" (${restrictionLabel(choice)})`);
       // The answer to the create is all the new row needs: no second trip for the list.
@@ -143,13 +155,28 @@ async function askName(deps: CreateTokenDeps, client: TursoClient, value?: strin
     : client.listApiTokens().then((tokens) => tokens.map((t) => t.name), () => [] as string[]);
   const name = await vscode.window.showInputBox({
     title: vscode.l10n.t('Create API Token (1/2): Name'),
-    prompt: vscode.l10n.t('A name to recognise the token by: {0}.', tokenNameRule()),
+    prompt: vscode.l10n.t('A name to recognise the token by. Turso checks it; names have been {0}.', tokenNameRule()),
     placeHolder: vscode.l10n.t('e.g. ci-deploy'),
     value,
     ignoreFocusOut: true,
-    validateInput: async (text) => checkTokenName(text.trim(), await existing),
+    validateInput: async (text) => nameMessage(checkTokenName(text.trim(), await existing)),
   });
   return name?.trim() || undefined;
+}
+
+/**
+ * The rule as a hint while typing: a warning lets the name be accepted (Turso decides, and its
+ * reason is shown with Change Name); only an empty name is an error, which blocks Enter.
+ */
+function nameMessage(note: TokenNameNote | undefined): vscode.InputBoxValidationMessage | undefined {
+  if (!note) {
+    return undefined;
+  }
+  // Quick input messages render links; the name typed (or one listed by the server) is in it.
+  const message = inertText(note.message);
+  return note.kind === 'refuse'
+    ? { message, severity: vscode.InputBoxValidationSeverity.Error }
+    : { message, severity: vscode.InputBoxValidationSeverity.Warning };
 }
 
 interface KindItem extends vscode.QuickPickItem {
@@ -218,7 +245,7 @@ async function askRestriction(client: TursoClient, organizations: Promise<Organi
       ? groups.map<GroupItem>((g) => ({
           group: g.name,
           label: displayName(g.name, 128),
-          description: g.primary ? vscode.l10n.t('primary location {0}', g.primary) : undefined,
+          description: g.primary ? vscode.l10n.t('primary location {0}', displayName(g.primary)) : undefined,
           iconPath: new vscode.ThemeIcon('folder-library'),
         }))
       : Promise.reject(new Error(vscode.l10n.t('The organization "{0}" has no groups.', displayName(organization)))),

@@ -42,16 +42,16 @@ export function revokeTokenCommand(session: Session, accounts: AccountModel, log
     const node = arg as { kind?: string; accountId?: string } | undefined;
     const accountId = (node?.kind === 'token' ? node.accountId : undefined) ?? accounts.activeId;
     const account = accounts.account(accountId);
-    const client = account ? accounts.clientFor(account.id) : undefined;
-    if (!token || !client || !account) {
+    if (!token || !account) {
       return 'cancelled';
     }
     if (revoking.has(token.id) || revoked.has(token.id)) {
       return 'cancelled';
     }
-    const self = token.id === account.settledCredentialId;
+    // For the question's wording only: the credential is read again once the answer is in.
+    const asked = { token: account.token, self: token.id === account.settledCredentialId, wasActive: account.id === accounts.activeId };
     const shown = displayName(token.name);
-    const detail = self
+    const detail = asked.self
       ? l10n.t('This extension is signed in with this token: you will be signed out. Anything else using it stops working at once. This cannot be undone.')
       : l10n.t('Anything using it stops working at once. This cannot be undone.');
     const revoke = l10n.t('Revoke');
@@ -67,12 +67,35 @@ export function revokeTokenCommand(session: Session, accounts: AccountModel, log
       accounts.setBusy(tokenId, l10n.t('Revoking…'));
     }, BUSY_MARK_DELAY_MS);
     let gone = false;
+    // The account the request goes out with, once the question is answered.
+    let target = account;
     try {
+      // Another window may have signed out, switched or replaced the credential while the question
+      // was open: the request goes out with the credential stored now (the row's account's, or, for
+      // the active account's token, the account active now), and "is it my own" is decided with it.
+      await session.reread();
+      const now = accounts.account(account.id) ?? (asked.wasActive ? accounts.account(accounts.activeId) : undefined);
+      const client = now ? accounts.clientFor(now.id) : undefined;
+      if (!now || !client) {
+        void showWarningMessage(l10n.t('API token "{0}" was not revoked: this extension was signed out of Turso meanwhile.', shown));
+        return 'cancelled';
+      }
+      target = now;
+      const self = token.id === now.settledCredentialId;
+      // Tokens are revoked by name, and names are per account: after a change of credential, the
+      // token confirmed must still be this account's (the same id), or nothing is sent.
+      if (now.token !== asked.token && !(await client.listApiTokens()).some((t) => t.id === tokenId)) {
+        log.info(`Not revoking API token "${token.name}": the credential changed while the question was open, and the new one does not list it`);
+        void showWarningMessage(
+          l10n.t('API token "{0}" was not revoked: the extension switched to another Turso credential meanwhile, and that account has no such token.', shown),
+        );
+        return 'cancelled';
+      }
       await client.revokeApiToken(token.name);
       revoked.add(token.id);
       log.info(`Revoked API token "${token.name}"`);
       if (self) {
-        await session.signOutOf(account.id);
+        await session.signOutOf(now.id);
         void showInformationMessage(l10n.t('Revoked API token "{0}". This extension was signed in with it, so you are now signed out.', shown));
         return 'revoked-self';
       }
@@ -88,7 +111,7 @@ export function revokeTokenCommand(session: Session, accounts: AccountModel, log
         void showWarningMessage(l10n.t('API token "{0}" was already revoked or no longer exists.', shown));
         return 'already-gone';
       }
-      const again = { kind: 'token', token } as const;
+      const again = { kind: 'token', token, accountId: target.id } as const;
       const message = mayHaveTakenEffect(err)
         ? l10n.t(
             "Couldn't confirm that API token \"{0}\" was revoked: {1} The list has been refreshed: if \"{0}\" is still in it, try again.",
@@ -112,7 +135,7 @@ export function revokeTokenCommand(session: Session, accounts: AccountModel, log
       // Gone for sure: drop the row without asking for the list again. Otherwise the list may have
       // changed (already gone, maybe revoked): reload it.
       if (gone) {
-        accounts.removeToken(token.id, account.id);
+        accounts.removeToken(token.id, target.id);
       } else {
         accounts.refresh();
       }

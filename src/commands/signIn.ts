@@ -11,7 +11,7 @@ import { TursoApiError } from '../platform/errors';
 import { looksLikeJwt, readJwtClaims } from '../platform/jwt';
 import type { Log } from '../log';
 import { showErrorMessage, showInformationMessage, showWarningMessage } from '../ui/notify';
-import { inertText } from '../util/text';
+import { displayName, inertText } from '../util/text';
 import { createPermanentToken, createPermanentTokenAction } from '../views/expiryWarning';
 
 /** Why a token was not accepted, in words for the input box or a notification. */
@@ -173,7 +173,7 @@ class SignInFlows {
         cliToken,
         label: vscode.l10n.t("Use the Turso CLI's token"),
         iconPath: new vscode.ThemeIcon('terminal'),
-        description: vscode.l10n.t('from {0}', cliToken.where),
+        description: vscode.l10n.t('from {0}', displayName(cliToken.where, 128)),
         detail: describeCliToken(cliToken),
       });
     }
@@ -279,7 +279,7 @@ function capitalize(text: string): string {
 /** "The CLI is signed in as demo. It expires in 3 days." from what the token and settings say (no request). */
 export function describeCliToken(cliToken: CliToken, nowSeconds = Date.now() / 1000): string {
   const parts: string[] = [];
-  parts.push(cliToken.username ? vscode.l10n.t('The Turso CLI is signed in as {0}.', cliToken.username) : vscode.l10n.t("The Turso CLI's Platform API token."));
+  parts.push(cliToken.username ? vscode.l10n.t('The Turso CLI is signed in as {0}.', displayName(cliToken.username)) : vscode.l10n.t("The Turso CLI's Platform API token."));
   const exp = readJwtClaims(cliToken.token)?.exp;
   if (exp !== undefined) {
     const state = expiryState({ expiresAt: exp }, nowSeconds);
@@ -309,13 +309,11 @@ function announceSignIn(verified: VerifiedCredential): void {
         formatTimeLeft(state.secondsLeft),
       )
     : vscode.l10n.t('Signed in to Turso as {0}. This sign-in expired; a permanent API token keeps the extension signed in.', verified.user.username);
-  void vscode.window
-    .showInformationMessage(message, createPermanentTokenAction())
-    .then((choice) => {
-      if (choice === createPermanentTokenAction()) {
-        void createPermanentToken();
-      }
-    });
+  void showInformationMessage(message, createPermanentTokenAction()).then((choice) => {
+    if (choice === createPermanentTokenAction()) {
+      void createPermanentToken();
+    }
+  });
 }
 
 /** A token given by automation: no UI but the outcome; a failure offers the other ways in. */

@@ -1,11 +1,12 @@
 import * as vscode from 'vscode';
-import { inertText } from '../util/text';
+import { inertText, withoutIcons } from '../util/text';
 
 /**
  * The extension's notifications and modals. Every message goes through `inertText` on its way out:
  * VS Code renders `[label](command:…)` in a notification as a live link, and messages often carry
  * text from the server (error reasons, token and user names). Longer than this, VS Code cuts a
- * notification, and the end of a message says what to do.
+ * notification, and the end of a message says what to do. The rest of the extension does not call
+ * `vscode.window.show*Message` or `setStatusBarMessage` itself (an ESLint rule in eslint.config.mjs).
  */
 const MAX_MESSAGE = 1000;
 
@@ -26,3 +27,12 @@ function inert(show: () => Show): Show {
 export const showErrorMessage = inert(() => vscode.window.showErrorMessage);
 export const showWarningMessage = inert(() => vscode.window.showWarningMessage);
 export const showInformationMessage = inert(() => vscode.window.showInformationMessage);
+
+/**
+ * A passing message in the status bar, after an icon of ours (`warning`, say). The status bar draws
+ * `$(…)` as icons and the message may carry server text: it goes in inert and without icon syntax.
+ */
+export function setStatusBarMessage(message: string, hideAfterMs: number, icon?: string): vscode.Disposable {
+  const text = inertText(withoutIcons(message), MAX_MESSAGE);
+  return vscode.window.setStatusBarMessage(icon ? `$(${icon}) ${text}` : text, hideAfterMs);
+}

@@ -19,9 +19,18 @@ export function inertText(text: string, maxLength = Number.POSITIVE_INFINITY): s
   return truncate(out, maxLength);
 }
 
-/** A name for a message or a label: inert and at most `maxLength` characters. */
+/**
+ * Without `$(…)` codicon syntax, for the places that draw it as an icon (status bar, quick pick items,
+ * tree rows): `$(account) admin` from the server would otherwise show an icon that is not ours. The
+ * `$` goes; `(account)` stays, as text.
+ */
+export function withoutIcons(text: string): string {
+  return String(text).replace(/\$\(/g, '(');
+}
+
+/** A name for a message or a label: inert, without codicon syntax, and at most `maxLength` characters. */
 export function displayName(name: string, maxLength = 64): string {
-  return inertText(name, maxLength);
+  return inertText(withoutIcons(name), maxLength);
 }
 
 function truncate(text: string, maxLength: number): string {

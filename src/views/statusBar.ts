@@ -3,7 +3,7 @@ import { expiryLabel, expiryState, formatExpiryMoment, formatTimeLeft, secondsUn
 import { TursoApiError } from '../platform/errors';
 import type { TokenValidation, TursoUser } from '../platform/types';
 import { errorMessage } from '../util/errors';
-import { inertText } from '../util/text';
+import { displayName, inertText } from '../util/text';
 import type { AccountState } from '../accounts/accountModel';
 import { TOKENS_VIEW_ID } from './tokensTreeProvider';
 
@@ -36,7 +36,7 @@ type Shown =
   | { kind: 'unavailable'; user?: TursoUser; problem: string };
 
 /**
- * The account in the status bar: `$(account) demo`, with "expires in 3 days" for an expiring
+ * The account in the status bar: `$(account) demo` (server text in it without `$(…)` icon syntax), with "expires in 3 days" for an expiring
  * credential, a warning look once it expired or Turso rejected it, and a click that leads to the
  * fix (the Turso view, or Sign In). It follows the account model's loads and credential (so sign-in and
  * sign-out in another window show here too), and re-renders on its own when the time left reads
@@ -131,7 +131,7 @@ export class AccountStatusBar implements vscode.Disposable {
         item.accessibilityInformation = { label: vscode.l10n.t('Turso: signed in. Show the account.') };
         break;
       case 'unavailable': {
-        const who = inertText(shown.user?.username ?? 'Turso', 64);
+        const who = displayName(shown.user?.username ?? 'Turso', 64);
         item.text = `$(account) ${who}`;
         item.tooltip = tooltip([[vscode.l10n.t("Couldn't load your Turso account"), shown.problem]]);
         item.command = { command: FOCUS_VIEW_COMMAND, title: vscode.l10n.t('Show Turso Account') };
@@ -139,7 +139,7 @@ export class AccountStatusBar implements vscode.Disposable {
         break;
       }
       case 'rejected': {
-        const who = inertText(shown.user?.username ?? 'Turso', 64);
+        const who = displayName(shown.user?.username ?? 'Turso', 64);
         item.text = `$(warning) ${vscode.l10n.t('{0} · sign in again', who)}`;
         item.tooltip = tooltip([
           ['Turso', vscode.l10n.t('Session expired or revoked — sign in again')],
@@ -154,7 +154,7 @@ export class AccountStatusBar implements vscode.Disposable {
       case 'account': {
         const state = expiryState(shown.validation, this.now());
         const label = expiryLabel(state);
-        const name = inertText(shown.user.username, 64);
+        const name = displayName(shown.user.username, 64);
         const rows: [string, string][] = [[vscode.l10n.t('Signed in to Turso as'), name]];
         if (shown.user.name && shown.user.name !== name) {
           rows.push([vscode.l10n.t('Name'), shown.user.name]);

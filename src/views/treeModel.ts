@@ -1,10 +1,13 @@
 /**
  * What the API Tokens tree shows, as plain data: built from API results, turned into TreeItems by
- * `tokensTreeProvider.ts`. No `vscode` import, so it is tested in plain Node.
+ * `tokensTreeProvider.ts`. No `vscode` import, so it is tested in plain Node. Labels and descriptions
+ * carry server text and rows may draw `$(…)` as icons: it is left out of them (tooltips are Markdown
+ * without icons, and keep the text as it is).
  */
 import * as l10n from '@vscode/l10n';
 import { formatTimeLeft } from '../auth/expiry';
 import { TursoApiError } from '../platform/errors';
+import { withoutIcons } from '../util/text';
 import {
   tokenPermissionsLabel,
   tokenScopeKind,
@@ -116,7 +119,7 @@ export function tokenNode(token: ApiToken, credentialId?: string): TokenNode {
   if (current) {
     tooltip.push({ label: l10n.t('Note'), value: l10n.t('This extension is signed in with this token.') });
   }
-  return {
+  return rowText({
     kind: 'token',
     id: `token:${token.id}`,
     label: token.name,
@@ -126,7 +129,7 @@ export function tokenNode(token: ApiToken, credentialId?: string): TokenNode {
     icon: current ? 'verified' : 'key',
     token,
     current,
-  };
+  });
 }
 
 /** The rows under the user: the tokens sorted by name, or one "No API tokens yet" row. */
@@ -154,7 +157,7 @@ export function userNode(snapshot: AccountSnapshot, nowSeconds: number): UserNod
   const children = 'error' in snapshot.tokens
     ? [errorNode(snapshot.tokens.error, 'tokens')]
     : tokenChildren(snapshot.tokens, snapshot.credentialId);
-  return {
+  return rowText({
     kind: 'user',
     id: `user:${user.username}`,
     label: user.name || user.username,
@@ -163,11 +166,15 @@ export function userNode(snapshot: AccountSnapshot, nowSeconds: number): UserNod
     contextValue: 'turso.user',
     icon: 'account',
     children,
-  };
+  });
 }
 
 /** An error as a node that carries its fix. `where` keeps ids distinct between root and children. */
 export function errorNode(error: unknown, where: 'root' | 'tokens' = 'root'): MessageNode {
+  return rowText(errorMessageNode(error, where));
+}
+
+function errorMessageNode(error: unknown, where: 'root' | 'tokens'): MessageNode {
   const id = `error:${where}`;
   const message = error instanceof Error ? error.message : String(error);
   const tooltip = [{ label: l10n.t('Error'), value: message }];
@@ -246,4 +253,9 @@ export function errorNode(error: unknown, where: 'root' | 'tokens' = 'root'): Me
     icon: 'error',
     command: { command: 'turso.refresh', title: l10n.t('Retry') },
   };
+}
+
+/** The node with its label and description as a row shows them: no `$(…)` icon syntax from the server. */
+function rowText<T extends TreeNode>(node: T): T {
+  return { ...node, label: withoutIcons(node.label), description: node.description === undefined ? undefined : withoutIcons(node.description) };
 }

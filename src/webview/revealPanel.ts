@@ -182,7 +182,9 @@ class TokenReveal implements RevealPanelProbe {
       case 'use':
         return this.runAction('use', () => this.use());
       case 'save-env':
-        return this.runAction('save-env', () => this.saveEnv());
+        // It may ask which folder, or before replacing a value: not marked busy, so a question left
+        // open never disables the button (another click asks again).
+        return this.runAction('save-env', () => this.saveEnv(), false);
       default:
         return;
     }
@@ -262,12 +264,18 @@ class TokenReveal implements RevealPanelProbe {
     }
   }
 
-  private runAction(action: Action, work: () => Promise<void>): Promise<void> {
+  /**
+   * Runs a button's action. `exclusive`: marked busy while it runs, and a second click meanwhile is
+   * ignored; only for actions that never wait for the person (no lock is held across a question).
+   */
+  private runAction(action: Action, work: () => Promise<void>, exclusive = true): Promise<void> {
     if (this.busy.has(action) || this.value === undefined) {
       return Promise.resolve();
     }
-    this.busy.add(action);
-    this.postState();
+    if (exclusive) {
+      this.busy.add(action);
+      this.postState();
+    }
     const done = work()
       .catch((err) => this.deps.log.error(`"${action}" of the new API token "${this.tokenName}" failed`, this.scrub(err)))
       .finally(() => {

@@ -73,7 +73,7 @@ describe('API tokens: create, reveal once, validate, revoke (end to end)', funct
     await ui.runCommand(page, 'Turso: Create API Token…');
     const input = await ui.waitForInputBox(page, 'Create API Token (1/2): Name');
     // the rule is checked as the person types, with the rule in the message
-    const bad = await typeNameExpectingMessage(page, input, 'Bad_Name', 'Only lowercase letters, digits and hyphens');
+    const bad = await typeNameExpectingMessage(page, input, 'Bad_Name', 'Turso may refuse this name');
     assert.match(bad, /1–32 lowercase letters, digits and hyphens/, `the message states the rule: "${bad}"`);
     await typeNameExpectingMessage(page, input, 'ci-bot', 'You already have an API token named "ci-bot"');
     await extraShot('a-name-taken');
@@ -361,5 +361,33 @@ describe('API tokens: create, reveal once, validate, revoke (end to end)', funct
     assert.match(await notificationText(page, 'invalid or revoked'), /The token is invalid or revoked: token has been revoked\./);
     // a pasted token is not stored: still signed in as before
     assert.match(await statusBarAccount(page), /^demo · expires in [67] days$/);
+  });
+
+  flow('create-name-refused', 'a name the rule dislikes: a warning while typing, Enter goes on, Turso refuses it with its reason and Change Name, which keeps the name', async (page) => {
+    await ensureSignedInWithLoginToken(page);
+    await ui.clearNotifications(page);
+    await clearRequests();
+    const name = uniqueName('e2e-renamed');
+    await ui.runCommand(page, 'Turso: Create API Token…');
+    const input = await ui.waitForInputBox(page, 'Create API Token (1/2): Name');
+    await typeNameExpectingMessage(page, input, 'Bad_Name', 'Turso may refuse this name');
+    // a warning, not an error: Enter takes the name (the access step follows)
+    await page.keyboard.press('Enter');
+    await answerAccessSteps(page, { access: 'org' });
+    const refusal = await notificationText(page, 'Couldn\'t create API token "Bad_Name"');
+    assert.match(refusal, /name can only contain lowercase letters, numbers, and hyphens/, `the server's reason: "${refusal}"`);
+    const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'Bad_Name' }).first();
+    await toast.locator('.monaco-button', { hasText: /^Change Name$/ }).first().click();
+    const again = await ui.waitForInputBox(page, 'Create API Token (1/2): Name');
+    assert.equal(await again.inputValue(), 'Bad_Name', 'the box asks again with the refused name in it');
+    await again.fill('');
+    await ui.typeText(again, name);
+    await page.keyboard.press('Enter');
+    const { frame } = await waitForReveal(page, name);
+    const posts = (await createRequests()).map((r) => `${decodeURIComponent(r.path.split('/').pop())} ${r.status}`);
+    assert.deepEqual(posts, ['Bad_Name 400', `${name} 200`], 'the refused name was sent, then the new one (the same access, not asked again)');
+    await frame.locator('#copy').click();
+    await waitForRevealStatus(page, 'Copied');
+    await closeRevealTab(page, name);
   });
 });

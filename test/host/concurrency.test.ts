@@ -1,8 +1,8 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import {
-  childRows, describeRows, restoreAfterSuite, rootRows, Row, signIn, signOut, startEmulator, waitFor, waitForRoot,
-  waitForSignedOutTree,
+  childRows, describeRows, listTokensOverHttp, restoreAfterSuite, rootRows, Row, signIn, signOut, startEmulator, waitFor,
+  waitForRoot, waitForSignedOutTree,
 } from './helpers';
 import {
   describeShown, EmuRequest, figures, FixtureEmulator, fixtures, ProbedApi, probedSignedOut,
@@ -183,6 +183,84 @@ suite('Concurrency: coalesced refreshes, double clicks, sign-out during a load, 
     assert.deepStrictEqual([r1, r2], ['revoked', 'cancelled']);
     ui.answer = () => undefined;
     checks.push('double Revoke (both confirmed at once, or the second after the first finished) → 1 DELETE');
+  });
+
+  /** The listed row of the token named `name`, after a refresh. */
+  async function listedRow(name: string): Promise<Row> {
+    await vscode.commands.executeCommand('turso.refresh');
+    return waitFor(async () => {
+      const [user] = await rootRows(api);
+      return user?.contextValue === 'turso.user' ? (await childRows(api, user)).find((t) => t.label === name) : undefined;
+    }, `the row of ${name}`);
+  }
+
+  /**
+   * Answers the revoke confirmation after `meanwhile` (another window acting while the modal is
+   * open), with Revoke; returns the command's outcome and the question's detail.
+   */
+  async function revokeWhile(row: Row, meanwhile: () => PromiseLike<void>): Promise<{ outcome: unknown; detail?: string }> {
+    let detail: string | undefined;
+    ui.answer = async (s) => {
+      if (!(s.modal && s.items.includes('Revoke'))) return undefined;
+      detail = s.detail;
+      await meanwhile();
+      return 'Revoke';
+    };
+    try {
+      return { outcome: await vscode.commands.executeCommand('turso.revokeToken', row.node), detail };
+    } finally {
+      ui.answer = () => undefined;
+    }
+  }
+
+  test('revoke: another window switches the credential while the confirmation is open: the DELETE goes out with the new credential', async () => {
+    const old = emu.addApiToken({ name: 'switch-old-credential' });
+    emu.addApiToken({ name: 'switch-victim', organization: 'acme' });
+    await signedInAs(old.token);
+    const victim = await listedRow('switch-victim');
+    const mark = emu.requests.length;
+    const { outcome } = await revokeWhile(victim, async () => {
+      // The other window signs in with ci-bot and revokes the credential this one had.
+      await storeAsAnotherWindow(api.testProbe.secrets, emu.demoApiToken, 'demo');
+      const res = await fetch(`${emu.url}/v1/auth/api-tokens/switch-old-credential`, { method: 'DELETE', headers: { authorization: `Bearer ${emu.demoToken}` } });
+      assert.strictEqual(res.status, 200, 'the other window revoked the old credential');
+    });
+    const deletes = emu.requests.slice(mark).filter((r) => r.method === 'DELETE' && r.path.endsWith('/switch-victim'));
+    assert.deepStrictEqual(deletes.map((r) => r.status), [200], 'one DELETE, accepted: sent with the new credential (the old one is revoked)');
+    assert.strictEqual(outcome, 'revoked');
+    assert.ok(!(await listTokensOverHttp(emu)).some((t) => t.name === 'switch-victim'), 'switch-victim is gone');
+    checks.push('revoke after another window switched the credential during the confirmation → DELETE with the new credential');
+  });
+
+  test('revoke: the credential becomes the token being revoked while the confirmation is open: revoking it signs out', async () => {
+    const fresh = emu.addApiToken({ name: 'switch-self' });
+    await signedInAs(emu.demoToken);
+    const row = await listedRow('switch-self');
+    assert.ok(!row.contextValue.includes(';current'), 'not the credential when asked');
+    const { outcome, detail } = await revokeWhile(row, () => storeAsAnotherWindow(api.testProbe.secrets, fresh.token, 'demo'));
+    assert.doesNotMatch(detail ?? '', /signed out/, 'the question was asked about another token');
+    assert.strictEqual(outcome, 'revoked-self', 'decided with the credential stored at confirmation');
+    assert.strictEqual(await storedCredential(api.testProbe.secrets), undefined, 'the revoked credential is no longer stored');
+    await waitForSignedOutTree(api);
+    checks.push('the credential switched to the token being revoked during the confirmation → signed out after revoking');
+  });
+
+  test('revoke: another account is signed in by the time of the confirmation: nothing is revoked, in either account', async () => {
+    emu.addApiToken({ name: 'switch-same-name', organization: 'acme' });
+    emu.addApiToken({ name: 'switch-same-name', owner: 'alice' });
+    await signedInAs(emu.demoToken);
+    const row = await listedRow('switch-same-name');
+    const alice = emu.mintLoginToken({ username: 'alice' });
+    const mark = emu.requests.length;
+    const uiMark = ui.mark();
+    const { outcome } = await revokeWhile(row, () => storeAsAnotherWindow(api.testProbe.secrets, alice, 'alice'));
+    assert.strictEqual(outcome, 'cancelled');
+    assert.deepStrictEqual(emu.requests.slice(mark).filter((r) => r.method === 'DELETE').map((r) => r.path), [], 'no DELETE sent');
+    assert.ok((await listTokensOverHttp(emu)).some((t) => t.name === 'switch-same-name'), "demo's token is still there");
+    assert.ok((await listTokensOverHttp(emu, alice)).some((t) => t.name === 'switch-same-name'), "alice's token is still there");
+    const warned = ui.messagesSince(uiMark, (s) => s.kind === 'warning' && !s.modal);
+    assert.ok(warned.some((s) => /not revoked/.test(s.message)), describeShown(ui.messagesSince(uiMark)));
+    checks.push('another account signed in during the confirmation → nothing revoked');
   });
 
   test('"Revoking…" marks the row only while a slow answer is awaited; a quick answer removes the row in one change', async () => {

@@ -224,6 +224,65 @@ export function describeShown(list: Shown[]): string {
   return JSON.stringify(list.map((s) => `${s.kind}${s.modal ? ' (modal)' : ''}: ${s.message}${s.items.length ? ` [${s.items.join('|')}]` : ''}`));
 }
 
+/**
+ * A stand-in for `window.createQuickPick` that records each picker's title and items and accepts
+ * what `choose` returns once the items are there (as a user would), or hides when it returns none.
+ */
+export function fakeQuickPick(
+  record: { title: string; items: vscode.QuickPickItem[] }[],
+  choose: (title: string, items: readonly vscode.QuickPickItem[]) => vscode.QuickPickItem[],
+): vscode.QuickPick<vscode.QuickPickItem> {
+  const accept = new vscode.EventEmitter<void>();
+  const hide = new vscode.EventEmitter<void>();
+  const selection = new vscode.EventEmitter<readonly vscode.QuickPickItem[]>();
+  let items: readonly vscode.QuickPickItem[] = [];
+  const qp = {
+    title: '', placeholder: '', canSelectMany: false, ignoreFocusOut: false, matchOnDescription: false, matchOnDetail: false,
+    busy: false, enabled: true, activeItems: [] as vscode.QuickPickItem[], selectedItems: [] as vscode.QuickPickItem[],
+    get items() {
+      return items;
+    },
+    set items(value: readonly vscode.QuickPickItem[]) {
+      items = value;
+      record.push({ title: qp.title, items: [...value] });
+      setTimeout(() => {
+        const chosen = choose(qp.title, value);
+        if (!chosen.length) {
+          hide.fire();
+          return;
+        }
+        qp.activeItems = chosen;
+        qp.selectedItems = chosen;
+        accept.fire();
+      }, 0);
+    },
+    onDidAccept: accept.event,
+    onDidHide: hide.event,
+    onDidChangeSelection: selection.event,
+    show: () => undefined,
+    hide: () => hide.fire(),
+    dispose: () => undefined,
+  };
+  return qp as unknown as vscode.QuickPick<vscode.QuickPickItem>;
+}
+
+/**
+ * Prompts left unanswered, as a person who lets a notification slide into the notification centre:
+ * `hold()` is an answer that never comes, until `releaseAll()` (a suite's teardown) dismisses them.
+ */
+export class HeldPrompts {
+  private readonly held: ((choice: undefined) => void)[] = [];
+  get count(): number {
+    return this.held.length;
+  }
+  hold(): Promise<undefined> {
+    return new Promise<undefined>((resolve) => this.held.push(resolve));
+  }
+  releaseAll(): void {
+    for (const resolve of this.held.splice(0)) resolve(undefined);
+  }
+}
+
 // ---- unhandled rejections and uncaught exceptions in this extension host ---------------------------
 
 export const unhandled: string[] = [];

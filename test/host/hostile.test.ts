@@ -4,14 +4,15 @@ import {
   childRows, describeRows, restoreAfterSuite, rootRows, Row, signIn, startEmulator, waitFor,
 } from './helpers';
 import {
-  describeShown, EmuRequest, figures, FixtureEmulator, fixtures, ProbedApi, probedSignedOut, Shown, UiRecorder,
+  describeShown, EmuRequest, fakeQuickPick, figures, FixtureEmulator, fixtures, ProbedApi, probedSignedOut, Shown, UiRecorder,
 } from './faultHelpers';
 
 // Issue 6, hostile strings: what the server says (user display name, email, plan, organization and
 // group names, token names, error messages) reaches tree labels, tooltips, notifications and the
 // reveal webview as inert text: no HTML, no Markdown, no command or javascript: links, no control or
-// bidirectional-override characters, and bounded lengths. And token names that would break a URL
-// path reach the API encoded: the emulator's raw request path is checked.
+// bidirectional-override characters, no $(…) icon syntax where it is drawn (rows, picker items), and
+// bounded lengths. And token names that would break a URL path reach the API encoded: the emulator's
+// raw request path is checked.
 
 const HOSTILE: { id: string; s: string; marker: string }[] = [
   { id: 'html', s: '<img src=x onerror="alert(1)"><script>alert(2)</script><b>bold</b>', marker: 'onerror' },
@@ -22,7 +23,7 @@ const HOSTILE: { id: string; s: string; marker: string }[] = [
   { id: 'file link', s: '[passwd](file:///etc/passwd)', marker: 'passwd' },
   { id: 'very long', s: `long-${'L'.repeat(20000)}-end`, marker: 'long-LLLL' },
   { id: 'rtl', s: 'admin\u202Etxt.exe \u2067isolated\u2069 \u200Fשלום مرحبا', marker: 'admin' },
-  { id: 'control', s: 'bell\u0007 nul\u0000 esc\u001b[31mred cr\rlf\nc1\u0085del\u007f tab\t', marker: 'bell' },
+  { id: 'control', s: 'bell\u0007 nul\u0000 esc\u001b[31mred cr\rlf\nc1\u0085del\u007f tab\t', marker: 'bell' },  { id: 'codicon', s: '$(account) admin $(sync~spin)$(pass-filled)', marker: 'admin' },
 ];
 
 /** VS Code's own pattern for links in notifications, quick input messages and progress (base/common/linkedText.ts). */
@@ -49,48 +50,6 @@ function assertEncodedSegment(rawPath: string, name: string): void {
   assert.strictEqual(decodeURIComponent(segment), name, `${rawPath} decodes to the name`);
 }
 
-/**
- * A stand-in for `window.createQuickPick` that records each picker's title and items and accepts
- * what `choose` returns once the items are there (as a user would), or hides when it returns none.
- */
-function fakeQuickPick(
-  record: { title: string; items: vscode.QuickPickItem[] }[],
-  choose: (title: string, items: readonly vscode.QuickPickItem[]) => vscode.QuickPickItem[],
-): vscode.QuickPick<vscode.QuickPickItem> {
-  const accept = new vscode.EventEmitter<void>();
-  const hide = new vscode.EventEmitter<void>();
-  const selection = new vscode.EventEmitter<readonly vscode.QuickPickItem[]>();
-  let items: readonly vscode.QuickPickItem[] = [];
-  const qp = {
-    title: '', placeholder: '', canSelectMany: false, ignoreFocusOut: false, matchOnDescription: false, matchOnDetail: false,
-    busy: false, enabled: true, activeItems: [] as vscode.QuickPickItem[], selectedItems: [] as vscode.QuickPickItem[],
-    get items() {
-      return items;
-    },
-    set items(value: readonly vscode.QuickPickItem[]) {
-      items = value;
-      record.push({ title: qp.title, items: [...value] });
-      setTimeout(() => {
-        const chosen = choose(qp.title, value);
-        if (!chosen.length) {
-          hide.fire();
-          return;
-        }
-        qp.activeItems = chosen;
-        qp.selectedItems = chosen;
-        accept.fire();
-      }, 0);
-    },
-    onDidAccept: accept.event,
-    onDidHide: hide.event,
-    onDidChangeSelection: selection.event,
-    show: () => undefined,
-    hide: () => hide.fire(),
-    dispose: () => undefined,
-  };
-  return qp as unknown as vscode.QuickPick<vscode.QuickPickItem>;
-}
-
 suite('Hostile strings are rendered inert; token names are encoded in URL paths', function () {
   let emu: FixtureEmulator;
   let api: ProbedApi;
@@ -112,6 +71,8 @@ suite('Hostile strings are rendered inert; token names are encoded in URL paths'
     if (UNSAFE.test(text)) flag(surface, what, 'control or bidi character', text);
     if (text.length > max) flag(surface, what, `${text.length} characters`, text);
     if (/&lt;|&amp;|&quot;/.test(text)) flag(surface, what, 'HTML-escaped in plain text (double escaping)', text);
+    // Rows, quick pick items and the status bar draw $(name) as an icon.
+    if (/\$\(/.test(text)) flag(surface, what, 'codicon syntax, drawn as an icon', text);
   }
 
   /** A MarkdownString tooltip: HTML and command links off, server text escaped. */

@@ -124,6 +124,17 @@ describe('views: the account in the status bar', () => {
     assert.equal(item.text, '$(account) demo');
   });
 
+  it('draws no icon the server named: $(…) in a username is text in the item (the tooltip keeps it as Markdown text)', async () => {
+    session.loaded(true);
+    tree.fire({ kind: 'signedIn', user: { username: '$(verified) admin', name: '$(shield) Admin' }, validation: {} });
+    assert.equal(item.text, '$(account) (verified) admin');
+    assert.doesNotMatch(item.text.slice('$(account) '.length), /\$\(/);
+    tree.fire({ kind: 'error', error: new TursoApiError({ kind: 'unauthorized', operation: 'x', status: 401, serverMessage: '$(check) fine' }) });
+    assert.equal(item.text, '$(warning) (verified) admin · sign in again');
+    const md = item.tooltip as { supportThemeIcons?: boolean };
+    assert.equal(md.supportThemeIcons, false, 'the tooltip draws no icons');
+  });
+
   it('follows sign-out and sign-in from any window', async () => {
     session.loaded(true);
     tree.fire({ kind: 'signedIn', user: demo });

@@ -130,5 +130,18 @@ describe('auth/authFailures: one prompt per burst of 401s', () => {
       await settle();
       assert.deepEqual(fakeVscode.commands.map((c) => c.id), ['turso.signIn']);
     });
+
+    it('puts the server\'s reason in the status bar hint inert: no icon syntax, no link, no bidirectional control', () => {
+      const reason = '$(pass-filled) all good [fix](command:turso.signOut) \u202Eevil';
+      assert.equal(reportAuthFailure(unauthorized(reason)), true);
+      assert.equal(reportAuthFailure(unauthorized(reason)), true);
+      assert.equal(fakeVscode.statusMessages.length, 1);
+      const [hint] = fakeVscode.statusMessages;
+      assert.ok(hint.startsWith('$(warning) '), hint);
+      assert.doesNotMatch(hint.slice('$(warning) '.length), /\$\(/, hint);
+      assert.doesNotMatch(hint, /\]\(/, hint);
+      assert.doesNotMatch(hint, /\u202E/, hint);
+      assert.match(hint, /\(pass-filled\) all good/);
+    });
   });
 });

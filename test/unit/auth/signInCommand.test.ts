@@ -3,6 +3,7 @@
 // against the emulator's authorization page.
 import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
+import * as http from 'node:http';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -271,6 +272,32 @@ describe('commands/signIn: every way in, through the real session', () => {
       assert.equal(await command()({ way: 'cli' }), true);
       assert.equal(storedCredential(secrets), emu.demoApiToken);
       assert.equal((await nextMessage('info')).message, 'Signed in to Turso as demo.');
+    });
+
+    it('a username with a command link or a bidirectional override reaches the "Signed in … expires in …" confirmation inert', async () => {
+      const hostile = 'demo[fix](command:turso.signOut)\u202Eevil';
+      // A server that answers for that user (the emulator's usernames are all plain).
+      const server = http.createServer((req, res) => {
+        const url = req.url ?? '';
+        const body = url.startsWith('/v1/auth/validate') ? { exp: Math.floor(Date.now() / 1000) + 3 * 86_400 }
+          : url.startsWith('/v1/user') ? { user: { username: hostile } }
+            : url.startsWith('/v1/auth/api-tokens') ? { tokens: [] } : undefined;
+        res.writeHead(body ? 200 : 404, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(body ?? { error: 'not found' }));
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      try {
+        fakeVscode.config = { apiBaseUrl: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}` };
+        discovery = await discoverCliTokens({
+          env: { TURSO_API_TOKEN: emu.mintLoginToken() }, homeDir: home, platform: 'linux', readFile: (f) => fs.readFile(f, 'utf8'),
+        });
+        assert.equal(await command()({ way: 'cli' }), true);
+        const info = await nextMessage('info');
+        assert.match(info.message, /^Signed in to Turso as demo\[fix\] \(command:turso\.signOut\)evil\. This sign-in expires in [23] days/);
+        assert.doesNotMatch(info.message, /\]\(|\u202E/);
+      } finally {
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      }
     });
 
     it('a rejected token says where it came from and why, and stores nothing', async () => {

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { TursoClient } from '../../../src/platform/client';
 import { mayHaveTakenEffect, reasonAndHint, redactSecrets, TursoApiError, type TursoErrorKind } from '../../../src/platform/errors';
 import { parseRevoked, ShapeError } from '../../../src/platform/shapes';
-import { displayName, inertText } from '../../../src/util/text';
+import { displayName, inertText, withoutIcons } from '../../../src/util/text';
 import { startEmulator, type TursoEmulator } from '../../emulator/server';
 
 // Issue 6, the pure parts of the fixes the in-host reliability suites led to (test/host/faults,
@@ -37,6 +37,14 @@ describe('inertText and displayName', () => {
     assert.equal(inertText('abc😀def', 5), 'abc…');
     assert.equal(displayName('n'.repeat(200)).length, 64);
     assert.equal(displayName('ci-bot'), 'ci-bot');
+  });
+
+  it('withoutIcons and displayName leave no $(…) codicon syntax; inertText (messages, where none is drawn) keeps it', () => {
+    const s = '$(account) admin $(sync~spin)$(x';
+    assert.equal(withoutIcons(s), '(account) admin (sync~spin)(x');
+    assert.equal(displayName(s), '(account) admin (sync~spin)(x');
+    assert.equal(displayName('$(verified)\u202Eci-bot[x](command:turso.signOut)'), '(verified)ci-bot[x] (command:turso.signOut)');
+    assert.equal(inertText(s), s);
   });
 });
 

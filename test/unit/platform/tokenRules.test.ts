@@ -2,27 +2,35 @@ import * as assert from 'node:assert/strict';
 import { createdTokenListing, restrictionBody, restrictionLabel, scopesToSend, type RestrictionChoice } from '../../../src/platform/scopes';
 import { checkTokenName } from '../../../src/platform/tokenNames';
 
-describe('token name rule', () => {
+describe('token name rule: a hint while typing, never a wall (the server decides)', () => {
   const ok = ['a', 'ci-bot', 'x1', '0', 'a'.repeat(32), 'deploy-2026-11'];
   for (const name of ok) {
-    it(`accepts "${name}"`, () => assert.equal(checkTokenName(name), undefined));
+    it(`says nothing about "${name}"`, () => assert.equal(checkTokenName(name), undefined));
   }
-  const bad: [string, RegExp][] = [
-    ['', /Enter a name/],
-    ['a'.repeat(33), /33 characters long; the most is 32/],
-    ['CI-Bot', /lowercase/],
-    ['ci_bot', /Only lowercase letters, digits and hyphens/],
-    ['ci bot', /Only lowercase letters, digits and hyphens/],
-    ['bad/name', /Only lowercase letters, digits and hyphens/],
-    ['émoji', /Only lowercase letters, digits and hyphens/],
-    ['-lead', /start or end with a hyphen/],
-    ['trail-', /start or end with a hyphen/],
+  it('refuses only an empty name (it is not a name)', () => {
+    assert.deepEqual(checkTokenName(''), { kind: 'refuse', message: 'Enter a name: 1–32 lowercase letters, digits and hyphens, not starting or ending with a hyphen.' });
+  });
+  const hinted: [string, RegExp][] = [
+    ['a'.repeat(33), /may refuse this name: it is 33 characters long, and names have been at most 32/],
+    ['CI-Bot', /may refuse this name: names have been lowercase/],
+    ['ci_bot', /may refuse this name: names have been 1–32 lowercase letters, digits and hyphens/],
+    ['ci bot', /may refuse this name: names have been 1–32 lowercase letters, digits and hyphens/],
+    ['bad/name', /may refuse this name: names have been 1–32 lowercase letters, digits and hyphens/],
+    ['émoji', /may refuse this name: names have been 1–32 lowercase letters, digits and hyphens/],
+    ['-lead', /may refuse this name: names have not started or ended with a hyphen/],
+    ['trail-', /may refuse this name: names have not started or ended with a hyphen/],
   ];
-  for (const [name, message] of bad) {
-    it(`rejects "${name}"`, () => assert.match(checkTokenName(name) ?? '', message));
+  for (const [name, message] of hinted) {
+    it(`lets "${name}" through with a hint`, () => {
+      const note = checkTokenName(name);
+      assert.equal(note?.kind, 'hint');
+      assert.match(note?.message ?? '', message);
+    });
   }
-  it('rejects a name the user already has', () => {
-    assert.match(checkTokenName('ci-bot', ['deploy-bot', 'ci-bot']) ?? '', /already have an API token named "ci-bot"/);
+  it('hints at a name the user already has, without refusing it (the list may be out of date)', () => {
+    assert.deepEqual(checkTokenName('ci-bot', ['deploy-bot', 'ci-bot']), {
+      kind: 'hint', message: 'You already have an API token named "ci-bot": Turso will likely refuse a second one.',
+    });
     assert.equal(checkTokenName('ci-bot-2', ['ci-bot']), undefined);
   });
 });

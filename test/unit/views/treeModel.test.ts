@@ -156,4 +156,25 @@ describe('tree model', () => {
     }
     it('unknown without a validation', () => assert.equal(describeExpiry(undefined, NOW), 'unknown'));
   });
+
+  describe('server text with $(…) codicon syntax', () => {
+    it('is text in labels and descriptions (rows may draw it as an icon); tooltips keep it as it is', () => {
+      const token: ApiToken = { name: '$(verified) ci', id: 'id-9', organization: '$(lock)acme', group: 'g', scopes: ['read'] };
+      const user = userNode(snapshot({
+        user: { username: 'demo', name: '$(account) Demo', plan: '$(star-full) pro' },
+        tokens: [token],
+        credentialId: 'id-9',
+      }), NOW);
+      const node = user.children[0] as TokenNode;
+      for (const text of [user.label, user.description, node.label, node.description]) {
+        assert.doesNotMatch(text ?? '', /\$\(/, String(text));
+      }
+      assert.equal(user.label, '(account) Demo');
+      assert.equal(node.label, '(verified) ci');
+      assert.match(node.description, /^\(lock\)acme\/g/);
+      assert.equal(row(node.tooltip, 'Name'), '$(verified) ci', 'the tooltip (Markdown without icons) shows the name as it is');
+      const error = errorNode(new TursoApiError({ kind: 'server', operation: 'x', status: 500, serverMessage: '$(error) down' }));
+      assert.equal(error.description, '(error) down');
+    });
+  });
 });

@@ -1,0 +1,41 @@
+// The ESLint rule that keeps every message on its way through src/ui/notify.ts (which makes server
+// text inert): a direct call of VS Code's own anywhere else in src is an error.
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { ESLint } from 'eslint';
+
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+
+describe('lint: messages only through src/ui/notify.ts', function () {
+  this.timeout(30000);
+  const eslint = new ESLint({ cwd: ROOT });
+  const restricted = async (code: string, file: string): Promise<string[]> => {
+    const [result] = await eslint.lintText(code, { filePath: path.join(ROOT, file) });
+    return result.messages.filter((m) => m.ruleId === 'no-restricted-properties').map((m) => m.message);
+  };
+  const calls = [
+    "void vscode.window.showInformationMessage(text);",
+    "void vscode.window.showWarningMessage(text, { modal: true });",
+    "void vscode.window.showErrorMessage(text);",
+    "vscode.window.setStatusBarMessage(text, 1000);",
+    "const { showErrorMessage } = vscode.window; void showErrorMessage(text);",
+  ];
+
+  for (const call of calls) {
+    it(`refuses \`${call}\` in src/commands, src/views and src/auth`, async () => {
+      const code = `import * as vscode from 'vscode';\nexport function f(text: string): void {\n  ${call}\n}\n`;
+      for (const file of ['src/commands/example.ts', 'src/views/example.ts', 'src/auth/example.ts']) {
+        const messages = await restricted(code, file);
+        assert.equal(messages.length, 1, `${file}: ${JSON.stringify(messages)}`);
+        assert.match(messages[0], /src\/ui\/notify\.ts/);
+      }
+    });
+  }
+
+  it('allows them in src/ui/notify.ts, and the wrappers everywhere', async () => {
+    const direct = `import * as vscode from 'vscode';\nexport function f(text: string): void {\n  ${calls.slice(0, 4).join('\n  ')}\n}\n`;
+    assert.deepEqual(await restricted(direct, 'src/ui/notify.ts'), []);
+    const wrapped = "import { showErrorMessage } from '../ui/notify';\nexport function f(text: string): void {\n  void showErrorMessage(text);\n}\n";
+    assert.deepEqual(await restricted(wrapped, 'src/commands/example.ts'), []);
+  });
+});
