@@ -1,5 +1,6 @@
 import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
+import { AccountCache } from './accounts/accountCache';
 import { AccountModel } from './accounts/accountModel';
 import { AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, TursoAuthenticationProvider } from './accounts/authProvider';
 import { authFailures } from './auth/authFailures';
@@ -14,6 +15,7 @@ import { signOutCommand } from './commands/signOut';
 import { signOutEverywhereCommand, switchAccountCommand } from './commands/switchAccount';
 import { validateTokenCommand } from './commands/validateToken';
 import { Log } from './log';
+import { readApiSettings } from './settings';
 import { showErrorMessage } from './ui/notify';
 import { ExpiryWarning } from './views/expiryWarning';
 import { AccountStatusBar } from './views/statusBar';
@@ -60,7 +62,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<TursoE
     onRequest: (event) => log.request(event),
   });
   const signedIn = session;
-  const accounts = new AccountModel(session, log);
+  // The last known state of each account (never a token value), so that a cold open paints at once.
+  const cache = new AccountCache(context.globalState, () => readApiSettings().baseUrl ?? '');
+  const accounts = new AccountModel(session, log, cache);
   const tree = new TokensTreeProvider(accounts);
   const view = vscode.window.createTreeView(TOKENS_VIEW_ID, { treeDataProvider: tree, showCollapseAll: false });
   // Created before session.initialize(): they follow the account from the start.
@@ -114,7 +118,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<TursoE
   );
 
   try {
-    await session.initialize();
+    await accounts.initialize();
   } catch (err) {
     log.error('Reading the stored credential failed', err);
     void showErrorMessage(err instanceof Error ? err.message : String(err));

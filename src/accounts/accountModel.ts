@@ -6,6 +6,7 @@ import { errorMessage } from '../util/errors';
 import type { TursoClient } from '../platform/client';
 import { readJwtClaims } from '../platform/jwt';
 import type { ApiToken, TokenValidation, TursoUser } from '../platform/types';
+import type { AccountCache } from './accountCache';
 
 /** What the last load found, for the views of the account (status bar, expiry warnings). */
 export type AccountState =
@@ -23,6 +24,8 @@ export type AccountLoad =
       tokens: readonly ApiToken[] | { error: unknown };
       /** `jti` of the signed-in credential, to recognise it among the tokens. */
       credentialId?: string;
+      /** The last known state from an earlier session (globalState): shown until the first load ends. */
+      cached?: true;
     }
   | { kind: 'failed'; error: unknown };
 
@@ -39,6 +42,8 @@ export class Account {
   settled: AccountLoad | undefined;
   loading: AbortController | undefined;
   reloadQueued = false;
+  /** The last known state from an earlier session, as a load, until a load of this session ends. */
+  cachedLoad: AccountLoad | undefined;
 
   constructor(
     /** The stored account's id (src/auth/credentialStore.ts). */
@@ -110,7 +115,11 @@ export class AccountModel implements vscode.Disposable {
   /** Token id → what is happening to it ("Revoking…"). */
   private readonly busy = new Map<string, string>();
 
-  constructor(private readonly session: Session, private readonly log: Log) {
+  /**
+   * `cache`: the last known state of each account (globalState), written after every load and
+   * change of the list, shown on a cold open until the first load ends, cleared on sign-out.
+   */
+  constructor(private readonly session: Session, private readonly log: Log, private readonly cache?: AccountCache) {
     this.disposables.push(
       session.onDidSignIn(({ token, result }) => {
         this.primed = { token, at: Date.now(), result };
@@ -153,9 +162,17 @@ export class AccountModel implements vscode.Disposable {
     return account ? this.session.clientFor(account.token) : undefined;
   }
 
-  /** Resolves once the stored credentials have been read. */
+  /** Resolves once the stored credentials have been read (the last known state of accounts signed out meanwhile is forgotten). */
   initialize(): Promise<void> {
-    return this.session.initialize();
+    return this.session.initialize().then(() => this.cache?.retain(this.session.accounts.map((a) => a.id)));
+  }
+
+  /**
+   * What the tree can show of an account now, without a request: its last finished load, or, before
+   * the first one, its last known state from an earlier session (`cached: true`).
+   */
+  shownLoad(account: Account): AccountLoad | undefined {
+    return account.settled ?? account.cachedLoad;
   }
 
   /**
@@ -188,7 +205,11 @@ export class AccountModel implements vscode.Disposable {
       const pending = this.start(account);
       const result = await pending;
       if (account.current === pending && this.account(id) === account) {
-        account.settled = result;
+        if (account.settled !== result) {
+          account.settled = result;
+          account.cachedLoad = undefined;
+          this.remember(account, result);
+        }
         return result;
       }
     }
@@ -277,7 +298,27 @@ export class AccountModel implements vscode.Disposable {
     const updated: AccountLoad = { ...load, tokens: change(tokens) };
     account.settled = updated;
     account.current = Promise.resolve(updated);
+    this.remember(account, updated);
     this.changeEmitter.fire(undefined);
+  }
+
+  /** Keeps what a load found (no token value: see AccountCache) for the next cold open. */
+  private remember(account: Account, load: AccountLoad): void {
+    if (load.kind === 'loaded' && !load.cached && !('error' in load.tokens)) {
+      try {
+        this.cache?.set(account.id, load.user, load.tokens);
+      } catch (err) {
+        this.log.warn(`Keeping the account's last known state failed: ${errorMessage(err)}`);
+      }
+    }
+  }
+
+  /** An account's last known state from an earlier session, as a load marked `cached`. */
+  private cachedLoadOf(account: Account): AccountLoad | undefined {
+    const cached = this.cache?.get(account.id);
+    // Kept for another user than the store names (the account's credential changed hands): not shown.
+    const same = cached && (account.storedUsername === undefined || account.storedUsername === cached.user.username);
+    return cached && same ? { kind: 'loaded', user: cached.user, tokens: cached.tokens, credentialId: account.settledCredentialId, cached: true } : undefined;
   }
 
   /** Matches the accounts to the session's: an account with the same id and credential keeps its loads. */
@@ -287,7 +328,7 @@ export class AccountModel implements vscode.Disposable {
       return false;
     }
     const kept = new Map(this.entries.map((a) => [`${a.id}\n${a.token}`, a]));
-    const next = stored.map((s) => kept.get(`${s.id}\n${s.token}`) ?? new Account(s.id, s.token, s.username));
+    const next = stored.map((s) => kept.get(`${s.id}\n${s.token}`) ?? this.newAccount(s.id, s.token, s.username));
     for (const old of this.entries) {
       if (!next.includes(old)) {
         old.drop();
@@ -297,15 +338,26 @@ export class AccountModel implements vscode.Disposable {
     return true;
   }
 
+  private newAccount(id: string, token: string, username: string | undefined): Account {
+    const account = new Account(id, token, username);
+    account.cachedLoad = this.cachedLoadOf(account);
+    return account;
+  }
+
   private reset(change: SessionChange): void {
     if (change === 'settings') {
       this.primed = undefined;
       for (const account of this.entries) {
         account.drop();
+        account.cachedLoad = undefined;
       }
+      // Another API: what was known is another server's.
+      this.cache?.clear();
     }
     const before = this.lastActive;
     this.follow();
+    // Signed out (here or in another window): its last known state goes too.
+    this.cache?.retain(this.session.accounts.map((a) => a.id));
     const active = this.account(this.activeId);
     this.lastActive = active;
     if (change === 'accounts' && before === active) {

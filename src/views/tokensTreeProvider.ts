@@ -79,7 +79,22 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     if (node) {
       return node.kind === 'user' ? node.children : [];
     }
-    const loads = await this.accounts.loadAll();
+    // A cold open: every account not loaded yet has a last known state. It is shown now, marked as
+    // refreshing, and replaced when the loads (one round trip for all) have ended.
+    const signedIn = this.accounts.accounts;
+    const cold = signedIn.filter((a) => !a.settled);
+    if (cold.length > 0 && cold.every((a) => a.cachedLoad)) {
+      const shown = signedIn.flatMap((account) => {
+        const load = this.accounts.shownLoad(account);
+        return load ? [{ account, load }] : [];
+      });
+      void this.accounts.loadAll().then(() => this.emitter.fire());
+      return this.roots(shown);
+    }
+    return this.roots(await this.accounts.loadAll());
+  }
+
+  private roots(loads: { account: Account; load: AccountLoad }[]): TreeNode[] {
     const several = loads.length > 1;
     const activeId = this.accounts.activeId;
     const roots = loads.map(({ account, load }) => this.rootFor(account, load, several ? (account.id === activeId ? 'active' : 'inactive') : ''));
@@ -126,15 +141,18 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
         Date.now() / 1000,
       );
       const children = user.children.map((c) => ({ ...c, accountId: account.id, id: mark && c.kind === 'message' ? `${c.id}:${account.id}` : c.id }));
+      const cached = load.cached === true;
       root = {
         ...user,
         accountId: account.id,
         children,
         contextValue: mark ? `turso.user;${mark}` : user.contextValue,
-        description: mark === 'active'
-          ? [user.description, vscode.l10n.t('active')].filter(Boolean).join(' · ')
-          : user.description,
-        icon: mark === 'inactive' ? 'circle-outline' : user.icon,
+        description: [user.description, mark === 'active' ? vscode.l10n.t('active') : undefined, cached ? vscode.l10n.t('refreshing…') : undefined]
+          .filter(Boolean)
+          .join(' · ') || undefined,
+        tooltip: cached ? [...user.tooltip, { label: vscode.l10n.t('Note'), value: vscode.l10n.t('As last seen; refreshing from Turso.') }] : user.tooltip,
+        icon: cached ? 'sync~spin' : mark === 'inactive' ? 'circle-outline' : user.icon,
+        refreshing: cached || undefined,
       };
     }
     this.built.set(account.id, { load, mark, root });

@@ -39,6 +39,8 @@ export interface UserNode {
   tooltip: TooltipRow[];
   contextValue: string;
   icon: string;
+  /** Shown from the last known state while the first load runs. */
+  refreshing?: true;
   /** Children, already built: tokens, or one message node. */
   children: (TokenNode | MessageNode)[];
 }
