@@ -22,6 +22,7 @@ import { AccountStatusBar } from './views/statusBar';
 import type { TreeNode } from './views/treeModel';
 import { TOKENS_VIEW_ID, TokensTreeProvider } from './views/tokensTreeProvider';
 import { openReveal, openRevealPanels, type RevealPanelProbe } from './webview/revealPanel';
+import { errorMessage } from './util/errors';
 
 /** What `activate` returns: the tree's provider, so tests in the extension host can read the nodes. */
 export interface TursoExtensionApi {
@@ -107,21 +108,21 @@ export async function activate(context: vscode.ExtensionContext): Promise<TursoE
     accounts.onDidLearnUsername(({ accountId, username }) => {
       store.setUsername(accountId, username).catch((err: unknown) => log.error('Noting the account name failed', err));
     }),
-    vscode.commands.registerCommand('turso.signIn', signInCommand(session, log)),
+    vscode.commands.registerCommand('turso.signIn', signInCommand({ session, log })),
     vscode.commands.registerCommand('turso.signOut', signOutCommand({ session, accounts, log })),
     vscode.commands.registerCommand('turso.switchAccount', switchAccountCommand({ session, accounts, log })),
     vscode.commands.registerCommand('turso.signOutEverywhere', signOutEverywhereCommand({ session, accounts, log })),
-    vscode.commands.registerCommand('turso.refresh', refreshCommand(accounts)),
+    vscode.commands.registerCommand('turso.refresh', refreshCommand({ accounts })),
     vscode.commands.registerCommand('turso.createToken', createToken),
-    vscode.commands.registerCommand('turso.validateToken', validateTokenCommand(session, log)),
-    vscode.commands.registerCommand('turso.revokeToken', revokeTokenCommand(session, accounts, log)),
+    vscode.commands.registerCommand('turso.validateToken', validateTokenCommand({ session, log })),
+    vscode.commands.registerCommand('turso.revokeToken', revokeTokenCommand({ session, accounts, log })),
   );
 
   try {
     await accounts.initialize();
   } catch (err) {
     log.error('Reading the stored credential failed', err);
-    void showErrorMessage(err instanceof Error ? err.message : String(err));
+    void showErrorMessage(errorMessage(err));
   }
   // Opening the view is what activated us: start the first load now instead of waiting for the
   // view to ask for its rows. Never when a command activated us with the view hidden.

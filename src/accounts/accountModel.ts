@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { isUnauthorized } from '../auth/authFailures';
+import { isUnauthorized } from '../platform/errors';
 import type { PrimedLoad, Session, SessionChange } from '../auth/session';
 import type { Log } from '../log';
 import { errorMessage } from '../util/errors';

@@ -21,6 +21,7 @@ import { showErrorMessage, showInformationMessage } from '../ui/notify';
 import { pick } from '../ui/pickers';
 import { displayName, inertText } from '../util/text';
 import type { PendingToken, RevealHandle, RevealOptions } from '../webview/revealPanel';
+import { errorMessage } from '../util/errors';
 
 export interface CreateTokenDeps {
   session: Session;
@@ -81,7 +82,7 @@ export function createTokenCommand(deps: CreateTokenDeps) {
     } catch (err) {
       deps.log.error('Loading organizations or groups failed', err);
       if (!reportAuthFailure(err)) {
-        void showErrorMessage(err instanceof Error ? err.message : String(err));
+        void showErrorMessage(errorMessage(err));
       }
       return undefined;
     }
@@ -295,7 +296,7 @@ async function offerRetry(err: unknown, name: string, interactive: boolean): Pro
     return (await showErrorMessage(message, action)) !== undefined;
   };
   const shown = displayName(name);
-  const reason = err instanceof TursoApiError ? reasonAndHint(err) : err instanceof Error ? err.message : String(err);
+  const reason = err instanceof TursoApiError ? reasonAndHint(err) : errorMessage(err);
   if (mayHaveTakenEffect(err)) {
     const unknown = vscode.l10n.t(
       "Couldn't confirm that API token \"{0}\" was created: {1} It may have been created without its value reaching VS Code: if \"{0}\" appears in the list, revoke it and create another.",

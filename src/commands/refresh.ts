@@ -1,7 +1,7 @@
-import type { AccountModel } from '../accounts/accountModel';
+import type { CommandDeps } from './deps';
 
 /** `turso.refresh`: reloads the account; resolves when the reload has finished. */
-export function refreshCommand(accounts: AccountModel) {
+export function refreshCommand({ accounts }: Pick<CommandDeps, 'accounts'>) {
   return async (): Promise<void> => {
     accounts.refresh();
     await accounts.whenLoaded();

@@ -1,12 +1,11 @@
-import * as l10n from '@vscode/l10n';
+import * as vscode from 'vscode';
 import { reportAuthFailure } from '../auth/authFailures';
-import type { AccountModel } from '../accounts/accountModel';
-import type { Session } from '../auth/session';
-import type { Log } from '../log';
 import { mayHaveTakenEffect, TursoApiError } from '../platform/errors';
 import { showErrorMessage, showInformationMessage, showWarningMessage } from '../ui/notify';
 import { displayName } from '../util/text';
 import { tokenFromArgOrPick } from './pickToken';
+import { errorMessage } from '../util/errors';
+import type { CommandDeps } from './deps';
 
 export type RevokeOutcome = 'revoked' | 'revoked-self' | 'already-gone' | 'failed' | 'cancelled';
 
@@ -23,18 +22,18 @@ export const BUSY_MARK_DELAY_MS = 150;
  * cleanly when the token was this extension's own credential. A second request for a token already
  * being revoked is ignored.
  */
-export function revokeTokenCommand(session: Session, accounts: AccountModel, log: Log) {
+export function revokeTokenCommand({ session, accounts, log }: CommandDeps) {
   const revoking = new Set<string>();
   /** Ids revoked from this window: a second confirmation queued by a double click sends nothing. */
   const revoked = new Set<string>();
   const command = async (arg?: unknown): Promise<RevokeOutcome> => {
     let token;
     try {
-      token = await tokenFromArgOrPick(arg, session, accounts, l10n.t('Revoke API Token'));
+      token = await tokenFromArgOrPick(arg, session, accounts, vscode.l10n.t('Revoke API Token'));
     } catch (err) {
       log.error('Listing API tokens failed', err);
       if (!reportAuthFailure(err)) {
-        void showErrorMessage(err instanceof Error ? err.message : String(err));
+        void showErrorMessage(errorMessage(err));
       }
       return 'failed';
     }
@@ -52,10 +51,10 @@ export function revokeTokenCommand(session: Session, accounts: AccountModel, log
     const asked = { token: account.token, self: token.id === account.settledCredentialId, wasActive: account.id === accounts.activeId };
     const shown = displayName(token.name);
     const detail = asked.self
-      ? l10n.t('This extension is signed in with this token: you will be signed out. Anything else using it stops working at once. This cannot be undone.')
-      : l10n.t('Anything using it stops working at once. This cannot be undone.');
-    const revoke = l10n.t('Revoke');
-    const confirmed = await showWarningMessage(l10n.t('Revoke API token "{0}"?', shown), { modal: true, detail }, revoke);
+      ? vscode.l10n.t('This extension is signed in with this token: you will be signed out. Anything else using it stops working at once. This cannot be undone.')
+      : vscode.l10n.t('Anything using it stops working at once. This cannot be undone.');
+    const revoke = vscode.l10n.t('Revoke');
+    const confirmed = await showWarningMessage(vscode.l10n.t('Revoke API token "{0}"?', shown), { modal: true, detail }, revoke);
     if (confirmed !== revoke || revoking.has(token.id) || revoked.has(token.id)) {
       return 'cancelled';
     }
@@ -64,7 +63,7 @@ export function revokeTokenCommand(session: Session, accounts: AccountModel, log
     let marked = false;
     const mark = setTimeout(() => {
       marked = true;
-      accounts.setBusy(tokenId, l10n.t('Revoking…'));
+      accounts.setBusy(tokenId, vscode.l10n.t('Revoking…'));
     }, BUSY_MARK_DELAY_MS);
     let gone = false;
     // The account the request goes out with, once the question is answered.
@@ -77,7 +76,7 @@ export function revokeTokenCommand(session: Session, accounts: AccountModel, log
       const now = accounts.account(account.id) ?? (asked.wasActive ? accounts.account(accounts.activeId) : undefined);
       const client = now ? accounts.clientFor(now.id) : undefined;
       if (!now || !client) {
-        void showWarningMessage(l10n.t('API token "{0}" was not revoked: this extension was signed out of Turso meanwhile.', shown));
+        void showWarningMessage(vscode.l10n.t('API token "{0}" was not revoked: this extension was signed out of Turso meanwhile.', shown));
         return 'cancelled';
       }
       target = now;
@@ -87,7 +86,7 @@ export function revokeTokenCommand(session: Session, accounts: AccountModel, log
       if (now.token !== asked.token && !(await client.listApiTokens()).some((t) => t.id === tokenId)) {
         log.info(`Not revoking API token "${token.name}": the credential changed while the question was open, and the new one does not list it`);
         void showWarningMessage(
-          l10n.t('API token "{0}" was not revoked: the extension switched to another Turso credential meanwhile, and that account has no such token.', shown),
+          vscode.l10n.t('API token "{0}" was not revoked: the extension switched to another Turso credential meanwhile, and that account has no such token.', shown),
         );
         return 'cancelled';
       }
@@ -96,10 +95,10 @@ export function revokeTokenCommand(session: Session, accounts: AccountModel, log
       log.info(`Revoked API token "${token.name}"`);
       if (self) {
         await session.signOutOf(now.id);
-        void showInformationMessage(l10n.t('Revoked API token "{0}". This extension was signed in with it, so you are now signed out.', shown));
+        void showInformationMessage(vscode.l10n.t('Revoked API token "{0}". This extension was signed in with it, so you are now signed out.', shown));
         return 'revoked-self';
       }
-      void showInformationMessage(l10n.t('Revoked API token "{0}".', shown));
+      void showInformationMessage(vscode.l10n.t('Revoked API token "{0}".', shown));
       gone = true;
       return 'revoked';
     } catch (err) {
@@ -108,18 +107,18 @@ export function revokeTokenCommand(session: Session, accounts: AccountModel, log
         return 'failed';
       }
       if (err instanceof TursoApiError && err.kind === 'notFound') {
-        void showWarningMessage(l10n.t('API token "{0}" was already revoked or no longer exists.', shown));
+        void showWarningMessage(vscode.l10n.t('API token "{0}" was already revoked or no longer exists.', shown));
         return 'already-gone';
       }
       const again = { kind: 'token', token, accountId: target.id } as const;
       const message = mayHaveTakenEffect(err)
-        ? l10n.t(
+        ? vscode.l10n.t(
             "Couldn't confirm that API token \"{0}\" was revoked: {1} The list has been refreshed: if \"{0}\" is still in it, try again.",
             shown,
-            err instanceof Error ? err.message : String(err),
+            errorMessage(err),
           )
-        : err instanceof Error ? err.message : String(err);
-      const tryAgain = l10n.t('Try Again');
+        : errorMessage(err);
+      const tryAgain = vscode.l10n.t('Try Again');
       void showErrorMessage(message, tryAgain).then((choice) => {
         if (choice === tryAgain) {
           void command(again);

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { expiryLabel, expiryState, formatExpiryMoment, formatTimeLeft, secondsUntilLabelChanges, timerDelayMs, type ExpiryState } from '../auth/expiry';
-import { TursoApiError } from '../platform/errors';
+import { isUnauthorized } from '../platform/errors';
 import type { TokenValidation, TursoUser } from '../platform/types';
 import { errorMessage } from '../util/errors';
 import { displayName, inertText } from '../util/text';
@@ -90,7 +90,7 @@ export class AccountStatusBar implements vscode.Disposable {
           ? this.shown.user
           : undefined;
         const err = state.error;
-        if (err instanceof TursoApiError && err.kind === 'unauthorized') {
+        if (isUnauthorized(err)) {
           this.show({ kind: 'rejected', user: previous, reason: err.serverMessage ?? vscode.l10n.t('Turso rejected the credential') });
         } else {
           // Not the credential's fault (network, settings, server): keep what is known, say what failed.

@@ -16,6 +16,7 @@ import {
   type TokenValidation,
   type TursoUser,
 } from '../platform/types';
+import { errorMessage } from '../util/errors';
 
 /** A tooltip row: `label` is ours, `value` may come from the server and is shown as plain text. */
 export interface TooltipRow {
@@ -178,7 +179,7 @@ export function errorNode(error: unknown, where: 'root' | 'tokens' = 'root'): Me
 
 function errorMessageNode(error: unknown, where: 'root' | 'tokens'): MessageNode {
   const id = `error:${where}`;
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   const tooltip = [{ label: l10n.t('Error'), value: message }];
   if (error instanceof TursoApiError) {
     switch (error.kind) {
