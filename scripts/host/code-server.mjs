@@ -151,13 +151,14 @@ export async function startCodeServer(info, o) {
   const label = `code-server ${info.codeServer} :${port}${o.smoke ? ' (smoke-test driver)' : ''}`;
   const child = spawnTracked(info.bin, args, { env: baseEnv(info, d, o.env), label, logFile: d.log });
   let exited = null;
-  child.once('exit', (code, sig) => { exited = { code, sig }; });
+  const exit = new Promise((resolve) => child.once('exit', (code, sig) => resolve(exited = { code, sig })));
   const url = `http://127.0.0.1:${port}`;
   const timeoutMs = o.timeoutMs ?? 60000;
   const until = Date.now() + timeoutMs;
   for (;;) {
     if (exited || (child.pid && !isAlive(child.pid))) {
-      await sleep(200); // let the exit event arrive
+      // the process is gone: its exit event (with the code) follows; bounded, the message does without it
+      await Promise.race([exit, sleep(2000)]);
       const how = exited ? (exited.sig ? ` (signal ${exited.sig})` : ` (exit code ${exited.code})`) : '';
       const broken = brokenHostLine(tail(d.log, 200));
       if (broken) throw markBroken(info, broken);

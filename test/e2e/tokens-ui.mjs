@@ -270,23 +270,41 @@ export async function closeRevealTab(page, name) {
 }
 /**
  * Leaves no reveal panel or modal behind (after a failed flow): discards values still held, closes
- * the panels. Best effort and bounded.
+ * the panels. Each step waits until what it closed is gone: a dialog until it is hidden (a discard
+ * confirmation may follow, as a new dialog), a tab until it is gone or a dialog asks first. Best
+ * effort and bounded: what did not close is printed, not thrown (the flow's own result stands).
  */
-export async function closeLeftoverPanels(page) {
-  for (let i = 0; i < 8; i++) {
-    const dialog = page.locator('.monaco-dialog-box').filter({ visible: true }).first();
-    if (await dialog.isVisible().catch(() => false)) {
-      const discard = dialog.locator('.monaco-button', { hasText: /^(Discard|Cancel)$/ }).first();
-      if (await discard.isVisible().catch(() => false)) await discard.click().catch(() => {});
-      else await page.keyboard.press('Escape');
-      await page.waitForTimeout(300); // the next dialog (discard confirmation) may follow
-      continue;
+export async function closeLeftoverPanels(page, timeout = 5000) {
+  try {
+    for (let i = 0; i < 8; i++) {
+      const dialog = page.locator('.monaco-dialog-box').filter({ visible: true }).first();
+      if (await dialog.isVisible().catch(() => false)) {
+        const box = await dialog.elementHandle({ timeout: 1000 });
+        const text = (await box.innerText().catch(() => '')).replace(/\s+/g, ' ').trim().slice(0, 80);
+        const discard = dialog.locator('.monaco-button', { hasText: /^(Discard|Cancel)$/ }).first();
+        if (await discard.isVisible().catch(() => false)) await discard.click().catch(() => {});
+        else await page.keyboard.press('Escape');
+        await box.waitForElementState('hidden', { timeout }).catch(() => {
+          throw new Error(`the dialog "${text}" did not close within ${timeout / 1000} s`);
+        });
+        continue;
+      }
+      const tab = page.locator('.tabs-container .tab', { hasText: REVEAL_TAB }).first();
+      if (!(await tab.isVisible().catch(() => false))) return;
+      const title = (await tab.innerText({ timeout: 1000 }).catch(() => '')).replace(/\s+/g, ' ').trim() || REVEAL_TAB;
+      await tab.hover().catch(() => {});
+      await tab.locator('.tab-actions .action-label[aria-label^="Close"]').first().click({ timeout: 3000 }).catch(() => {});
+      await page.waitForFunction((t) => {
+        const doc = globalThis.document;
+        const open = [...doc.querySelectorAll('.tabs-container .tab')].some((el) => el.innerText.replace(/\s+/g, ' ').includes(t));
+        const asking = [...doc.querySelectorAll('.monaco-dialog-box')].some((el) => el.checkVisibility());
+        return !open || asking;
+      }, title, { timeout }).catch(() => {
+        throw new Error(`the tab "${title}" neither closed nor asked within ${timeout / 1000} s of its close button`);
+      });
     }
-    const tab = page.locator('.tabs-container .tab', { hasText: REVEAL_TAB }).first();
-    if (!(await tab.isVisible().catch(() => false))) return;
-    await tab.hover().catch(() => {});
-    await tab.locator('.tab-actions .action-label[aria-label^="Close"]').first().click({ timeout: 3000 }).catch(() => {});
-    await page.waitForTimeout(300);
+  } catch (err) {
+    console.log(`      (cleanup: ${err.message})`);
   }
 }
 

@@ -46,6 +46,8 @@ export interface TursoEmulator {
   readonly aliceToken: string;
   readonly aliceApiToken: string;
   readonly requests: RecordedRequest[];
+  /** API requests received so far, counted on arrival (before latency and faults); `requests` records them once answered. */
+  readonly arrived: number;
   injectFault(f: Fault): void;
   clearFaults(): void;
   setLatency(ms: number): void;
@@ -157,6 +159,7 @@ class Emulator implements TursoEmulator {
   private latencyMs: number;
   private readonly log: (line: string) => void;
   private readonly recorded: RecordedRequest[] = [];
+  private arrivals = 0;
   private readonly held = new Set<Socket>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private closed = false;
@@ -190,6 +193,10 @@ class Emulator implements TursoEmulator {
 
   get requests(): RecordedRequest[] {
     return this.recorded;
+  }
+
+  get arrived(): number {
+    return this.arrivals;
   }
 
   listen(): Promise<void> {
@@ -346,6 +353,7 @@ class Emulator implements TursoEmulator {
       await this.onAdmin(req, res, method, rawPath);
       return;
     }
+    this.arrivals++;
     const { text, tooLarge } = await this.readBody(req);
     const match = matchRoute(method, rawPath, this.disabledRoutes);
     const route = match.kind === 'found' ? match.route : undefined;

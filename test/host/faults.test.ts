@@ -51,6 +51,13 @@ const FAULTS: FaultCase[] = [
 /** The client's tries for an idempotent request (src/platform/client.ts DEFAULT_RETRY). */
 const GET_ATTEMPTS = 3;
 
+/** The GETs an operation sends, together (a failure of one does not stop the others). */
+const GETS: Partial<Record<Op, string[]>> = {
+  'load tree': ['/v1/user', '/v1/auth/validate', '/v1/auth/api-tokens'],
+  'sign in': ['/v1/auth/validate', '/v1/user', '/v1/auth/api-tokens'],
+  validate: ['/v1/auth/validate', '/v1/user'],
+};
+
 /** Words that tell the user what to do next (or an action button does). */
 const WHAT_TO_DO = /try again|sign in again|retry|check (your|the|what)|later|in \d+ s\b|setting|choose another|use an account|refresh|revoke it|paste another/i;
 
@@ -108,16 +115,26 @@ suite('Fault matrix: load tree, sign in, create, validate, revoke × 15 faults',
     assert.strictEqual(await signIn(emu.demoApiToken), true, 'sign in with ci-bot');
   }
 
-  /** Waits until the emulator has seen no new request for `quietMs` (late retries land first). */
-  async function quiescent(quietMs = 120, timeoutMs = 10000): Promise<void> {
-    const until = Date.now() + timeoutMs;
-    let last = -1;
-    while (Date.now() < until) {
-      const count = emu.requests.length;
-      if (count === last) return;
-      last = count;
-      await new Promise((r) => setTimeout(r, quietMs));
-    }
+  /**
+   * Waits until each GET of the operation has reached the emulator as often as the client's policy
+   * allows for this fault: GET_ATTEMPTS tries when it is retried (spaced by the backoff or
+   * Retry-After), else one. The commands await their requests, except sign-in: its checks run
+   * together and it ends at the first failure while the other check's tries go on (and the token
+   * list, asked for alongside, is cancelled then). Afterwards no try of the operation is pending.
+   */
+  async function triesDone(op: Op, fc: FaultCase, reqMark: number): Promise<void> {
+    const paths = GETS[op];
+    if (!paths || !fc.fault) return;
+    const expected = fc.retried ? GET_ATTEMPTS : 1;
+    let seen = '';
+    await waitFor(() => {
+      const gets = requestsSince(emu, reqMark).filter((r) => r.method === 'GET');
+      const counts = paths.map((p) => gets.filter((r) => r.path === p).length);
+      seen = paths.map((p, i) => `${p} ×${counts[i]}`).join(', ');
+      return counts.every((c) => c >= expected);
+    }, `every GET of "${op}" to reach the emulator ${expected === 1 ? 'once' : `${expected} times`}`, 10000).catch((err: Error) => {
+      throw new Error(`${err.message}; seen: ${seen}`);
+    });
   }
 
   /** The user node and token rows, after a fresh load without faults. */
@@ -196,16 +213,7 @@ suite('Fault matrix: load tree, sign in, create, validate, revoke × 15 faults',
               outcome = await vscode.commands.executeCommand('turso.revokeToken', target?.node);
               break;
           }
-          await quiescent();
-          if (fc.fault && fc.retried && (op === 'load tree' || op === 'sign in' || op === 'validate')) {
-            // a sibling request's last try may lag a little behind the one that ended the operation
-            await waitFor(() => {
-              const counts = new Map<string, number>();
-              for (const r of requestsSince(emu, reqMark)) if (r.method === 'GET') counts.set(r.path, (counts.get(r.path) ?? 0) + 1);
-              return counts.size > 0 && [...counts.values()].every((c) => c >= GET_ATTEMPTS);
-            }, 'every GET to have had its tries', 5000).catch(() => undefined);
-            await quiescent();
-          }
+          await triesDone(op, fc, reqMark);
         } finally {
           emu.clearFaults();
           if (!fc.fault) await setSetting('apiBaseUrl', emu.url);

@@ -4,6 +4,7 @@
 import * as assert from 'node:assert/strict';
 import type { AccountState } from '../../../src/accounts/accountModel';
 import { startEmulator, type TursoEmulator } from '../../emulator/server';
+import { until } from '../emulator/http';
 import { fakeVscode, FakeSecretStorage, loadWithFakeVscode } from '../auth/fakeVscode';
 
 type AccountModelModule = typeof import('../../../src/accounts/accountModel');
@@ -101,8 +102,9 @@ describe('accounts/accountModel: one account, loaded on demand', () => {
     await secrets.store(SECRET_KEY, emu.demoApiToken);
     await model.initialize();
     emu.setLatency(200);
+    const arrived = emu.arrived;
     const pending = model.load();
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await until('the load\'s requests to reach the emulator', () => emu.arrived >= arrived + LOAD_PATHS.length);
     await session.signOut();
     assert.equal(await pending, undefined);
     assert.deepEqual(states.map((s) => s.kind), ['signedOut']);
@@ -113,8 +115,9 @@ describe('accounts/accountModel: one account, loaded on demand', () => {
     await secrets.store(SECRET_KEY, emu.demoApiToken);
     await model.initialize();
     emu.setLatency(200);
+    const arrived = emu.arrived;
     const pending = model.load();
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await until('the load\'s requests to reach the emulator', () => emu.arrived >= arrived + LOAD_PATHS.length);
     await secrets.store(SECRET_KEY, emu.mintLoginToken({ username: 'alice' }));
     const load = await pending;
     assert.equal(load?.kind === 'loaded' && load.user.username, 'alice');

@@ -1,6 +1,8 @@
 // The status bar item and the expiry warning, driven by the account model's events,
-// with `vscode` replaced by the fake (see fakeVscode.ts).
+// with `vscode` replaced by the fake (see fakeVscode.ts). Time is fake too (@sinonjs/fake-timers:
+// setTimeout, clearTimeout and Date): it moves only when a test ticks the clock.
 import * as assert from 'node:assert/strict';
+import * as FakeTimers from '@sinonjs/fake-timers';
 import { TursoApiError } from '../../../src/platform/errors';
 import type { AccountState } from '../../../src/accounts/accountModel';
 import { FakeEventEmitter, fakeVscode, loadWithFakeVscode, settle, type FakeStatusBarItem } from './fakeVscode';
@@ -11,21 +13,13 @@ const { AccountStatusBar } = loadWithFakeVscode<StatusBarModule>('../../../src/v
 const { ExpiryWarning, createPermanentTokenAction } = loadWithFakeVscode<ExpiryWarningModule>('../../../src/views/expiryWarning');
 
 const DAY = 24 * 3600;
+const HOUR = 3600;
 const nowSeconds = () => Date.now() / 1000;
 const demo = { username: 'demo', name: 'Demo User', plan: 'developer' };
 
-/** Polls (bounded) until `check` passes. */
-async function eventually(check: () => void, timeoutMs = 2000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      check();
-      return;
-    } catch (err) {
-      if (Date.now() > end) throw err;
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-  }
+/** Time stands still until a test ticks the clock (setImmediate stays real, for settle()). */
+function installClock(): FakeTimers.Clock {
+  return FakeTimers.install({ now: Date.UTC(2026, 5, 1, 9, 30), toFake: ['setTimeout', 'clearTimeout', 'Date'] });
 }
 
 class FakeSession {
@@ -50,11 +44,13 @@ class FakeSession {
 }
 
 describe('views: the account in the status bar', () => {
+  let clock: FakeTimers.Clock;
   let session: FakeSession;
   let tree: FakeEventEmitter<AccountState>;
   let bar: InstanceType<typeof AccountStatusBar>;
   let item: FakeStatusBarItem;
   beforeEach(() => {
+    clock = installClock();
     fakeVscode.reset();
     session = new FakeSession();
     tree = new FakeEventEmitter<AccountState>();
@@ -69,7 +65,10 @@ describe('views: the account in the status bar', () => {
     });
     item = fakeVscode.statusItems[0];
   });
-  afterEach(() => bar.dispose());
+  afterEach(() => {
+    bar.dispose();
+    clock.uninstall();
+  });
   const commandOf = () => (typeof item.command === 'object' ? item.command.command : item.command);
 
   it('stays hidden until the stored credential was read, then offers Sign In when there is none', async () => {
@@ -147,13 +146,41 @@ describe('views: the account in the status bar', () => {
     assert.equal(item.text, '$(account) alice');
   });
 
-  it('shows the expiry on its own when the time comes, without a request', async () => {
+  it('reads differently on its own as time passes, with one timer and no request', () => {
     session.loaded(true);
-    tree.fire({ kind: 'signedIn', user: demo, validation: { expiresAt: nowSeconds() + 0.05 } });
+    tree.fire({ kind: 'signedIn', user: demo, validation: { expiresAt: nowSeconds() + 3 * DAY + 90 } });
+    assert.equal(item.text, '$(account) demo · expires in 3 days');
+    assert.equal(clock.countTimers(), 1, 'one timer, for the next change of the label');
+    clock.tick(DAY * 1000);
+    assert.equal(item.text, '$(account) demo · expires in 2 days');
+    clock.tick((2 * DAY - 5 * HOUR) * 1000);
+    assert.equal(item.text, '$(account) demo · expires in 5 hours');
+    clock.tick((5 * HOUR + 29) * 1000);
+    assert.equal(item.text, '$(account) demo · expires in 1 minute');
+    assert.equal(clock.countTimers(), 1);
+  });
+
+  it('shows the expiry at the moment it comes (not before), then stops its timer', () => {
+    session.loaded(true);
+    tree.fire({ kind: 'signedIn', user: demo, validation: { expiresAt: nowSeconds() + 30 } });
     assert.equal(item.text, '$(account) demo · expires in less than a minute');
-    await eventually(() => assert.equal(item.text, '$(warning) demo · expired'));
+    clock.tick(29_999);
+    assert.equal(item.text, '$(account) demo · expires in less than a minute', 'a millisecond before');
+    clock.tick(2);
+    assert.equal(item.text, '$(warning) demo · expired');
     assert.equal(item.backgroundColor?.id, 'statusBarItem.warningBackground');
     assert.equal(commandOf(), 'turso.signIn');
+    assert.equal(clock.countTimers(), 0, 'nothing left to wait for');
+  });
+
+  it('keeps no timer for a credential that never expires, nor after dispose', () => {
+    session.loaded(true);
+    tree.fire({ kind: 'signedIn', user: demo, validation: {} });
+    assert.equal(clock.countTimers(), 0);
+    tree.fire({ kind: 'signedIn', user: demo, validation: { expiresAt: nowSeconds() + DAY } });
+    assert.equal(clock.countTimers(), 1);
+    bar.dispose();
+    assert.equal(clock.countTimers(), 0);
   });
 
   it('disposes its item', () => {
@@ -163,14 +190,19 @@ describe('views: the account in the status bar', () => {
 });
 
 describe('views: the one expiry warning', () => {
+  let clock: FakeTimers.Clock;
   let tree: FakeEventEmitter<AccountState>;
   let warning: InstanceType<typeof ExpiryWarning>;
   beforeEach(() => {
+    clock = installClock();
     fakeVscode.reset();
     tree = new FakeEventEmitter<AccountState>();
     warning = new ExpiryWarning({ onDidLoadAccount: tree.event });
   });
-  afterEach(() => warning.dispose());
+  afterEach(() => {
+    warning.dispose();
+    clock.uninstall();
+  });
   const warnings = () => fakeVscode.messages.filter((m) => m.severity === 'warning');
 
   it('warns once with less than a day left, offering a permanent token that the create flow makes', async () => {
@@ -203,17 +235,46 @@ describe('views: the one expiry warning', () => {
     assert.equal(warnings().length, 2);
   });
 
-  it('warns when the one-day mark passes in an open window (a timer, no request)', async () => {
-    tree.fire({ kind: 'signedIn', user: demo, validation: { expiresAt: nowSeconds() + DAY + 0.05 } });
+  it('warns when the one-day mark passes in an open window (a timer, no request), not a millisecond before', () => {
+    tree.fire({ kind: 'signedIn', user: demo, validation: { expiresAt: nowSeconds() + DAY + HOUR } });
     assert.equal(warnings().length, 0);
-    await eventually(() => assert.equal(warnings().length, 1));
+    clock.tick(HOUR * 1000 - 1);
+    assert.equal(warnings().length, 0, 'a millisecond before the mark');
+    clock.tick(2);
+    assert.equal(warnings().length, 1);
     assert.match(warnings()[0].message, /expires in 24 hours/);
+    clock.tick(12 * HOUR * 1000);
+    assert.equal(warnings().length, 1, 'once');
   });
 
-  it('forgets the timer on sign-out', async () => {
-    tree.fire({ kind: 'signedIn', user: demo, validation: { expiresAt: nowSeconds() + DAY + 0.02 } });
+  it('waits past the longest timer setTimeout allows (a credential with 60 days left)', () => {
+    const mark = Date.now() + 59 * DAY * 1000;
+    tree.fire({ kind: 'signedIn', user: demo, validation: { expiresAt: nowSeconds() + 60 * DAY } });
+    // Timer by timer (a delay past 2^31-1 ms would fire at once, again and again): at most 24.8 days each.
+    let timers = 0;
+    while (warnings().length === 0 && timers < 5) {
+      clock.next();
+      timers++;
+    }
+    assert.equal(warnings().length, 1, `warned after ${timers} timers, ${((Date.now() - mark) / 1000).toFixed(3)} s from the one-day mark`);
+    assert.equal(timers, 3, 'three timers: 24.8 + 24.8 + 9.3 days');
+    assert.ok(Date.now() - mark >= 0 && Date.now() - mark <= 5, `at the one-day mark (${Date.now() - mark} ms after it)`);
+  });
+
+  it('forgets the timer on sign-out', () => {
+    tree.fire({ kind: 'signedIn', user: demo, validation: { expiresAt: nowSeconds() + DAY + 60 } });
+    assert.equal(clock.countTimers(), 1);
     tree.fire({ kind: 'signedOut' });
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    assert.equal(clock.countTimers(), 0, 'no timer left');
+    clock.tick(2 * DAY * 1000);
+    assert.equal(warnings().length, 0);
+  });
+
+  it('forgets it on dispose too', () => {
+    tree.fire({ kind: 'signedIn', user: demo, validation: { expiresAt: nowSeconds() + DAY + 60 } });
+    warning.dispose();
+    assert.equal(clock.countTimers(), 0);
+    clock.tick(2 * DAY * 1000);
     assert.equal(warnings().length, 0);
   });
 });

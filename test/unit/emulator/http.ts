@@ -59,6 +59,15 @@ export function call(baseUrl: string, method: string, rawPath: string, opts: Cal
   });
 }
 
+/** Polls `check` (bounded) until it returns true; fails naming `what`. */
+export async function until(what: string, check: () => boolean, timeoutMs = 3000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setImmediate(r));
+  }
+}
+
 /** Resolves with the error a call fails with (rejects if it succeeds). */
 export async function callError(baseUrl: string, method: string, rawPath: string, opts: CallOptions = {}): Promise<Error> {
   try {
