@@ -1,7 +1,8 @@
 import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
+import { AccountCache } from './accounts/accountCache';
 import { AccountModel } from './accounts/accountModel';
-import { OrganizationsModel } from './accounts/organizationsModel';
+import { AccountOrganizations } from './accounts/accountOrganizations';
 import { AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, TursoAuthenticationProvider } from './accounts/authProvider';
 import { authFailures } from './auth/authFailures';
 import { CredentialStore } from './auth/credentialStore';
@@ -13,22 +14,25 @@ import { revokeOrganizationTokenCommand } from './commands/revokeOrganizationTok
 import { revokeTokenCommand } from './commands/revokeToken';
 import { signInCommand } from './commands/signIn';
 import { signOutCommand } from './commands/signOut';
+import { signOutEverywhereCommand, switchAccountCommand } from './commands/switchAccount';
 import { validateTokenCommand } from './commands/validateToken';
 import { Log } from './log';
+import { readApiSettings } from './settings';
 import { showErrorMessage } from './ui/notify';
 import { ExpiryWarning } from './views/expiryWarning';
 import { AccountStatusBar } from './views/statusBar';
 import type { TreeNode } from './views/tokensTreeProvider';
 import { TOKENS_VIEW_ID, TokensTreeProvider } from './views/tokensTreeProvider';
 import { openReveal, openRevealPanels, type RevealPanelProbe } from './webview/revealPanel';
+import { errorMessage } from './util/errors';
 
 /** What `activate` returns: the tree's provider, so tests in the extension host can read the nodes. */
 export interface TursoExtensionApi {
   readonly tokensTree: vscode.TreeDataProvider<TreeNode>;
   /** Only when running under test: the account model the views follow. */
   readonly accounts?: AccountModel;
-  /** Only when running under test: the signed-in account's organizations. */
-  readonly organizations?: OrganizationsModel;
+  /** Only when running under test: every account's organizations. */
+  readonly organizations?: AccountOrganizations;
   /** Only when running under test: the authentication provider, to act as the Accounts menu does. */
   readonly authProvider?: vscode.AuthenticationProvider;
   /** Only when running under test: the open reveal panels, to drive them as the page would. */
@@ -63,15 +67,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<TursoE
     onRequest: (event) => log.request(event),
   });
   const signedIn = session;
-  const accounts = new AccountModel(session, log);
-  const organizations = new OrganizationsModel({
-    client: () => signedIn.client(),
-    username: () => {
-      const load = accounts.lastLoad;
-      return load?.kind === 'loaded' ? load.user.username : undefined;
-    },
-    onError: (message, err) => log.error(message, err),
-  });
+  // The last known state of each account (never a token value), so that a cold open paints at once.
+  const cache = new AccountCache(context.globalState, () => readApiSettings().baseUrl ?? '');
+  const accounts = new AccountModel(session, log, cache);
+  const organizations = new AccountOrganizations(accounts, log);
   const tree = new TokensTreeProvider(accounts, organizations);
   const view = vscode.window.createTreeView(TOKENS_VIEW_ID, { treeDataProvider: tree, showCollapseAll: false });
   // Created before session.initialize(): they follow the account from the start.
@@ -110,34 +109,31 @@ export async function activate(context: vscode.ExtensionContext): Promise<TursoE
     expiryWarning,
     authProvider,
     organizations,
-    // Another credential (or none): what was known of its organizations is dropped.
-    accounts.onDidChangeCredential(() => organizations.reset()),
     view.onDidCollapseElement((e) => tree.collapsed(e.element)),
     view.onDidExpandElement((e) => tree.expanded(e.element)),
     vscode.authentication.registerAuthenticationProvider(AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, authProvider, { supportsMultipleAccounts: true }),
     // A new credential (signed in here or in another window) gets its own first 401 prompt.
     session.onDidChange(() => authFailures.reset()),
     // A credential moved in from an earlier version has no username until its first load tells it.
-    accounts.onDidLoadAccount((state) => {
-      const id = session.accountId;
-      if (state.kind === 'signedIn' && id) {
-        store.setUsername(id, state.user.username).catch((err: unknown) => log.error('Noting the account name failed', err));
-      }
+    accounts.onDidLearnUsername(({ accountId, username }) => {
+      store.setUsername(accountId, username).catch((err: unknown) => log.error('Noting the account name failed', err));
     }),
-    vscode.commands.registerCommand('turso.signIn', signInCommand(session, log)),
-    vscode.commands.registerCommand('turso.signOut', signOutCommand(session, log)),
-    vscode.commands.registerCommand('turso.refresh', refreshCommand(accounts, organizations)),
+    vscode.commands.registerCommand('turso.signIn', signInCommand({ session, log })),
+    vscode.commands.registerCommand('turso.signOut', signOutCommand({ session, accounts, log })),
+    vscode.commands.registerCommand('turso.switchAccount', switchAccountCommand({ session, accounts, log })),
+    vscode.commands.registerCommand('turso.signOutEverywhere', signOutEverywhereCommand({ session, accounts, log })),
+    vscode.commands.registerCommand('turso.refresh', refreshCommand({ accounts, organizations })),
     vscode.commands.registerCommand('turso.createToken', createToken),
-    vscode.commands.registerCommand('turso.validateToken', validateTokenCommand(session, log)),
+    vscode.commands.registerCommand('turso.validateToken', validateTokenCommand({ session, log })),
     vscode.commands.registerCommand('turso.revokeOrganizationToken', revokeOrganizationToken),
-    vscode.commands.registerCommand('turso.revokeToken', revokeTokenCommand(session, accounts, log, revokeOrganizationToken)),
+    vscode.commands.registerCommand('turso.revokeToken', revokeTokenCommand({ session, accounts, log }, revokeOrganizationToken)),
   );
 
   try {
-    await session.initialize();
+    await accounts.initialize();
   } catch (err) {
     log.error('Reading the stored credential failed', err);
-    void showErrorMessage(err instanceof Error ? err.message : String(err));
+    void showErrorMessage(errorMessage(err));
   }
   // Opening the view is what activated us: start the first load now instead of waiting for the
   // view to ask for its rows. Never when a command activated us with the view hidden.

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { DEFAULT_API_BASE_URL, normalizeBaseUrl } from './platform/client';
+import { errorMessage } from './util/errors';
 
 export const SECTION = 'turso';
 
@@ -20,7 +21,7 @@ export function readApiSettings(): ApiSettings {
   try {
     return { baseUrl: normalizeBaseUrl(rawBaseUrl), rawBaseUrl, timeoutMs };
   } catch (err) {
-    return { rawBaseUrl, timeoutMs, error: err instanceof Error ? err.message : String(err) };
+    return { rawBaseUrl, timeoutMs, error: errorMessage(err) };
   }
 }
 

@@ -1,9 +1,12 @@
 import * as vscode from 'vscode';
-import { isUnauthorized } from '../auth/authFailures';
+import { isUnauthorized } from '../platform/errors';
 import type { PrimedLoad, Session, SessionChange } from '../auth/session';
 import type { Log } from '../log';
 import { errorMessage } from '../util/errors';
+import type { TursoClient } from '../platform/client';
+import { readJwtClaims } from '../platform/jwt';
 import type { ApiToken, TokenValidation, TursoUser } from '../platform/types';
+import type { AccountCache } from './accountCache';
 
 /** What the last load found, for the views of the account (status bar, expiry warnings). */
 export type AccountState =
@@ -21,6 +24,8 @@ export type AccountLoad =
       tokens: readonly ApiToken[] | { error: unknown };
       /** `jti` of the signed-in credential, to recognise it among the tokens. */
       credentialId?: string;
+      /** The last known state from an earlier session (globalState): shown until the first load ends. */
+      cached?: true;
     }
   | { kind: 'failed'; error: unknown };
 
@@ -30,44 +35,91 @@ export type AccountChange = { tokenId: string } | undefined;
 /** Sign-in's own checks are used by the first load only when they are this fresh. */
 const PRIMED_FRESH_MS = 30_000;
 
+/** One signed-in account and its loads. */
+export class Account {
+  current: Promise<AccountLoad> | undefined;
+  /** The last load that finished and was not superseded. */
+  settled: AccountLoad | undefined;
+  loading: AbortController | undefined;
+  reloadQueued = false;
+  /** The last known state from an earlier session, as a load, until a load of this session ends. */
+  cachedLoad: AccountLoad | undefined;
+
+  constructor(
+    /** The stored account's id (src/auth/credentialStore.ts). */
+    readonly id: string,
+    /** Its credential: never shown, logged or written anywhere but SecretStorage. */
+    readonly token: string,
+    /** The username the store has for it (none yet for a credential moved in from an earlier version). */
+    readonly storedUsername?: string,
+  ) {}
+
+  /** The `jti` of this account's credential: which of its tokens it is. */
+  get settledCredentialId(): string | undefined {
+    return readJwtClaims(this.token)?.jti;
+  }
+
+  /** The username, as the last load or the store knows it. */
+  get username(): string | undefined {
+    return this.settled?.kind === 'loaded' ? this.settled.user.username : this.storedUsername;
+  }
+
+  /** The tokens of the last finished load, or undefined when none has finished or the list failed. */
+  knownTokens(): readonly ApiToken[] | undefined {
+    const load = this.settled;
+    return load?.kind === 'loaded' && !('error' in load.tokens) ? load.tokens : undefined;
+  }
+
+  drop(): void {
+    this.loading?.abort();
+    this.loading = undefined;
+    this.reloadQueued = false;
+    this.current = undefined;
+    this.settled = undefined;
+  }
+}
+
 /**
- * The signed-in Turso account: its credential (through the session), who it is, the credential's
- * validation, its API tokens, and whether a load is running or failed. The tree, the status bar and
- * the expiry warning follow it; commands change it (a created or revoked token) without a request.
+ * The signed-in Turso accounts: for each, its credential (from the session), who it is, the
+ * credential's validation, its API tokens, and whether a load is running or failed; and which one is
+ * active (the one palette commands use). The tree, the status bar and the expiry warning follow it;
+ * commands change it (a created or revoked token) without a request.
  *
- * A load asks for user, validation and token list in parallel (one round trip). Nothing is asked
- * before someone wants the account (`load()`: the view became visible, a command). At most one load
- * runs at a time; a refresh during a load queues exactly one more; a load superseded while it ran
- * (sign-out, another credential, new settings) is dropped.
+ * A load asks for user, validation and token list in parallel (one round trip; every account at
+ * once). Nothing is asked before someone wants the accounts (`load()`: the view became visible, a
+ * command). Per account, at most one load runs at a time; a refresh during a load queues exactly one
+ * more; a load superseded while it ran (sign-out, another credential, new settings) is dropped.
  */
 export class AccountModel implements vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<AccountChange>();
-  /** What a view shows of the account changed. */
+  /** What a view shows of the accounts changed. */
   readonly onDidChange = this.changeEmitter.event;
   private readonly credentialEmitter = new vscode.EventEmitter<void>();
-  /** The credential or the API settings changed: what was known of the account is dropped. */
+  /** The active credential or the API settings changed: what was known of the active account is dropped. */
   readonly onDidChangeCredential = this.credentialEmitter.event;
   private readonly loadEmitter = new vscode.EventEmitter<AccountState>();
-  /** Fires after every load, and on sign-out. No extra request is made for it. */
+  /** Fires after every load of the active account, and on sign-out. No extra request is made for it. */
   readonly onDidLoadAccount = this.loadEmitter.event;
   private readonly loadingEmitter = new vscode.EventEmitter<Promise<unknown>>();
   /** A load started; the promise settles when it ends (for a progress indicator). */
   readonly onDidStartLoading = this.loadingEmitter.event;
-  private readonly disposables: vscode.Disposable[] = [this.changeEmitter, this.credentialEmitter, this.loadEmitter, this.loadingEmitter];
+  private readonly usernameEmitter = new vscode.EventEmitter<{ accountId: string; username: string }>();
+  /** A load told an account's username and the store has another one (or none) for it. */
+  readonly onDidLearnUsername = this.usernameEmitter.event;
+  private readonly disposables: vscode.Disposable[] = [this.changeEmitter, this.credentialEmitter, this.loadEmitter, this.loadingEmitter, this.usernameEmitter];
 
-  private current: Promise<AccountLoad> | undefined;
-  /** The last load that finished and was not superseded. */
-  private settled: AccountLoad | undefined;
-  private loading: AbortController | undefined;
-  private reloadQueued = false;
-  /** The session generation the current load is for. */
-  private currentGeneration = -1;
+  /** The accounts, in the order they were added. */
+  private entries: Account[] = [];
   /** What sign-in fetched moments ago, handed to the first load for that credential (once). */
   private primed: { token: string; at: number; result: PrimedLoad } | undefined;
   /** Token id → what is happening to it ("Revoking…"). */
   private readonly busy = new Map<string, string>();
 
-  constructor(private readonly session: Session, private readonly log: Log) {
+  /**
+   * `cache`: the last known state of each account (globalState), written after every load and
+   * change of the list, shown on a cold open until the first load ends, cleared on sign-out.
+   */
+  constructor(private readonly session: Session, private readonly log: Log, private readonly cache?: AccountCache) {
     this.disposables.push(
       session.onDidSignIn(({ token, result }) => {
         this.primed = { token, at: Date.now(), result };
@@ -80,70 +132,135 @@ export class AccountModel implements vscode.Disposable {
     return this.session.signedIn;
   }
 
-  /** The id (`jti`) of the signed-in credential. */
+  /** The id (`jti`) of the active credential. */
   get credentialId(): string | undefined {
     return this.session.credentialId;
   }
 
-  /** Resolves once the stored credential has been read. */
+  /** Every signed-in account, in the order they were added. */
+  get accounts(): readonly Account[] {
+    this.follow();
+    return this.entries;
+  }
+
+  get accountCount(): number {
+    return this.accounts.length;
+  }
+
+  /** The active account's id. */
+  get activeId(): string | undefined {
+    return this.session.accountId;
+  }
+
+  account(id: string | undefined): Account | undefined {
+    return id === undefined ? undefined : this.accounts.find((a) => a.id === id);
+  }
+
+  /** A client for an account's credential (undefined when it is no longer signed in). */
+  clientFor(accountId: string): TursoClient | undefined {
+    const account = this.account(accountId);
+    return account ? this.session.clientFor(account.token) : undefined;
+  }
+
+  /** Resolves once the stored credentials have been read (the last known state of accounts signed out meanwhile is forgotten). */
   initialize(): Promise<void> {
-    return this.session.initialize();
+    return this.session.initialize().then(() => this.cache?.retain(this.session.accounts.map((a) => a.id)));
   }
 
   /**
-   * The account as loaded for the current credential: the running load, the last one, or a new one.
-   * Undefined when signed out.
+   * What the tree can show of an account now, without a request: its last finished load, or, before
+   * the first one, its last known state from an earlier session (`cached: true`).
+   */
+  shownLoad(account: Account): AccountLoad | undefined {
+    return account.settled ?? account.cachedLoad;
+  }
+
+  /**
+   * The active account as loaded for the current credential: the running load, the last one, or a
+   * new one. Undefined when signed out.
    */
   async load(): Promise<AccountLoad | undefined> {
     for (;;) {
-      if (!this.session.signedIn) {
+      const id = this.activeId;
+      const load = id === undefined ? undefined : await this.loadAccount(id);
+      if (this.activeId === id) {
+        return load;
+      }
+    }
+  }
+
+  /** Every account's load, started together (one round trip for all). */
+  async loadAll(): Promise<{ account: Account; load: AccountLoad }[]> {
+    const loads = await Promise.all(this.accounts.map(async (account) => ({ account, load: await this.loadAccount(account.id) })));
+    return loads.flatMap((l) => (l.load ? [{ account: l.account, load: l.load }] : []));
+  }
+
+  /** One account's load; undefined once that account is signed out. */
+  async loadAccount(id: string): Promise<AccountLoad | undefined> {
+    for (;;) {
+      const account = this.account(id);
+      if (!account) {
         return undefined;
       }
-      const pending = this.start();
+      const pending = this.start(account);
       const result = await pending;
-      if (this.current === pending) {
-        this.settled = result;
+      if (account.current === pending && this.account(id) === account) {
+        if (account.settled !== result) {
+          account.settled = result;
+          account.cachedLoad = undefined;
+          this.remember(account, result);
+        }
         return result;
       }
     }
   }
 
-  /** The last finished load (no request), or undefined when none has finished since the last change. */
+  /** The active account's last finished load (no request). */
   get lastLoad(): AccountLoad | undefined {
-    return this.settled;
+    return this.account(this.activeId)?.settled;
   }
 
-  /** Reloads from the API. During a load, one more load is queued (never more). */
+  /** Reloads every account from the API. During a load, one more load is queued (never more). */
   refresh(): void {
     // An explicit reload asks the API for everything again, even moments after a sign-in.
     this.primed = undefined;
-    if (this.loading) {
-      this.reloadQueued = true;
-      return;
+    let changed = false;
+    for (const account of this.accounts) {
+      if (account.loading) {
+        account.reloadQueued = true;
+      } else {
+        account.current = undefined;
+        changed = true;
+      }
     }
-    this.current = undefined;
-    this.changeEmitter.fire(undefined);
+    if (changed) {
+      this.changeEmitter.fire(undefined);
+    }
   }
 
-  /** Resolves when the current (or next) load has finished. */
+  /** Resolves when the current (or next) load of every account has finished. */
   async whenLoaded(): Promise<void> {
-    await this.load();
+    await this.loadAll();
   }
 
-  /** The tokens of the last finished load, or undefined when none has finished or the list failed. */
-  knownTokens(): readonly ApiToken[] | undefined {
-    const load = this.settled;
-    return load?.kind === 'loaded' && Array.isArray(load.tokens) ? load.tokens : undefined;
+  /** The active account's tokens of the last finished load, or undefined. */
+  knownTokens(accountId = this.activeId): readonly ApiToken[] | undefined {
+    return this.account(accountId)?.knownTokens();
   }
 
   /** A token created here: the API's answer to the create is all its row needs. */
-  addToken(token: ApiToken): void {
-    this.updateTokens((tokens) => [...tokens.filter((t) => t.id !== token.id), token]);
+  addToken(token: ApiToken, accountId = this.activeId): void {
+    this.updateTokens(accountId, (tokens) => [...tokens.filter((t) => t.id !== token.id), token]);
   }
 
   /** A revoked token: dropped without asking the API for the list again. */
-  removeToken(tokenId: string): void {
-    this.updateTokens((tokens) => tokens.filter((t) => t.id !== tokenId));
+  removeToken(tokenId: string, accountId = this.accountOfToken(tokenId) ?? this.activeId): void {
+    this.updateTokens(accountId, (tokens) => tokens.filter((t) => t.id !== tokenId));
+  }
+
+  /** The account whose listed tokens include this one. */
+  accountOfToken(tokenId: string): string | undefined {
+    return this.accounts.find((a) => a.knownTokens()?.some((t) => t.id === tokenId))?.id;
   }
 
   /** What is happening to a token ("Revoking…"); `undefined` clears it. */
@@ -161,88 +278,150 @@ export class AccountModel implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.loading?.abort();
+    for (const account of this.entries) {
+      account.drop();
+    }
     for (const d of this.disposables) {
       d.dispose();
     }
   }
 
   /** Changes the list locally; when there is no settled list to change, reloads instead. */
-  private updateTokens(change: (tokens: readonly ApiToken[]) => ApiToken[]): void {
-    const load = this.settled;
-    const tokens = this.knownTokens();
-    if (load?.kind !== 'loaded' || !tokens || this.loading) {
+  private updateTokens(accountId: string | undefined, change: (tokens: readonly ApiToken[]) => ApiToken[]): void {
+    const account = this.account(accountId);
+    const load = account?.settled;
+    const tokens = account?.knownTokens();
+    if (!account || load?.kind !== 'loaded' || !tokens || account.loading) {
       this.refresh();
       return;
     }
     const updated: AccountLoad = { ...load, tokens: change(tokens) };
-    this.settled = updated;
-    this.current = Promise.resolve(updated);
+    account.settled = updated;
+    account.current = Promise.resolve(updated);
+    this.remember(account, updated);
     this.changeEmitter.fire(undefined);
+  }
+
+  /** Keeps what a load found (no token value: see AccountCache) for the next cold open. */
+  private remember(account: Account, load: AccountLoad): void {
+    if (load.kind === 'loaded' && !load.cached && !('error' in load.tokens)) {
+      try {
+        this.cache?.set(account.id, load.user, load.tokens);
+      } catch (err) {
+        this.log.warn(`Keeping the account's last known state failed: ${errorMessage(err)}`);
+      }
+    }
+  }
+
+  /** An account's last known state from an earlier session, as a load marked `cached`. */
+  private cachedLoadOf(account: Account): AccountLoad | undefined {
+    const cached = this.cache?.get(account.id);
+    // Kept for another user than the store names (the account's credential changed hands): not shown.
+    const same = cached && (account.storedUsername === undefined || account.storedUsername === cached.user.username);
+    return cached && same ? { kind: 'loaded', user: cached.user, tokens: cached.tokens, credentialId: account.settledCredentialId, cached: true } : undefined;
+  }
+
+  /** Matches the accounts to the session's: an account with the same id and credential keeps its loads. */
+  private follow(): boolean {
+    const stored = this.session.accounts;
+    if (stored.length === this.entries.length && stored.every((s, i) => s.id === this.entries[i].id && s.token === this.entries[i].token)) {
+      return false;
+    }
+    const kept = new Map(this.entries.map((a) => [`${a.id}\n${a.token}`, a]));
+    const next = stored.map((s) => kept.get(`${s.id}\n${s.token}`) ?? this.newAccount(s.id, s.token, s.username));
+    for (const old of this.entries) {
+      if (!next.includes(old)) {
+        old.drop();
+      }
+    }
+    this.entries = next;
+    return true;
+  }
+
+  private newAccount(id: string, token: string, username: string | undefined): Account {
+    const account = new Account(id, token, username);
+    account.cachedLoad = this.cachedLoadOf(account);
+    return account;
   }
 
   private reset(change: SessionChange): void {
     if (change === 'settings') {
       this.primed = undefined;
-    }
-    if (!this.session.signedIn) {
-      this.loadEmitter.fire({ kind: 'signedOut' });
-    } else if (this.current && this.currentGeneration === this.session.generation) {
-      // Already loading (or loaded) for this very credential and settings: the view asked for the
-      // account as soon as the signed-in context changed, before this event arrived. Once that load
-      // has reported, the views already show the new account.
-      if (!this.settled) {
-        this.credentialEmitter.fire();
+      for (const account of this.entries) {
+        account.drop();
+        account.cachedLoad = undefined;
       }
+      // Another API: what was known is another server's.
+      this.cache?.clear();
+    }
+    const before = this.lastActive;
+    this.follow();
+    // Signed out (here or in another window): its last known state goes too.
+    this.cache?.retain(this.session.accounts.map((a) => a.id));
+    const active = this.account(this.activeId);
+    this.lastActive = active;
+    if (change === 'accounts' && before === active) {
+      this.changeEmitter.fire(undefined);
       return;
     }
-    this.loading?.abort();
-    this.loading = undefined;
-    this.reloadQueued = false;
-    this.current = undefined;
-    this.settled = undefined;
+    if (!active) {
+      this.loadEmitter.fire({ kind: 'signedOut' });
+    }
     this.changeEmitter.fire(undefined);
-    this.credentialEmitter.fire();
+    // The views already show the new active account when its load has reported (the view asked for
+    // it as soon as the signed-in context changed, before this event arrived).
+    if (!active?.settled || change === 'settings') {
+      this.credentialEmitter.fire();
+    } else if (before !== active) {
+      this.reportLoad(active.settled);
+    }
   }
 
-  private start(): Promise<AccountLoad> {
-    if (!this.current) {
-      this.currentGeneration = this.session.generation;
+  /** The active account the views were last told about. */
+  private lastActive: Account | undefined;
+
+  private reportLoad(load: AccountLoad): void {
+    this.loadEmitter.fire(load.kind === 'loaded' ? { kind: 'signedIn', user: load.user, validation: load.validation } : { kind: 'error', error: load.error });
+  }
+
+  private start(account: Account): Promise<AccountLoad> {
+    if (!account.current) {
       const controller = new AbortController();
-      this.loading = controller;
-      const load = this.fetch(controller.signal).finally(() => {
-        if (this.loading !== controller) {
+      account.loading = controller;
+      const load = this.fetch(account, controller.signal).finally(() => {
+        if (account.loading !== controller) {
           return;
         }
-        this.loading = undefined;
-        if (this.reloadQueued) {
-          this.reloadQueued = false;
-          this.current = undefined;
+        account.loading = undefined;
+        if (account.reloadQueued) {
+          account.reloadQueued = false;
+          account.current = undefined;
           this.changeEmitter.fire(undefined);
         }
       });
-      this.current = load;
+      account.current = load;
       this.loadingEmitter.fire(load);
     }
-    return this.current;
+    return account.current;
   }
 
-  /** Sign-in's checks, once, when they are for the current credential and fresh. */
-  private takePrimed(): PrimedLoad | undefined {
+  /** Sign-in's checks, once, when they are for this credential and fresh. */
+  private takePrimed(token: string): PrimedLoad | undefined {
     const primed = this.primed;
+    if (primed?.token !== token) {
+      return undefined;
+    }
     this.primed = undefined;
-    return primed && this.session.isCurrent(primed.token) && Date.now() - primed.at < PRIMED_FRESH_MS ? primed.result : undefined;
+    return Date.now() - primed.at < PRIMED_FRESH_MS ? primed.result : undefined;
   }
 
-  private async fetch(signal: AbortSignal): Promise<AccountLoad> {
+  private async fetch(account: Account, signal: AbortSignal): Promise<AccountLoad> {
+    const active = (): boolean => this.activeId === account.id;
     try {
-      const client = this.session.client();
-      if (!client) {
-        return { kind: 'failed', error: new Error(vscode.l10n.t('Not signed in')) };
-      }
-      const credentialId = this.session.credentialId;
+      const client = this.session.clientFor(account.token);
+      const credentialId = readJwtClaims(account.token)?.jti;
       // Just signed in: sign-in fetched all three a moment ago, together.
-      const primed = this.takePrimed();
+      const primed = this.takePrimed(account.token);
       const [user, validation, tokens] = await Promise.allSettled([
         primed ? Promise.resolve(primed.user) : client.getCurrentUser({ signal }),
         primed ? Promise.resolve(primed.validation) : client.validateToken(undefined, { signal }),
@@ -251,17 +430,22 @@ export class AccountModel implements vscode.Disposable {
       if (signal.aborted) {
         return { kind: 'failed', error: new Error('Superseded') };
       }
-      // A 401 on any of them means the credential itself is gone: one "sign in again".
+      // A 401 on any of them means the credential itself is gone: one "sign in again", for this account only.
       for (const result of [validation, user, tokens]) {
         if (result.status === 'rejected' && isUnauthorized(result.reason)) {
-          return this.failed(result.reason);
+          return this.failed(result.reason, active());
         }
       }
       if (user.status === 'rejected') {
-        return this.failed(user.reason);
+        return this.failed(user.reason, active());
       }
       const checked = validation.status === 'fulfilled' ? validation.value : undefined;
-      this.loadEmitter.fire({ kind: 'signedIn', user: user.value, validation: checked });
+      if (user.value.username !== account.storedUsername) {
+        this.usernameEmitter.fire({ accountId: account.id, username: user.value.username });
+      }
+      if (active()) {
+        this.loadEmitter.fire({ kind: 'signedIn', user: user.value, validation: checked });
+      }
       if (tokens.status === 'rejected') {
         this.log.error('Loading API tokens failed', tokens.reason);
       }
@@ -277,13 +461,15 @@ export class AccountModel implements vscode.Disposable {
       };
     } catch (err) {
       // A superseded load is not shown; its cancellation is not an error worth reporting.
-      return signal.aborted ? { kind: 'failed', error: err } : this.failed(err);
+      return signal.aborted ? { kind: 'failed', error: err } : this.failed(err, active());
     }
   }
 
-  private failed(error: unknown): AccountLoad {
+  private failed(error: unknown, active: boolean): AccountLoad {
     this.log.error('Loading the Turso account failed', error);
-    this.loadEmitter.fire({ kind: 'error', error });
+    if (active) {
+      this.loadEmitter.fire({ kind: 'error', error });
+    }
     return { kind: 'failed', error };
   }
 }

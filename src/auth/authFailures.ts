@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { TursoApiError } from '../platform/errors';
+import { isUnauthorized, TursoApiError } from '../platform/errors';
 import { setStatusBarMessage, showWarningMessage } from '../ui/notify';
 
 /** After a prompt, more 401s stay quiet this long (a burst of failing calls is one problem). */
@@ -58,9 +58,6 @@ export class AuthFailureGate {
   }
 }
 
-export function isUnauthorized(err: unknown): err is TursoApiError {
-  return err instanceof TursoApiError && err.kind === 'unauthorized';
-}
 
 /** "Your Turso session expired or was revoked: token is expired." */
 export function authFailureMessage(err: TursoApiError): string {

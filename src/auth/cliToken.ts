@@ -1,11 +1,12 @@
 /**
- * Finds the Turso CLI's Platform API token (turso-api.md §4.1): `TURSO_API_TOKEN` in the environment
+ * Finds the Turso CLI's Platform API token: `TURSO_API_TOKEN` in the environment
  * first (the CLI gives it precedence), then `token` in the CLI's `settings.json`. Read only: the CLI's
  * file is never written. No `vscode` import; the environment, home folder, platform and file reader
  * are given, so every OS layout is tested with fake home folders.
  */
 import * as path from 'node:path';
 import { looksLikeJwt } from '../platform/jwt';
+import { errorMessage } from '../util/errors';
 
 export const ENV_TOKEN_VARIABLE = 'TURSO_API_TOKEN';
 export const ENV_CONFIG_FOLDER_VARIABLE = 'TURSO_CONFIG_FOLDER';
@@ -141,7 +142,7 @@ export async function discoverCliTokens(input: CliTokenEnvironment): Promise<Cli
   } catch (err) {
     const code = errorCode(err);
     if (code !== 'ENOENT' && code !== 'ENOTDIR') {
-      problems.push(`Couldn't read the Turso CLI's settings at ${where}: ${err instanceof Error ? err.message : String(err)}`);
+      problems.push(`Couldn't read the Turso CLI's settings at ${where}: ${errorMessage(err)}`);
     }
   }
   if (text !== undefined) {

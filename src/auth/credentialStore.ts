@@ -69,6 +69,13 @@ export class CredentialStore implements vscode.Disposable {
 
   /** Every stored account, the active one first. A credential stored by an earlier version is moved in first. */
   async accounts(): Promise<StoredAccount[]> {
+    const { accounts, activeId } = await this.snapshot();
+    const active = accounts.findIndex((a) => a.id === activeId);
+    return active > 0 ? [accounts[active], ...accounts.filter((_, i) => i !== active)] : accounts;
+  }
+
+  /** Every stored account in the order they were added, and which one is active (the first when none is marked). */
+  async snapshot(): Promise<{ accounts: StoredAccount[]; activeId?: string }> {
     await this.migrate();
     const index = await this.readIndex();
     const out: StoredAccount[] = [];
@@ -78,11 +85,8 @@ export class CredentialStore implements vscode.Disposable {
         out.push({ id: entry.id, username: entry.username, token });
       }
     }
-    const active = out.findIndex((a) => a.id === index.active);
-    if (active > 0) {
-      out.unshift(...out.splice(active, 1));
-    }
-    return out;
+    const activeId = out.some((a) => a.id === index.active) ? index.active : out[0]?.id;
+    return { accounts: out, activeId };
   }
 
   /** The active account (the first one when none is marked), or undefined when signed out. */
@@ -138,14 +142,27 @@ export class CredentialStore implements vscode.Disposable {
     });
   }
 
-  /** Notes an account's username once a load has told it (a credential moved in from an earlier version). */
+  /**
+   * Notes an account's username once a load has told it (a credential moved in from an earlier
+   * version has none). When another account already has that username (someone signed in to the
+   * same account before the moved credential's first load), the two are one account: the one signed
+   * in by name stays, the other is forgotten.
+   */
   setUsername(id: string, username: string): Promise<void> {
     return this.write(async () => {
       const index = await this.readIndex();
       const entry = index.accounts.find((a) => a.id === id);
-      if (entry && entry.username !== username) {
-        await this.writeIndex({ ...index, accounts: index.accounts.map((a) => (a.id === id ? { ...a, username } : a)) });
+      if (!entry || entry.username === username) {
+        return;
       }
+      const named = index.accounts.find((a) => a.id !== id && a.username === username);
+      if (!named) {
+        await this.writeIndex({ ...index, accounts: index.accounts.map((a) => (a.id === id ? { ...a, username } : a)) });
+        return;
+      }
+      const accounts = index.accounts.filter((a) => a.id !== id);
+      await this.writeIndex({ accounts, active: index.active === id ? named.id : index.active });
+      await this.remove(ACCOUNT_KEY_PREFIX + id);
     });
   }
 

@@ -1,5 +1,5 @@
 /**
- * The listening half of the Turso CLI's browser sign-in (`turso auth login`, turso-api.md §4.3): a
+ * The listening half of the Turso CLI's browser sign-in (`turso auth login`): a
  * one-shot HTTP listener on both loopbacks, 127.0.0.1 and [::1], on one port, that waits for the
  * browser to come back with `/?jwt=<token>&state=<state>`. No `vscode` import: it runs (and is
  * tested) in plain Node.

@@ -3,7 +3,7 @@ import { TursoClient, type RequestEvent } from '../platform/client';
 import { readJwtClaims } from '../platform/jwt';
 import type { ApiToken, TokenValidation, TursoUser } from '../platform/types';
 import { affectsApi, readApiSettings } from '../settings';
-import type { CredentialStore } from './credentialStore';
+import type { CredentialStore, StoredAccount } from './credentialStore';
 
 export const SIGNED_IN_CONTEXT = 'turso.signedIn';
 
@@ -30,8 +30,11 @@ export interface PrimedLoad extends VerifiedCredential {
   tokens: Promise<ApiToken[]>;
 }
 
-/** Why the session changed: another credential (or none), or other API settings for the same one. */
-export type SessionChange = 'credential' | 'settings';
+/**
+ * Why the session changed: another active credential (or none), other API settings, or only the
+ * other accounts (one added, removed, renamed).
+ */
+export type SessionChange = 'credential' | 'settings' | 'accounts';
 
 /** A sign-in that just succeeded: the credential, and what was fetched with its checks. */
 export interface SignInResult {
@@ -58,6 +61,8 @@ export class Session implements vscode.Disposable {
   private token: string | undefined;
   /** The stored account the credential belongs to (src/auth/credentialStore.ts). */
   private account: string | undefined;
+  /** Every signed-in account, in the order they were added. */
+  private stored: readonly StoredAccount[] = [];
   /** Counts sign-ins here: a read of the store that began before one is not applied. */
   private reads = 0;
   private readChain: Promise<void> = Promise.resolve();
@@ -99,6 +104,11 @@ export class Session implements vscode.Disposable {
   /** Whether `token` is the signed-in credential. */
   isCurrent(token: string): boolean {
     return this.token !== undefined && this.token === token;
+  }
+
+  /** Every signed-in account (the active one among them), in the order they were added. */
+  get accounts(): readonly StoredAccount[] {
+    return this.stored;
   }
 
   /** The stored account's id, when signed in. */
@@ -168,13 +178,25 @@ export class Session implements vscode.Disposable {
     }
     this.signInEmitter.fire({ token, result: { ...verified, tokens } });
     this.reads++; // a read of the store that began before this sign-in is out of date
-    await this.setToken(token);
+    await this.applyStored();
     return verified;
   }
 
   /** Forgets the active account's credential (in every window); another stored account, if any, becomes active. */
   async signOut(): Promise<void> {
     await this.store.delete(this.account);
+    await this.reload();
+  }
+
+  /** Forgets one account's credential (in every window). */
+  async signOutOf(accountId: string): Promise<void> {
+    await this.store.delete(accountId);
+    await this.reload();
+  }
+
+  /** Makes another signed-in account the active one (the one palette commands use), in every window. */
+  async switchTo(accountId: string): Promise<void> {
+    await this.store.setActive(accountId);
     await this.reload();
   }
 
@@ -225,15 +247,21 @@ export class Session implements vscode.Disposable {
 
   private async applyStored(): Promise<void> {
     const read = this.reads;
-    const active = await this.store.active();
+    const { accounts, activeId } = await this.store.snapshot();
     if (read !== this.reads) {
-      return; // a sign-in here since the read began: it set the credential itself
+      return; // a sign-in here since the read began: it reads again itself
     }
-    this.account = active?.id;
-    await this.setToken(active?.token);
+    const listChanged = !sameAccounts(this.stored, accounts);
+    this.stored = accounts;
+    this.account = activeId;
+    const tokenChanged = await this.setToken(accounts.find((a) => a.id === activeId)?.token);
+    if (listChanged && !tokenChanged) {
+      this.emitter.fire('accounts');
+    }
   }
 
-  private async setToken(token: string | undefined): Promise<void> {
+  /** Resolves true when the active credential changed (`onDidChange` has fired). */
+  private async setToken(token: string | undefined): Promise<boolean> {
     const changed = token !== this.token;
     this.token = token;
     this.cachedClient = undefined;
@@ -244,7 +272,12 @@ export class Session implements vscode.Disposable {
     if (changed) {
       this.emitter.fire('credential');
     }
+    return changed;
   }
+}
+
+function sameAccounts(a: readonly StoredAccount[], b: readonly StoredAccount[]): boolean {
+  return a.length === b.length && a.every((x, i) => x.id === b[i].id && x.token === b[i].token && x.username === b[i].username);
 }
 
 async function verifyWith(client: TursoClient, signal?: AbortSignal): Promise<VerifiedCredential> {

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { reportAuthFailure } from '../auth/authFailures';
 import type { AccountModel } from '../accounts/accountModel';
-import type { OrganizationsModel } from '../accounts/organizationsModel';
+import type { AccountOrganizations } from '../accounts/accountOrganizations';
 import type { Session } from '../auth/session';
 import type { Log } from '../log';
 import type { TursoClient } from '../platform/client';
@@ -22,12 +22,13 @@ import { showErrorMessage, showInformationMessage } from '../ui/notify';
 import { pick } from '../ui/pickers';
 import { displayName, inertText } from '../util/text';
 import type { PendingToken, RevealHandle, RevealOptions } from '../webview/revealPanel';
+import { errorMessage } from '../util/errors';
 
 export interface CreateTokenDeps {
   session: Session;
   accounts: AccountModel;
-  /** The account's organizations: a token created for one whose list is shown joins it. */
-  organizations?: OrganizationsModel;
+  /** Every account's organizations: a token created for one whose list is shown joins it. */
+  organizations?: AccountOrganizations;
   log: Log;
   /** Opens the reveal panel of a token being created; its value follows (src/webview/revealPanel.ts openReveal). */
   openReveal(token: PendingToken, options: RevealOptions): RevealHandle;
@@ -58,9 +59,11 @@ export function createTokenCommand(deps: CreateTokenDeps) {
   /** Create requests on the network now (never counts a wait for the person). */
   let inFlight = 0;
   return async (node?: unknown, options: CreateTokenOptions = {}): Promise<CreateTokenResult | undefined> => {
+    // From an account's row: that account; from the palette: the active one.
+    const accountId = (node as { accountId?: string } | undefined)?.accountId ?? deps.accounts.activeId;
     // From an organization's row: that organization is chosen already.
     const preselected = organizationOf(node);
-    const client = deps.session.client();
+    const client = accountId === undefined ? undefined : deps.accounts.clientFor(accountId);
     if (!client) {
       void promptSignIn();
       return undefined;
@@ -73,7 +76,7 @@ export function createTokenCommand(deps: CreateTokenDeps) {
     const organizations = options.restriction || preselected !== undefined ? Promise.resolve([]) : client.listOrganizations();
     organizations.catch(() => undefined);
 
-    const asked = options.name ?? (await askName(deps, client));
+    const asked = options.name ?? (await askName(deps, client, undefined, accountId));
     if (asked === undefined) {
       return undefined;
     }
@@ -84,7 +87,7 @@ export function createTokenCommand(deps: CreateTokenDeps) {
     } catch (err) {
       deps.log.error('Loading organizations or groups failed', err);
       if (!reportAuthFailure(err)) {
-        void showErrorMessage(err instanceof Error ? err.message : String(err));
+        void showErrorMessage(errorMessage(err));
       }
       return undefined;
     }
@@ -121,7 +124,7 @@ export function createTokenCommand(deps: CreateTokenDeps) {
         }
         const retry = await offerRetry(err, name, options.name === undefined);
         if (retry === 'rename') {
-          const renamed = await askName(deps, client, name);
+          const renamed = await askName(deps, client, name, accountId);
           if (renamed === undefined) {
             return undefined;
           }
@@ -138,10 +141,10 @@ export function createTokenCommand(deps: CreateTokenDeps) {
       deps.log.info(`Created API token "${created.name}" (${restrictionLabel(choice)})`);
       // The answer to the create is all the new row needs: no second trip for the list.
       const listing = createdTokenListing(created.name, created.id, choice, new Date().toISOString().slice(0, 10));
-      deps.accounts.addToken(listing);
-      const load = deps.accounts.lastLoad;
-      if (listing.organization && load?.kind === 'loaded') {
-        deps.organizations?.addToken({ ...listing, organization: listing.organization, owner: { username: load.user.username, email: load.user.email } });
+      deps.accounts.addToken(listing, accountId);
+      const creator = deps.accounts.account(accountId);
+      if (listing.organization && creator?.username) {
+        deps.organizations?.existing(accountId)?.addToken({ ...listing, organization: listing.organization, owner: { username: creator.username } });
       }
       await reveal.outcome;
       return { name: created.name, id: created.id };
@@ -156,8 +159,8 @@ async function promptSignIn(): Promise<void> {
   }
 }
 
-async function askName(deps: CreateTokenDeps, client: TursoClient, value?: string): Promise<string | undefined> {
-  const known = deps.accounts.knownTokens();
+async function askName(deps: CreateTokenDeps, client: TursoClient, value?: string, accountId?: string): Promise<string | undefined> {
+  const known = deps.accounts.knownTokens(accountId);
   const existing = known
     ? Promise.resolve(known.map((t) => t.name))
     : client.listApiTokens().then((tokens) => tokens.map((t) => t.name), () => [] as string[]);
@@ -316,7 +319,7 @@ async function offerRetry(err: unknown, name: string, interactive: boolean): Pro
     return (await showErrorMessage(message, action)) !== undefined;
   };
   const shown = displayName(name);
-  const reason = err instanceof TursoApiError ? reasonAndHint(err) : err instanceof Error ? err.message : String(err);
+  const reason = err instanceof TursoApiError ? reasonAndHint(err) : errorMessage(err);
   if (mayHaveTakenEffect(err)) {
     const unknown = vscode.l10n.t(
       "Couldn't confirm that API token \"{0}\" was created: {1} It may have been created without its value reaching VS Code: if \"{0}\" appears in the list, revoke it and create another.",

@@ -1,11 +1,10 @@
-import type { AccountModel } from '../accounts/accountModel';
-import type { OrganizationsModel } from '../accounts/organizationsModel';
+import type { CommandDeps } from './deps';
 
 /**
- * `turso.refresh`: reloads the account and, at the same time, its expanded organizations (one round
- * trip for all); resolves when the account's reload has finished.
+ * `turso.refresh`: reloads the accounts and, at the same time, their expanded organizations (one
+ * round trip for all); resolves when the accounts' reload has finished.
  */
-export function refreshCommand(accounts: AccountModel, organizations?: OrganizationsModel) {
+export function refreshCommand({ accounts, organizations }: Pick<CommandDeps, 'accounts' | 'organizations'>) {
   return async (): Promise<void> => {
     accounts.refresh();
     organizations?.refresh();

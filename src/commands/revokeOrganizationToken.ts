@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { AccountModel } from '../accounts/accountModel';
-import type { OrganizationsModel } from '../accounts/organizationsModel';
+import type { AccountOrganizations } from '../accounts/accountOrganizations';
 import { reportAuthFailure } from '../auth/authFailures';
 import type { Session } from '../auth/session';
 import type { Log } from '../log';
@@ -15,12 +15,13 @@ import { BUSY_MARK_DELAY_MS, type RevokeOutcome } from './revokeToken';
 export interface RevokeOrganizationTokenDeps {
   session: Session;
   accounts: AccountModel;
-  organizations: OrganizationsModel;
+  organizations: AccountOrganizations;
   log: Log;
 }
 
-/** What is revoked: a token of an organization, and who minted it. */
+/** What is revoked: a token of an organization, and who minted it; with the account that sees it. */
 interface Target {
+  accountId: string;
   organization: string;
   token: OrganizationApiToken;
   owner: string;
@@ -44,7 +45,7 @@ export function revokeOrganizationTokenCommand(deps: RevokeOrganizationTokenDeps
   const revoking = new Set<string>();
   const revoked = new Set<string>();
   const command = async (arg?: unknown): Promise<RevokeOutcome> => {
-    const { session, organizations, log } = deps;
+    const { session, accounts, log } = deps;
     let target: Target | undefined;
     try {
       target = await targetFromArgOrPick(arg, deps);
@@ -55,20 +56,22 @@ export function revokeOrganizationTokenCommand(deps: RevokeOrganizationTokenDeps
       }
       return 'failed';
     }
-    if (!target || !session.signedIn) {
+    const account = target ? accounts.account(target.accountId) : undefined;
+    if (!target || !account) {
       return 'cancelled';
     }
-    const { organization, token, owner } = target;
+    const { accountId, organization, token, owner } = target;
+    const organizations = deps.organizations.modelFor(accountId);
     const key = `${organization}\u0000${token.id}`;
     if (revoking.has(key) || revoked.has(key)) {
       return 'cancelled';
     }
     // For the question's wording only: the credential is read again once the answer is in.
-    const asked = { generation: session.generation, self: token.id === session.credentialId };
+    const asked = { token: account.token, self: token.id === account.settledCredentialId };
     const shown = displayName(token.name);
     const shownOwner = displayName(owner);
     const shownOrg = displayName(organization);
-    const mine = owner === username(deps);
+    const mine = owner === account.username;
     const detail = asked.self
       ? vscode.l10n.t('This extension is signed in with this token: you will be signed out. Anything else using it stops working at once. This cannot be undone.')
       : mine
@@ -87,7 +90,7 @@ export function revokeOrganizationTokenCommand(deps: RevokeOrganizationTokenDeps
     let marked = false;
     const mark = setTimeout(() => {
       marked = true;
-      organizations.setBusy(organization, token.id, vscode.l10n.t('Revoking…'));
+      organizations?.setBusy(organization, token.id, vscode.l10n.t('Revoking…'));
     }, BUSY_MARK_DELAY_MS);
     let outcome: 'gone' | 'unchanged' | 'unknown' = 'unknown';
     let self = asked.self;
@@ -95,21 +98,22 @@ export function revokeOrganizationTokenCommand(deps: RevokeOrganizationTokenDeps
       // Another window may have signed out or switched the credential while the question was open:
       // what was confirmed was for the account asked about, so nothing is sent for another one.
       await session.reread();
-      const client = session.client();
-      if (!client || session.generation !== asked.generation) {
+      const now = accounts.account(accountId);
+      const client = now ? accounts.clientFor(now.id) : undefined;
+      if (!now || !client || now.token !== asked.token) {
         outcome = 'unchanged';
         void showWarningMessage(client
           ? vscode.l10n.t('API token "{0}" was not revoked: the extension switched to another Turso credential meanwhile.', shown)
           : vscode.l10n.t('API token "{0}" was not revoked: this extension was signed out of Turso meanwhile.', shown));
         return 'cancelled';
       }
-      self = token.id === session.credentialId;
+      self = token.id === now.settledCredentialId;
       await client.revokeOrganizationToken(organization, token.id);
       revoked.add(key);
       outcome = 'gone';
       log.info(`Revoked API token "${token.name}" of ${owner} in "${organization}"`);
       if (self) {
-        await session.signOut();
+        await session.signOutOf(now.id);
         void showInformationMessage(vscode.l10n.t('Revoked API token "{0}". This extension was signed in with it, so you are now signed out.', shown));
         return 'revoked-self';
       }
@@ -134,7 +138,7 @@ export function revokeOrganizationTokenCommand(deps: RevokeOrganizationTokenDeps
         void showWarningMessage(vscode.l10n.t('API token "{0}" of "{1}" was already revoked or no longer exists.', shown, shownOrg));
         return 'already-gone';
       }
-      const again = { kind: 'orgToken', organization, token, owner } as const;
+      const again = { kind: 'orgToken', accountId, organization, token, owner } as const;
       const message = mayHaveTakenEffect(err)
         ? vscode.l10n.t(
             "Couldn't confirm that API token \"{0}\" was revoked: {1} The list has been refreshed: if \"{0}\" is still in it, try again.",
@@ -156,42 +160,41 @@ export function revokeOrganizationTokenCommand(deps: RevokeOrganizationTokenDeps
       revoking.delete(key);
       clearTimeout(mark);
       if (marked) {
-        organizations.setBusy(organization, token.id, undefined);
+        organizations?.setBusy(organization, token.id, undefined);
       }
       if (outcome === 'gone') {
         // Gone for sure: its rows are dropped, here and among the account's own tokens, without asking again.
-        organizations.removeToken(organization, token.id);
-        if (!self && deps.accounts.knownTokens()?.some((t) => t.id === token.id)) {
-          deps.accounts.removeToken(token.id);
+        organizations?.removeToken(organization, token.id);
+        if (!self && accounts.knownTokens(accountId)?.some((t) => t.id === token.id)) {
+          accounts.removeToken(token.id, accountId);
         }
       } else if (outcome === 'unknown') {
         // Already gone, or maybe revoked: this organization's list is asked again; nothing else is.
-        organizations.refreshOrganization(organization);
+        organizations?.refreshOrganization(organization);
       }
     }
   };
   return command;
 }
 
-function username(deps: RevokeOrganizationTokenDeps): string | undefined {
-  const load = deps.accounts.lastLoad;
-  return load?.kind === 'loaded' ? load.user.username : undefined;
-}
-
 async function targetFromArgOrPick(arg: unknown, deps: RevokeOrganizationTokenDeps): Promise<Target | undefined> {
   const node = arg as OrganizationTokenNode | OrganizationNode | undefined;
   if (node && typeof node === 'object' && node.kind === 'orgToken') {
-    return { organization: node.organization, token: node.token, owner: node.owner };
+    return { accountId: node.accountId, organization: node.organization, token: node.token, owner: node.owner };
   }
-  const client = deps.session.client();
-  if (!client) {
+  // An organization's row: its account; the palette: the active one.
+  const accountId = (node && typeof node === 'object' && node.kind === 'organization' ? node.accountId : undefined) ?? deps.accounts.activeId;
+  const account = deps.accounts.account(accountId);
+  const client = accountId === undefined ? undefined : deps.accounts.clientFor(accountId);
+  const model = deps.organizations.existing(accountId);
+  if (!account || !client || accountId === undefined) {
     return undefined;
   }
   let organization: string | undefined;
   if (node && typeof node === 'object' && node.kind === 'organization') {
     organization = node.organization.slug;
   } else {
-    const settled = deps.organizations.settledOrganizations;
+    const settled = model?.settledOrganizations;
     const list: Promise<readonly Organization[]> = settled?.kind === 'loaded' ? Promise.resolve(settled.organizations) : client.listOrganizations();
     const items = list.then((orgs) =>
       [...orgs].sort((a, b) => a.slug.localeCompare(b.slug)).map<OrgItem>((o) => ({
@@ -210,9 +213,9 @@ async function targetFromArgOrPick(arg: unknown, deps: RevokeOrganizationTokenDe
   if (!organization) {
     return undefined;
   }
-  const me = username(deps) ?? '';
-  const credentialId = deps.session.credentialId;
-  const settled = deps.organizations.settledTokens(organization);
+  const me = account.username ?? '';
+  const credentialId = account.settledCredentialId;
+  const settled = model?.settledTokens(organization);
   const tokens: Promise<readonly OrganizationApiToken[]> = settled?.kind === 'loaded'
     ? Promise.resolve(settled.tokens)
     : client.listOrganizationTokens(organization);
@@ -222,7 +225,7 @@ async function targetFromArgOrPick(arg: unknown, deps: RevokeOrganizationTokenDe
       return [{ label: vscode.l10n.t('No API tokens in this organization'), alwaysShow: true, target: undefined as unknown as Target }];
     }
     return list
-      .map<Target>((token) => ({ organization: org, token, owner: token.owner?.username ?? me }))
+      .map<Target>((token) => ({ accountId, organization: org, token, owner: token.owner?.username ?? me }))
       .sort((a, b) => a.owner.localeCompare(b.owner) || a.token.name.localeCompare(b.token.name))
       .map<TokenItem>((target) => ({
         label: displayName(target.token.name, 128),

@@ -1,12 +1,11 @@
-import * as l10n from '@vscode/l10n';
+import * as vscode from 'vscode';
 import { reportAuthFailure } from '../auth/authFailures';
-import type { AccountModel } from '../accounts/accountModel';
-import type { Session } from '../auth/session';
-import type { Log } from '../log';
 import { mayHaveTakenEffect, TursoApiError } from '../platform/errors';
 import { showErrorMessage, showInformationMessage, showWarningMessage } from '../ui/notify';
 import { displayName } from '../util/text';
 import { tokenFromArgOrPick } from './pickToken';
+import { errorMessage } from '../util/errors';
+import type { CommandDeps } from './deps';
 
 export type RevokeOutcome = 'revoked' | 'revoked-self' | 'already-gone' | 'failed' | 'cancelled';
 
@@ -24,9 +23,7 @@ export const BUSY_MARK_DELAY_MS = 150;
  * being revoked is ignored.
  */
 export function revokeTokenCommand(
-  session: Session,
-  accounts: AccountModel,
-  log: Log,
+  { session, accounts, log }: CommandDeps,
   /** Revokes a token of an organization by id: the command on such a row goes there. */
   revokeOrganizationToken?: (arg: unknown) => Promise<RevokeOutcome>,
 ) {
@@ -39,28 +36,32 @@ export function revokeTokenCommand(
     }
     let token;
     try {
-      token = await tokenFromArgOrPick(arg, session, accounts, l10n.t('Revoke API Token'));
+      token = await tokenFromArgOrPick(arg, session, accounts, vscode.l10n.t('Revoke API Token'));
     } catch (err) {
       log.error('Listing API tokens failed', err);
       if (!reportAuthFailure(err)) {
-        void showErrorMessage(err instanceof Error ? err.message : String(err));
+        void showErrorMessage(errorMessage(err));
       }
       return 'failed';
     }
-    if (!token || !session.signedIn) {
+    // A row's token belongs to that row's account; a picked one to the active account.
+    const node = arg as { kind?: string; accountId?: string } | undefined;
+    const accountId = (node?.kind === 'token' ? node.accountId : undefined) ?? accounts.activeId;
+    const account = accounts.account(accountId);
+    if (!token || !account) {
       return 'cancelled';
     }
     if (revoking.has(token.id) || revoked.has(token.id)) {
       return 'cancelled';
     }
     // For the question's wording only: the credential is read again once the answer is in.
-    const asked = { generation: session.generation, self: token.id === session.credentialId };
+    const asked = { token: account.token, self: token.id === account.settledCredentialId, wasActive: account.id === accounts.activeId };
     const shown = displayName(token.name);
     const detail = asked.self
-      ? l10n.t('This extension is signed in with this token: you will be signed out. Anything else using it stops working at once. This cannot be undone.')
-      : l10n.t('Anything using it stops working at once. This cannot be undone.');
-    const revoke = l10n.t('Revoke');
-    const confirmed = await showWarningMessage(l10n.t('Revoke API token "{0}"?', shown), { modal: true, detail }, revoke);
+      ? vscode.l10n.t('This extension is signed in with this token: you will be signed out. Anything else using it stops working at once. This cannot be undone.')
+      : vscode.l10n.t('Anything using it stops working at once. This cannot be undone.');
+    const revoke = vscode.l10n.t('Revoke');
+    const confirmed = await showWarningMessage(vscode.l10n.t('Revoke API token "{0}"?', shown), { modal: true, detail }, revoke);
     if (confirmed !== revoke || revoking.has(token.id) || revoked.has(token.id)) {
       return 'cancelled';
     }
@@ -69,25 +70,30 @@ export function revokeTokenCommand(
     let marked = false;
     const mark = setTimeout(() => {
       marked = true;
-      accounts.setBusy(tokenId, l10n.t('Revoking…'));
+      accounts.setBusy(tokenId, vscode.l10n.t('Revoking…'));
     }, BUSY_MARK_DELAY_MS);
     let gone = false;
+    // The account the request goes out with, once the question is answered.
+    let target = account;
     try {
-      // Another window may have signed out or switched the credential while the question was open:
-      // the request goes out with the credential stored now, and "is it my own" is decided with it.
+      // Another window may have signed out, switched or replaced the credential while the question
+      // was open: the request goes out with the credential stored now (the row's account's, or, for
+      // the active account's token, the account active now), and "is it my own" is decided with it.
       await session.reread();
-      const client = session.client();
-      if (!client) {
-        void showWarningMessage(l10n.t('API token "{0}" was not revoked: this extension was signed out of Turso meanwhile.', shown));
+      const now = accounts.account(account.id) ?? (asked.wasActive ? accounts.account(accounts.activeId) : undefined);
+      const client = now ? accounts.clientFor(now.id) : undefined;
+      if (!now || !client) {
+        void showWarningMessage(vscode.l10n.t('API token "{0}" was not revoked: this extension was signed out of Turso meanwhile.', shown));
         return 'cancelled';
       }
-      const self = token.id === session.credentialId;
+      target = now;
+      const self = token.id === now.settledCredentialId;
       // Tokens are revoked by name, and names are per account: after a change of credential, the
       // token confirmed must still be this account's (the same id), or nothing is sent.
-      if (session.generation !== asked.generation && !(await client.listApiTokens()).some((t) => t.id === tokenId)) {
+      if (now.token !== asked.token && !(await client.listApiTokens()).some((t) => t.id === tokenId)) {
         log.info(`Not revoking API token "${token.name}": the credential changed while the question was open, and the new one does not list it`);
         void showWarningMessage(
-          l10n.t('API token "{0}" was not revoked: the extension switched to another Turso credential meanwhile, and that account has no such token.', shown),
+          vscode.l10n.t('API token "{0}" was not revoked: the extension switched to another Turso credential meanwhile, and that account has no such token.', shown),
         );
         return 'cancelled';
       }
@@ -95,11 +101,11 @@ export function revokeTokenCommand(
       revoked.add(token.id);
       log.info(`Revoked API token "${token.name}"`);
       if (self) {
-        await session.signOut();
-        void showInformationMessage(l10n.t('Revoked API token "{0}". This extension was signed in with it, so you are now signed out.', shown));
+        await session.signOutOf(now.id);
+        void showInformationMessage(vscode.l10n.t('Revoked API token "{0}". This extension was signed in with it, so you are now signed out.', shown));
         return 'revoked-self';
       }
-      void showInformationMessage(l10n.t('Revoked API token "{0}".', shown));
+      void showInformationMessage(vscode.l10n.t('Revoked API token "{0}".', shown));
       gone = true;
       return 'revoked';
     } catch (err) {
@@ -108,18 +114,18 @@ export function revokeTokenCommand(
         return 'failed';
       }
       if (err instanceof TursoApiError && err.kind === 'notFound') {
-        void showWarningMessage(l10n.t('API token "{0}" was already revoked or no longer exists.', shown));
+        void showWarningMessage(vscode.l10n.t('API token "{0}" was already revoked or no longer exists.', shown));
         return 'already-gone';
       }
-      const again = { kind: 'token', token } as const;
+      const again = { kind: 'token', token, accountId: target.id } as const;
       const message = mayHaveTakenEffect(err)
-        ? l10n.t(
+        ? vscode.l10n.t(
             "Couldn't confirm that API token \"{0}\" was revoked: {1} The list has been refreshed: if \"{0}\" is still in it, try again.",
             shown,
-            err instanceof Error ? err.message : String(err),
+            errorMessage(err),
           )
-        : err instanceof Error ? err.message : String(err);
-      const tryAgain = l10n.t('Try Again');
+        : errorMessage(err);
+      const tryAgain = vscode.l10n.t('Try Again');
       void showErrorMessage(message, tryAgain).then((choice) => {
         if (choice === tryAgain) {
           void command(again);
@@ -135,7 +141,7 @@ export function revokeTokenCommand(
       // Gone for sure: drop the row without asking for the list again. Otherwise the list may have
       // changed (already gone, maybe revoked): reload it.
       if (gone) {
-        accounts.removeToken(token.id);
+        accounts.removeToken(token.id, target.id);
       } else {
         accounts.refresh();
       }

@@ -13,6 +13,8 @@ import type { Log } from '../log';
 import { showErrorMessage, showInformationMessage, showWarningMessage } from '../ui/notify';
 import { displayName, inertText } from '../util/text';
 import { createPermanentToken, createPermanentTokenAction } from '../views/expiryWarning';
+import { errorMessage } from '../util/errors';
+import type { CommandDeps } from './deps';
 
 /** Why a token was not accepted, in words for the input box or a notification. */
 export function rejectionMessage(err: unknown): string {
@@ -22,7 +24,7 @@ export function rejectionMessage(err: unknown): string {
     }
     return vscode.l10n.t("Couldn't check the token: {0}", err.message);
   }
-  return err instanceof Error ? err.message : String(err);
+  return errorMessage(err);
 }
 
 /** A local check before anything is sent: Platform API tokens are JWTs. */
@@ -61,7 +63,7 @@ export interface SignInOptions {
  * Given a string (automation), signs in with it without any UI; given `{ way }`, skips the pick.
  * Resolves true when signed in.
  */
-export function signInCommand(session: Session, log: Log, options: SignInOptions = {}) {
+export function signInCommand({ session, log }: Pick<CommandDeps, 'session' | 'log'>, options: SignInOptions = {}) {
   const flows = new SignInFlows(session, log, options.discoverCliTokens ?? (() => discoverFromHost()), options.browserTimeoutMs);
   return async (arg?: unknown): Promise<boolean> => {
     const ok = typeof arg === 'string' ? await signInWithToken(session, log, arg, () => flows.run()) : await flows.run(wayOf(arg));

@@ -1,26 +1,67 @@
-import * as l10n from '@vscode/l10n';
+import * as vscode from 'vscode';
+import type { AccountModel } from '../accounts/accountModel';
 import type { Session } from '../auth/session';
 import type { Log } from '../log';
 import { showErrorMessage, showInformationMessage } from '../ui/notify';
+import { pick } from '../ui/pickers';
 import { errorMessage } from '../util/errors';
+import { displayName } from '../util/text';
+
+export interface SignOutDeps {
+  session: Session;
+  accounts: AccountModel;
+  log: Log;
+}
+
+interface AccountItem extends vscode.QuickPickItem {
+  accountId: string;
+}
 
 /**
- * `turso.signOut`: forgets the active account's credential (in every window); given `{ all: true }`,
- * every account's. The tokens themselves stay valid at Turso.
+ * `turso.signOut`: forgets an account's credential (in every window): the account of the row it was
+ * invoked on; from the palette, the only account, or the one picked (or all of them); given
+ * `{ all: true }`, every account. The tokens themselves stay valid at Turso.
  */
-export function signOutCommand(session: Session, log: Log) {
+export function signOutCommand(deps: SignOutDeps) {
   return async (arg?: unknown): Promise<boolean> => {
-    const all = typeof arg === 'object' && arg !== null && (arg as { all?: unknown }).all === true;
+    const { session, accounts } = deps;
+    const node = arg as { kind?: string; accountId?: string; all?: unknown } | undefined;
+    let target: string | undefined = node && typeof node === 'object' && node.kind === 'user' ? node.accountId : undefined;
+    let all = node !== null && typeof node === 'object' && node.all === true;
+    if (!target && !all) {
+      const signedIn = accounts.accounts;
+      if (signedIn.length <= 1) {
+        target = signedIn[0]?.id;
+      } else {
+        const items: AccountItem[] = [
+          ...signedIn.map((a) => ({
+            accountId: a.id,
+            label: displayName(a.username ?? vscode.l10n.t('Turso account'), 128),
+            description: a.id === accounts.activeId ? vscode.l10n.t('active') : undefined,
+            iconPath: new vscode.ThemeIcon('account'),
+          })),
+          { accountId: '', label: vscode.l10n.t('All accounts'), iconPath: new vscode.ThemeIcon('sign-out') },
+        ];
+        const picked = (await pick<AccountItem>({ title: vscode.l10n.t('Sign Out of Turso'), placeholder: vscode.l10n.t('Pick an account'), items }))?.[0];
+        if (!picked) {
+          return false;
+        }
+        all = picked.accountId === '';
+        target = picked.accountId || undefined;
+      }
+    }
     try {
       if (all) {
         await session.signOutAll();
+      } else if (target) {
+        await session.signOutOf(target);
       } else {
         await session.signOut();
       }
-      void showInformationMessage(all ? l10n.t('Signed out of every Turso account.') : l10n.t('Signed out of Turso.'));
+      void showInformationMessage(all ? vscode.l10n.t('Signed out of every Turso account.') : vscode.l10n.t('Signed out of Turso.'));
       return true;
     } catch (err) {
-      log.error('Sign-out failed', err);
+      deps.log.error('Sign-out failed', err);
       void showErrorMessage(errorMessage(err));
       return false;
     }

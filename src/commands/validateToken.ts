@@ -1,13 +1,14 @@
 import * as vscode from 'vscode';
 import type { Session } from '../auth/session';
-import type { Log } from '../log';
-import { TursoApiError } from '../platform/errors';
+import { isUnauthorized } from '../platform/errors';
 import type { TokenValidation, TursoUser } from '../platform/types';
 import { showErrorMessage, showInformationMessage } from '../ui/notify';
 import { pick } from '../ui/pickers';
 import type { TreeNode } from '../views/treeModel';
 import { describeExpiry } from '../views/treeModel';
 import { checkTokenFormat } from './signIn';
+import { errorMessage } from '../util/errors';
+import type { CommandDeps } from './deps';
 
 /** What the command resolves to (for automation and tests): never the token itself. */
 export interface ValidationResult {
@@ -27,7 +28,7 @@ type Target = 'current' | 'pasted';
  * `turso.validateToken`: the signed-in credential (user node, or the current token's node) or a
  * pasted token (password input; never stored). Shows whether it is valid and when it expires.
  */
-export function validateTokenCommand(session: Session, log: Log) {
+export function validateTokenCommand({ session, log }: Pick<CommandDeps, 'session' | 'log'>) {
   return async (arg?: unknown): Promise<ValidationResult | undefined> => {
     // Automation: `{ token }` checks that token without asking (it is not stored either).
     const given = typeof (arg as { token?: unknown } | undefined)?.token === 'string' ? (arg as { token: string }).token.trim() : undefined;
@@ -53,7 +54,7 @@ export function validateTokenCommand(session: Session, log: Log) {
     try {
       client = token ? session.clientFor(token) : session.client();
     } catch (err) {
-      void showErrorMessage(err instanceof Error ? err.message : String(err));
+      void showErrorMessage(errorMessage(err));
       return undefined;
     }
     if (!client) {
@@ -108,14 +109,14 @@ function describe(
 ): ValidationResult {
   if (validation.status === 'rejected') {
     const err = validation.reason;
-    if (err instanceof TursoApiError && err.kind === 'unauthorized') {
+    if (isUnauthorized(err)) {
       const reason = err.serverMessage ?? vscode.l10n.t('rejected by Turso');
       const message = current
         ? vscode.l10n.t('The signed-in credential is invalid or revoked: {0}.', reason)
         : vscode.l10n.t('The token is invalid or revoked: {0}.', reason);
       return { valid: false, reason, message };
     }
-    const reason = err instanceof Error ? err.message : String(err);
+    const reason = errorMessage(err);
     return { valid: false, reason, message: vscode.l10n.t("Couldn't validate the token. {0}", reason) };
   }
   const username = user.status === 'fulfilled' ? user.value.username : undefined;

@@ -24,6 +24,7 @@ import type {
   TokenValidation, TursoUser,
 } from './types';
 import { displayName } from '../util/text';
+import { errorMessage } from '../util/errors';
 
 /** The one function of node-fetch the client calls (tests may pass their own). */
 type Fetch = (url: string, init?: RequestInit) => Promise<Response>;
@@ -432,7 +433,7 @@ export class TursoClient {
   }
 
   private unexpected(spec: RequestSpec<unknown>, err: unknown): TursoApiError {
-    const message = err instanceof Error ? err.message : String(err);
+    const message = errorMessage(err);
     return this.fail(spec, 'network', { detail: this.redact(spec, message) });
   }
 

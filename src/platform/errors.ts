@@ -205,3 +205,8 @@ export function redactSecrets(text: string, secrets: readonly (string | undefine
   // (a newline forges a log line); link syntax would be live in a notification.
   return inertText(out, MAX_SERVER_MESSAGE + 1).trim();
 }
+
+/** Turso rejected the credential (401): it is invalid, expired or revoked. */
+export function isUnauthorized(err: unknown): err is TursoApiError {
+  return err instanceof TursoApiError && err.kind === 'unauthorized';
+}

@@ -17,8 +17,8 @@ function part(text: string): string {
 export interface OrganizationsNode {
   kind: 'organizations';
   id: string;
-  /** Key of the account the node belongs to (ids of its children start with it). */
-  account: string;
+  /** The signed-in account it belongs to (src/auth/credentialStore.ts id); ids of its rows contain it. */
+  accountId: string;
   label: string;
   tooltip?: TooltipRow[];
   description?: string;
@@ -29,7 +29,7 @@ export interface OrganizationsNode {
 export interface OrganizationNode {
   kind: 'organization';
   id: string;
-  account: string;
+  accountId: string;
   organization: Organization;
   label: string;
   description?: string;
@@ -41,7 +41,7 @@ export interface OrganizationNode {
 export interface OrganizationTokenNode {
   kind: 'orgToken';
   id: string;
-  account: string;
+  accountId: string;
   organization: string;
   token: OrganizationApiToken;
   /** Who minted it (the account's own username when the list had no owner: a member sees only theirs). */
@@ -69,7 +69,7 @@ export function organizationsNode(account: string): OrganizationsNode {
   return {
     kind: 'organizations',
     id: `orgs:${part(account)}`,
-    account,
+    accountId: account,
     label: l10n.t('Organizations'),
     tooltip: [{ label: l10n.t('Organizations'), value: l10n.t('Every API token of your organizations, with who minted it') }],
     contextValue: 'turso.organizations',
@@ -106,7 +106,7 @@ export function organizationNode(account: string, organization: Organization, lo
   return {
     kind: 'organization',
     id: `org:${part(account)}:${part(organization.slug)}`,
-    account,
+    accountId: account,
     organization,
     label: organization.slug,
     description,
@@ -160,7 +160,7 @@ export function organizationTokenNode(
   return {
     kind: 'orgToken',
     id: `orgToken:${part(account)}:${part(token.organization)}:${part(token.id)}`,
-    account,
+    accountId: account,
     organization: token.organization,
     token,
     owner,

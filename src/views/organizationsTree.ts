@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import type { OrganizationsModel } from '../accounts/organizationsModel';
+import type { AccountModel } from '../accounts/accountModel';
+import type { AccountOrganizations } from '../accounts/accountOrganizations';
 import { inertText } from '../util/text';
 import {
   organizationChildren,
@@ -33,21 +34,25 @@ export class OrganizationsTree implements vscode.Disposable {
   private readonly subscription: { dispose(): void };
 
   constructor(
-    private readonly model: OrganizationsModel,
-    private readonly credentialId: () => string | undefined,
+    private readonly organizations: AccountOrganizations,
+    private readonly accounts: AccountModel,
     private readonly fire: (node: AccountTreeNode | OrganizationTreeNode | undefined) => void,
   ) {
-    this.subscription = model.onDidChange((change) => {
+    this.subscription = organizations.onDidChange(({ accountId, change }) => {
       if (change && 'organization' in change) {
-        const node = this.findOrganization(change.organization);
+        const node = this.findOrganization(accountId, change.organization);
         if (node) {
           this.fire(node);
         }
         return;
       }
-      // The whole list, or everything: the Organizations nodes (the tree refreshes the rest itself).
-      if (change === undefined && !model.settledOrganizations) {
-        this.orgNodes.clear();
+      // The whole list, or everything: the tree is asked again (its rows are kept by id).
+      if (change === undefined && !organizations.existing(accountId)?.settledOrganizations) {
+        for (const [id, node] of this.orgNodes) {
+          if (node.accountId === accountId) {
+            this.orgNodes.delete(id);
+          }
+        }
       }
       this.fire(undefined);
     });
@@ -55,6 +60,11 @@ export class OrganizationsTree implements vscode.Disposable {
 
   /** The account's "Organizations" node (the same object each time, for the view). */
   rootFor(account: string): OrganizationsNode {
+    for (const [id] of this.roots) {
+      if (!this.accounts.account(id)) {
+        this.roots.delete(id);
+      }
+    }
     let node = this.roots.get(account);
     if (!node) {
       node = organizationsNode(account);
@@ -87,7 +97,7 @@ export class OrganizationsTree implements vscode.Disposable {
       item.tooltip = markdownTooltip(node.tooltip);
     }
     if (node.kind === 'orgToken') {
-      const busy = this.model.busyText(node.organization, node.token.id);
+      const busy = this.organizations.existing(node.accountId)?.busyText(node.organization, node.token.id);
       if (busy) {
         item.description = busy;
         item.iconPath = new vscode.ThemeIcon('loading~spin');
@@ -113,18 +123,22 @@ export class OrganizationsTree implements vscode.Disposable {
     const kind = (node as { kind?: unknown }).kind;
     if (kind === 'organizations') {
       const root = node as OrganizationsNode;
-      const load = await this.model.organizations();
-      if (load.kind === 'failed') {
-        return [organizationErrorNode(root.account, undefined, load.error)];
+      const model = this.organizations.modelFor(root.accountId);
+      if (!model) {
+        return [];
       }
-      const children = organizationListChildren(root.account, load.organizations).map((child) => {
+      const load = await model.organizations();
+      if (load.kind === 'failed') {
+        return [{ ...organizationErrorNode(root.accountId, undefined, load.error), accountId: root.accountId }];
+      }
+      const children = organizationListChildren(root.accountId, load.organizations).map((child) => {
         if (child.kind !== 'organization') {
           return child;
         }
         // The same object as before for the same organization: the view keeps it expanded.
         const known = this.orgNodes.get(child.id);
-        const settled = this.model.settledTokens(child.organization.slug);
-        const fresh = organizationNode(root.account, child.organization, settled);
+        const settled = model.settledTokens(child.organization.slug);
+        const fresh = organizationNode(root.accountId, child.organization, settled);
         const shown = known ? Object.assign(known, fresh) : fresh;
         this.orgNodes.set(child.id, shown);
         return shown;
@@ -136,14 +150,19 @@ export class OrganizationsTree implements vscode.Disposable {
     }
     if (kind === 'organization') {
       const org = node as OrganizationNode;
-      const load = await this.model.tokens(org.organization.slug);
-      const me = { username: org.account, credentialId: this.credentialId() };
-      const children: Child[] = organizationChildren(org.account, load, me);
+      const model = this.organizations.modelFor(org.accountId);
+      if (!model) {
+        return [];
+      }
+      const load = await model.tokens(org.organization.slug);
+      const account = this.accounts.account(org.accountId);
+      const me = { username: account?.username ?? '', credentialId: account?.settledCredentialId };
+      const children: Child[] = organizationChildren(org.accountId, load, me).map((c) => (c.kind === 'message' ? { ...c, accountId: org.accountId } : c));
       for (const child of children) {
         this.parents.set(child, org);
       }
       // The role arrived with the tokens: the organization's own row may now say "only your own tokens".
-      const updated = organizationNode(org.account, org.organization, load);
+      const updated = organizationNode(org.accountId, org.organization, load);
       if (updated.description !== org.description || updated.contextValue !== org.contextValue) {
         Object.assign(org, updated);
         queueMicrotask(() => this.fire(org));
@@ -156,21 +175,23 @@ export class OrganizationsTree implements vscode.Disposable {
   /** The view collapsed a row: an organization no longer shown is not reloaded by a refresh. */
   collapsed(node: unknown): void {
     if ((node as { kind?: unknown } | undefined)?.kind === 'organization') {
-      this.model.collapse((node as OrganizationNode).organization.slug);
+      const org = node as OrganizationNode;
+      this.organizations.existing(org.accountId)?.collapse(org.organization.slug);
     }
   }
 
   /** The view expanded a row again (it may show the rows it kept without asking): reloaded by a refresh again. */
   expanded(node: unknown): void {
     if ((node as { kind?: unknown } | undefined)?.kind === 'organization') {
-      this.model.expand((node as OrganizationNode).organization.slug);
+      const org = node as OrganizationNode;
+      this.organizations.existing(org.accountId)?.expand(org.organization.slug);
     }
   }
 
-  /** The shown organization row (any account) of `slug`. */
-  findOrganization(slug: string): OrganizationNode | undefined {
+  /** The shown row of the account's organization `slug`. */
+  findOrganization(accountId: string, slug: string): OrganizationNode | undefined {
     for (const node of this.orgNodes.values()) {
-      if (node.organization.slug === slug) {
+      if (node.accountId === accountId && node.organization.slug === slug) {
         return node;
       }
     }

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { expiryLabel, expiryState, formatExpiryMoment, formatTimeLeft, secondsUntilLabelChanges, timerDelayMs, type ExpiryState } from '../auth/expiry';
-import { TursoApiError } from '../platform/errors';
+import { isUnauthorized } from '../platform/errors';
 import type { TokenValidation, TursoUser } from '../platform/types';
 import { errorMessage } from '../util/errors';
 import { displayName, inertText } from '../util/text';
@@ -19,6 +19,8 @@ export interface AccountSignal {
   /** The credential (or the API) changed: what was shown is no longer known to be true. */
   readonly onDidChangeCredential: vscode.Event<void>;
   readonly onDidLoadAccount: vscode.Event<AccountState>;
+  /** How many accounts are signed in: with several, a click switches between them. */
+  readonly accountCount?: number;
   initialize(): Promise<void>;
 }
 
@@ -88,7 +90,7 @@ export class AccountStatusBar implements vscode.Disposable {
           ? this.shown.user
           : undefined;
         const err = state.error;
-        if (err instanceof TursoApiError && err.kind === 'unauthorized') {
+        if (isUnauthorized(err)) {
           this.show({ kind: 'rejected', user: previous, reason: err.serverMessage ?? vscode.l10n.t('Turso rejected the credential') });
         } else {
           // Not the credential's fault (network, settings, server): keep what is known, say what failed.
@@ -168,7 +170,12 @@ export class AccountStatusBar implements vscode.Disposable {
           item.accessibilityInformation = { label: vscode.l10n.t('Turso: the sign-in of {0} expired. Sign in again.', name) };
         } else {
           item.text = label ? `$(account) ${name} · ${label}` : `$(account) ${name}`;
-          item.command = { command: FOCUS_VIEW_COMMAND, title: vscode.l10n.t('Show Turso Account') };
+          item.command = (this.account.accountCount ?? 1) > 1
+            ? { command: 'turso.switchAccount', title: vscode.l10n.t('Switch Turso Account') }
+            : { command: FOCUS_VIEW_COMMAND, title: vscode.l10n.t('Show Turso Account') };
+          if ((this.account.accountCount ?? 1) > 1) {
+            rows.push([vscode.l10n.t('Accounts'), vscode.l10n.t('{0} signed in; click to switch', this.account.accountCount ?? 1)]);
+          }
           item.accessibilityInformation = {
             label: label
               ? vscode.l10n.t('Turso: signed in as {0}, credential {1}.', name, label)

@@ -1,12 +1,12 @@
 import * as vscode from 'vscode';
-import type { AccountLoad, AccountModel } from '../accounts/accountModel';
-import type { OrganizationsModel } from '../accounts/organizationsModel';
+import type { Account, AccountLoad, AccountModel } from '../accounts/accountModel';
+import type { AccountOrganizations } from '../accounts/accountOrganizations';
 import { inertText } from '../util/text';
+import type { OrganizationTreeNode } from './organizationNodes';
 import { OrganizationsTree } from './organizationsTree';
 import { errorNode, userNode, type TooltipRow, type TreeNode as AccountTreeNode } from './treeModel';
-import type { OrganizationTreeNode } from './organizationNodes';
 
-/** A row of the tree: the account's own (treeModel.ts) or its organizations' (organizationNodes.ts). */
+/** A row of the tree: an account's own (treeModel.ts) or its organizations' (organizationNodes.ts). */
 export type TreeNode = AccountTreeNode | OrganizationTreeNode;
 
 export const TOKENS_VIEW_ID = 'turso.tokens';
@@ -25,13 +25,13 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   private readonly emitter = new vscode.EventEmitter<TreeNode | undefined | void>();
   readonly onDidChangeTreeData = this.emitter.event;
   private readonly disposables: vscode.Disposable[] = [this.emitter];
-  /** The root built for `builtFor` (a load result): rebuilt only when the model has another. */
-  private built: { load: AccountLoad; root: AccountTreeNode } | undefined;
+  /** Per account, the root built for its load: rebuilt only when the model has another load or marking. */
+  private readonly built = new Map<string, { load: AccountLoad; mark: string; root: AccountTreeNode }>();
   private readonly organizations: OrganizationsTree | undefined;
 
-  constructor(private readonly accounts: AccountModel, organizations?: OrganizationsModel) {
+  constructor(private readonly accounts: AccountModel, organizations?: AccountOrganizations) {
     if (organizations) {
-      this.organizations = new OrganizationsTree(organizations, () => accounts.credentialId, (node) => this.emitter.fire(node));
+      this.organizations = new OrganizationsTree(organizations, accounts, (node) => this.emitter.fire(node));
       this.disposables.push(this.organizations);
     }
     this.disposables.push(
@@ -96,27 +96,62 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   async getChildren(node?: TreeNode): Promise<TreeNode[]> {
     if (node) {
       if (node.kind === 'user') {
-        // The organizations come after the account's own tokens, collapsed: nothing is asked until expanded.
-        return this.organizations ? [...node.children, this.organizations.rootFor(node.username)] : node.children;
+        // Each account's organizations come after its own tokens, collapsed: nothing is asked until expanded.
+        return this.organizations && node.accountId !== undefined
+          ? [...node.children, this.organizations.rootFor(node.accountId)]
+          : node.children;
       }
       return this.organizations?.getChildren(node) ?? [];
     }
-    const load = await this.accounts.load();
-    return load ? [this.rootFor(load)] : [];
+    // A cold open: every account not loaded yet has a last known state. It is shown now, marked as
+    // refreshing, and replaced when the loads (one round trip for all) have ended.
+    const signedIn = this.accounts.accounts;
+    const cold = signedIn.filter((a) => !a.settled);
+    if (cold.length > 0 && cold.every((a) => a.cachedLoad)) {
+      const shown = signedIn.flatMap((account) => {
+        const load = this.accounts.shownLoad(account);
+        return load ? [{ account, load }] : [];
+      });
+      void this.accounts.loadAll().then(() => this.emitter.fire());
+      return this.roots(shown);
+    }
+    return this.roots(await this.accounts.loadAll());
+  }
+
+  private roots(loads: { account: Account; load: AccountLoad }[]): AccountTreeNode[] {
+    const several = loads.length > 1;
+    const activeId = this.accounts.activeId;
+    const roots = loads.map(({ account, load }) => this.rootFor(account, load, several ? (account.id === activeId ? 'active' : 'inactive') : ''));
+    for (const id of [...this.built.keys()]) {
+      if (!loads.some((l) => l.account.id === id)) {
+        this.built.delete(id);
+      }
+    }
+    return roots;
   }
 
   getParent(node: TreeNode): vscode.ProviderResult<TreeNode> {
-    const root = this.built?.root;
-    if (node.kind === 'user' || root?.kind !== 'user') {
-      return undefined;
-    }
     if (node.kind === 'organizations') {
-      return root;
+      return this.built.get(node.accountId)?.root;
     }
     if (node.kind === 'organization' || node.kind === 'orgToken' || this.organizations?.owns(node)) {
       return this.organizations?.getParent(node);
     }
-    return root.children.includes(node as never) ? root : undefined;
+    if (node.kind === 'user' || node.accountId === undefined) {
+      return undefined;
+    }
+    const root = this.built.get(node.accountId)?.root;
+    return root?.kind === 'user' && root.children.includes(node as never) ? root : undefined;
+  }
+
+  /** The view collapsed a row: an organization no longer shown is not reloaded by a refresh. */
+  collapsed(node: TreeNode): void {
+    this.organizations?.collapsed(node);
+  }
+
+  /** The view expanded a row (perhaps showing rows it kept): reloaded by a refresh again. */
+  expanded(node: TreeNode): void {
+    this.organizations?.expanded(node);
   }
 
   dispose(): void {
@@ -125,32 +160,54 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     }
   }
 
-  /** The tree's view tells which organizations are collapsed (a refresh no longer reloads them). */
-  collapsed(node: TreeNode): void {
-    this.organizations?.collapsed(node);
-  }
-
-  expanded(node: TreeNode): void {
-    this.organizations?.expanded(node);
-  }
-
-  private rootFor(load: AccountLoad): AccountTreeNode {
-    if (this.built?.load !== load) {
-      const root = load.kind === 'failed'
-        ? errorNode(load.error)
-        : userNode(
-            { user: load.user, validation: load.validation, tokens: load.tokens, credentialId: load.credentialId },
-            Date.now() / 1000,
-          );
-      this.built = { load, root };
+  /**
+   * An account's root: its user node with its tokens, or what went wrong. With several accounts
+   * (`mark` is "active" or "inactive"), the active one says so, and error rows name their account.
+   */
+  private rootFor(account: Account, load: AccountLoad, mark: string): AccountTreeNode {
+    const built = this.built.get(account.id);
+    if (built?.load === load && built.mark === mark) {
+      return built.root;
     }
-    return this.built.root;
+    let root: AccountTreeNode;
+    if (load.kind === 'failed') {
+      const node = errorNode(load.error);
+      root = mark
+        ? { ...node, id: `${node.id}:${account.id}`, accountId: account.id, label: `${account.username ?? 'Turso'}: ${node.label}` }
+        : { ...node, accountId: account.id };
+    } else {
+      const user = userNode(
+        { user: load.user, validation: load.validation, tokens: load.tokens, credentialId: load.credentialId },
+        Date.now() / 1000,
+      );
+      const children = user.children.map((c) => ({ ...c, accountId: account.id, id: mark && c.kind === 'message' ? `${c.id}:${account.id}` : c.id }));
+      const cached = load.cached === true;
+      root = {
+        ...user,
+        accountId: account.id,
+        children,
+        contextValue: mark ? `turso.user;${mark}` : user.contextValue,
+        description: [user.description, mark === 'active' ? vscode.l10n.t('active') : undefined, cached ? vscode.l10n.t('refreshing…') : undefined]
+          .filter(Boolean)
+          .join(' · ') || undefined,
+        tooltip: cached ? [...user.tooltip, { label: vscode.l10n.t('Note'), value: vscode.l10n.t('As last seen; refreshing from Turso.') }] : user.tooltip,
+        icon: cached ? 'sync~spin' : mark === 'inactive' ? 'circle-outline' : user.icon,
+        refreshing: cached || undefined,
+      };
+    }
+    this.built.set(account.id, { load, mark, root });
+    return root;
   }
 
   /** The shown row of a token, if any (undefined: the view asks for everything). */
   private tokenNode(tokenId: string): TreeNode | undefined {
-    const root = this.built?.root;
-    return root?.kind === 'user' ? root.children.find((c) => c.kind === 'token' && c.token.id === tokenId) : undefined;
+    for (const { root } of this.built.values()) {
+      const found = root.kind === 'user' ? root.children.find((c) => c.kind === 'token' && c.token.id === tokenId) : undefined;
+      if (found) {
+        return found;
+      }
+    }
+    return undefined;
   }
 }
 

@@ -16,6 +16,7 @@ import {
   type TokenValidation,
   type TursoUser,
 } from '../platform/types';
+import { errorMessage } from '../util/errors';
 
 /** A tooltip row: `label` is ours, `value` may come from the server and is shown as plain text. */
 export interface TooltipRow {
@@ -32,12 +33,15 @@ export interface NodeCommand {
 export interface UserNode {
   kind: 'user';
   id: string;
-  username: string;
+  /** The signed-in account it shows (src/auth/credentialStore.ts id). */
+  accountId?: string;
   label: string;
   description?: string;
   tooltip: TooltipRow[];
   contextValue: string;
   icon: string;
+  /** Shown from the last known state while the first load runs. */
+  refreshing?: true;
   /** Children, already built: tokens, or one message node. */
   children: (TokenNode | MessageNode)[];
 }
@@ -45,6 +49,8 @@ export interface UserNode {
 export interface TokenNode {
   kind: 'token';
   id: string;
+  /** The signed-in account whose token it is. */
+  accountId?: string;
   label: string;
   description: string;
   tooltip: TooltipRow[];
@@ -58,6 +64,8 @@ export interface TokenNode {
 export interface MessageNode {
   kind: 'message';
   id: string;
+  /** The signed-in account it is about, if any. */
+  accountId?: string;
   label: string;
   description?: string;
   tooltip?: TooltipRow[];
@@ -155,7 +163,6 @@ export function userNode(snapshot: AccountSnapshot, nowSeconds: number): UserNod
   return rowText({
     kind: 'user',
     id: `user:${user.username}`,
-    username: user.username,
     label: user.name || user.username,
     description: user.plan,
     tooltip,
@@ -172,7 +179,7 @@ export function errorNode(error: unknown, where: 'root' | 'tokens' = 'root'): Me
 
 function errorMessageNode(error: unknown, where: 'root' | 'tokens'): MessageNode {
   const id = `error:${where}`;
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   const tooltip = [{ label: l10n.t('Error'), value: message }];
   if (error instanceof TursoApiError) {
     switch (error.kind) {

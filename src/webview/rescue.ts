@@ -7,6 +7,7 @@
  * flow builds can contain it.
  */
 import * as l10n from '@vscode/l10n';
+import { errorMessage } from '../util/errors';
 
 export interface RescueUi {
   /** A modal warning; resolves to the item chosen, or undefined when it was dismissed. */
@@ -95,7 +96,7 @@ async function tryCopy(ui: RescueUi, name: string): Promise<boolean> {
     ui.info(l10n.t('The API token "{0}" is on the clipboard. Paste it somewhere safe now.', name));
     return true;
   } catch (err) {
-    ui.error(l10n.t("Couldn't copy the API token \"{0}\": {1}", name, err instanceof Error ? err.message : String(err)));
+    ui.error(l10n.t("Couldn't copy the API token \"{0}\": {1}", name, errorMessage(err)));
     return false;
   }
 }

@@ -5,6 +5,7 @@
  */
 import * as l10n from '@vscode/l10n';
 import { execFile } from 'node:child_process';
+import { errorMessage } from '../util/errors';
 
 export interface GitOptions {
   /** The git executable (the built-in git extension's, when it has one). Default: `git` on the PATH. */
@@ -108,7 +109,7 @@ export async function gitFileState(folder: string, file: string, options: GitOpt
     const ignoredByRules = await isIgnoredByRules(folder, file, options);
     return { kind: 'repo', root, tracked: listed.stdout.length > 0, ignoredByRules };
   } catch (err) {
-    return { kind: 'unknown', reason: err instanceof Error ? err.message : String(err) };
+    return { kind: 'unknown', reason: errorMessage(err) };
   }
 }
 

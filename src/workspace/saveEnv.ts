@@ -5,6 +5,7 @@ import { gitFileState, isIgnoredByRules, untrack, type GitFileState, type GitOpt
 import {
   AppearedError, assertRegularOrMissing, createLocalText, NotRegularFileError, readLocalText, rewriteLocalText,
 } from './localFile';
+import { errorMessage } from '../util/errors';
 
 /** The variable the Turso CLI and SDK examples read a Platform API token from. */
 export const TOKEN_ENV_VAR = 'TURSO_API_TOKEN';
@@ -220,7 +221,7 @@ function describeError(err: unknown, folderName: string): string {
   if (err instanceof AppearedError) {
     return vscode.l10n.t('a file appeared in {0} while saving; nothing was written to it, try again', folderName);
   }
-  return err instanceof Error ? err.message : String(err);
+  return errorMessage(err);
 }
 
 // ---------------------------------------------------------------------------------------------

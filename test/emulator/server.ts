@@ -29,6 +29,8 @@ export interface RecordedRequest {
   path: string /* raw, as received, percent-encoding preserved */;
   query: string;
   authorized: boolean /* had a valid bearer */;
+  /** Whose valid bearer it was (never the bearer itself). */
+  username?: string;
   userAgent?: string;
   body?: unknown;
   status: number;
@@ -363,6 +365,7 @@ class Emulator implements TursoEmulator {
     const authHeader = req.headers.authorization;
     const auth: AuthResult | undefined = authHeader !== undefined || route?.auth ? this.store.authenticate(authHeader) : undefined;
     const rec: RecordedRequest = { method, path: rawPath, query, authorized: auth?.ok === true, status: 0, at, ms: 0 };
+    if (auth?.ok) rec.username = auth.principal.user.username;
     if (ua !== undefined) rec.userAgent = ua;
     if (text) {
       try {

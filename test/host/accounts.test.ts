@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import { restoreAfterSuite, signIn, signOut, startEmulator, waitFor, waitForRoot, waitForSignedOutTree } from './helpers';
-import { FixtureEmulator, fixtures, INDEX_KEY, LEGACY_CREDENTIAL_KEY, ProbedApi, probedSignedOut, storedCredential } from './faultHelpers';
+import { restoreAfterSuite, rootRows, signIn, signOut, startEmulator, waitFor, waitForRoot, waitForSignedOutTree } from './helpers';
+import { ACCOUNT_KEY_PREFIX, FixtureEmulator, fixtures, INDEX_KEY, LEGACY_CREDENTIAL_KEY, ProbedApi, probedSignedOut, storedCredential } from './faultHelpers';
 
 // Accounts the VS Code way: the Turso authentication provider (the Accounts menu, other extensions)
 // and the credential of an earlier version moved into an account on first start. Token values are
@@ -53,6 +53,27 @@ suite('Accounts: the Turso authentication provider and the moved credential', fu
     assert.ok(session.accessToken === emu.demoApiToken, 'the session carries the moved credential');
   });
 
+  test('a moved credential whose account was signed in again before its first load is one account, not two', async () => {
+    // What a sign-in right after the update leaves: the moved credential (no username yet) and the
+    // same user's account signed in by name, active.
+    const secrets = api.testProbe.secrets;
+    await secrets.store(ACCOUNT_KEY_PREFIX + 'moved', emu.demoApiToken);
+    await secrets.store(ACCOUNT_KEY_PREFIX + 'named', emu.demoToken);
+    await secrets.store(INDEX_KEY, JSON.stringify({ accounts: [{ id: 'moved' }, { id: 'named', username: 'demo' }], active: 'named' }));
+    // The moved credential's first load (the view asks for its rows) tells its username: the two are
+    // one account, the one signed in by name.
+    const index = await waitFor(async () => {
+      await rootRows(api);
+      const now = JSON.parse((await secrets.get(INDEX_KEY)) ?? '{}') as { accounts: { id: string; username?: string }[]; active?: string };
+      return now.accounts?.length === 1 ? now : undefined;
+    }, 'the index to hold one account');
+    assert.deepStrictEqual(index, { accounts: [{ id: 'named', username: 'demo' }], active: 'named' });
+    assert.strictEqual(await secrets.get(ACCOUNT_KEY_PREFIX + 'moved'), undefined, 'the duplicate credential is deleted');
+    const user = await waitForRoot(api, 'turso.user');
+    assert.strictEqual(user.label, 'Demo User');
+    assert.deepStrictEqual(await labels(), ['demo']);
+  });
+
   test('sessions are the signed-in accounts, labelled with their usernames, and VS Code lists them', async () => {
     assert.deepStrictEqual(await sessions(), []);
     assert.strictEqual(await signIn(emu.demoToken), true);
@@ -73,7 +94,12 @@ suite('Accounts: the Turso authentication provider and the moved credential', fu
     assert.strictEqual(await signIn(emu.demoToken), true);
     await waitForRoot(api, 'turso.user');
     assert.strictEqual(await signIn(emu.mintLoginToken({ username: 'alice' })), true);
-    await waitFor(async () => (await waitForRoot(api, 'turso.user')).label === 'Alice Admin', 'the tree to show the new account');
+    // Both accounts are top nodes; the new one is active.
+    await waitFor(async () => {
+      const rows = await rootRows(api);
+      return rows.length === 2 && rows.find((r) => r.contextValue === 'turso.user;active')?.label === 'Alice Admin'
+        && rows.some((r) => r.label === 'Demo User' && r.contextValue === 'turso.user;inactive');
+    }, 'the tree to show the new account, active, beside the first');
     assert.deepStrictEqual(await labels(), ['alice', 'demo']);
     // Signing in again as demo replaces demo's credential: still two accounts.
     assert.strictEqual(await signIn(emu.demoApiToken), true);

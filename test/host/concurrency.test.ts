@@ -6,7 +6,7 @@ import {
 } from './helpers';
 import {
   describeShown, EmuRequest, figures, FixtureEmulator, fixtures, ProbedApi, probedSignedOut,
-  storeAsAnotherWindow, storedCredential, UiRecorder,
+  ACCOUNT_KEY_PREFIX, INDEX_KEY, storeAsAnotherWindow, storedCredential, UiRecorder,
 } from './faultHelpers';
 
 // Issue 6, concurrency: rapid Refresh coalesces (one load in flight, one queued), a double Create or
@@ -70,7 +70,10 @@ suite('Concurrency: coalesced refreshes, double clicks, sign-out during a load, 
     emu.setLatency(0);
   });
 
+  /** Signed in with `token` as the one account (signing in adds an account: every other one is signed out first). */
   async function signedInAs(token: string): Promise<void> {
+    await signOut();
+    await waitForSignedOutTree(api);
     assert.strictEqual(await signIn(token), true);
     await waitForRoot(api, 'turso.user');
   }
@@ -309,26 +312,38 @@ suite('Concurrency: coalesced refreshes, double clicks, sign-out during a load, 
     }
   });
 
-  /** Whose credential is stored, as the API says. */
-  async function storedOwner(): Promise<string | undefined> {
-    const token = await storedCredential(api.testProbe.secrets);
-    if (!token) return undefined;
+  /** Whose credential a token is, as the API says. */
+  async function ownerOf(token: string): Promise<string> {
     const res = await fetch(`${emu.url}/v1/user`, { headers: { authorization: `Bearer ${token}` } });
     return ((await res.json()) as { user: { name: string } }).user.name;
   }
 
-  /** The tree and the stored credential agree: the account shown is the stored credential's (or none and none). */
+  /** The stored accounts' owners (as the API says), and the active one's. */
+  async function storedOwners(): Promise<{ active?: string; all: string[] }> {
+    const secrets = api.testProbe.secrets;
+    const index = JSON.parse((await secrets.get(INDEX_KEY)) || '{"accounts":[]}') as { accounts: { id: string }[] };
+    const tokens = (await Promise.all(index.accounts.map((a) => secrets.get(ACCOUNT_KEY_PREFIX + a.id)))).filter((t): t is string => !!t);
+    const active = await storedCredential(secrets);
+    return { active: active ? await ownerOf(active) : undefined, all: (await Promise.all(tokens.map(ownerOf))).sort() };
+  }
+
+  /**
+   * The tree and the stored credentials agree: one top node per stored account, the active one
+   * marked (or the only one), none when none is stored. Resolves to the active account's name.
+   */
   async function converged(message: string): Promise<string | undefined> {
-    let owner: string | undefined;
+    let owners: { active?: string; all: string[] } = { all: [] };
     let rows: Row[] = [];
     await waitFor(async () => {
-      owner = await storedOwner();
+      owners = await storedOwners();
       rows = await rootRows(api);
-      return owner === undefined ? rows.length === 0 : rows.length === 1 && rows[0].label === owner;
-    }, `${message}: the tree to show the stored credential's account`, 10000).catch((err: Error) => {
-      throw new Error(`${err.message}; stored: ${owner}; tree: ${describeRows(rows)}`);
+      if (owners.active === undefined) return rows.length === 0;
+      const active = rows.length === 1 ? rows[0] : rows.find((r) => r.contextValue === 'turso.user;active');
+      return JSON.stringify(rows.map((r) => r.label).sort()) === JSON.stringify(owners.all) && active?.label === owners.active;
+    }, `${message}: the tree to show the stored accounts, the active one marked`, 10000).catch((err: Error) => {
+      throw new Error(`${err.message}; stored: ${JSON.stringify(owners)}; tree: ${describeRows(rows)}`);
     });
-    return owner;
+    return owners.active;
   }
 
   test('sign-out during a load leaves no stale tree (and no account event after it)', async () => {

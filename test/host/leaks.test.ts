@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
 import * as vscode from 'vscode';
+import { ACCOUNT_CACHE_KEY } from '../../src/accounts/accountCache';
 import {
   childRows, EXTENSION_ID, forgedToken, restoreAfterSuite, rootRows, Row, signIn, signOut, startEmulator, waitFor,
   waitForRoot, waitForSignedOutTree,
@@ -111,6 +112,18 @@ suite('No secret leaks: every flow with known token values, then every place sea
     }
   }
 
+  /**
+   * The accounts' last known state in globalState (the tree paints it on a cold open), while signed
+   * in: it must name the tokens of the list (so the search below has something to search) and hold no value.
+   */
+  async function snapshotKeptState(when: string, tokenName: string): Promise<void> {
+    const kept = await waitFor(() => {
+      const text = JSON.stringify(api.testProbe.globalState.get(ACCOUNT_CACHE_KEY) ?? null);
+      return text.includes(`"${tokenName}"`) ? text : undefined;
+    }, `${when}: globalState to keep the token list with ${tokenName}`);
+    extra.push({ kind: `globalState ${ACCOUNT_CACHE_KEY}`, name: when, text: kept });
+  }
+
   /** Creates a token through the command and returns its value, copied from its panel (as the Copy button does). */
   async function createAndCopy(name: string, restriction: unknown, then?: (probe: RevealProbeLike) => Promise<void>): Promise<string> {
     const clip = ui.clipboard.length;
@@ -200,6 +213,7 @@ suite('No secret leaks: every flow with known token values, then every place sea
     await vscode.commands.executeCommand('turso.refresh');
     const selfRow = (await rowsOf()).find((t) => t.label === 'leak-all') as Row;
     assert.ok(selfRow?.contextValue.includes(';current'), 'signed in with leak-all');
+    await snapshotKeptState('signed in with a created token', 'leak-all');
     assert.strictEqual(await vscode.commands.executeCommand('turso.revokeToken', selfRow.node), 'revoked-self');
     await waitForSignedOutTree(api);
 
@@ -217,10 +231,12 @@ suite('No secret leaks: every flow with known token values, then every place sea
     assert.strictEqual(await browser, true, 'signed in with the browser');
     await waitForRoot(api, 'turso.user');
     await snapshotTree('signed in with the browser');
+    await snapshotKeptState('signed in with the browser', 'leak-rescued');
 
-    // sign out
+    // sign out: the last known state goes too
     await signOut();
     await waitForSignedOutTree(api);
+    await waitFor(() => api.testProbe.globalState.get(ACCOUNT_CACHE_KEY) === undefined, 'globalState to keep no account after signing out');
     // the log ends with this flow's lines (the channel writes its file asynchronously)
     await waitFor(() => /Revoked API token "leak-all"/.test(readIfExists(tursoLogFile(api))), 'the Turso log to be written', 10000);
     for (const [k, v] of values) assert.ok(v && v.split('.').length === 3, `${k} is a JWT`);

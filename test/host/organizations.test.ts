@@ -158,7 +158,7 @@ suite('Organizations: every API token of an organization, with its owner, revoke
     const deploy = (await emulatorTokens('studio', emu.demoToken)).find((t) => t.name === 'studio-deploy');
     assert.ok(deploy);
     const fake = {
-      kind: 'orgToken', organization: 'studio', owner: 'demo',
+      kind: 'orgToken', accountId: (studio.node as { accountId: string }).accountId, organization: 'studio', owner: 'demo',
       token: { name: 'studio-deploy', id: deploy.id, organization: 'studio', owner: { username: 'demo' } },
     };
     ui.answer = (s) => (s.modal && s.items.includes('Revoke') ? 'Revoke' : undefined);

@@ -94,7 +94,7 @@ describe('commands/signIn: every way in, through the real session', () => {
   });
 
   function command(options: { browserTimeoutMs?: number } = {}) {
-    return signInCommand(session, log, { discoverCliTokens: () => Promise.resolve(discovery), ...options });
+    return signInCommand({ session, log }, { discoverCliTokens: () => Promise.resolve(discovery), ...options });
   }
   /** The browser: opens the authorization page, clicks Authorize, follows the redirect. */
   function playBrowser(): void {

@@ -17,7 +17,7 @@ describe('emulator: request log, reset and the /__emulator/ HTTP controls', () =
   });
 
   describe('request log', () => {
-    it('records method, raw path, query, authorization, user agent, body, status and time', async () => {
+    it('records method, raw path, query, authorization (whose bearer, never the bearer), user agent, body, status and time', async () => {
       const t0 = Date.now();
       await call(emu.url, 'POST', '/v1/auth/api-tokens/rec%2Dme?x=1&y=%20', {
         token: emu.demoToken, body: { organization: 'acme' }, headers: { 'User-Agent': 'rec-test/2' },
@@ -26,12 +26,13 @@ describe('emulator: request log, reset and the /__emulator/ HTTP controls', () =
       await call(emu.url, 'GET', '/v1/nope');
       const [a, b, c] = emu.requests;
       assert.deepEqual({ ...a, at: 0, ms: 0 }, {
-        method: 'POST', path: '/v1/auth/api-tokens/rec%2Dme', query: 'x=1&y=%20', authorized: true, userAgent: 'rec-test/2',
+        method: 'POST', path: '/v1/auth/api-tokens/rec%2Dme', query: 'x=1&y=%20', authorized: true, username: 'demo', userAgent: 'rec-test/2',
         body: { organization: 'acme' }, status: 200, at: 0, ms: 0,
       });
       assert.ok(a.at >= t0 && a.at <= Date.now());
       assert.ok(a.ms >= 0 && a.at + a.ms <= Date.now());
       assert.equal(b.authorized, false);
+      assert.equal(b.username, undefined, 'an invalid bearer names nobody');
       assert.equal(b.status, 401);
       assert.equal(c.status, 404);
       assert.equal(c.body, undefined);

@@ -1,0 +1,138 @@
+import * as assert from 'assert';
+import * as vscode from 'vscode';
+import { ACCOUNT_CACHE_KEY, AccountCache } from '../../src/accounts/accountCache';
+import { AccountModel } from '../../src/accounts/accountModel';
+import { CredentialStore } from '../../src/auth/credentialStore';
+import { Session } from '../../src/auth/session';
+import type { Log } from '../../src/log';
+import { readApiSettings } from '../../src/settings';
+import type { TreeNode } from '../../src/views/tokensTreeProvider';
+import { TokensTreeProvider } from '../../src/views/tokensTreeProvider';
+import { createTokenOutOfBand, describeRows, restoreAfterSuite, rootRows, Row, signIn, signOut, startEmulator, waitFor, waitForSignedOutTree } from './helpers';
+import { FixtureEmulator, fixtures, ProbedApi, probedSignedOut } from './faultHelpers';
+
+// A tree that paints at once: the last known state of each account (user, plan, token names, ids,
+// scopes, dates; never a token value) is kept in globalState; a cold open shows it before any answer,
+// marked as refreshing, and the fresh tree after one round trip; signing out forgets it. A cold open
+// is played by a new store, session, model and tree over the extension's own SecretStorage and
+// globalState, as a new window builds them in activate().
+
+interface TwoUserEmulator extends FixtureEmulator {
+  aliceToken: string;
+  aliceApiToken: string;
+}
+
+interface CacheValue {
+  api: string;
+  accounts: Record<string, { user: { username: string }; tokens: { name: string; id: string }[] }>;
+}
+
+const LATENCY_MS = 1000;
+
+suite('A tree that paints at once: the last known state of each account', function () {
+  let emu: TwoUserEmulator;
+  let api: ProbedApi;
+
+  suiteSetup(async function () {
+    this.timeout(60000);
+    emu = fixtures(await startEmulator()) as TwoUserEmulator;
+    api = await probedSignedOut(emu);
+  });
+  suiteTeardown(() => restoreAfterSuite(api, emu));
+  teardown(() => emu.setLatency(0));
+
+  const cached = () => api.testProbe.globalState.get<CacheValue>(ACCOUNT_CACHE_KEY);
+
+  async function twoAccountsLoaded(): Promise<Row[]> {
+    await signOut();
+    await waitForSignedOutTree(api);
+    assert.strictEqual(await signIn(emu.demoToken), true);
+    assert.strictEqual(await signIn(emu.aliceToken), true);
+    let rows: Row[] = [];
+    return waitFor(async () => {
+      rows = await rootRows(api);
+      return rows.length === 2 && Object.keys(cached()?.accounts ?? {}).length === 2 ? rows : undefined;
+    }, 'two accounts loaded and kept').catch((err: Error) => {
+      throw new Error(`${err.message}; roots: ${describeRows(rows)}; kept: ${JSON.stringify(Object.keys(cached()?.accounts ?? {}))}`);
+    });
+  }
+
+  test('globalState keeps each account’s last known state and no token value; signing out forgets it', async () => {
+    const rows = await twoAccountsLoaded();
+    const value = cached()!;
+    const text = JSON.stringify(value);
+    const kept = Object.values(value.accounts);
+    assert.deepStrictEqual(kept.map((a) => a.user.username).sort(), ['alice', 'demo']);
+    const demo = kept.find((a) => a.user.username === 'demo')!;
+    assert.ok(demo.tokens.some((t) => t.name === 'ci-bot' && t.id), `demo's tokens are kept: ${JSON.stringify(demo.tokens.map((t) => t.name))}`);
+    for (const [label, secret] of [['demo login', emu.demoToken], ['demo API token', emu.demoApiToken], ['alice login', emu.aliceToken], ['alice API token', emu.aliceApiToken]]) {
+      for (const part of secret.split('.')) {
+        assert.ok(!text.includes(part), `no part of the ${label} token in globalState`);
+      }
+    }
+    assert.ok(!/eyJ[\w-]{10,}\.[\w-]{10,}\./.test(text), 'nothing JWT-shaped in globalState');
+
+    const alice = rows.find((r) => r.label === 'Alice Admin')!;
+    assert.strictEqual(await vscode.commands.executeCommand('turso.signOut', alice.node), true);
+    await waitFor(() => Object.values(cached()?.accounts ?? {}).map((a) => a.user.username).join() === 'demo', 'only demo kept after signing out of alice');
+    await signOut();
+    await waitFor(() => cached() === undefined, 'nothing kept after signing out of every account');
+  });
+
+  test('a cold open shows the last known state before any answer, marked as refreshing; the fresh tree after one round trip', async () => {
+    await twoAccountsLoaded();
+    // Something changed at Turso since: the fresh tree has it, the last known state has not.
+    const elsewhere = `made-elsewhere-${Date.now() % 100000}`;
+    await createTokenOutOfBand(emu, elsewhere);
+    emu.setLatency(LATENCY_MS);
+
+    const answered: number[] = [];
+    const log = { error: () => undefined, warn: () => undefined, info: () => undefined, request: () => undefined };
+    const store = new CredentialStore(api.testProbe.secrets);
+    const session = new Session(store, { userAgent: 'cold-open-test', onRequest: () => answered.push(Date.now()) });
+    const cache = new AccountCache(api.testProbe.globalState, () => readApiSettings().baseUrl ?? '');
+    const model = new AccountModel(session, log as unknown as Log, cache);
+    const tree = new TokensTreeProvider(model);
+    const rowsOf = async (nodes: TreeNode[]) => nodes.map((n) => {
+      const item = tree.getTreeItem(n);
+      return { node: n, label: String(item.label), description: String(item.description ?? ''), contextValue: item.contextValue ?? '' };
+    });
+    const childLabels = async (node: TreeNode) => (await rowsOf(await tree.getChildren(node))).map((r) => r.label);
+    try {
+      // Reading SecretStorage is no request to Turso: the clock starts when the view asks for rows.
+      await model.initialize();
+      const started = Date.now();
+      const first = await rowsOf(await tree.getChildren());
+      const paintMs = Date.now() - started;
+      assert.strictEqual(answered.length, 0, 'the first paint waited for no answer');
+      assert.ok(paintMs < LATENCY_MS, `painted in ${paintMs} ms, before the first answer (${LATENCY_MS} ms latency)`);
+      assert.deepStrictEqual(first.map((r) => r.label).sort(), ['Alice Admin', 'Demo User']);
+      for (const r of first) assert.match(r.description, /refreshing/, `marked as refreshing: ${r.label} "${r.description}"`);
+      assert.strictEqual(first.find((r) => r.contextValue === 'turso.user;active')?.label, 'Alice Admin', 'the active account is marked');
+      const demoFirst = first.find((r) => r.label === 'Demo User')!;
+      const cachedChildren = await childLabels(demoFirst.node);
+      assert.ok(cachedChildren.includes('ci-bot') && !cachedChildren.includes(elsewhere), `the last known tokens: ${JSON.stringify(cachedChildren)}`);
+
+      // The view asks again when the tree changes; the loads' end is such a change.
+      let changes = 0;
+      const sub = tree.onDidChangeTreeData(() => changes++);
+      const fresh = await waitFor(async () => {
+        const rows = await rowsOf(await tree.getChildren());
+        return rows.length === 2 && rows.every((r) => !/refreshing/.test(r.description)) ? rows : undefined;
+      }, 'the fresh tree', 10000).finally(() => sub.dispose());
+      const freshMs = Date.now() - started;
+      assert.ok(changes > 0, 'the view was told that the tree changed');
+      const demoFresh = fresh.find((r) => r.label === 'Demo User')!;
+      assert.ok((await childLabels(demoFresh.node)).includes(elsewhere), 'the fresh tree has the token made elsewhere');
+      assert.strictEqual(answered.length, 6, 'one load per account: user, validate and token list, each once');
+      assert.ok(freshMs < 2 * LATENCY_MS, `the fresh tree in one round trip: ${freshMs} ms at ${LATENCY_MS} ms latency`);
+      const rt = answered.map((t) => t - started);
+      console.log(`      cold open: first paint ${paintMs} ms with 0 answers; fresh tree ${freshMs} ms (answers at ${rt.join(', ')} ms; ${LATENCY_MS} ms latency)`);
+    } finally {
+      tree.dispose();
+      model.dispose();
+      session.dispose();
+      store.dispose();
+    }
+  });
+});
