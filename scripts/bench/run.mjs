@@ -488,8 +488,14 @@ try {
       await setExpanded('Organizations', true);
       await setExpanded('studio', false);
       await mintForColleague(colleague('bench-ox', i));
-      // a collapsed organization is forgotten by a refresh: expanded, it is asked for again
-      await refreshAndSee('Organizations');
+      // a collapsed organization is forgotten by a refresh: expanded, it is asked for again. The
+      // refresh's answers are awaited, so that the expand does not wait behind them.
+      await api.clearRequests();
+      await (await ui.viewTitleAction(page, 'Refresh')).click();
+      await waitFor(async () => {
+        const paths = (await api.requests()).filter(fromExtension).map((r) => r.path);
+        return paths.includes('/v1/user') && paths.includes('/v1/organizations');
+      }, { timeoutMs: 30000, message: 'the refresh before expanding studio' });
     },
     cond: (i) => ({ kind: 'rows', texts: [`alice · ${colleague('bench-ox', i)}`] }),
     trigger: async () => rowLabelled('studio').locator('.monaco-tl-twistie').click(),
