@@ -23,6 +23,7 @@ import type { TreeNode } from './views/treeModel';
 import { TOKENS_VIEW_ID, TokensTreeProvider } from './views/tokensTreeProvider';
 import { openReveal, openRevealPanels, type RevealPanelProbe } from './webview/revealPanel';
 import { errorMessage } from './util/errors';
+import { WorkspaceTokens } from './workspace/workspaceTokens';
 
 /** What `activate` returns: the tree's provider, so tests in the extension host can read the nodes. */
 export interface TursoExtensionApi {
@@ -39,6 +40,8 @@ export interface TursoExtensionApi {
    * window would.
    */
   readonly testProbe?: TestProbe;
+  /** Only when running under test: the workspace's tokens (not started until the view asks). */
+  readonly workspaceTokens?: WorkspaceTokens;
 }
 
 export interface TestProbe {
@@ -74,6 +77,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<TursoE
 
   // The accounts in VS Code's Accounts menu, and for other extensions (after VS Code's consent prompt).
   const authProvider = new TursoAuthenticationProvider(store, () => vscode.commands.executeCommand('turso.signIn'));
+  // The tokens in the workspace's env files: nothing is read until `start()`, once the view is visible.
+  const workspaceTokens = new WorkspaceTokens({ onError: (message, err) => log.error(message, err) });
 
   const createToken = createTokenCommand({
     session,
@@ -102,6 +107,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<TursoE
     expiryWarning,
     authProvider,
     vscode.authentication.registerAuthenticationProvider(AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, authProvider, { supportsMultipleAccounts: true }),
+    workspaceTokens,
     // A new credential (signed in here or in another window) gets its own first 401 prompt.
     session.onDidChange(() => authFailures.reset()),
     // A credential moved in from an earlier version has no username until its first load tells it.
@@ -136,6 +142,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<TursoE
         authProvider,
         revealPanels: openRevealPanels,
         testProbe: { logUri: context.logUri, globalState: context.globalState, workspaceState: context.workspaceState, secrets: context.secrets },
+        workspaceTokens,
       }
     : { tokensTree: tree };
 }
