@@ -1,3 +1,4 @@
+import { promises as fsp } from 'node:fs';
 import * as vscode from 'vscode';
 import { combineGlobs, enabledPatterns, GlobSet } from './globs';
 import { findTokens, type TokenFinding } from './tokenFinder';
@@ -131,18 +132,25 @@ export class WorkspaceTokens implements vscode.Disposable {
       this.subscriptions.push(
         vscode.workspace.onDidChangeConfiguration((e) => {
           if (e.affectsConfiguration(`turso.${TOKEN_FILES_SETTING}`) || e.affectsConfiguration('files.exclude')) {
-            void this.rescan();
+            void this.scanFromScratch();
           }
         }),
-        vscode.workspace.onDidChangeWorkspaceFolders(() => void this.rescan()),
+        vscode.workspace.onDidChangeWorkspaceFolders(() => void this.scanFromScratch()),
       );
-      this.firstScan = this.rescan();
+      this.firstScan = this.scanFromScratch();
     }
     return this.firstScan;
   }
 
-  /** Searches every folder again from scratch (settings or folders changed). Resolves when done. */
+  /**
+   * Searches every folder again from scratch (settings or folders changed, or a caller about to act
+   * on the findings wants them current). Starts the scanner if it was not. Resolves when done.
+   */
   rescan(): Promise<void> {
+    return this.firstScan ? this.scanFromScratch() : this.start();
+  }
+
+  private scanFromScratch(): Promise<void> {
     if (this.disposed) {
       return Promise.resolve();
     }
@@ -355,7 +363,7 @@ export class WorkspaceTokens implements vscode.Disposable {
       this.created.clear();
       const generation = this.generation;
       if (created.length > MAX_CREATED_PATHS) {
-        void this.rescan(); // a checkout or an unpacked archive: one search costs less than many stats
+        void this.scanFromScratch(); // a checkout or an unpacked archive: one search costs less than many stats
       } else {
         void this.enqueue(async () => this.reread([...batch, ...(await this.envFilesIn(created, generation))], generation));
       }
@@ -414,18 +422,14 @@ export class WorkspaceTokens implements vscode.Disposable {
   /** The tokens in one file; undefined when it has none, is gone, too big, binary or unreadable. */
   private async read(uri: vscode.Uri): Promise<FileEntry | undefined> {
     try {
-      const stat = await vscode.workspace.fs.stat(uri);
-      if (stat.type & vscode.FileType.Directory || stat.size > MAX_ENV_FILE_BYTES) {
-        return undefined;
-      }
-      const bytes = await vscode.workspace.fs.readFile(uri);
-      if (bytes.length > MAX_ENV_FILE_BYTES || bytes.includes(0)) {
+      const bytes = await readSmallFile(uri);
+      if (!bytes || bytes.includes(0)) {
         return undefined;
       }
       const findings = findTokens(UTF8.decode(bytes));
       return findings.length > 0 ? { uri, findings, signature: JSON.stringify(findings) } : undefined;
     } catch (err) {
-      if (!(err instanceof vscode.FileSystemError && err.code === 'FileNotFound')) {
+      if (!isNotFound(err)) {
         this.onError(`Reading ${vscode.workspace.asRelativePath(uri)} failed`, err);
       }
       return undefined;
@@ -437,6 +441,37 @@ export class WorkspaceTokens implements vscode.Disposable {
     this.byId = undefined;
     this.changeEmitter.fire();
   }
+}
+
+/**
+ * The bytes of a file of at most MAX_ENV_FILE_BYTES (undefined for a bigger one or a folder). A local
+ * file is read in this process (one open, a stat of the handle, one read); any other scheme through
+ * `workspace.fs`.
+ */
+async function readSmallFile(uri: vscode.Uri): Promise<Uint8Array | undefined> {
+  if (uri.scheme !== 'file') {
+    const stat = await vscode.workspace.fs.stat(uri);
+    if (stat.type & vscode.FileType.Directory || stat.size > MAX_ENV_FILE_BYTES) {
+      return undefined;
+    }
+    const bytes = await vscode.workspace.fs.readFile(uri);
+    return bytes.length > MAX_ENV_FILE_BYTES ? undefined : bytes;
+  }
+  const handle = await fsp.open(uri.fsPath, 'r');
+  try {
+    const stat = await handle.stat();
+    if (!stat.isFile() || stat.size > MAX_ENV_FILE_BYTES) {
+      return undefined;
+    }
+    const bytes = await handle.readFile();
+    return bytes.length > MAX_ENV_FILE_BYTES ? undefined : bytes;
+  } finally {
+    await handle.close();
+  }
+}
+
+function isNotFound(err: unknown): boolean {
+  return (err instanceof vscode.FileSystemError && err.code === 'FileNotFound') || (err as NodeJS.ErrnoException)?.code === 'ENOENT';
 }
 
 function relativePath(folder: vscode.WorkspaceFolder, uri: vscode.Uri): string {
