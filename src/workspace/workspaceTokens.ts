@@ -44,7 +44,7 @@ export interface WorkspaceTokensOptions {
   onError?: (message: string, err: unknown) => void;
 }
 
-/** One workspace folder's rules: which files, what is excluded, and its watchers. */
+/** One workspace folder's rules: which files to look in, and what is excluded. */
 interface FolderRules {
   folder: vscode.WorkspaceFolder;
   /** The include globs as one pattern, or undefined when the setting is an empty list (search off). */
@@ -75,6 +75,11 @@ const UTF8 = new TextDecoder('utf-8');
  * watchers, reading again only the files that changed, after a short quiet time. `onDidChange` fires
  * when what is found changes. Nothing here logs, shows or keeps a token's value: a finding holds the
  * file, line, columns, key and the token's id and claims.
+ *
+ * VS Code's file watcher on Linux does not see inside a folder created together with its content
+ * (`mkdir -p` and a write at once, a folder moved in: parcel-bundler/watcher#97). Such a folder is
+ * searched when its own creation is reported, but later edits in it are not: a caller about to act on
+ * the findings (replacing a token in the files) calls `rescan()` first.
  */
 export class WorkspaceTokens implements vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<void>();
