@@ -25,6 +25,7 @@ import type { TreeNode } from './views/tokensTreeProvider';
 import { TOKENS_VIEW_ID, TokensTreeProvider } from './views/tokensTreeProvider';
 import { openReveal, openRevealPanels, type RevealPanelProbe } from './webview/revealPanel';
 import { errorMessage } from './util/errors';
+import { WorkspaceTokens } from './workspace/workspaceTokens';
 
 /** What `activate` returns: the tree's provider, so tests in the extension host can read the nodes. */
 export interface TursoExtensionApi {
@@ -43,6 +44,8 @@ export interface TursoExtensionApi {
    * window would.
    */
   readonly testProbe?: TestProbe;
+  /** Only when running under test: the workspace's tokens (not started until the view asks). */
+  readonly workspaceTokens?: WorkspaceTokens;
 }
 
 export interface TestProbe {
@@ -79,6 +82,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<TursoE
 
   // The accounts in VS Code's Accounts menu, and for other extensions (after VS Code's consent prompt).
   const authProvider = new TursoAuthenticationProvider(store, () => vscode.commands.executeCommand('turso.signIn'));
+  // The tokens in the workspace's env files: nothing is read until `start()`, once the view is visible.
+  const workspaceTokens = new WorkspaceTokens({ onError: (message, err) => log.error(message, err) });
 
   const revokeOrganizationToken = revokeOrganizationTokenCommand({ session, accounts, organizations, log });
   const createToken = createTokenCommand({
@@ -112,6 +117,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<TursoE
     view.onDidCollapseElement((e) => tree.collapsed(e.element)),
     view.onDidExpandElement((e) => tree.expanded(e.element)),
     vscode.authentication.registerAuthenticationProvider(AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, authProvider, { supportsMultipleAccounts: true }),
+    workspaceTokens,
     // A new credential (signed in here or in another window) gets its own first 401 prompt.
     session.onDidChange(() => authFailures.reset()),
     // A credential moved in from an earlier version has no username until its first load tells it.
@@ -148,6 +154,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<TursoE
         authProvider,
         revealPanels: openRevealPanels,
         testProbe: { logUri: context.logUri, globalState: context.globalState, workspaceState: context.workspaceState, secrets: context.secrets },
+        workspaceTokens,
       }
     : { tokensTree: tree };
 }

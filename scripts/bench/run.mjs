@@ -29,6 +29,7 @@ import { chromiumPids, extensionHostPid, machineInfo, memoryMiB, waitQuiet } fro
 import { arm, frames, result } from './probe.mjs';
 import { analyze, emulatorClient, fromCli, fromExtension } from './requests.mjs';
 import { renderReport } from './report.mjs';
+import { scanSection, withScanSection } from './sections.mjs';
 
 const { values: opt } = util.parseArgs({
   options: {
@@ -662,7 +663,9 @@ const report = renderReport(R, { command: `npm run bench -- --latency ${L} --hos
 console.log(`\n${report.text}`);
 if (!opt['no-write'] && !fatal) {
   const out = path.resolve(REPO, opt.out);
-  fs.writeFileSync(out, report.markdown);
+  // The scan bench's section (npm run bench:scan) stays as it was.
+  const kept = fs.existsSync(out) ? scanSection(fs.readFileSync(out, 'utf8')) : undefined;
+  fs.writeFileSync(out, kept ? withScanSection(report.markdown, kept) : report.markdown);
   say(`wrote ${path.relative(REPO, out)}`);
 } else if (fatal) {
   fs.writeFileSync(path.join(WORK, 'BENCHMARKS.md'), report.markdown);

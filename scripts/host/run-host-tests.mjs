@@ -20,10 +20,12 @@ import { installSignalHandlers, stopAll } from './procs.mjs';
 const NOISE = [/ENOTFOUND open-vsx\.org/, /^(Resolving|Resolved) connection token/, /^Creating a socket/, /^Updating additional builtin/,
   /^\[Service Worker\]/, /^ChatSessionStore:/, /^\[reconnection-grace-time\]/, /^\[AgentHost/, /^\[AccountPolicyGate\]/];
 
+// folder: the workspace folder to open (default: the instance's fresh, empty one); env: more variables
+// for the extension host; work: where the instance lives (default .test-results/host/<host>).
 export async function runHostSuite({ verbose = false, host = 'newest', timeoutSec = 300, resultsFile, extensionDir = REPO,
-  testsModule = path.join(REPO, 'out', 'test', 'host', 'index.js') } = {}) {
+  testsModule = path.join(REPO, 'out', 'test', 'host', 'index.js'), folder, env = {}, work } = {}) {
   const info = hostInfo(host);
-  const base = path.join(REPO, '.test-results', 'host', host);
+  const base = work || path.join(REPO, '.test-results', 'host', host);
   fs.rmSync(base, { recursive: true, force: true });
   fs.mkdirSync(base, { recursive: true });
   resultsFile = path.resolve(resultsFile || path.join(base, 'results.json'));
@@ -37,7 +39,7 @@ export async function runHostSuite({ verbose = false, host = 'newest', timeoutSe
   console.log(`in-host suite on ${info.label}`);
   const cs = await startCodeServer(info, {
     root: path.join(base, 'instance'), smoke: true,
-    env: { TURSO_HOST_TEST_RESULTS: resultsFile, TURSO_TEST_HOST: host },
+    env: { ...env, TURSO_HOST_TEST_RESULTS: resultsFile, TURSO_TEST_HOST: host },
   });
   console.log(`${cs.label} up (PID ${cs.pid}) after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   const authority = new URL(cs.url).host; // code-server uses location.host as the remote authority
@@ -45,7 +47,7 @@ export async function runHostSuite({ verbose = false, host = 'newest', timeoutSe
     ['extensionDevelopmentPath', `vscode-remote://${authority}${extensionDir}`],
     ['extensionTestsPath', `vscode-remote://${authority}${testsModule}`],
   ]);
-  const url = `${cs.url}/?folder=${encodeURIComponent(cs.dirs.ws)}&payload=${encodeURIComponent(payload)}`;
+  const url = `${cs.url}/?folder=${encodeURIComponent(folder || cs.dirs.ws)}&payload=${encodeURIComponent(payload)}`;
   let browser;
   let exitCode;
   try {

@@ -1,0 +1,289 @@
+/**
+ * Finds Turso Platform API tokens in the text of env files, and matches them to token ids. Pure (no
+ * `vscode`), so it is unit-tested in plain Node; `workspaceTokens.ts` is the glue that reads files.
+ *
+ * What counts as a Platform API token (see turso-api.md §6): a JWT whose header says `alg: EdDSA`,
+ * whose payload carries a `jti` that is a Turso token id (22 characters of unpadded base64url, 16
+ * bytes: the id the API lists the token under) and whose signature is 64 bytes (Ed25519). Database
+ * and group auth tokens (libSQL) are EdDSA JWTs too, but carry the database claims `a` (access),
+ * `p` (permissions), `id`/`gid`/`rid` (database, group, replica) and no token id: a JWT with any of
+ * those is not reported. Any other JWT (HS256, RS256, a `jti` that is a UUID with dashes…) is not
+ * reported either. CLI login tokens pass the same test (they also authenticate to the Platform
+ * API); they carry `exp`, API tokens do not.
+ *
+ * Nothing here returns or logs a token's value: a finding says where the token is (line and
+ * columns, enough for a caller that holds the text to replace it), under which key, and its id
+ * and claims.
+ *
+ * The env-file grammar followed is dotenv's: `KEY=value` (also `export KEY=value` and `KEY: value`),
+ * values unquoted, or quoted with `"`, `'` or `` ` `` — a quoted value may span several lines —,
+ * and `#` comments: a whole line, or after an unquoted value when a space precedes the `#`.
+ * **Commented-out tokens are reported**, marked `commented`: dotenv does not load them, but the
+ * secret is still in the file (and in its history, and in every copy of it), so it matters to know
+ * it is there, and to replace it when the token is rotated.
+ */
+
+/** The claims of a found token that a caller may need. Present only when the token carries them. */
+export interface TokenClaims {
+  /** Expiry, epoch seconds (CLI login tokens; API tokens do not expire). */
+  exp?: number;
+  /** Issued at, epoch seconds. */
+  iat?: number;
+  /** Organization the token is restricted to, if the token says so (`org` or `organization`). */
+  organization?: string;
+  /** Group the token is restricted to, if the token says so. */
+  group?: string;
+  /** Scopes the token carries, if it says so. */
+  scopes?: string[];
+  /** User name (CLI login tokens). */
+  username?: string;
+}
+
+/** A recognised Platform API token, without its value. */
+export interface PlatformToken {
+  /** The JWT's `jti`: the id the API lists the token under. */
+  tokenId: string;
+  claims: TokenClaims;
+}
+
+export interface TokenFinding extends PlatformToken {
+  /** 0-based line, counted as VS Code counts them (`\r\n`, `\n` and a lone `\r` each end a line). */
+  line: number;
+  /** 0-based column (UTF-16 code units, as `vscode.Position`) of the token's first character. */
+  startColumn: number;
+  /** The column just after the token's last character. */
+  endColumn: number;
+  /**
+   * The variable the token is the value of (or is inside the value of: `URL=https://…?t=<token>`).
+   * Undefined when the token is not in an assignment's value: a trailing comment, a line that is
+   * not `KEY=value`.
+   */
+  key?: string;
+  /** On a commented-out line (`# KEY=<token>`) or in a trailing comment: not loaded, still present. */
+  commented: boolean;
+}
+
+/** A JWT-shaped run: three base64url parts, not glued to other base64url text or dots (nor padded with `=`). */
+const CANDIDATE = /(?<![A-Za-z0-9_.-])[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}(?![A-Za-z0-9_.=-])/g;
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
+/** Claims of libSQL database and group auth tokens: a JWT with any of them is not a Platform API token. */
+const DATABASE_CLAIMS = ['a', 'p', 'id', 'gid', 'rid'];
+const ED25519_SIGNATURE_BYTES = 64;
+
+/**
+ * The token id and claims of `value` when it is a Turso Platform API token (see the file comment for
+ * the rules), else undefined. Does not verify the signature: the API is the authority on validity.
+ */
+export function readPlatformToken(value: string): PlatformToken | undefined {
+  const parts = value.split('.');
+  if (parts.length !== 3 || !parts.every((p) => BASE64URL.test(p))) {
+    return undefined;
+  }
+  const header = decodeJson(parts[0]);
+  if (!header || header.alg !== 'EdDSA' || (header.typ !== undefined && header.typ !== 'JWT')) {
+    return undefined;
+  }
+  if (Buffer.from(parts[2], 'base64url').length !== ED25519_SIGNATURE_BYTES) {
+    return undefined;
+  }
+  const payload = decodeJson(parts[1]);
+  if (!payload || !isTokenId(payload.jti) || DATABASE_CLAIMS.some((c) => c in payload)) {
+    return undefined;
+  }
+  const claims: TokenClaims = {};
+  if (isEpoch(payload.exp)) claims.exp = payload.exp;
+  if (isEpoch(payload.iat)) claims.iat = payload.iat;
+  const organization = payload.org ?? payload.organization;
+  if (typeof organization === 'string') claims.organization = organization;
+  if (typeof payload.group === 'string') claims.group = payload.group;
+  if (Array.isArray(payload.scopes) && payload.scopes.every((s) => typeof s === 'string')) claims.scopes = [...payload.scopes] as string[];
+  if (typeof payload.username === 'string') claims.username = payload.username;
+  return { tokenId: payload.jti, claims };
+}
+
+/** True when `id` looks like a Turso token id: 22 characters of canonical unpadded base64url, 16 bytes. */
+export function isTokenId(id: unknown): id is string {
+  return typeof id === 'string' && /^[A-Za-z0-9_-]{22}$/.test(id) && Buffer.from(id, 'base64url').toString('base64url') === id;
+}
+
+/** Every Platform API token in an env file's text, in the order they appear. */
+export function findTokens(text: string): TokenFinding[] {
+  const findings: TokenFinding[] = [];
+  // A cheap way out for the usual file: every JWT has two dots, and its JSON header and payload
+  // start with `{"` = "eyJ" in base64url (or `{ ` = "eyA"/"eyB" with spacing).
+  if (!/ey[A-Za-z0-9_-]/.test(text)) {
+    return findings;
+  }
+  const lines = text.split(/\r\n|\r|\n/);
+  let open: OpenQuote | undefined;
+  for (let line = 0; line < lines.length; line++) {
+    const body = lines[line];
+    const parsed = open ? continueQuoted(body, open) : parseLine(body);
+    open = parsed.open;
+    if (!body.includes('.')) {
+      continue;
+    }
+    CANDIDATE.lastIndex = 0;
+    for (let m = CANDIDATE.exec(body); m; m = CANDIDATE.exec(body)) {
+      const token = readPlatformToken(m[0]);
+      if (!token) {
+        continue;
+      }
+      const start = m.index;
+      const segment = parsed.segments.find((s) => start >= s.start && start < s.end);
+      findings.push({
+        ...token,
+        line,
+        startColumn: start,
+        endColumn: start + m[0].length,
+        ...(segment?.key !== undefined ? { key: segment.key } : {}),
+        commented: segment?.commented ?? false,
+      });
+    }
+  }
+  return findings;
+}
+
+/** Findings grouped by token id (one token may be in several places). */
+export function groupByTokenId<F extends { tokenId: string }>(findings: Iterable<F>): Map<string, F[]> {
+  const groups = new Map<string, F[]>();
+  for (const f of findings) {
+    const group = groups.get(f.tokenId);
+    if (group) group.push(f);
+    else groups.set(f.tokenId, [f]);
+  }
+  return groups;
+}
+
+export interface TokenMatches<F, O> {
+  /** Findings whose token id has an owner, with it. */
+  matched: { finding: F; owner: O }[];
+  /** Findings whose token id nobody listed: another account's, revoked, or unknown. */
+  unmatched: F[];
+}
+
+/**
+ * Matches findings to the tokens a caller knows, by token id (a listed token's `id` is its JWT's
+ * `jti`), without sending anything anywhere. `ownerOf` returns who lists the id (an account, a
+ * tree node…) or undefined.
+ */
+export function matchFindings<F extends { tokenId: string }, O>(findings: Iterable<F>, ownerOf: (tokenId: string) => O | undefined): TokenMatches<F, O> {
+  const result: TokenMatches<F, O> = { matched: [], unmatched: [] };
+  for (const finding of findings) {
+    const owner = ownerOf(finding.tokenId);
+    if (owner === undefined) result.unmatched.push(finding);
+    else result.matched.push({ finding, owner });
+  }
+  return result;
+}
+
+// ---------------------------------------------------------------------------------------------
+// dotenv lines
+
+/** A stretch of a line that is a value (key set) or a comment (commented set). */
+interface Segment {
+  start: number;
+  end: number;
+  key?: string;
+  commented: boolean;
+}
+
+/** A quoted value left open at the end of a line: the next lines belong to it until the quote closes. */
+interface OpenQuote {
+  quote: string;
+  key: string;
+}
+
+interface ParsedLine {
+  segments: Segment[];
+  open?: OpenQuote;
+}
+
+const ASSIGNMENT = /^(\s*(?:export\s+)?)([A-Za-z_][\w.-]*)(\s*=\s*|\s*:\s+)/;
+const QUOTES = ['"', "'", '`'];
+
+function parseLine(body: string): ParsedLine {
+  const hash = /^\s*#/.exec(body);
+  if (hash) {
+    // A comment: `# KEY=<token>` keeps its key (a disabled assignment); never opens a multi-line value.
+    const inner = parseAssignmentAt(body, hash[0].length);
+    const segments = inner.segments.map((s) => ({ ...s, commented: true }));
+    return { segments: [...segments, { start: hash[0].length - 1, end: body.length + 1, commented: true }] };
+  }
+  return parseAssignmentAt(body, 0);
+}
+
+/** Parses `KEY=value # comment` starting at `from`; a line that is not an assignment is one plain segment. */
+function parseAssignmentAt(body: string, from: number): ParsedLine {
+  const rest = body.slice(from);
+  const match = ASSIGNMENT.exec(rest);
+  if (!match) {
+    return { segments: [{ start: from, end: body.length + 1, commented: false }] };
+  }
+  const key = match[2];
+  const valueStart = from + match[0].length;
+  const quote = QUOTES.find((q) => body.startsWith(q, valueStart));
+  if (!quote) {
+    // A comment needs whitespace before its `#` (a `#` inside a value is common in URLs); `KEY= # note`
+    // is an empty value and a comment.
+    const comment = /\s#/.exec(body.slice(valueStart - 1));
+    const valueEnd = comment ? Math.max(valueStart, valueStart - 1 + comment.index) : body.length + 1;
+    const segments: Segment[] = [{ start: from, end: valueEnd, key, commented: false }];
+    if (comment) segments.push({ start: valueEnd, end: body.length + 1, commented: true });
+    return { segments };
+  }
+  const close = closingQuote(body, quote, valueStart + 1);
+  if (close < 0) {
+    return { segments: [{ start: from, end: body.length + 1, key, commented: false }], open: { quote, key } };
+  }
+  return { segments: [{ start: from, end: close + 1, key, commented: false }, ...afterValue(body, close + 1)] };
+}
+
+/** A line inside a quoted value that an earlier line opened. */
+function continueQuoted(body: string, open: OpenQuote): ParsedLine {
+  const close = closingQuote(body, open.quote, 0);
+  if (close < 0) {
+    return { segments: [{ start: 0, end: body.length + 1, key: open.key, commented: false }], open };
+  }
+  return { segments: [{ start: 0, end: close + 1, key: open.key, commented: false }, ...afterValue(body, close + 1)] };
+}
+
+/** What follows a closing quote: a `# comment`, or stray text (neither a value nor a comment). */
+function afterValue(body: string, from: number): Segment[] {
+  if (from >= body.length) {
+    return [];
+  }
+  const hash = body.indexOf('#', from);
+  return hash < 0
+    ? [{ start: from, end: body.length + 1, commented: false }]
+    : [{ start: from, end: hash, commented: false }, { start: hash, end: body.length + 1, commented: true }];
+}
+
+/** Index of the quote that closes a value, from `from`; in `"…"` a backslash escapes the next character. */
+function closingQuote(text: string, quote: string, from: number): number {
+  for (let i = from; i < text.length; i++) {
+    if (quote === '"' && text[i] === '\\') {
+      i++;
+    } else if (text[i] === quote) {
+      return i;
+    }
+  }
+  return -1;
+}
+
+function decodeJson(segment: string): Record<string, unknown> | undefined {
+  // Header and payload are JSON objects: base64url of `{` starts with "e".
+  if (segment[0] !== 'e') {
+    return undefined;
+  }
+  try {
+    const value: unknown = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function isEpoch(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value);
+}
