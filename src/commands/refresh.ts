@@ -1,9 +1,11 @@
+import type { WorkspaceTokens } from '../workspace/workspaceTokens';
 import type { CommandDeps } from './deps';
 
-/** `turso.refresh`: reloads the account; resolves when the reload has finished. */
-export function refreshCommand({ accounts }: Pick<CommandDeps, 'accounts'>) {
+/** `turso.refresh`: reloads the accounts and searches the workspace's env files again (once searched); resolves when both are done. */
+export function refreshCommand({ accounts, workspaceTokens }: Pick<CommandDeps, 'accounts'> & { workspaceTokens?: WorkspaceTokens }) {
   return async (): Promise<void> => {
     accounts.refresh();
-    await accounts.whenLoaded();
+    // The workspace is searched once the view has been visible: before that there is nothing to refresh.
+    await Promise.all([accounts.whenLoaded(), workspaceTokens?.started ? workspaceTokens.rescan() : undefined]);
   };
 }
