@@ -9,6 +9,7 @@ import { CredentialStore } from './auth/credentialStore';
 import { Session } from './auth/session';
 import { useCreatedToken } from './auth/useCreatedToken';
 import { createTokenCommand } from './commands/createToken';
+import { openTokenUsageCommand, usedInFiles } from './commands/openTokenUsage';
 import { refreshCommand } from './commands/refresh';
 import { revokeOrganizationTokenCommand } from './commands/revokeOrganizationToken';
 import { revokeTokenCommand } from './commands/revokeToken';
@@ -25,6 +26,7 @@ import type { TreeNode } from './views/tokensTreeProvider';
 import { TOKENS_VIEW_ID, TokensTreeProvider } from './views/tokensTreeProvider';
 import { openReveal, openRevealPanels, type RevealPanelProbe } from './webview/revealPanel';
 import { errorMessage } from './util/errors';
+import { TokenDiagnostics } from './workspace/tokenDiagnostics';
 import { WorkspaceTokens } from './workspace/workspaceTokens';
 
 /** What `activate` returns: the tree's provider, so tests in the extension host can read the nodes. */
@@ -46,6 +48,8 @@ export interface TursoExtensionApi {
   readonly testProbe?: TestProbe;
   /** Only when running under test: the workspace's tokens (not started until the view asks). */
   readonly workspaceTokens?: WorkspaceTokens;
+  /** Only when running under test: the diagnostics on the workspace's tokens. */
+  readonly tokenDiagnostics?: TokenDiagnostics;
 }
 
 export interface TestProbe {
@@ -84,6 +88,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<TursoE
   const authProvider = new TursoAuthenticationProvider(store, () => vscode.commands.executeCommand('turso.signIn'));
   // The tokens in the workspace's env files: nothing is read until `start()`, once the view is visible.
   const workspaceTokens = new WorkspaceTokens({ onError: (message, err) => log.error(message, err) });
+  const tokenDiagnostics = new TokenDiagnostics({
+    tokens: workspaceTokens,
+    accounts,
+    validate: (value) => signedIn.clientFor(value).validateToken(),
+    onError: (message, err) => log.error(message, err),
+  });
 
   const revokeOrganizationToken = revokeOrganizationTokenCommand({ session, accounts, organizations, log });
   const createToken = createTokenCommand({
@@ -118,6 +128,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<TursoE
     view.onDidExpandElement((e) => tree.expanded(e.element)),
     vscode.authentication.registerAuthenticationProvider(AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, authProvider, { supportsMultipleAccounts: true }),
     workspaceTokens,
+    tokenDiagnostics,
+    view.onDidChangeVisibility((e) => e.visible && void workspaceTokens.start()),
+    workspaceTokens.onDidChange(() => tree.setUsages(usedInFiles(workspaceTokens))),
     // A new credential (signed in here or in another window) gets its own first 401 prompt.
     session.onDidChange(() => authFailures.reset()),
     // A credential moved in from an earlier version has no username until its first load tells it.
@@ -128,7 +141,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<TursoE
     vscode.commands.registerCommand('turso.signOut', signOutCommand({ session, accounts, log })),
     vscode.commands.registerCommand('turso.switchAccount', switchAccountCommand({ session, accounts, log })),
     vscode.commands.registerCommand('turso.signOutEverywhere', signOutEverywhereCommand({ session, accounts, log })),
-    vscode.commands.registerCommand('turso.refresh', refreshCommand({ accounts, organizations })),
+    vscode.commands.registerCommand('turso.refresh', refreshCommand({ accounts, organizations, workspaceTokens })),
+    vscode.commands.registerCommand('turso.openTokenUsage', openTokenUsageCommand({ tokens: workspaceTokens, accounts })),
     vscode.commands.registerCommand('turso.createToken', createToken),
     vscode.commands.registerCommand('turso.validateToken', validateTokenCommand({ session, log })),
     vscode.commands.registerCommand('turso.revokeOrganizationToken', revokeOrganizationToken),
@@ -146,6 +160,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<TursoE
   if (session.signedIn && view.visible) {
     void accounts.whenLoaded();
   }
+  if (view.visible) {
+    void workspaceTokens.start();
+  }
   return context.extensionMode === vscode.ExtensionMode.Test
     ? {
         tokensTree: tree,
@@ -155,6 +172,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<TursoE
         revealPanels: openRevealPanels,
         testProbe: { logUri: context.logUri, globalState: context.globalState, workspaceState: context.workspaceState, secrets: context.secrets },
         workspaceTokens,
+        tokenDiagnostics,
       }
     : { tokensTree: tree };
 }

@@ -26,8 +26,12 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   readonly onDidChangeTreeData = this.emitter.event;
   private readonly disposables: vscode.Disposable[] = [this.emitter];
   /** Per account, the root built for its load: rebuilt only when the model has another load or marking. */
-  private readonly built = new Map<string, { load: AccountLoad; mark: string; root: AccountTreeNode }>();
+  private readonly built = new Map<string, { load: AccountLoad; key: string; root: AccountTreeNode }>();
   private readonly organizations: OrganizationsTree | undefined;
+
+  /** Token id → the workspace files that hold it, as shown; bumped `usageMark` when it changes. */
+  private usedIn: ReadonlyMap<string, readonly string[]> | undefined;
+  private usageMark = 0;
 
   constructor(private readonly accounts: AccountModel, organizations?: AccountOrganizations) {
     if (organizations) {
@@ -46,6 +50,13 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
         void vscode.window.withProgress({ location: { viewId: TOKENS_VIEW_ID } }, () => load);
       }),
     );
+  }
+
+  /** The workspace's token usages changed: the rows say where each token is used. */
+  setUsages(usedIn: ReadonlyMap<string, readonly string[]>): void {
+    this.usedIn = usedIn;
+    this.usageMark++;
+    this.emitter.fire();
   }
 
   getTreeItem(node: TreeNode): vscode.TreeItem {
@@ -166,7 +177,8 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
    */
   private rootFor(account: Account, load: AccountLoad, mark: string): AccountTreeNode {
     const built = this.built.get(account.id);
-    if (built?.load === load && built.mark === mark) {
+    const key = `${mark}#${this.usageMark}`;
+    if (built?.load === load && built.key === key) {
       return built.root;
     }
     let root: AccountTreeNode;
@@ -177,7 +189,7 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
         : { ...node, accountId: account.id };
     } else {
       const user = userNode(
-        { user: load.user, validation: load.validation, tokens: load.tokens, credentialId: load.credentialId },
+        { user: load.user, validation: load.validation, tokens: load.tokens, credentialId: load.credentialId, usedIn: this.usedIn },
         Date.now() / 1000,
       );
       const children = user.children.map((c) => ({ ...c, accountId: account.id, id: mark && c.kind === 'message' ? `${c.id}:${account.id}` : c.id }));
@@ -195,7 +207,7 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
         refreshing: cached || undefined,
       };
     }
-    this.built.set(account.id, { load, mark, root });
+    this.built.set(account.id, { load, key, root });
     return root;
   }
 

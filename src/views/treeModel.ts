@@ -59,6 +59,8 @@ export interface TokenNode {
   token: ApiToken;
   /** The signed-in credential is this token. */
   current: boolean;
+  /** The workspace files that hold this token (paths as shown), first place first. */
+  usedIn?: readonly string[];
 }
 
 export interface MessageNode {
@@ -83,6 +85,8 @@ export interface AccountSnapshot {
   tokens: readonly ApiToken[] | { error: unknown };
   /** `jti` of the signed-in credential. */
   credentialId?: string;
+  /** Token id → the workspace files that hold it (paths as shown). */
+  usedIn?: ReadonlyMap<string, readonly string[]>;
 }
 
 /** "never", or "2026-12-04 (in 7 days)" / "… (expired)". */
@@ -98,7 +102,7 @@ export function describeExpiry(validation: TokenValidation | undefined, nowSecon
   return left <= 0 ? l10n.t('{0} (expired)', date) : l10n.t('{0} (in {1})', date, formatTimeLeft(left));
 }
 
-export function tokenNode(token: ApiToken, credentialId?: string): TokenNode {
+export function tokenNode(token: ApiToken, credentialId?: string, usedIn?: readonly string[]): TokenNode {
   const scope = tokenScopeLabel(token);
   const current = credentialId !== undefined && credentialId === token.id;
   const kind = tokenScopeKind(token);
@@ -108,6 +112,10 @@ export function tokenNode(token: ApiToken, credentialId?: string): TokenNode {
   }
   if (current) {
     parts.push(l10n.t('signed in with this token'));
+  }
+  const used = usedIn?.length ? usedIn : undefined;
+  if (used) {
+    parts.push(used.length > 1 ? l10n.t('used in {0} and {1} more', used[0], used.length - 1) : l10n.t('used in {0}', used[0]));
   }
   const tooltip: TooltipRow[] = [
     { label: l10n.t('Name'), value: token.name },
@@ -122,24 +130,28 @@ export function tokenNode(token: ApiToken, credentialId?: string): TokenNode {
   if (current) {
     tooltip.push({ label: l10n.t('Note'), value: l10n.t('This extension is signed in with this token.') });
   }
+  if (used) {
+    tooltip.push({ label: l10n.t('Used in'), value: used.join(', ') });
+  }
   return rowText({
     kind: 'token',
     id: `token:${token.id}`,
     label: token.name,
     description: parts.join(' · '),
     tooltip,
-    contextValue: `turso.token;${kind}${current ? ';current' : ''}`,
+    contextValue: `turso.token;${kind}${current ? ';current' : ''}${used ? ';used' : ''}`,
     icon: current ? 'verified' : 'key',
     token,
     current,
+    ...(used ? { usedIn: used } : {}),
   });
 }
 
 /** The rows under the user: the tokens sorted by name, or one "No API tokens yet" row. */
-export function tokenChildren(tokens: readonly ApiToken[], credentialId?: string): (TokenNode | MessageNode)[] {
+export function tokenChildren(tokens: readonly ApiToken[], credentialId?: string, usedIn?: ReadonlyMap<string, readonly string[]>): (TokenNode | MessageNode)[] {
   const sorted = [...tokens].sort((a, b) => a.name.localeCompare(b.name));
   return sorted.length
-    ? sorted.map((t) => tokenNode(t, credentialId))
+    ? sorted.map((t) => tokenNode(t, credentialId, usedIn?.get(t.id)))
     : [{
         kind: 'message',
         id: 'message:no-tokens',
@@ -159,7 +171,7 @@ export function userNode(snapshot: AccountSnapshot, nowSeconds: number): UserNod
 
   const children = 'error' in snapshot.tokens
     ? [errorNode(snapshot.tokens.error, 'tokens')]
-    : tokenChildren(snapshot.tokens, snapshot.credentialId);
+    : tokenChildren(snapshot.tokens, snapshot.credentialId, snapshot.usedIn);
   return rowText({
     kind: 'user',
     id: `user:${user.username}`,

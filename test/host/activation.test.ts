@@ -1,6 +1,7 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import { activateExtension, EXTENSION_ID } from './helpers';
+import type { WorkspaceTokens } from '../../src/workspace/workspaceTokens';
+import { activateExtension, EXTENSION_ID, waitFor } from './helpers';
 
 suite('Activation and contributions', () => {
   test('the extension is present and activates, returning the tree provider', async () => {
@@ -12,6 +13,20 @@ suite('Activation and contributions', () => {
     assert.strictEqual(typeof api.tokensTree.getChildren, 'function');
     assert.strictEqual(typeof api.tokensTree.getTreeItem, 'function');
     console.log(`  host: VS Code ${vscode.version}, Node ${process.version}, uiKind ${vscode.env.uiKind}, remote ${vscode.env.remoteName}`);
+  });
+
+  // The first suites of the run: nothing has shown the view yet.
+  test('the workspace\'s env files are not read until the Turso view is visible, then they are', async function () {
+    this.timeout(30000);
+    const api = (await activateExtension()) as { workspaceTokens?: WorkspaceTokens };
+    const scanner = api.workspaceTokens;
+    assert.ok(scanner, 'activate() exposes workspaceTokens under test');
+    assert.strictEqual(scanner.started, false, 'the scan started before the view was visible');
+    await vscode.commands.executeCommand('turso.refresh');
+    assert.strictEqual(scanner.started, false, 'Refresh with the view hidden started the scan');
+    await vscode.commands.executeCommand('workbench.view.extension.turso');
+    await waitFor(() => scanner.started, 'the scan to start once the Turso view is visible');
+    await vscode.commands.executeCommand('workbench.view.explorer');
   });
 
   test('it activates lazily (on its view or commands, not at startup)', () => {

@@ -253,6 +253,45 @@ suite('No secret leaks: every flow with known token values, then every place sea
     const file = (kind: string, f: string) => places.push({ kind, name: f, text: fs.readFileSync(f, 'latin1') });
     const hp = hostPaths(api);
 
+    // the workspace's tokens: the chosen .env's token, and a revoked one in another env file (both
+    // files are where the values may be): the Problems panel, the quick fixes and the hovers
+    const ws = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    assert.ok(ws, 'a workspace folder is open');
+    const envFile = path.join(ws, '.env');
+    const revokedEnv = path.join(ws, 'revoked.env');
+    const revokedValue = values.get('created unrestricted token (used for the extension)') as string;
+    fs.writeFileSync(revokedEnv, `TURSO_API_TOKEN=${revokedValue}\n`);
+    try {
+      await vscode.commands.executeCommand('workbench.view.extension.turso');
+      await vscode.commands.executeCommand('turso.refresh');
+      const revokedUri = vscode.Uri.file(revokedEnv);
+      const diagnostics = await waitFor(() => {
+        const list = vscode.languages.getDiagnostics(revokedUri);
+        return list.some((d) => /revoked/.test(d.message)) ? list : undefined;
+      }, 'the revoked token\'s diagnostic', 15000);
+      places.push({ kind: 'Problems panel', name: 'every diagnostic', text: JSON.stringify(vscode.languages.getDiagnostics().map(([u, ds]) => [u.toString(), ds.map((d) => ({ message: d.message, code: d.code, source: d.source, range: d.range }))])) });
+      await vscode.workspace.openTextDocument(revokedUri);
+      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', revokedUri, new vscode.Range(diagnostics[0].range.start, diagnostics[0].range.end));
+      assert.ok(actions.length > 0, 'the revoked token has quick fixes');
+      places.push({ kind: 'quick fixes', name: 'revoked.env', text: JSON.stringify(actions.map((a) => ({ title: a.title, command: a.command }))) });
+      for (const [f, value] of [[envFile, values.get('created org token') as string], [revokedEnv, revokedValue]] as const) {
+        const doc = await vscode.workspace.openTextDocument(f);
+        const line = doc.getText().split(/\r?\n/).findIndex((l) => l.includes(value));
+        assert.ok(line >= 0, `${f} holds its token`);
+        const at = new vscode.Position(line, doc.lineAt(line).text.indexOf(value) + 4);
+        const text = await waitFor(async () => {
+          const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, at);
+          const t = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+          return t.includes('Turso API token') ? t : undefined;
+        }, `the hover on the token of ${f}`, 15000);
+        // as it reads, Markdown escapes undone
+        places.push({ kind: 'hover', name: f, text: `${text}\n${text.replace(/&nbsp;/g, ' ').replace(/\\(.)/g, '$1')}` });
+      }
+    } finally {
+      fs.rmSync(revokedEnv, { force: true });
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    }
+
     // the output channel, and every log of this session (extension host, server, other extensions)
     const turso = tursoLogFile(api);
     assert.ok(fs.existsSync(turso), `the Turso output channel writes ${turso}`);
@@ -271,9 +310,6 @@ suite('No secret leaks: every flow with known token values, then every place sea
     }
 
     // the workspace (but the .env explicitly chosen for the token), HOME and TMPDIR of the host
-    const ws = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
-    assert.ok(ws, 'a workspace folder is open');
-    const envFile = path.join(ws, '.env');
     assert.ok(readIfExists(envFile).includes(values.get('created org token') as string), 'the chosen .env has the token (the one place it may be)');
     const wsSettings = path.join(ws, '.vscode', 'settings.json');
     for (const f of walkFiles(ws, (_n, full) => full === envFile)) file(f === wsSettings ? 'workspace settings.json' : 'workspace file', f);

@@ -105,15 +105,17 @@ suite('Workspace tokens: env files found, followed, excluded', function () {
     if (base) fs.rmSync(base, { recursive: true, force: true });
   });
 
-  test('is not started until asked (nothing read at activation)', () => {
-    assert.strictEqual(scanner.started, false, 'the scanner started before the view asked for it');
-    assert.deepStrictEqual(scanner.findings(), []);
+  test('starts once the Turso view is shown', async function () {
+    this.timeout(30000);
+    await vscode.commands.executeCommand('workbench.view.extension.turso');
+    await waitFor(() => scanner.started, 'the scanner to start once the view is visible');
+    await vscode.commands.executeCommand('workbench.view.explorer');
   });
 
   test('finds the tokens of .env, .env.* and *.env files, with line and key, commented ones marked; not in other files or node_modules', async function () {
     this.timeout(30000);
     const before = fs.statSync(path.join(base, 'api/.env')).mtimeMs;
-    await scanner.start();
+    await scanner.rescan();
     assert.deepStrictEqual(places(T.a.id), ['api/.env:1:TURSO_API_TOKEN', 'deploy/prod.env:0:TURSO_TOKEN']);
     assert.deepStrictEqual(places(T.b.id), ['web/.env.local:1:TURSO_API_TOKEN:commented']);
     assert.deepStrictEqual(places(T.c.id), [], 'notes.txt is not an env file');

@@ -98,6 +98,24 @@ describe('tree model', () => {
       assert.equal(row(all.tooltip, 'Scope'), 'all organizations (unrestricted)');
     });
 
+    it('says where a token is used in the workspace: the first file in the row, every file in the tooltip', () => {
+      const one = tokenNode(tokens[1], undefined, ['api/.env']);
+      assert.match(one.description, /used in api\/\.env$/);
+      assert.equal(one.contextValue, 'turso.token;unrestricted;used');
+      assert.equal(row(one.tooltip, 'Used in'), 'api/.env');
+      const two = tokenNode(tokens[1], 'id-1', ['api/.env', 'web/.env.local']);
+      assert.match(two.description, /used in api\/\.env and 1 more$/);
+      assert.equal(two.contextValue, 'turso.token;unrestricted;current;used');
+      assert.equal(row(two.tooltip, 'Used in'), 'api/.env, web/.env.local');
+      const unused = tokenNode(tokens[1], undefined, []);
+      assert.doesNotMatch(unused.description, /used in/);
+      assert.equal(unused.usedIn, undefined);
+      // Through the account's snapshot, by token id.
+      const user = userNode(snapshot({ usedIn: new Map([['id-3', ['api/.env']]]) }), 0);
+      const used = user.children.filter((c): c is TokenNode => c.kind === 'token' && c.usedIn !== undefined);
+      assert.deepEqual(used.map((c) => c.token.id), ['id-3']);
+    });
+
     it('tolerates a token without a creation date (older servers)', () => {
       const node = tokenNode({ name: 'legacy', id: 'x' });
       assert.equal(node.description, 'all');
