@@ -54,6 +54,11 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
 
   /** The workspace's token usages changed: the rows say where each token is used. */
   setUsages(usedIn: ReadonlyMap<string, readonly string[]>): void {
+    // A rescan that finds what was known already changes no row: no repaint (a repaint while a row's
+    // inline action is being clicked can hand the command no row).
+    if (sameUsages(this.usedIn, usedIn)) {
+      return;
+    }
     this.usedIn = usedIn;
     this.usageMark++;
     this.emitter.fire();
@@ -236,4 +241,17 @@ export function markdownTooltip(rows: TooltipRow[]): vscode.MarkdownString {
     }
   });
   return md;
+}
+
+function sameUsages(a: ReadonlyMap<string, readonly string[]> | undefined, b: ReadonlyMap<string, readonly string[]>): boolean {
+  if (!a || a.size !== b.size) {
+    return false;
+  }
+  for (const [id, files] of b) {
+    const before = a.get(id);
+    if (!before || before.length !== files.length || before.some((f, i) => f !== files[i])) {
+      return false;
+    }
+  }
+  return true;
 }
