@@ -9,9 +9,9 @@ import assert from 'node:assert/strict';
 import * as ui from '../../scripts/host/vscode-ui.mjs';
 import { e2e, emulatorHttp } from './context.mjs';
 import {
-  answerAccessSteps, clearRequests, clickDialogButton, closeLeftoverPanels, expectWelcome, flowsWithPrefix, mintOutOfBand, openTurso,
-  pasteToken, prepareWorkbench, quickPickRowNamed, regionAround, shootInThemes, uniqueName, USER, USERNAME, waitForDialog, waitForReveal,
-  waitForStatusBarAccount,
+  answerAccessSteps, clearRequests, clickDialogButton, closeLeftoverPanels, closeRevealTab, expectWelcome, flowsWithPrefix, mintOutOfBand, openTurso,
+  pasteToken, prepareWorkbench, quickPickRowNamed, regionAround, revealTab, shootInThemes, uniqueName, USER, USERNAME, waitForDialog, waitForReveal,
+  waitForRevealStatus, waitForStatusBarAccount,
 } from './tokens-ui.mjs';
 
 const flow = flowsWithPrefix('A');
@@ -175,11 +175,17 @@ describe('Several accounts, the Accounts menu, getSession from another extension
     await ui.typeText(input, name);
     await page.keyboard.press('Enter');
     await answerAccessSteps(page, { access: 'org', org: 'acme' });
-    await waitForReveal(page, name);
+    const { frame } = await waitForReveal(page, name);
     const creates = (await recordedRequests()).filter((r) => r.method === 'POST' && /^\/v[12]\/auth\/api-tokens\//.test(r.path));
     assert.equal(creates.length, 1, `one create request: ${JSON.stringify(creates.map((r) => `${r.method} ${r.path}`))}`);
     assert.equal(creates[0].username, ALICE_USERNAME, 'the create went out with alice\'s credential');
-    await closeLeftoverPanels(page);
+    // copied, so closing the panel asks nothing
+    await frame.locator('#copy').click();
+    await waitForRevealStatus(page, 'Copied');
+    await closeRevealTab(page, name);
+    await revealTab(page, name).waitFor({ state: 'hidden', timeout: 10000 }).catch(() => {
+      throw new Error(`the reveal panel of "${name}" did not close within 10 s of its close button`);
+    });
     await rowUnder(page, ALICE, name);
 
     // revoke a token of demo's, from its row under demo, while alice is the active account
@@ -217,7 +223,15 @@ describe('Several accounts, the Accounts menu, getSession from another extension
       const shown = await page.locator('.context-view').innerText({ timeout: 1000 }).catch(() => '(no menu)');
       throw new Error(`"Sign Out" in alice's submenu (not seen within 10 s; on screen: ${shown.replace(/\s+/g, ' ')})`);
     });
-    await signOut.click();
+    // a menu ignores a click that lands while it is still opening: hover until the entry is focused,
+    // click, and click again while the menu is still open and no confirmation came (as a person would)
+    const confirmation = page.locator('.monaco-dialog-box', { hasText: ALICE_USERNAME }).first();
+    for (let i = 0; i < 3 && !(await confirmation.isVisible().catch(() => false)); i++) {
+      await signOut.hover().catch(() => {});
+      await signOut.and(page.locator('.focused')).waitFor({ timeout: 2000 }).catch(() => {});
+      await signOut.click().catch(() => {});
+      await confirmation.waitFor({ timeout: 2000 }).catch(() => {});
+    }
     const dialog = await waitForDialog(page, ALICE_USERNAME);
     await clickDialogButton(dialog, 'Sign Out');
     const sections = await waitForSections(page, (s) => s.length === 1, 'one account');
