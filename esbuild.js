@@ -1,18 +1,23 @@
 // Bundles the extension into one CommonJS file (dist/extension.js) with `vscode` left external.
-// usage: node esbuild.js [--production] [--watch]
+// usage: node esbuild.js [--production] [--watch] [--test]
+// --test: bundles the test-only entry instead (src/testing/testExtension.ts: the product plus what the
+// in-host tests look inside), as dist/extension.js; scripts/host/run-host-tests.mjs builds it before
+// the suite. The VSIX is built with --production from src/extension.ts, so it never holds test hooks.
 const esbuild = require('esbuild');
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
+const test = process.argv.includes('--test');
+const outfile = 'dist/extension.js';
 
 async function main() {
   const ctx = await esbuild.context({
-    entryPoints: ['src/extension.ts'],
+    entryPoints: [test ? 'src/testing/testExtension.ts' : 'src/extension.ts'],
     bundle: true,
     format: 'cjs',
     platform: 'node',
     target: 'node20',
-    outfile: 'dist/extension.js',
+    outfile,
     external: ['vscode'],
     // node-fetch 2 prefers Node's built-in URL; its whatwg-url fallback is dead weight in VS Code's Node.
     // Its `url` is mapped to a WHATWG-based parse(): Node's url.parse() is deprecated (DEP0169, a run-time
@@ -33,7 +38,7 @@ async function main() {
   const result = await ctx.rebuild();
   await ctx.dispose();
   const bytes = Object.values(result.metafile.outputs).reduce((n, o) => (o.entryPoint ? n + o.bytes : n), 0);
-  console.log(`esbuild: dist/extension.js ${(bytes / 1024).toFixed(1)} KB${production ? ' (minified)' : ''}`);
+  console.log(`esbuild: ${outfile}${test ? ' (test entry)' : ''} ${(bytes / 1024).toFixed(1)} KB${production ? ' (minified)' : ''}`);
 }
 
 main().catch((err) => {

@@ -24,42 +24,37 @@ import { ExpiryWarning } from './views/expiryWarning';
 import { AccountStatusBar } from './views/statusBar';
 import type { TreeNode } from './views/tokensTreeProvider';
 import { TOKENS_VIEW_ID, TokensTreeProvider } from './views/tokensTreeProvider';
-import { openReveal, openRevealPanels, type RevealPanelProbe } from './webview/revealPanel';
+import { openReveal } from './webview/revealPanel';
 import { errorMessage } from './util/errors';
 import { TokenDiagnostics } from './workspace/tokenDiagnostics';
 import { WorkspaceTokens } from './workspace/workspaceTokens';
 
-/** What `activate` returns: the tree's provider, so tests in the extension host can read the nodes. */
+/** What `activate` returns: the tree's provider. */
 export interface TursoExtensionApi {
   readonly tokensTree: vscode.TreeDataProvider<TreeNode>;
-  /** Only when running under test: the account model the views follow. */
-  readonly accounts?: AccountModel;
-  /** Only when running under test: every account's organizations. */
-  readonly organizations?: AccountOrganizations;
-  /** Only when running under test: the authentication provider, to act as the Accounts menu does. */
-  readonly authProvider?: vscode.AuthenticationProvider;
-  /** Only when running under test: the open reveal panels, to drive them as the page would. */
-  readonly revealPanels?: () => readonly RevealPanelProbe[];
-  /**
-   * Only when running under test: where the extension can write (its log folder, its mementos), for
-   * tests that search them for secrets, and its secret storage, to change the credential as another
-   * window would.
-   */
-  readonly testProbe?: TestProbe;
-  /** Only when running under test: the workspace's tokens (not started until the view asks). */
-  readonly workspaceTokens?: WorkspaceTokens;
-  /** Only when running under test: the diagnostics on the workspace's tokens. */
-  readonly tokenDiagnostics?: TokenDiagnostics;
 }
 
-export interface TestProbe {
-  readonly logUri: vscode.Uri;
-  readonly globalState: vscode.Memento;
-  readonly workspaceState: vscode.Memento;
-  readonly secrets: vscode.SecretStorage;
+/**
+ * What activation made. Only `tokensTree` leaves this module in the product; the test-only entry
+ * (src/testing/testExtension.ts, bundled for the in-host tests and never shipped) hands the rest to
+ * the tests.
+ */
+export interface Wiring {
+  readonly tokensTree: TokensTreeProvider;
+  readonly accounts: AccountModel;
+  readonly organizations: AccountOrganizations;
+  readonly authProvider: TursoAuthenticationProvider;
+  readonly workspaceTokens: WorkspaceTokens;
+  readonly tokenDiagnostics: TokenDiagnostics;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<TursoExtensionApi> {
+  const { tokensTree } = await wire(context);
+  return { tokensTree };
+}
+
+/** Creates and registers everything (each registration disposed with the extension). */
+export async function wire(context: vscode.ExtensionContext): Promise<Wiring> {
   // The modules without `vscode` translate through @vscode/l10n: hand them the bundle VS Code chose
   // (none for English: they fall back to the source strings).
   if (vscode.l10n.bundle) {
@@ -163,18 +158,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<TursoE
   if (view.visible) {
     void workspaceTokens.start();
   }
-  return context.extensionMode === vscode.ExtensionMode.Test
-    ? {
-        tokensTree: tree,
-        accounts,
-        organizations,
-        authProvider,
-        revealPanels: openRevealPanels,
-        testProbe: { logUri: context.logUri, globalState: context.globalState, workspaceState: context.workspaceState, secrets: context.secrets },
-        workspaceTokens,
-        tokenDiagnostics,
-      }
-    : { tokensTree: tree };
+  return { tokensTree: tree, accounts, organizations, authProvider, workspaceTokens, tokenDiagnostics };
 }
 
 export function deactivate(): void {

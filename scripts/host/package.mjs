@@ -30,6 +30,10 @@ export async function buildAndPackage({ prefix = '   │ ', quiet = false, env }
   if (main && !files.includes(main)) problems.push(`${main} is not in the VSIX`);
   const stray = files.filter((f) => /^(src|test|out|node_modules|scripts|docs|\.test-results|\.vscode-test|\.ci)\//.test(f) || /\.vsix$/.test(f));
   if (stray.length) problems.push(`the VSIX holds files it should not: ${stray.slice(0, 5).join(', ')}${stray.length > 5 ? ` (+${stray.length - 5} more)` : ''}`);
+  // the shipped bundle is the product's entry: the test-only entry's hooks (src/testing/) are not in it
+  const bundle = main && fs.existsSync(path.join(REPO, main)) ? fs.readFileSync(path.join(REPO, main), 'utf8') : '';
+  const hooks = ['testProbe', 'revealPanels'].filter((h) => bundle.includes(h));
+  if (hooks.length) problems.push(`the shipped bundle ${main} holds test hooks (${hooks.join(', ')}): it must be built from src/extension.ts`);
   if (problems.length) return { ok: false, vsix: VSIX, note: problems.join('; ') };
   const kb = (fs.statSync(VSIX).size / 1024).toFixed(1);
   return { ok: true, vsix: VSIX, note: `${path.relative(REPO, VSIX)}: ${kb} KB, ${files.length} files` };

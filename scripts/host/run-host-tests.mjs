@@ -14,20 +14,36 @@ import { pathToFileURL } from 'node:url';
 import { hostInfo, REPO } from './hosts.mjs';
 import { startCodeServer } from './code-server.mjs';
 import { launch, bounded } from './vscode-ui.mjs';
-import { installSignalHandlers, stopAll } from './procs.mjs';
+import { installSignalHandlers, runBounded, stopAll } from './procs.mjs';
 
 // workbench chatter that says nothing about the suite (shown with --verbose)
 const NOISE = [/ENOTFOUND open-vsx\.org/, /^(Resolving|Resolved) connection token/, /^Creating a socket/, /^Updating additional builtin/,
   /^\[Service Worker\]/, /^ChatSessionStore:/, /^\[reconnection-grace-time\]/, /^\[AgentHost/, /^\[AccountPolicyGate\]/];
 
+/**
+ * The extension as the in-host tests load it: the test-only entry (src/testing/testExtension.ts: the
+ * product plus the hooks the tests look inside) bundled as the repository's dist/extension.js
+ * (`node esbuild.js --test`). The tests must live inside the extension's folder (VS Code gives each
+ * extension its own API object, which the tests stub), so it is the repository, not a copy. The VSIX
+ * is built from src/extension.ts (`--production`) and returns no hooks.
+ */
+export async function buildTestEntry({ timeoutMs = 120000 } = {}) {
+  const r = await runBounded(process.execPath, [path.join(REPO, 'esbuild.js'), '--test'], { cwd: REPO, timeoutMs, quiet: true, label: 'esbuild --test' });
+  if (r.code !== 0) throw new Error(`bundling the test entry failed${r.timedOut ? ` (timed out after ${timeoutMs / 1000} s)` : ` (exit ${r.code})`}:\n${r.output.trim().split('\n').slice(-15).join('\n')}`);
+}
+
 // folder: the workspace folder to open (default: the instance's fresh, empty one); env: more variables
 // for the extension host; work: where the instance lives (default .test-results/host/<host>).
-export async function runHostSuite({ verbose = false, host = 'newest', timeoutSec = 300, resultsFile, extensionDir = REPO,
+export async function runHostSuite({ verbose = false, host = 'newest', timeoutSec = 300, resultsFile, extensionDir,
   testsModule = path.join(REPO, 'out', 'test', 'host', 'index.js'), folder, env = {}, work } = {}) {
   const info = hostInfo(host);
   const base = work || path.join(REPO, '.test-results', 'host', host);
   fs.rmSync(base, { recursive: true, force: true });
   fs.mkdirSync(base, { recursive: true });
+  if (extensionDir === undefined) {
+    await buildTestEntry();
+    extensionDir = REPO;
+  }
   resultsFile = path.resolve(resultsFile || path.join(base, 'results.json'));
   fs.rmSync(resultsFile, { force: true });
   const t0 = Date.now();

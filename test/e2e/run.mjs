@@ -15,7 +15,7 @@ import Mocha from 'mocha';
 import { hostInfo, REPO } from '../../scripts/host/hosts.mjs';
 import { installExtension, startCodeServer } from '../../scripts/host/code-server.mjs';
 import { launch } from '../../scripts/host/vscode-ui.mjs';
-import { installSignalHandlers, spawnTracked, stopAll, stopPid, waitFor } from '../../scripts/host/procs.mjs';
+import { installSignalHandlers, runBounded, spawnTracked, stopAll, stopPid, waitFor } from '../../scripts/host/procs.mjs';
 import { e2e } from './context.mjs';
 
 const HERE = path.dirname(new URL(import.meta.url).pathname);
@@ -43,6 +43,22 @@ export async function startEmulatorProcess(dir, { port = 0, timeoutMs = 20000 } 
   }
 }
 
+/**
+ * Packages test/fixtures/session-consumer (another extension that asks VS Code for a Turso session)
+ * as a VSIX in `dir` with vsce, so it can be installed beside the product; returns the VSIX's path.
+ */
+export async function packageSessionConsumer(dir, { timeoutMs = 60000 } = {}) {
+  const out = path.join(dir, 'turso-session-consumer.vsix');
+  fs.rmSync(out, { force: true });
+  const vsce = path.join(REPO, 'node_modules', '@vscode', 'vsce', 'vsce');
+  const r = await runBounded(process.execPath, [vsce, 'package', '--no-dependencies', '-o', out],
+    { cwd: path.join(REPO, 'test', 'fixtures', 'session-consumer'), timeoutMs, quiet: true, label: 'vsce package (session consumer)' });
+  if (r.code !== 0 || !fs.existsSync(out)) {
+    throw new Error(`packaging the session-consumer test extension failed${r.timedOut ? ` (timed out after ${timeoutMs / 1000} s)` : ` (exit ${r.code})`}:\n${r.output.trim().split('\n').slice(-10).join('\n')}`);
+  }
+  return out;
+}
+
 export async function runE2e({ host = 'newest', vsix = path.join(REPO, 'dist', 'turso-api-tokens.vsix'), grep, timeoutSec = 480, files, tag } = {}) {
   const info = hostInfo(host);
   const t0 = Date.now();
@@ -68,6 +84,9 @@ export async function runE2e({ host = 'newest', vsix = path.join(REPO, 'dist', '
     const root = path.join(base, 'instance');
     await installExtension(info, { root, vsix });
     step(`installed ${path.relative(REPO, vsix)} with --install-extension`);
+    const consumer = await packageSessionConsumer(base);
+    await installExtension(info, { root, vsix: consumer });
+    step(`installed the test extension ${path.basename(consumer)} beside it`);
     // The Turso CLI's config folder (TURSO_CONFIG_FOLDER) of the extension host: empty; a flow that
     // imports the CLI's token writes settings.json there first.
     const cliConfigDir = path.join(base, 'turso-cli');

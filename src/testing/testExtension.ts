@@ -1,0 +1,54 @@
+// The extension as the in-host tests load it: the product's activation, plus what the tests need to
+// look inside (the account model, the authentication provider, the open reveal panels, where the
+// extension writes). Bundled only for the in-host tests (node esbuild.js --test, run by
+// scripts/host/run-host-tests.mjs); the shipped bundle (src/extension.ts) returns the tree only.
+import type * as vscode from 'vscode';
+import { type TursoExtensionApi, wire } from '../extension';
+import type { AccountModel } from '../accounts/accountModel';
+import type { AccountOrganizations } from '../accounts/accountOrganizations';
+import type { TokenDiagnostics } from '../workspace/tokenDiagnostics';
+import type { WorkspaceTokens } from '../workspace/workspaceTokens';
+import { openRevealPanels, type RevealPanelProbe } from '../webview/revealPanel';
+
+export { deactivate } from '../extension';
+
+export interface TursoTestApi extends TursoExtensionApi {
+  /** The account model the views follow. */
+  readonly accounts: AccountModel;
+  /** Every account's organizations. */
+  readonly organizations: AccountOrganizations;
+  /** The authentication provider, to act as the Accounts menu does. */
+  readonly authProvider: vscode.AuthenticationProvider;
+  /** The open reveal panels, to drive them as the page would. */
+  readonly revealPanels: () => readonly RevealPanelProbe[];
+  /**
+   * Where the extension can write (its log folder, its mementos), for tests that search them for
+   * secrets, and its secret storage, to change the credential as another window would.
+   */
+  readonly testProbe: TestProbe;
+  /** The workspace's tokens (not started until the view asks). */
+  readonly workspaceTokens: WorkspaceTokens;
+  /** The diagnostics on the workspace's tokens. */
+  readonly tokenDiagnostics: TokenDiagnostics;
+}
+
+export interface TestProbe {
+  readonly logUri: vscode.Uri;
+  readonly globalState: vscode.Memento;
+  readonly workspaceState: vscode.Memento;
+  readonly secrets: vscode.SecretStorage;
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<TursoTestApi> {
+  const { tokensTree, accounts, organizations, authProvider, workspaceTokens, tokenDiagnostics } = await wire(context);
+  return {
+    tokensTree,
+    accounts,
+    organizations,
+    authProvider,
+    revealPanels: openRevealPanels,
+    testProbe: { logUri: context.logUri, globalState: context.globalState, workspaceState: context.workspaceState, secrets: context.secrets },
+    workspaceTokens,
+    tokenDiagnostics,
+  };
+}
