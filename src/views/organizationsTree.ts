@@ -46,7 +46,10 @@ export class OrganizationsTree implements vscode.Disposable {
         }
         return;
       }
-      // The whole list, or everything: the tree is asked again (its rows are kept by id).
+      // The whole list, or everything: that account's Organizations node is asked again (its rows are
+      // kept by id). Only that node: a repaint of the whole tree drops VS Code's map from rows to
+      // elements until it has asked again, and a row's inline action clicked meanwhile reaches its
+      // command with no row. A node the view has not shown yet needs no repaint.
       if (change === undefined && !organizations.existing(accountId)?.settledOrganizations) {
         for (const [id, node] of this.orgNodes) {
           if (node.accountId === accountId) {
@@ -54,7 +57,10 @@ export class OrganizationsTree implements vscode.Disposable {
           }
         }
       }
-      this.fire(undefined);
+      const root = this.roots.get(accountId);
+      if (root) {
+        this.fire(root);
+      }
     });
   }
 
