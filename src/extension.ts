@@ -75,6 +75,7 @@ export async function wire(context: vscode.ExtensionContext): Promise<Wiring> {
   const organizations = new AccountOrganizations(accounts, log);
   const tree = new TokensTreeProvider(accounts, organizations);
   const view = vscode.window.createTreeView(TOKENS_VIEW_ID, { treeDataProvider: tree, showCollapseAll: false });
+  tree.attach(view);
   // Created before session.initialize(): they follow the account from the start.
   const statusBar = new AccountStatusBar(accounts);
   const expiryWarning = new ExpiryWarning(accounts, { onError: (message, err) => log.error(message, err) });

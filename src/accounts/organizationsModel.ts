@@ -28,7 +28,8 @@ export type OrganizationsLoad =
   | { kind: 'failed'; error: unknown };
 
 /** What changed: the list (`list`), one organization's tokens (`organization`), or everything (undefined). */
-export type OrganizationsChange = { organization: string } | { list: true } | undefined;
+/** What changed: everything, the list, one organization's rows, or one token row's busy text. */
+export type OrganizationsChange = { organization: string; tokenId?: string } | { list: true } | undefined;
 
 export interface OrganizationsModelOptions {
   /** The account's API client, or undefined when it is signed out. */
@@ -63,6 +64,23 @@ export class OrganizationsModel {
   onDidChange(listener: (change: OrganizationsChange) => void): { dispose(): void } {
     this.listeners.add(listener);
     return { dispose: () => this.listeners.delete(listener) };
+  }
+
+  /**
+   * Resolves when the loads running now (and any that supersede them meanwhile) have ended: the list
+   * and every organization's, or one organization's. Starts nothing.
+   */
+  async settled(organization?: string): Promise<void> {
+    for (;;) {
+      const running = (): (Promise<unknown> | undefined)[] =>
+        organization === undefined ? [this.list.current, ...[...this.orgs.values()].map((s) => s.current)] : [this.orgs.get(organization)?.current];
+      const before = running();
+      await Promise.allSettled(before);
+      const after = running();
+      if (this.disposed || (after.length === before.length && after.every((p, i) => p === before[i]))) {
+        return;
+      }
+    }
   }
 
   /** The organizations: the running load, the last one, or a new one (the first call asks the API). */
@@ -193,7 +211,7 @@ export class OrganizationsModel {
     } else {
       this.busy.set(key, text);
     }
-    this.fire({ organization });
+    this.fire({ organization, tokenId });
   }
 
   busyText(organization: string, tokenId: string): string | undefined {

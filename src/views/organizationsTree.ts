@@ -32,6 +32,9 @@ export class OrganizationsTree implements vscode.Disposable {
   /** Child → parent, for the rows given to the view (reveal asks for parents). */
   private readonly parents = new WeakMap<object, OrganizationsNode | OrganizationNode>();
   private readonly subscription: { dispose(): void };
+  /** Token rows as last given to the view, by account, organization and token id. */
+  private readonly tokenRows = new Map<string, OrganizationTokenNode>();
+  private readonly pendingRepaints = new Set<object>();
 
   constructor(
     private readonly organizations: AccountOrganizations,
@@ -39,18 +42,26 @@ export class OrganizationsTree implements vscode.Disposable {
     private readonly fire: (node: AccountTreeNode | OrganizationTreeNode | undefined) => void,
   ) {
     this.subscription = organizations.onDidChange(({ accountId, change }) => {
+      const model = organizations.existing(accountId);
       if (change && 'organization' in change) {
+        // A token row's busy text: that row only (it has no children, so its siblings keep working).
+        const row = change.tokenId === undefined ? undefined : this.tokenRows.get(rowKey(accountId, change.organization, change.tokenId));
+        if (row) {
+          this.fire(row);
+          return;
+        }
         const node = this.findOrganization(accountId, change.organization);
         if (node) {
-          this.fire(node);
+          this.repaintWhenSettled(node, model?.settled(change.organization));
         }
         return;
       }
       // The whole list, or everything: that account's Organizations node is asked again (its rows are
-      // kept by id). Only that node: a repaint of the whole tree drops VS Code's map from rows to
-      // elements until it has asked again, and a row's inline action clicked meanwhile reaches its
-      // command with no row. A node the view has not shown yet needs no repaint.
-      if (change === undefined && !organizations.existing(accountId)?.settledOrganizations) {
+      // kept by id), once the loads it shows have answered. VS Code forgets which element each row
+      // under a repainted node stands for until it has asked again, and a row's inline action clicked
+      // meanwhile reaches its command with no row: repainting when the rows are ready keeps that
+      // moment as short as VS Code allows. A node the view has not shown yet needs no repaint.
+      if (change === undefined && !model?.settledOrganizations) {
         for (const [id, node] of this.orgNodes) {
           if (node.accountId === accountId) {
             this.orgNodes.delete(id);
@@ -59,8 +70,24 @@ export class OrganizationsTree implements vscode.Disposable {
       }
       const root = this.roots.get(accountId);
       if (root) {
-        this.fire(root);
+        this.repaintWhenSettled(root, model?.settled());
       }
+    });
+  }
+
+  /** Repaints a node once `settled` (its running loads) has resolved; one repaint per node at a time. */
+  private repaintWhenSettled(node: OrganizationsNode | OrganizationNode, settled: Promise<void> | undefined): void {
+    if (!settled) {
+      this.fire(node);
+      return;
+    }
+    if (this.pendingRepaints.has(node)) {
+      return;
+    }
+    this.pendingRepaints.add(node);
+    void settled.finally(() => {
+      this.pendingRepaints.delete(node);
+      this.fire(node);
     });
   }
 
@@ -164,8 +191,16 @@ export class OrganizationsTree implements vscode.Disposable {
       const account = this.accounts.account(org.accountId);
       const me = { username: account?.username ?? '', credentialId: account?.settledCredentialId };
       const children: Child[] = organizationChildren(org.accountId, load, me).map((c) => (c.kind === 'message' ? { ...c, accountId: org.accountId } : c));
+      for (const [key, row] of this.tokenRows) {
+        if (row.accountId === org.accountId && row.organization === org.organization.slug) {
+          this.tokenRows.delete(key);
+        }
+      }
       for (const child of children) {
         this.parents.set(child, org);
+        if (child.kind === 'orgToken') {
+          this.tokenRows.set(rowKey(child.accountId, child.organization, child.token.id), child);
+        }
       }
       // The role arrived with the tokens: the organization's own row may now say "only your own tokens".
       const updated = organizationNode(org.accountId, org.organization, load);
@@ -207,6 +242,10 @@ export class OrganizationsTree implements vscode.Disposable {
   dispose(): void {
     this.subscription.dispose();
   }
+}
+
+function rowKey(accountId: string, organization: string, tokenId: string): string {
+  return `${accountId}\u0000${organization}\u0000${tokenId}`;
 }
 
 export type { OrganizationTokenNode };

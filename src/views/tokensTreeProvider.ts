@@ -4,7 +4,7 @@ import type { AccountOrganizations } from '../accounts/accountOrganizations';
 import { inertText } from '../util/text';
 import type { OrganizationTreeNode } from './organizationNodes';
 import { OrganizationsTree } from './organizationsTree';
-import { errorNode, userNode, type TooltipRow, type TreeNode as AccountTreeNode } from './treeModel';
+import { errorNode, tokenNode, userNode, type TooltipRow, type TreeNode as AccountTreeNode } from './treeModel';
 
 /** A row of the tree: an account's own (treeModel.ts) or its organizations' (organizationNodes.ts). */
 export type TreeNode = AccountTreeNode | OrganizationTreeNode;
@@ -22,16 +22,19 @@ export type { AccountState } from '../accounts/accountModel';
  * it holds no account state of its own. Rows are built once per load.
  */
 export class TokensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
-  private readonly emitter = new vscode.EventEmitter<TreeNode | undefined | void>();
+  private readonly emitter = new vscode.EventEmitter<TreeNode | TreeNode[] | undefined | void>();
   readonly onDidChangeTreeData = this.emitter.event;
   private readonly disposables: vscode.Disposable[] = [this.emitter];
   /** Per account, the root built for its load: rebuilt only when the model has another load or marking. */
   private readonly built = new Map<string, { load: AccountLoad; key: string; root: AccountTreeNode }>();
   private readonly organizations: OrganizationsTree | undefined;
 
-  /** Token id → the workspace files that hold it, as shown; bumped `usageMark` when it changes. */
+  /** Token id → the workspace files that hold it, as shown. */
   private usedIn: ReadonlyMap<string, readonly string[]> | undefined;
-  private usageMark = 0;
+  /** The view showing this tree (see `attach`). */
+  private view: { readonly visible: boolean } | undefined;
+  /** A whole-tree repaint waiting for the loads it shows; `again`: something changed meanwhile. */
+  private repaint: { again: boolean } | undefined;
 
   constructor(private readonly accounts: AccountModel, organizations?: AccountOrganizations) {
     if (organizations) {
@@ -43,7 +46,7 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
         if (change) {
           this.emitter.fire(this.tokenNode(change.tokenId));
         } else {
-          this.emitter.fire();
+          this.repaintAll();
         }
       }),
       accounts.onDidStartLoading((load) => {
@@ -52,16 +55,43 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     );
   }
 
-  /** The workspace's token usages changed: the rows say where each token is used. */
+  /**
+   * The view that shows this tree. While it is visible, a reload repaints once its answer is in:
+   * VS Code forgets which element each shown row stands for from the moment the whole tree is
+   * repainted until it has asked for the rows again, and a row's inline or context-menu action
+   * clicked meanwhile reaches its command with no row. Repainting when the rows are ready keeps that
+   * moment as short as VS Code allows (the rows shown stay usable while the request runs).
+   */
+  attach(view: { readonly visible: boolean }): void {
+    this.view = view;
+  }
+
+  /**
+   * The workspace's token usages changed: only the rows whose "used in" changed are repainted
+   * (a token row has no children, so its siblings keep working).
+   */
   setUsages(usedIn: ReadonlyMap<string, readonly string[]>): void {
-    // A rescan that finds what was known already changes no row: no repaint (a repaint while a row's
-    // inline action is being clicked can hand the command no row).
-    if (sameUsages(this.usedIn, usedIn)) {
-      return;
-    }
+    const before = this.usedIn;
     this.usedIn = usedIn;
-    this.usageMark++;
-    this.emitter.fire();
+    const changed: AccountTreeNode[] = [];
+    for (const { root } of this.built.values()) {
+      if (root.kind !== 'user') {
+        continue;
+      }
+      for (const child of root.children) {
+        if (child.kind !== 'token' || sameFiles(before?.get(child.token.id), usedIn.get(child.token.id))) {
+          continue;
+        }
+        const row = tokenNode(child.token, child.current ? child.token.id : undefined, usedIn.get(child.token.id));
+        // The same object the view was given, so VS Code repaints that row in place.
+        delete child.usedIn;
+        Object.assign(child, row, { id: child.id, accountId: child.accountId });
+        changed.push(child);
+      }
+    }
+    if (changed.length > 0) {
+      this.emitter.fire(changed);
+    }
   }
 
   getTreeItem(node: TreeNode): vscode.TreeItem {
@@ -182,7 +212,7 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
    */
   private rootFor(account: Account, load: AccountLoad, mark: string): AccountTreeNode {
     const built = this.built.get(account.id);
-    const key = `${mark}#${this.usageMark}`;
+    const key = mark;
     if (built?.load === load && built.key === key) {
       return built.root;
     }
@@ -216,6 +246,34 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     return root;
   }
 
+  /** Repaints every row: at once when no one can see it, else once the loads it shows have answered. */
+  private repaintAll(): void {
+    if (!this.view?.visible) {
+      this.emitter.fire();
+      return;
+    }
+    if (this.repaint) {
+      this.repaint.again = true;
+      return;
+    }
+    const pending = { again: false };
+    this.repaint = pending;
+    void (async () => {
+      try {
+        // A change while waiting (another reload, an account signed in or out) is waited for too.
+        do {
+          pending.again = false;
+          await this.accounts.loadAll();
+        } while (pending.again);
+      } catch {
+        // A load reports its own failure (its row says what went wrong).
+      } finally {
+        this.repaint = undefined;
+        this.emitter.fire();
+      }
+    })();
+  }
+
   /** The shown row of a token, if any (undefined: the view asks for everything). */
   private tokenNode(tokenId: string): TreeNode | undefined {
     for (const { root } of this.built.values()) {
@@ -243,15 +301,8 @@ export function markdownTooltip(rows: TooltipRow[]): vscode.MarkdownString {
   return md;
 }
 
-function sameUsages(a: ReadonlyMap<string, readonly string[]> | undefined, b: ReadonlyMap<string, readonly string[]>): boolean {
-  if (!a || a.size !== b.size) {
-    return false;
-  }
-  for (const [id, files] of b) {
-    const before = a.get(id);
-    if (!before || before.length !== files.length || before.some((f, i) => f !== files[i])) {
-      return false;
-    }
-  }
-  return true;
+function sameFiles(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
+  const x = a ?? [];
+  const y = b ?? [];
+  return x.length === y.length && x.every((f, i) => f === y[i]);
 }

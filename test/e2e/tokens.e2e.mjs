@@ -34,6 +34,15 @@ async function expectCreated(page, name, { body, description }) {
   assert.ok(text.includes(description), `the new row shows "${description}" (it shows "${text}")`);
 }
 
+/** Waits until the emulator has taken the one request a `times: 1` fault holds (the fault is used up on arrival). */
+async function heldRequestArrived(what, timeoutMs = 15000) {
+  const until = Date.now() + timeoutMs;
+  while ((await emulatorHttp('GET', '/__emulator/faults')).length > 0) {
+    if (Date.now() > until) throw new Error(`the emulator did not receive ${what} within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50)); // polling the emulator, bounded above
+  }
+}
+
 describe('API tokens: create, reveal once, validate, revoke (end to end)', function () {
   before(async function () {
     this.timeout(120000);
@@ -312,6 +321,39 @@ describe('API tokens: create, reveal once, validate, revoke (end to end)', funct
     await clickDialogButton(await waitForDialog(page, `Revoke API token "${name}"?`), 'Cancel');
     assert.ok((await listedTokens()).some((t) => t.name === name), `${name} is still listed`);
     assert.match((await ui.treeRow(page, name).innerText()).replace(/\s+/g, ' '), /acme · /);
+  });
+
+  flow('revoke-during-refresh', 'while a Refresh is still loading, the rows shown keep working: the inline trash and the context menu ask about their own token', async (page) => {
+    await ensureSignedInWithLoginToken(page);
+    const name = uniqueName('e2e-busy');
+    await mintOutOfBand(name, { organization: 'acme' });
+    await (await ui.viewTitleAction(page, 'Refresh')).click();
+    await ui.waitForTreeRow(page, name);
+    for (const how of ['inline', 'context menu']) {
+      // The next token list is held by the API for 8 s: the Refresh is loading while the row is clicked.
+      await emulatorHttp('POST', '/__emulator/faults', { kind: 'delay', method: 'GET', path: '/v1/auth/api-tokens', delayMs: 8000, times: 1 });
+      await (await ui.viewTitleAction(page, 'Refresh')).click();
+      await heldRequestArrived('GET /v1/auth/api-tokens');
+      const row = ui.treeRow(page, name);
+      if (how === 'inline') {
+        await row.hover();
+        await row.locator('.action-label[aria-label^="Revoke API Token"]').click();
+      } else {
+        await row.click({ button: 'right' });
+        const item = page.locator('.context-view .monaco-menu .action-item:not(.disabled)', { hasText: 'Revoke API Token' }).first();
+        await item.waitFor({ timeout: 10000 });
+        await item.hover();
+        await item.click();
+      }
+      // Not the palette's pick of tokens: the confirmation of this row's token.
+      const dialog = await waitForDialog(page, `Revoke API token "${name}"?`).catch(async (err) => {
+        const picker = await ui.quickInput(page).isVisible().catch(() => false);
+        throw new Error(`${how}: no confirmation for "${name}"${picker ? ' (the token pick opened instead: the command got no row)' : ''}: ${err.message}`);
+      });
+      await clickDialogButton(dialog, 'Cancel');
+      await ui.waitForTreeRow(page, name);
+    }
+    assert.ok((await listedTokens()).some((t) => t.name === name), `${name} is still listed`);
   });
 
   flow('revoke-palette', 'revoke from the palette: a quick pick of the tokens with scope and date, confirmation, gone', async (page) => {
