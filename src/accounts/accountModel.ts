@@ -215,6 +215,11 @@ export class AccountModel implements vscode.Disposable {
     }
   }
 
+  /** Every account has a finished load and none is running: the tree can be built without waiting. */
+  get allSettled(): boolean {
+    return this.accounts.every((a) => a.loading === undefined && a.current !== undefined && a.settled !== undefined);
+  }
+
   /** The active account's last finished load (no request). */
   get lastLoad(): AccountLoad | undefined {
     return this.account(this.activeId)?.settled;

@@ -246,9 +246,9 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     return root;
   }
 
-  /** Repaints every row: at once when no one can see it, else once the loads it shows have answered. */
+  /** Repaints every row: at once when no one can see it or nothing is loading, else once the loads it shows have answered. */
   private repaintAll(): void {
-    if (!this.view?.visible) {
+    if (!this.repaint && (!this.view?.visible || this.accounts.allSettled)) {
       this.emitter.fire();
       return;
     }
