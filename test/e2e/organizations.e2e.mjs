@@ -96,6 +96,42 @@ describe('Organization tokens: an admin revokes a colleague\'s token (end to end
     await collapse(page, 'studio');
   });
 
+  flow('member-sees-own', 'as a member of partner: only my own tokens, and the organization says why; my own revoked by id', async (page, extraShot) => {
+    await ensureSignedInWithLoginToken(page);
+    await emulatorHttp('POST', '/__emulator/member', { organization: 'partner', username: 'demo', role: 'member' });
+    const mine = uniqueName('e2e-mine');
+    const theirs = uniqueName('e2e-theirs');
+    const { id } = await emulatorHttp('POST', '/__emulator/api-token', { name: mine, owner: 'demo', organization: 'partner' });
+    await emulatorHttp('POST', '/__emulator/api-token', { name: theirs, owner: 'alice', organization: 'partner' });
+    await emulatorHttp('DELETE', '/__emulator/requests');
+    await (await ui.viewTitleAction(page, 'Refresh')).click();
+    await expand(page, 'Organizations');
+    await expand(page, 'partner');
+    const label = `demo · ${mine}`;
+    await ui.waitForTreeRow(page, label);
+    // The role comes with the tokens: the organization's row then says why only mine are shown.
+    await rowLabelled(page, 'partner').filter({ hasText: /only your own tokens are shown \(member\)/ }).waitFor({ timeout: 10000 }).catch(async () => {
+      const partner = (await rowLabelled(page, 'partner').innerText()).replace(/\s+/g, ' ');
+      throw new Error(`the organization says why only my own tokens are shown (within 10 s; it shows "${partner}")`);
+    });
+    const rows = await ui.treeRows(page);
+    assert.ok(!rows.some((r) => r.includes(theirs) || r.includes('partner-sync')), `no colleague's token is shown to a member: ${JSON.stringify(rows)}`);
+    // The API was asked for the role, in the same round trip as the tokens.
+    const log = await emulatorHttp('GET', '/__emulator/requests');
+    assert.ok(log.some((r) => r.method === 'GET' && r.path === '/v1/organizations/partner/members/demo'), `the role was asked: ${log.map((r) => `${r.method} ${r.path}`).join(', ')}`);
+    await extraShot('a-member-view');
+
+    const question = `Revoke API token "${mine}" of demo in organization "partner"?`;
+    const r = await ui.waitForTreeRow(page, label);
+    await r.hover();
+    await r.locator('.action-label[aria-label^="Revoke Organization API Token"]').click();
+    await clickDialogButton(await waitForDialog(page, question), 'Revoke');
+    await ui.treeRow(page, label).waitFor({ state: 'hidden', timeout: 20000 });
+    const deletes = (await emulatorHttp('GET', '/__emulator/requests')).filter((q) => q.method === 'DELETE').map((q) => `${q.method} ${q.path} ${q.status}`);
+    assert.deepEqual(deletes, [`DELETE /v1/organizations/partner/api-tokens/${id} 200`]);
+    await collapse(page, 'partner');
+  });
+
   flow('thousand-tokens', '1,000 tokens in one organization: expanded with every frame timed, sorted by owner then name', async (page) => {
     await ensureSignedInWithLoginToken(page);
     const prefix = uniqueName('k').replace(/-/g, '');

@@ -507,3 +507,25 @@ export async function shootInThemes(page, extraShot, suffix, docsName, { show, h
   for (const theme of DOC_THEMES) publishToDocs(files[theme.name], `${docsName}-${theme.name}.png`);
   return files;
 }
+
+/**
+ * Right-clicks `row`, then picks the context menu's entry `entry` until `expected` (what the entry
+ * opens) is on screen. A menu ignores a click that lands while it is still opening: hover until the
+ * entry is focused, click, and click again while the menu is open and nothing came (as a person would).
+ */
+export async function chooseFromContextMenu(page, row, entry, expected, what) {
+  await row.click({ button: 'right' });
+  const item = page.locator('.context-view .monaco-menu .action-item:not(.disabled)', { hasText: entry }).first();
+  await item.waitFor({ timeout: 10000 }).catch(() => {
+    throw new Error(`"${entry}" in the row's context menu (not seen within 10 s)`);
+  });
+  for (let i = 0; i < 3 && !(await expected.isVisible().catch(() => false)); i++) {
+    await item.hover().catch(() => {});
+    await item.and(page.locator('.focused')).waitFor({ timeout: 2000 }).catch(() => {});
+    await item.click().catch(() => {});
+    await expected.waitFor({ timeout: 2000 }).catch(() => {});
+  }
+  await expected.waitFor({ timeout: 20000 }).catch((err) => {
+    throw new Error(`${what} after "${entry}" in the context menu (not seen): ${err.message.split('\n')[0]}`);
+  });
+}

@@ -13,7 +13,7 @@ import path from 'node:path';
 import * as ui from '../../scripts/host/vscode-ui.mjs';
 import { e2e, emulatorHttp } from './context.mjs';
 import {
-  answerAccessSteps, clearRequests, clickDialogButton, closeLeftoverPanels, closeRevealTab, createRequests, createThroughWizard,
+  answerAccessSteps, chooseFromContextMenu, clearRequests, clickDialogButton, closeLeftoverPanels, closeRevealTab, createRequests, createThroughWizard,
   dismissQuickInput, ensureSignedInWithLoginToken, expectWelcome, flowsWithPrefix, listedTokens, mintOutOfBand, notificationText, openTurso,
   prepareWorkbench, proveMinted, publishToDocs, quickPickRowNamed, readClipboard, regionAround, revealFrame, revealTab, setColorTheme, shootInThemes, signInWith,
   statusBarAccount, typeNameExpectingMessage, uniqueName, waitForDialog, waitForReveal, waitForRevealStatus, waitForRevealTheme,
@@ -313,12 +313,9 @@ describe('API tokens: create, reveal once, validate, revoke (end to end)', funct
     await mintOutOfBand(name, { organization: 'acme' });
     await (await ui.viewTitleAction(page, 'Refresh')).click();
     const row = await ui.waitForTreeRow(page, name);
-    await row.click({ button: 'right' });
-    const item = page.locator('.context-view .monaco-menu .action-item:not(.disabled)', { hasText: 'Revoke API Token' }).first();
-    await item.waitFor({ timeout: 10000 });
-    await item.hover();
-    await item.click();
-    await clickDialogButton(await waitForDialog(page, `Revoke API token "${name}"?`), 'Cancel');
+    const question = `Revoke API token "${name}"?`;
+    await chooseFromContextMenu(page, row, 'Revoke API Token', page.locator('.monaco-dialog-box', { hasText: question }).first(), 'the revoke confirmation');
+    await clickDialogButton(await waitForDialog(page, question), 'Cancel');
     assert.ok((await listedTokens()).some((t) => t.name === name), `${name} is still listed`);
     assert.match((await ui.treeRow(page, name).innerText()).replace(/\s+/g, ' '), /acme · /);
   });
@@ -339,11 +336,9 @@ describe('API tokens: create, reveal once, validate, revoke (end to end)', funct
         await row.hover();
         await row.locator('.action-label[aria-label^="Revoke API Token"]').click();
       } else {
-        await row.click({ button: 'right' });
-        const item = page.locator('.context-view .monaco-menu .action-item:not(.disabled)', { hasText: 'Revoke API Token' }).first();
-        await item.waitFor({ timeout: 10000 });
-        await item.hover();
-        await item.click();
+        // The confirmation, or the palette's pick (what a command that got no row opens).
+        const opened = page.locator('.monaco-dialog-box, .quick-input-widget:visible').first();
+        await chooseFromContextMenu(page, row, 'Revoke API Token', opened, 'a confirmation');
       }
       // Not the palette's pick of tokens: the confirmation of this row's token.
       const dialog = await waitForDialog(page, `Revoke API token "${name}"?`).catch(async (err) => {
@@ -364,6 +359,8 @@ describe('API tokens: create, reveal once, validate, revoke (end to end)', funct
     await ui.waitForTreeRow(page, name);
     await ui.runCommand(page, 'Turso: Revoke API Token…');
     await ui.waitForInputBox(page, 'Revoke API Token');
+    // Typed, as a person finds one token among many (the list shows only its first rows).
+    await ui.quickInputBox(page).pressSequentially(name);
     const pickRow = await ui.waitForQuickPickRow(page, name);
     const text = (await pickRow.innerText()).replace(/\s+/g, ' ');
     assert.match(text, new RegExp(`^${name}\\s*acme\\s*Created ${TODAY()}`), `the pick shows scope and date: "${text}"`);
