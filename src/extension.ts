@@ -13,6 +13,7 @@ import { openTokenUsageCommand, usedInFiles } from './commands/openTokenUsage';
 import { refreshCommand } from './commands/refresh';
 import { revokeOrganizationTokenCommand } from './commands/revokeOrganizationToken';
 import { revokeTokenCommand } from './commands/revokeToken';
+import { rotateTokenCommand } from './commands/rotateToken';
 import { signInCommand } from './commands/signIn';
 import { signOutCommand } from './commands/signOut';
 import { signOutEverywhereCommand, switchAccountCommand } from './commands/switchAccount';
@@ -92,21 +93,26 @@ export async function wire(context: vscode.ExtensionContext): Promise<Wiring> {
   });
 
   const revokeOrganizationToken = revokeOrganizationTokenCommand({ session, accounts, organizations, log });
+  const revealDeps = {
+    extensionUri: context.extensionUri,
+    log,
+    useForExtension: (value: string) => useCreatedToken(signedIn, value),
+  };
   const createToken = createTokenCommand({
     session,
     accounts,
     organizations,
     log,
-    openReveal: (token, options) =>
-      openReveal(
-        {
-          extensionUri: context.extensionUri,
-          log,
-          useForExtension: (value) => useCreatedToken(signedIn, value),
-        },
-        token,
-        options,
-      ),
+    openReveal: (token, options) => openReveal(revealDeps, token, options),
+  });
+  const rotateToken = rotateTokenCommand({
+    session,
+    accounts,
+    organizations,
+    log,
+    workspaceTokens,
+    openReveal: (token, options) => openReveal(revealDeps, token, options),
+    useForExtension: (value) => useCreatedToken(signedIn, value),
   });
 
   context.subscriptions.push(
@@ -143,6 +149,7 @@ export async function wire(context: vscode.ExtensionContext): Promise<Wiring> {
     vscode.commands.registerCommand('turso.validateToken', validateTokenCommand({ session, log })),
     vscode.commands.registerCommand('turso.revokeOrganizationToken', revokeOrganizationToken),
     vscode.commands.registerCommand('turso.revokeToken', revokeTokenCommand({ session, accounts, log }, revokeOrganizationToken)),
+    vscode.commands.registerCommand('turso.rotateToken', rotateToken),
   );
 
   try {

@@ -152,7 +152,7 @@ export function createTokenCommand(deps: CreateTokenDeps) {
   };
 }
 
-async function promptSignIn(): Promise<void> {
+export async function promptSignIn(): Promise<void> {
   const choice = await showInformationMessage(vscode.l10n.t('Sign in to Turso first.'), vscode.l10n.t('Sign In…'));
   if (choice) {
     await vscode.commands.executeCommand('turso.signIn');
@@ -179,7 +179,7 @@ async function askName(deps: CreateTokenDeps, client: TursoClient, value?: strin
  * The rule as a hint while typing: a warning lets the name be accepted (Turso decides, and its
  * reason is shown with Change Name); only an empty name is an error, which blocks Enter.
  */
-function nameMessage(note: TokenNameNote | undefined): vscode.InputBoxValidationMessage | undefined {
+export function nameMessage(note: TokenNameNote | undefined): vscode.InputBoxValidationMessage | undefined {
   if (!note) {
     return undefined;
   }

@@ -316,7 +316,7 @@ function workspaceFiles(folder: vscode.Uri): FolderFiles {
 }
 
 /** The built-in git extension's git, when it is active and found one; `git` on the PATH otherwise. */
-function gitOptions(): GitOptions {
+export function gitOptions(): GitOptions {
   try {
     const extension = vscode.extensions.getExtension<{ getAPI(version: 1): { git: { path: string } } }>('vscode.git');
     return extension?.isActive ? { gitPath: extension.exports.getAPI(1).git.path } : {};

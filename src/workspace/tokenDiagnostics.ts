@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { AccountModel } from '../accounts/accountModel';
 import { TursoApiError } from '../platform/errors';
 import { tokenScopeLabel, type ApiToken, type TokenValidation } from '../platform/types';
+import { displayName } from '../util/text';
 import { readPlatformToken } from './tokenFinder';
 import type { WorkspaceTokenFinding, WorkspaceTokens } from './workspaceTokens';
 
@@ -47,7 +48,7 @@ export class TokenDiagnostics implements vscode.Disposable {
       deps.tokens.onDidChange(() => this.update()),
       deps.accounts.onDidChange(() => this.update()),
       vscode.languages.registerHoverProvider({ scheme: 'file' }, { provideHover: (doc, pos) => this.hover(doc, pos) }),
-      vscode.languages.registerCodeActionsProvider({ scheme: 'file' }, { provideCodeActions: (doc, _range, context) => this.codeActions(doc, context) }, {
+      vscode.languages.registerCodeActionsProvider({ scheme: 'file' }, { provideCodeActions: (doc, range, context) => this.codeActions(doc, range, context) }, {
         providedCodeActionKinds: [vscode.CodeActionKind.QuickFix],
       }),
     );
@@ -182,9 +183,29 @@ export class TokenDiagnostics implements vscode.Disposable {
     return new vscode.Hover(md, new vscode.Range(f.line, f.startColumn, f.line, f.endColumn));
   }
 
-  private codeActions(doc: vscode.TextDocument, context: vscode.CodeActionContext): vscode.CodeAction[] {
+  /**
+   * Quick fixes of our diagnostics (remove the line, open the view), and "Rotate" on any line that
+   * holds one of the signed-in accounts' tokens, diagnosed or not. The command gets the token and its
+   * account, never the value.
+   */
+  codeActions(doc: vscode.TextDocument, range: vscode.Range | vscode.Selection, context: vscode.CodeActionContext): vscode.CodeAction[] {
     const ours = context.diagnostics.filter((d) => d.source === DIAGNOSTIC_SOURCE);
-    return ours.flatMap((d) => {
+    const rotations = this.deps.tokens.findings()
+      .filter((f) => f.uri.toString() === doc.uri.toString() && f.line >= range.start.line && f.line <= range.end.line)
+      .flatMap((f) => {
+        const own = this.ownToken(f.tokenId);
+        return own ? [{ f, own }] : [];
+      })
+      .filter(({ f }, i, all) => all.findIndex((x) => x.f.tokenId === f.tokenId) === i)
+      .map(({ f, own }) => {
+        const title = vscode.l10n.t('Rotate API Token "{0}"…', displayName(own.token.name));
+        const rotate = new vscode.CodeAction(title, vscode.CodeActionKind.QuickFix);
+        const flagged = ours.filter((d) => d.range.start.line === f.line && d.range.start.character === f.startColumn);
+        if (flagged.length) rotate.diagnostics = flagged;
+        rotate.command = { command: 'turso.rotateToken', title, arguments: [{ kind: 'token', token: own.token, accountId: own.accountId }] };
+        return rotate;
+      });
+    return [...rotations, ...ours.flatMap((d) => {
       const remove = new vscode.CodeAction(vscode.l10n.t('Remove the line'), vscode.CodeActionKind.QuickFix);
       remove.diagnostics = [d];
       remove.edit = new vscode.WorkspaceEdit();
@@ -194,7 +215,7 @@ export class TokenDiagnostics implements vscode.Disposable {
       open.diagnostics = [d];
       open.command = { command: 'workbench.view.extension.turso', title: vscode.l10n.t('Open the Turso view') };
       return [remove, open];
-    });
+    })];
   }
 
   dispose(): void {

@@ -1,0 +1,263 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { gitFileState, untrack } from './gitState';
+import { linkTarget, localFileKind, readLocalText } from './localFile';
+import { gitOptions } from './saveEnv';
+import { findTokens, readPlatformToken } from './tokenFinder';
+import type { WorkspaceTokens } from './workspaceTokens';
+import { errorMessage } from '../util/errors';
+
+/**
+ * Replacing a rotated token in the workspace's env files: where it is (the scanner's findings, after
+ * a rescan), whether each file may be written, and the replacement itself — one `WorkspaceEdit` over
+ * every file (one step for Undo), exactly the token's columns replaced (quotes, `export`, comments
+ * and line endings stay as they were), then each changed document saved and read back from disk.
+ * Nothing here logs or shows a token's value: places are paths and line numbers.
+ *
+ * What is protected, and what is not:
+ * - A file that is a symbolic link, or lies in a folder reached through one (its real path is not its
+ *   path under the workspace folder), is never written: the new token would land wherever the link
+ *   points. Same for anything that is not a regular file, a file outside the workspace folders, and
+ *   a read-only file system.
+ * - A file git tracks is written only when the person agrees to stop tracking it first (`git rm
+ *   --cached`, as Save to .env does): otherwise the new token would be in the next commit. A file git
+ *   cannot check (git missing, a remote or virtual file system) is written only when the person says so.
+ * - A document with unsaved changes is left alone: saving it would save the person's other edits too.
+ * - Everything is checked again right before the edit (a question may have been open a long time).
+ * - Not protected: the edit and the save go through VS Code's documents and file service, which
+ *   follow links; a link swapped in between the last check and the save (milliseconds) would be
+ *   followed. Save participants the person enabled (format on save, trim whitespace) run as on any save.
+ *   Git's history keeps the old token of a file that was committed (it is revoked at the end, so it
+ *   stops working, but it stays readable there).
+ */
+
+/** Whether a file may be written, as checked now. */
+export type FileState =
+  /** A regular file inside the workspace folder that git does not track (or no repository). */
+  | { kind: 'writable' }
+  /** Git tracks it: written only after "stop tracking". */
+  | { kind: 'tracked' }
+  /** Git could not say whether it tracks it: written only if the person says so. */
+  | { kind: 'unchecked'; reason: string }
+  /** Never written; the reason says why (a link, not a regular file, unsaved changes…). */
+  | { kind: 'refused'; reason: string };
+
+/** A file that holds the token. */
+export interface FilePlan {
+  uri: vscode.Uri;
+  /** The workspace-relative path, as shown. */
+  shown: string;
+  /** 0-based lines holding the token (as the last scan found them). */
+  lines: number[];
+  state: FileState;
+  /** The person agreed: stop tracking it (`tracked`), or write without git's answer (`unchecked`). */
+  consent?: boolean;
+}
+
+/** `path:line` (1-based) of each place, as shown to the person. */
+export function placesOf(plan: Pick<FilePlan, 'shown' | 'lines'>): string[] {
+  return plan.lines.map((line) => `${plan.shown}:${line + 1}`);
+}
+
+/** Every file holding the token `tokenId`, in file order, each with whether it may be written. */
+export async function planTokenReplacement(tokens: WorkspaceTokens, tokenId: string): Promise<FilePlan[]> {
+  // The watchers miss some changes (see WorkspaceTokens): the list must be current before acting on it.
+  await tokens.rescan();
+  const byFile = new Map<string, { uri: vscode.Uri; lines: number[] }>();
+  for (const f of tokens.findings()) {
+    if (f.tokenId !== tokenId) continue;
+    const entry = byFile.get(f.uri.toString()) ?? { uri: f.uri, lines: [] };
+    if (!entry.lines.includes(f.line)) entry.lines.push(f.line);
+    byFile.set(f.uri.toString(), entry);
+  }
+  return Promise.all([...byFile.values()].map(async ({ uri, lines }) => ({
+    uri,
+    shown: vscode.workspace.asRelativePath(uri, true),
+    lines,
+    state: await fileState(uri),
+  })));
+}
+
+/** Whether `uri` may be written now (see the module comment). Never throws. */
+export async function fileState(uri: vscode.Uri): Promise<FileState> {
+  try {
+    const folder = vscode.workspace.getWorkspaceFolder(uri);
+    if (!folder) {
+      return { kind: 'refused', reason: vscode.l10n.t('it is not in a workspace folder') };
+    }
+    if (vscode.workspace.fs.isWritableFileSystem(uri.scheme) === false) {
+      return { kind: 'refused', reason: vscode.l10n.t('its file system is read-only') };
+    }
+    if (unsavedDocument(uri)) {
+      return { kind: 'refused', reason: vscode.l10n.t('it has unsaved changes (save or revert them, then rotate again)') };
+    }
+    if (uri.scheme !== 'file') {
+      const type = (await vscode.workspace.fs.stat(uri)).type;
+      if (type & vscode.FileType.SymbolicLink) {
+        return { kind: 'refused', reason: vscode.l10n.t('it is a symbolic link, and nothing is written through a link') };
+      }
+      if (!(type & vscode.FileType.File)) {
+        return { kind: 'refused', reason: vscode.l10n.t('it is not a regular file') };
+      }
+      return { kind: 'unchecked', reason: vscode.l10n.t('the folder is not on this computer\'s disk ({0})', uri.scheme) };
+    }
+    const file = uri.fsPath;
+    const kind = await localFileKind(file);
+    if (kind === 'symlink') {
+      const target = await linkTarget(file);
+      return {
+        kind: 'refused',
+        reason: target
+          ? vscode.l10n.t('it is a symbolic link to {0}, and nothing is written through a link', target)
+          : vscode.l10n.t('it is a symbolic link, and nothing is written through a link'),
+      };
+    }
+    if (kind !== 'file') {
+      return { kind: 'refused', reason: kind === 'missing' ? vscode.l10n.t('it is gone') : vscode.l10n.t('it is not a regular file') };
+    }
+    // A folder on the way that is a link (the scan may follow them): the file lives elsewhere.
+    const real = await fs.promises.realpath(file);
+    const expected = path.join(await fs.promises.realpath(folder.uri.fsPath), path.relative(folder.uri.fsPath, file));
+    if (real !== expected) {
+      return { kind: 'refused', reason: vscode.l10n.t('it is reached through a folder that is a symbolic link (it is {0}), and nothing is written through a link', real) };
+    }
+    const git = await gitFileState(path.dirname(file), path.basename(file), gitOptions());
+    switch (git.kind) {
+      case 'none':
+        return { kind: 'writable' };
+      case 'repo':
+        return git.tracked ? { kind: 'tracked' } : { kind: 'writable' };
+      default:
+        return { kind: 'unchecked', reason: git.reason };
+    }
+  } catch (err) {
+    return { kind: 'refused', reason: vscode.l10n.t('it could not be checked: {0}', errorMessage(err)) };
+  }
+}
+
+function unsavedDocument(uri: vscode.Uri): boolean {
+  return vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString() && d.isDirty);
+}
+
+/** A file the replacement wrote: saved, and read back from disk with the new token and without the old one. */
+export interface WrittenFile {
+  uri: vscode.Uri;
+  shown: string;
+  lines: number[];
+}
+
+export interface ReplaceResult {
+  written: WrittenFile[];
+  /** Not written, each with why (they keep the old token). */
+  skipped: { shown: string; reason: string }[];
+  /**
+   * The edit could not be applied, or a changed file could not be saved or does not read back as
+   * written: what happened, per file. The old token must then not be revoked.
+   */
+  failures: { shown: string; reason: string }[];
+}
+
+/**
+ * Replaces the token `oldId` with `newValue` in the files of `plans` that may be written (checked
+ * again first; a tracked one the person agreed to stop tracking is untracked first), in one
+ * `WorkspaceEdit`, then saves the changed documents and reads each back from disk.
+ */
+export async function replaceTokenInFiles(plans: readonly FilePlan[], oldId: string, newValue: string, label: string): Promise<ReplaceResult> {
+  const result: ReplaceResult = { written: [], skipped: [], failures: [] };
+  const newId = readPlatformToken(newValue)?.tokenId;
+  const edit = new vscode.WorkspaceEdit();
+  const targets: { plan: FilePlan; document: vscode.TextDocument; lines: number[] }[] = [];
+  for (const plan of plans) {
+    const reason = await readyToWrite(plan);
+    if (reason) {
+      result.skipped.push({ shown: plan.shown, reason });
+      continue;
+    }
+    let document: vscode.TextDocument;
+    try {
+      document = await vscode.workspace.openTextDocument(plan.uri);
+    } catch (err) {
+      result.skipped.push({ shown: plan.shown, reason: vscode.l10n.t('it could not be opened: {0}', errorMessage(err)) });
+      continue;
+    }
+    if (document.isDirty) {
+      result.skipped.push({ shown: plan.shown, reason: vscode.l10n.t('it has unsaved changes (save or revert them, then rotate again)') });
+      continue;
+    }
+    // Where the token is in the document now (the file may have changed since the scan).
+    const found = findTokens(document.getText()).filter((f) => f.tokenId === oldId);
+    if (found.length === 0) {
+      result.skipped.push({ shown: plan.shown, reason: vscode.l10n.t('it no longer holds the token') });
+      continue;
+    }
+    for (const f of found) {
+      edit.replace(plan.uri, new vscode.Range(f.line, f.startColumn, f.line, f.endColumn), newValue, { label, needsConfirmation: false });
+    }
+    targets.push({ plan, document, lines: [...new Set(found.map((f) => f.line))] });
+  }
+  if (targets.length === 0) {
+    return result;
+  }
+  let applied = false;
+  try {
+    applied = await vscode.workspace.applyEdit(edit);
+  } catch (err) {
+    result.failures.push(...targets.map(({ plan }) => ({ shown: plan.shown, reason: errorMessage(err) })));
+    return result;
+  }
+  if (!applied) {
+    result.failures.push(...targets.map(({ plan }) => ({ shown: plan.shown, reason: vscode.l10n.t('VS Code did not apply the change') })));
+    return result;
+  }
+  for (const { plan, document, lines } of targets) {
+    try {
+      if (!(await document.save())) {
+        result.failures.push({ shown: plan.shown, reason: vscode.l10n.t('it could not be saved') });
+        continue;
+      }
+      const text = await readBack(plan.uri);
+      const after = findTokens(text);
+      if (after.some((f) => f.tokenId === oldId) || (newId !== undefined && !after.some((f) => f.tokenId === newId))) {
+        result.failures.push({ shown: plan.shown, reason: vscode.l10n.t('the file on disk does not read back with the new token') });
+        continue;
+      }
+      result.written.push({ uri: plan.uri, shown: plan.shown, lines });
+    } catch (err) {
+      result.failures.push({ shown: plan.shown, reason: errorMessage(err) });
+    }
+  }
+  return result;
+}
+
+/** Checks the file again right before the edit; undefined when it may be written, else why not. */
+async function readyToWrite(plan: FilePlan): Promise<string | undefined> {
+  let state = await fileState(plan.uri);
+  if (state.kind === 'tracked' && plan.state.kind === 'tracked' && plan.consent && plan.uri.scheme === 'file') {
+    try {
+      await untrack(path.dirname(plan.uri.fsPath), path.basename(plan.uri.fsPath), gitOptions());
+    } catch (err) {
+      return vscode.l10n.t('git could not stop tracking it: {0}', errorMessage(err));
+    }
+    state = await fileState(plan.uri);
+  }
+  switch (state.kind) {
+    case 'writable':
+      return undefined;
+    case 'tracked':
+      return plan.state.kind === 'tracked' && !plan.consent
+        ? vscode.l10n.t('git tracks it, and you chose to leave it as it is')
+        : vscode.l10n.t('git tracks it now, so the new token would be in the next commit');
+    case 'unchecked':
+      return plan.state.kind === 'unchecked' && plan.consent ? undefined : vscode.l10n.t('git could not check it ({0})', state.reason);
+    default:
+      return state.reason;
+  }
+}
+
+async function readBack(uri: vscode.Uri): Promise<string> {
+  if (uri.scheme === 'file') {
+    return (await readLocalText(uri.fsPath)) ?? '';
+  }
+  return new TextDecoder('utf-8').decode(await vscode.workspace.fs.readFile(uri));
+}
