@@ -46,7 +46,7 @@ export interface RotateResult {
 }
 
 /** At most this many places are listed in a dialog; the rest are counted. */
-const MAX_LISTED = 20;
+const MAX_LISTED = 10;
 
 /**
  * `turso.rotateToken`: replaces a token by a new one with the same access, everywhere the workspace's

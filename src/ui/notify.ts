@@ -17,10 +17,33 @@ function inert(show: () => Show): Show {
     const first = rest[0];
     if (first && typeof first === 'object' && !('title' in first)) {
       const options = first as vscode.MessageOptions;
-      rest[0] = options.detail === undefined ? options : { ...options, detail: inertText(options.detail, MAX_MESSAGE) };
+      rest[0] = options.detail === undefined ? options : { ...options, detail: inertDetail(options.detail, options.modal === true) };
     }
     return (show() as (...args: unknown[]) => Thenable<unknown>)(inertText(message, MAX_MESSAGE), ...rest);
   }) as Show;
+}
+
+/**
+ * A modal's detail keeps its line breaks (a list of files, one per line: the dialog shows them as
+ * lines); each line is made inert on its own. Anywhere else a line break is a control like the others.
+ */
+function inertDetail(detail: string, modal: boolean): string {
+  if (!modal) {
+    return inertText(detail, MAX_MESSAGE);
+  }
+  const lines: string[] = [];
+  let length = 0;
+  for (const line of detail.split(/\r\n|\r|\n/)) {
+    const inert = inertText(line, MAX_MESSAGE);
+    if (length + inert.length + 1 > MAX_MESSAGE) {
+      // Whole lines only: what does not fit is cut at a line's end.
+      lines.push('…');
+      break;
+    }
+    lines.push(inert);
+    length += inert.length + 1;
+  }
+  return lines.join('\n');
 }
 
 // Looked up at each call, so a replaced `vscode.window` method (tests) is the one used.

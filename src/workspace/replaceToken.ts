@@ -185,6 +185,10 @@ export async function replaceTokenInFiles(plans: readonly FilePlan[], oldId: str
       result.skipped.push({ shown: plan.shown, reason: vscode.l10n.t('it has unsaved changes (save or revert them, then rotate again)') });
       continue;
     }
+    if (!(await followsDisk(document))) {
+      result.skipped.push({ shown: plan.shown, reason: vscode.l10n.t('its copy open in VS Code differs from the file on disk (reopen it, then rotate again)') });
+      continue;
+    }
     // Where the token is in the document now (the file may have changed since the scan).
     const found = findTokens(document.getText()).filter((f) => f.tokenId === oldId);
     if (found.length === 0) {
@@ -253,6 +257,45 @@ async function readyToWrite(plan: FilePlan): Promise<string | undefined> {
     default:
       return state.reason;
   }
+}
+
+/** How long a document may take to follow a change of its file on disk. */
+const DISK_SYNC_MS = 3000;
+
+/**
+ * Whether a document without unsaved changes has its file's text (line endings aside): VS Code
+ * reloads it when its watcher reports a change, which can come after the change itself. Waits for
+ * that reload (its change event), within a bound.
+ */
+async function followsDisk(document: vscode.TextDocument): Promise<boolean> {
+  const same = async (): Promise<boolean> => lines(await readBack(document.uri)) === lines(document.getText());
+  const deadline = Date.now() + DISK_SYNC_MS;
+  for (;;) {
+    if (document.isDirty) {
+      return false;
+    }
+    if (await same()) {
+      return true;
+    }
+    const left = deadline - Date.now();
+    if (left <= 0) {
+      return false;
+    }
+    await new Promise<void>((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        subscription.dispose();
+        resolve();
+      };
+      const timer = setTimeout(done, left);
+      const subscription = vscode.workspace.onDidChangeTextDocument((e) => e.document === document && done());
+    });
+  }
+}
+
+/** The text without a byte order mark, every line ending as `\n`. */
+function lines(text: string): string {
+  return text.replace(/^\uFEFF/, '').replace(/\r\n|\r/g, '\n');
 }
 
 async function readBack(uri: vscode.Uri): Promise<string> {

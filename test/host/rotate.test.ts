@@ -1,0 +1,426 @@
+import * as assert from 'assert';
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import {
+  describeShown, fakeQuickPick, fixtures, probedSignedOut, readIfExists, storedCredential, tursoLogFile, UiRecorder,
+  type EmuRequest, type FixtureEmulator, type ProbedApi, type Shown,
+} from './faultHelpers';
+import {
+  describeRows, emulatorGet, jwtClaims, listTokensOverHttp, restoreAfterSuite, rootRows, childRows, signIn, startEmulator, waitFor, waitForRoot,
+  type Row,
+} from './helpers';
+
+// Rotate API Token (issue 16): a successor with the same access is created, put in every env file
+// line that holds the old token (one edit, saved), the extension's own credential switched to it,
+// and only then, after a last confirmation, the old token revoked. Real env files in the test
+// workspace, the real emulator (its request log is the witness of what was sent, and when), the
+// prompts answered by recording fakes. No token value may reach the log or a message.
+
+interface RotateResult {
+  outcome: 'rotated' | 'kept-old' | 'cancelled' | 'failed';
+  name?: string;
+  id?: string;
+}
+
+interface RotateApi extends ProbedApi {
+  accounts: {
+    activeId: string | undefined;
+    knownTokens(accountId?: string): readonly { id: string; name: string; organization?: string; group?: string; scopes?: string[] }[] | undefined;
+    whenLoaded(): Promise<void>;
+  };
+  workspaceTokens: { rescan(): Promise<void> };
+}
+
+const unique = (stem: string) => `${stem}-${(Date.now() + Math.floor(Math.random() * 1e6)).toString(36).slice(-5)}`;
+
+function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.invalid', ...args], {
+    cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+suite('Rotate API Token: successor in place, then the old one revoked', function () {
+  let emu: FixtureEmulator;
+  let api: RotateApi;
+  const ui = new UiRecorder();
+  let ws: string;
+  let base: string;
+  let rel: string;
+  /** Every token value this suite saw (old and new), to search the log and the messages for. */
+  const values: string[] = [];
+  /** What the name step was asked with, and the answer to give (default: accept the offered name). */
+  let nameAsked: vscode.InputBoxOptions | undefined;
+  let nameAnswer: ((offered: string) => string | undefined) | undefined;
+  /** Which token the palette's pick chooses (by label). */
+  let pickLabel: string | undefined;
+  const ceiling = process.env.GIT_CEILING_DIRECTORIES;
+
+  suiteSetup(async function () {
+    this.timeout(60000);
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(folder && folder.uri.scheme === 'file', 'the in-host runner opens a folder on disk');
+    ws = folder.uri.fsPath;
+    // The workspace folder lies inside the project's checkout: git must not look above it.
+    process.env.GIT_CEILING_DIRECTORIES = path.dirname(ws);
+    rel = `turso-rotate-${process.pid}-${Date.now().toString(36)}`;
+    base = path.join(ws, rel);
+    emu = fixtures(await startEmulator());
+    api = (await probedSignedOut(emu)) as RotateApi;
+    ui.install();
+    const w = vscode.window as unknown as Record<string, unknown>;
+    ui.replace(w, 'showInputBox', (options: vscode.InputBoxOptions) => {
+      nameAsked = options;
+      return Promise.resolve(nameAnswer ? nameAnswer(options.value ?? '') : options.value);
+    });
+    ui.replace(w, 'createQuickPick', () => fakeQuickPick([], (_title, items) => items.filter((i) => i.label === pickLabel)));
+  });
+  suiteTeardown(async function () {
+    this.timeout(30000);
+    ui.restore();
+    emu?.clearFaults();
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    if (base) fs.rmSync(base, { recursive: true, force: true });
+    if (ceiling === undefined) delete process.env.GIT_CEILING_DIRECTORIES;
+    else process.env.GIT_CEILING_DIRECTORIES = ceiling;
+    await restoreAfterSuite(api, emu);
+  });
+  setup(async function () {
+    this.timeout(30000);
+    ui.answer = () => undefined;
+    nameAsked = undefined;
+    nameAnswer = undefined;
+    pickLabel = undefined;
+    emu.clearFaults();
+    fs.rmSync(base, { recursive: true, force: true });
+    assert.strictEqual(await signIn(emu.demoToken), true, 'signed in as demo with the login token');
+    await waitForRoot(api, 'turso.user');
+  });
+
+  // ---- helpers ----------------------------------------------------------------------------------
+
+  function write(file: string, text: string): string {
+    const p = path.join(base, file);
+    fs.mkdirSync(path.dirname(p), { recursive: true });
+    fs.writeFileSync(p, text);
+    return p;
+  }
+  /** A token of demo's, minted in the emulator and listed in the tree. */
+  async function minted(opts: { organization?: string; group?: string; scopes?: string[] } = {}): Promise<{ name: string; id: string; token: string }> {
+    const name = unique('rot');
+    const { id, token } = emu.addApiToken({ name, owner: 'demo', ...opts });
+    values.push(token);
+    await vscode.commands.executeCommand('turso.refresh');
+    await waitFor(() => api.accounts.knownTokens()?.some((t) => t.id === id), `${name} in the account's list`);
+    return { name, id, token };
+  }
+  async function rowOf(name: string): Promise<Row> {
+    let rows: Row[] = [];
+    return waitFor(async () => {
+      const user = (await rootRows(api)).find((r) => r.contextValue.startsWith('turso.user'));
+      rows = user ? await childRows(api, user) : [];
+      return rows.find((r) => r.label === name);
+    }, `the row of ${name}`).catch((err: Error) => {
+      throw new Error(`${err.message}; rows were ${describeRows(rows)}`);
+    });
+  }
+  /** The only Platform token value in `text` (the successor's, once written). */
+  function tokenIn(text: string): string {
+    const found = text.match(/[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/g) ?? [];
+    assert.strictEqual(new Set(found).size, 1, `one token value in the file (found ${found.length})`);
+    return found[0] as string;
+  }
+  const requestsSince = (mark: number): EmuRequest[] => emu.requests.slice(mark);
+  const sent = (list: EmuRequest[]): string[] => list.filter((r) => r.method === 'POST' || r.method === 'DELETE').map((r) => `${r.method} ${r.path}`);
+  /** Runs the command; a reveal panel (the value put nowhere) fails the flow at once, with what was shown. */
+  async function rotate(arg?: unknown): Promise<RotateResult> {
+    const panels = api.revealPanels().length;
+    let settled: { result: RotateResult | undefined } | undefined;
+    void vscode.commands.executeCommand<RotateResult>('turso.rotateToken', arg).then((result) => (settled = { result }));
+    const end = await waitFor(
+      () => settled ?? (api.revealPanels().length > panels ? { panel: true } : undefined),
+      'the rotation to end', 50000,
+    );
+    if ('panel' in end) {
+      assert.fail(`the new value was shown in a reveal panel (written nowhere): ${describeShown(ui.shown.slice(-6))}`);
+    }
+    assert.ok(end.result, 'the command resolves to its outcome');
+    return end.result;
+  }
+  /** Answers the dialogs by message: the first pattern that matches gives the button. */
+  function answer(rules: [RegExp, string | undefined | ((s: Shown) => string | undefined | PromiseLike<string | undefined>)][]): void {
+    ui.answer = (s) => {
+      for (const [re, reply] of rules) {
+        if (re.test(s.message)) return typeof reply === 'function' ? reply(s) : reply;
+      }
+      return undefined;
+    };
+  }
+  async function status(value: string): Promise<number> {
+    return (await emulatorGet(emu, '/v1/auth/validate', value)).status;
+  }
+
+  // ---- the flows --------------------------------------------------------------------------------
+
+  test('a full rotation of an organization token used in two env files (CRLF; quoted with export): created, written, saved, then revoked', async function () {
+    this.timeout(60000);
+    const old = await minted({ organization: 'acme' });
+    const crlf = write('api/.env', `# api\r\nTURSO_API_TOKEN=${old.token}\r\nOTHER=1\r\n`);
+    const quoted = write('web/.env.local', `A=1\nexport TURSO_API_TOKEN="${old.token}" # ci\nB=2\n`);
+    const mark = emu.requests.length;
+    const uiMark = ui.mark();
+    let plan: Shown | undefined;
+    let atLastConfirm: { crlf: string; quoted: string; sent: string[] } | undefined;
+    answer([
+      [/^Rotate API token/, (s) => { plan = s; return 'Rotate'; }],
+      [/^Revoke the old API token/, () => {
+        atLastConfirm = { crlf: fs.readFileSync(crlf, 'utf8'), quoted: fs.readFileSync(quoted, 'utf8'), sent: sent(requestsSince(mark)) };
+        return 'Revoke';
+      }],
+    ]);
+    const result = await rotate((await rowOf(old.name)).node);
+    const shown = ui.shown.slice(uiMark);
+    assert.strictEqual(result.outcome, 'rotated', describeShown(shown));
+
+    // the name step offered <name>-<yyyymmdd> (today, UTC)
+    const stamp = new Date().toISOString().slice(0, 10).replace(/-/g, '');
+    assert.strictEqual(nameAsked?.value, `${old.name}-${stamp}`);
+    assert.strictEqual(result.name, `${old.name}-${stamp}`);
+    // the plan listed every line as path:line, never the value
+    assert.ok(plan, 'the plan was shown');
+    assert.ok(plan.detail?.includes(`${rel}/api/.env:2`) && plan.detail.includes(`${rel}/web/.env.local:2`), plan.detail);
+    assert.match(plan.detail ?? '', /access to acme/);
+
+    // the files: exactly the token replaced, line endings, quotes, export and comments kept
+    const now = { crlf: fs.readFileSync(crlf, 'utf8'), quoted: fs.readFileSync(quoted, 'utf8') };
+    const fresh = tokenIn(now.crlf);
+    values.push(fresh);
+    assert.strictEqual(jwtClaims(fresh).jti, result.id, 'the value written is the new token');
+    assert.strictEqual(now.crlf, `# api\r\nTURSO_API_TOKEN=${fresh}\r\nOTHER=1\r\n`);
+    assert.strictEqual(now.quoted, `A=1\nexport TURSO_API_TOKEN="${fresh}" # ci\nB=2\n`);
+    assert.strictEqual(await status(fresh), 200, 'the new token works');
+    assert.strictEqual(await status(old.token), 401, 'the old token was revoked');
+
+    // the emulator's log: the create (same organization), then the revoke, which came after the files changed
+    assert.ok(atLastConfirm, 'the last confirmation was asked');
+    assert.deepStrictEqual(atLastConfirm.sent, [`POST /v1/auth/api-tokens/${result.name}`], 'nothing was revoked before the last confirmation');
+    assert.ok(atLastConfirm.crlf.includes(fresh) && atLastConfirm.quoted.includes(fresh), 'the files held the new value (on disk) when the revoke was asked');
+    assert.ok(!atLastConfirm.crlf.includes(old.token) && !atLastConfirm.quoted.includes(old.token));
+    const requests = requestsSince(mark);
+    assert.deepStrictEqual(sent(requests), [`POST /v1/auth/api-tokens/${result.name}`, `DELETE /v1/auth/api-tokens/${old.name}`]);
+    assert.deepStrictEqual(requests.find((r) => r.method === 'POST')?.body, { organization: 'acme' });
+
+    // the tree: the old row gone, the new one there
+    await waitFor(() => {
+      const known = api.accounts.knownTokens() ?? [];
+      return known.some((t) => t.id === result.id) && !known.some((t) => t.id === old.id);
+    }, 'the account\'s list to have the new token and not the old one');
+    assert.ok(shown.some((s) => s.kind === 'progress' && /Creating API token/.test(s.message)), 'a progress notification while creating');
+    assert.ok(shown.some((s) => s.kind === 'info' && new RegExp(`Rotated API token "${old.name}"`).test(s.message)), describeShown(shown));
+  });
+
+  test('a group token\'s successor keeps the group and the permissions (no file holds it: its value is shown, copied, then the old one revoked)', async function () {
+    this.timeout(60000);
+    const old = await minted({ organization: 'acme', group: 'default', scopes: ['read', 'db:mint-token'] });
+    const mark = emu.requests.length;
+    answer([[/^Rotate API token/, 'Rotate'], [/^Revoke the old API token/, 'Revoke']]);
+    const running = vscode.commands.executeCommand<RotateResult>('turso.rotateToken', (await rowOf(old.name)).node);
+    // the value is put nowhere: the reveal panel shows it, and the old token waits until it is kept
+    const probe = await waitFor(() => api.revealPanels().find((p) => p.revealed && p.tokenName.startsWith(`${old.name}-`)), 'the reveal panel of the successor');
+    assert.deepStrictEqual(sent(requestsSince(mark)).filter((s) => s.startsWith('DELETE')), [], 'nothing revoked while the value is on screen');
+    const clip = ui.clipboard.length;
+    await probe.receive({ type: 'copy' });
+    values.push(ui.clipboard[clip]);
+    probe.panel?.dispose();
+    const result = await running;
+    assert.strictEqual(result?.outcome, 'rotated', describeShown(ui.shown));
+    const post = requestsSince(mark).find((r) => r.method === 'POST');
+    assert.deepStrictEqual(post?.body, { organization: 'acme', group: 'default', scopes: ['read', 'db:mint-token'] });
+    const listed = (await listTokensOverHttp(emu)).find((t) => t.id === result.id);
+    assert.ok(listed, 'the successor is listed');
+    assert.deepStrictEqual([listed.organization, listed.group, [...(listed.scopes ?? [])].sort()], ['acme', 'default', ['db:mint-token', 'read']]);
+    assert.ok(!(await listTokensOverHttp(emu)).some((t) => t.id === old.id), 'the old token was revoked');
+  });
+
+  test('rotating the token this extension is signed in with: it switches to the new one (still signed in) before the old one is revoked', async function () {
+    this.timeout(60000);
+    const old = await minted({ organization: 'acme' });
+    assert.strictEqual(await signIn(old.token), true, 'signed in with the API token');
+    await waitFor(async () => (await storedCredential(api.testProbe.secrets)) === old.token, 'the stored credential to be the API token');
+    write('.env', `TURSO_API_TOKEN=${old.token}\n`);
+    let credentialAtLastConfirm: string | undefined;
+    let plan: Shown | undefined;
+    answer([
+      [/^Rotate API token/, (s) => { plan = s; return 'Rotate'; }],
+      [/^Revoke the old API token/, async () => {
+        credentialAtLastConfirm = await storedCredential(api.testProbe.secrets);
+        return 'Revoke';
+      }],
+    ]);
+    const result = await rotate((await rowOf(old.name)).node);
+    assert.strictEqual(result.outcome, 'rotated', describeShown(ui.shown));
+    assert.match(plan?.detail ?? '', /This extension is signed in with/);
+    const credential = await storedCredential(api.testProbe.secrets);
+    assert.ok(credential && credential !== old.token, 'the stored credential changed');
+    values.push(credential);
+    assert.strictEqual(jwtClaims(credential).jti, result.id, 'the extension is signed in with the new token');
+    assert.strictEqual(credentialAtLastConfirm, credential, 'switched before the revoke was asked');
+    assert.ok(api.accounts.activeId, 'still signed in');
+    await waitForRoot(api, 'turso.user');
+    await waitFor(() => api.accounts.knownTokens()?.some((t) => t.id === result.id), 'the tree lists the new token with the new credential');
+    assert.strictEqual(await status(old.token), 401, 'the old token was revoked');
+    assert.strictEqual(fs.readFileSync(path.join(base, '.env'), 'utf8'), `TURSO_API_TOKEN=${credential}\n`);
+  });
+
+  test('a create that fails: nothing written, nothing revoked, and the message says so', async function () {
+    this.timeout(60000);
+    const old = await minted({ organization: 'acme' });
+    const file = write('api/.env', `TURSO_API_TOKEN=${old.token}\n`);
+    const name = unique('refused');
+    nameAnswer = () => name;
+    emu.injectFault({ method: 'POST', path: `/v1/auth/api-tokens/${name}`, kind: 'status', status: 400, error: 'invalid token name', times: 1 });
+    const mark = emu.requests.length;
+    const uiMark = ui.mark();
+    answer([[/^Rotate API token/, 'Rotate'], [/^Revoke the old API token/, () => assert.fail('the revoke is never asked after a failed create')]]);
+    const result = await rotate((await rowOf(old.name)).node);
+    assert.strictEqual(result.outcome, 'failed');
+    assert.strictEqual(fs.readFileSync(file, 'utf8'), `TURSO_API_TOKEN=${old.token}\n`, 'the file is unchanged');
+    assert.deepStrictEqual(sent(requestsSince(mark)), [`POST /v1/auth/api-tokens/${name}`], 'no revoke');
+    assert.strictEqual(await status(old.token), 200, 'the old token still works');
+    const error = ui.messagesSince(uiMark, (s) => s.kind === 'error')[0];
+    assert.ok(error, describeShown(ui.messagesSince(uiMark)));
+    assert.match(error.message, new RegExp(`Couldn't create API token "${name}": invalid token name.* Nothing was changed: no file was touched and "${old.name}" still works`));
+    assert.strictEqual(api.revealPanels().length, 0, 'no panel: there is no new value');
+  });
+
+  test('a revoke that fails (started from the code action on the env file\'s line): the files have the new value, the old token is still listed, and the message says so', async function () {
+    this.timeout(60000);
+    const old = await minted({ organization: 'acme' });
+    const file = write('svc/.env', `KEY=1\nTURSO_API_TOKEN=${old.token}\n`);
+    await api.workspaceTokens.rescan();
+    // the light bulb asks about an open document
+    await vscode.workspace.openTextDocument(file);
+    // the code action on the line, as the light bulb offers it
+    const actions = await waitFor(async () => {
+      const all = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', vscode.Uri.file(file), new vscode.Range(1, 20, 1, 20));
+      return all?.find((a) => a.title === `Rotate API Token "${old.name}"…`);
+    }, 'the "Rotate API Token" code action on the line');
+    assert.ok(actions.command && actions.command.command === 'turso.rotateToken', JSON.stringify(actions.command?.command));
+    assert.ok(!JSON.stringify(actions.command.arguments).includes(old.token.split('.')[2]), 'the code action carries no value');
+    emu.injectFault({ method: 'DELETE', path: `/v1/auth/api-tokens/${old.name}`, kind: 'status', status: 403, error: 'you are not allowed to do that', times: 1 });
+    const uiMark = ui.mark();
+    answer([[/^Rotate API token/, 'Rotate'], [/^Revoke the old API token/, 'Revoke']]);
+    const result = await vscode.commands.executeCommand<RotateResult>(actions.command.command, ...(actions.command.arguments ?? []));
+    assert.strictEqual(result?.outcome, 'kept-old', describeShown(ui.messagesSince(uiMark)));
+    const fresh = tokenIn(fs.readFileSync(file, 'utf8'));
+    values.push(fresh);
+    assert.strictEqual(fs.readFileSync(file, 'utf8'), `KEY=1\nTURSO_API_TOKEN=${fresh}\n`);
+    assert.strictEqual(jwtClaims(fresh).jti, result.id);
+    assert.ok((await listTokensOverHttp(emu)).some((t) => t.id === old.id), 'the old token is still listed at Turso');
+    await waitFor(() => api.accounts.knownTokens()?.some((t) => t.id === old.id), 'the old token still listed in the tree');
+    const error = ui.messagesSince(uiMark, (s) => s.kind === 'error')[0];
+    assert.ok(error, describeShown(ui.messagesSince(uiMark)));
+    assert.match(error.message, new RegExp(`"${result.name}" is in place, but API token "${old.name}" was not revoked: .*It still works and is still listed`));
+  });
+
+  test('the person declines the final revoke (started from the palette): the old token is kept and the message says so', async function () {
+    this.timeout(60000);
+    const old = await minted({ organization: 'acme' });
+    const file = write('.env', `TURSO_API_TOKEN=${old.token}\n`);
+    pickLabel = old.name;
+    const mark = emu.requests.length;
+    const uiMark = ui.mark();
+    answer([[/^Rotate API token/, 'Rotate'], [/^Revoke the old API token/, undefined]]);
+    const result = await rotate();
+    assert.strictEqual(result.outcome, 'kept-old', describeShown(ui.messagesSince(uiMark)));
+    const fresh = tokenIn(fs.readFileSync(file, 'utf8'));
+    values.push(fresh);
+    assert.strictEqual(jwtClaims(fresh).jti, result.id);
+    assert.deepStrictEqual(sent(requestsSince(mark)), [`POST /v1/auth/api-tokens/${result.name}`], 'no revoke');
+    assert.strictEqual(await status(old.token), 200, 'the old token still works');
+    assert.ok(api.accounts.knownTokens()?.some((t) => t.id === old.id), 'the old token is still in the tree');
+    assert.ok(ui.messagesSince(uiMark).some((s) => s.kind === 'info' && s.message.includes(`API token "${old.name}" was kept: it still works`)), describeShown(ui.messagesSince(uiMark)));
+  });
+
+  test('a .env git tracks is not written without consent; with "Stop Tracking and Replace" it is untracked, then written', async function () {
+    this.timeout(90000);
+    fs.mkdirSync(base, { recursive: true });
+    git(base, 'init', '-q');
+    const first = await minted({ organization: 'acme' });
+    const tracked = write('tracked/.env', `TURSO_API_TOKEN=${first.token}\n`);
+    const free = write('free/.env', `TURSO_API_TOKEN=${first.token}\n`);
+    git(base, 'add', 'tracked/.env');
+    git(base, 'commit', '-qm', 'env');
+
+    // declined: the tracked file keeps the old token, the other one gets the new one
+    let consent: Shown | undefined;
+    let lastConfirm: Shown | undefined;
+    answer([
+      [/^Git tracks/, (s) => { consent = s; return 'Leave Them'; }],
+      [/^Rotate API token/, 'Rotate'],
+      [/^Revoke the old API token/, (s) => { lastConfirm = s; return undefined; }],
+    ]);
+    const declined = await rotate((await rowOf(first.name)).node);
+    assert.strictEqual(declined.outcome, 'kept-old', describeShown(ui.shown));
+    assert.ok(consent && consent.modal && consent.message.includes(`${rel}/tracked/.env`) && consent.items.includes('Stop Tracking and Replace'), JSON.stringify(consent));
+    assert.strictEqual(fs.readFileSync(tracked, 'utf8'), `TURSO_API_TOKEN=${first.token}\n`, 'the tracked file was not written');
+    assert.strictEqual(git(base, 'ls-files', '--', 'tracked/.env'), 'tracked/.env\n', 'still tracked');
+    const fresh = tokenIn(fs.readFileSync(free, 'utf8'));
+    values.push(fresh);
+    assert.match(lastConfirm?.detail ?? '', new RegExp(`Still holding "${first.name}"[^\\n]*\\n\\s+\\S*${rel}/tracked/\\.env — git tracks it, and you chose to leave it as it is`));
+
+    // cancelling the question creates nothing
+    const mark = emu.requests.length;
+    answer([[/^Git tracks/, undefined], [/^Rotate API token/, () => assert.fail('not asked after a cancelled consent')]]);
+    assert.strictEqual((await rotate((await rowOf(first.name)).node)).outcome, 'cancelled');
+    assert.deepStrictEqual(sent(requestsSince(mark)), [], 'nothing sent');
+
+    // agreed: untracked first, then written
+    const second = await minted({ organization: 'acme' });
+    write('tracked/.env', `TURSO_API_TOKEN=${second.token}\n`);
+    git(base, 'add', 'tracked/.env');
+    git(base, 'commit', '-qm', 'env 2');
+    answer([[/^Git tracks/, 'Stop Tracking and Replace'], [/^Rotate API token/, 'Rotate'], [/^Revoke the old API token/, 'Revoke']]);
+    const agreed = await rotate((await rowOf(second.name)).node);
+    assert.strictEqual(agreed.outcome, 'rotated', describeShown(ui.shown));
+    const written = tokenIn(fs.readFileSync(tracked, 'utf8'));
+    values.push(written);
+    assert.strictEqual(jwtClaims(written).jti, agreed.id);
+    assert.strictEqual(git(base, 'ls-files', '--', 'tracked/.env'), '', 'no longer tracked');
+  });
+
+  test('an env file that is a symbolic link is never written through; the plan says why', async function () {
+    this.timeout(60000);
+    const old = await minted({ organization: 'acme' });
+    const outside = fs.mkdtempSync(path.join(path.dirname(ws), 'turso-rotate-outside-'));
+    try {
+      const target = path.join(outside, 'shared.env');
+      fs.writeFileSync(target, `TURSO_API_TOKEN=${old.token}\n`);
+      fs.mkdirSync(path.join(base, 'linked'), { recursive: true });
+      fs.symlinkSync(target, path.join(base, 'linked', '.env'));
+      let plan: Shown | undefined;
+      answer([[/^Rotate API token/, (s) => { plan = s; return undefined; }]]);
+      const mark = emu.requests.length;
+      assert.strictEqual((await rotate((await rowOf(old.name)).node)).outcome, 'cancelled');
+      assert.match(plan?.detail ?? '', new RegExp(`${rel}/linked/\\.env:1 — it is a symbolic link to ${target.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+      assert.deepStrictEqual(sent(requestsSince(mark)), [], 'nothing sent');
+      assert.strictEqual(fs.readFileSync(target, 'utf8'), `TURSO_API_TOKEN=${old.token}\n`);
+    } finally {
+      fs.rmSync(outside, { recursive: true, force: true });
+    }
+  });
+
+  test('no token value in the log output or in any message, dialog or progress title of the suite', async function () {
+    assert.ok(values.length >= 8, `the suite saw the values it minted and wrote (${values.length})`);
+    const log = await waitFor(() => readIfExists(tursoLogFile(api)) || undefined, 'the Turso log');
+    assert.match(log, /Created API token "rot-[^"]+" \(acme\) to replace "rot-/, 'the log does tell the rotations');
+    const texts = [log, ...ui.shown.map((s) => `${s.message}\n${s.detail ?? ''}\n${s.items.join('\n')}`)];
+    for (const value of values) {
+      const [, payload, signature] = value.split('.');
+      for (const text of texts) {
+        assert.ok(!text.includes(payload) && !text.includes(signature), 'a token value (payload or signature) is in the log or a message');
+      }
+    }
+  });
+});
