@@ -137,11 +137,15 @@ suite('Rotate API Token: successor in place, then the old one revoked', function
   async function rotate(arg?: unknown): Promise<RotateResult> {
     const panels = api.revealPanels().length;
     let settled: { result: RotateResult | undefined } | undefined;
-    void vscode.commands.executeCommand<RotateResult>('turso.rotateToken', arg).then((result) => (settled = { result }));
+    let failed: unknown;
+    vscode.commands.executeCommand<RotateResult>('turso.rotateToken', arg).then((result) => (settled = { result }), (err) => (failed = err ?? 'rejected'));
     const end = await waitFor(
-      () => settled ?? (api.revealPanels().length > panels ? { panel: true } : undefined),
+      () => (failed ? { failed } : settled ?? (api.revealPanels().length > panels ? { panel: true } : undefined)),
       'the rotation to end', 50000,
     );
+    if ('failed' in end) {
+      assert.fail(`turso.rotateToken failed: ${String((end.failed as Error).message ?? end.failed)}`);
+    }
     if ('panel' in end) {
       assert.fail(`the new value was shown in a reveal panel (written nowhere): ${describeShown(ui.shown.slice(-6))}`);
     }
