@@ -186,7 +186,8 @@ export function rotateTokenCommand(deps: RotateTokenDeps) {
     if (toWrite.length > 0) {
       const label = vscode.l10n.t('Rotate API token "{0}"', shown);
       const outcome = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Putting API token "{0}" in place of "{1}"…', newShown, shown) },
+        // Local work (no request): in the status bar, not one more notification.
+        { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Putting API token "{0}" in place of "{1}"…', newShown, shown) },
         () => replaceTokenInFiles(toWrite, old.id, value, label),
       );
       Object.assign(replaced, outcome);

@@ -1,0 +1,130 @@
+// Rotate API Token (issue 16), clicked and typed in the real workbench: from a token's row's context
+// menu, the name step, the dialog listing the env file lines that hold the token, the file on disk
+// rewritten with the new value before the last confirmation, then the revoke. The emulator's request
+// log proves the order (create, then revoke); the tree drops the old row and shows the new one.
+// Screenshots: .test-results/screenshots/<host>/RNN-name.png; the rotation's confirmation in light and
+// dark themes (docs/images/rotate-*.png when TURSO_UPDATE_DOCS_IMAGES=1, newest host).
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import * as ui from '../../scripts/host/vscode-ui.mjs';
+import { e2e, emulatorHttp } from './context.mjs';
+import {
+  clearRequests, clickDialogButton, closeLeftoverPanels, ensureSignedInWithLoginToken, flowsWithPrefix, jwtClaims, listedTokens,
+  prepareWorkbench, proveMinted, regionAround, shootInThemes, uniqueName, waitForDialog,
+} from './tokens-ui.mjs';
+
+const flow = flowsWithPrefix('R');
+
+/** The side bar's tree row whose label is exactly `label` (a successor's name starts with its predecessor's). */
+function rowNamed(page, label) {
+  return page.locator('.part.sidebar .monaco-list-row')
+    .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }) }).first();
+}
+
+describe('Rotate API Token: the successor in the workspace\'s env file, then the old token revoked (end to end)', function () {
+  before(async function () {
+    this.timeout(120000);
+    await ui.bounded(prepareWorkbench(e2e.page), { crashed: e2e.crashed, timeoutMs: 110000, message: 'opening the workbench' });
+  });
+  afterEach(async function () {
+    const page = e2e.page;
+    await ui.closeQuickInput(page).catch(() => {});
+    await closeLeftoverPanels(page).catch(() => {});
+    await emulatorHttp('DELETE', '/__emulator/faults').catch(() => {});
+    await ui.clearNotifications(page).catch(() => {});
+  });
+
+  flow('rotate-context-menu', 'rotate a token used in a workspace .env from its row\'s context menu: name, the lines listed, the file rewritten, last confirmation, create then revoke; README screenshots', async (page, extraShot) => {
+    await ensureSignedInWithLoginToken(page);
+    const name = uniqueName('e2e-rot');
+    const { id, token } = await emulatorHttp('POST', '/__emulator/api-token', { name, owner: 'demo', organization: 'acme' });
+    const dir = path.join(e2e.workspaceDir, `rotate-${name}`);
+    fs.mkdirSync(dir, { recursive: true });
+    const envFile = path.join(dir, '.env');
+    fs.writeFileSync(envFile, `# deploy\nexport TURSO_API_TOKEN="${token}"\nREGION=fra\n`);
+    try {
+      await (await ui.viewTitleAction(page, 'Refresh')).click();
+      // the workspace scan finds it: the row says where it is used
+      await rowNamed(page, name).filter({ hasText: `used in rotate-${name}/.env` }).waitFor({ timeout: 30000 }).catch(async () => {
+        throw new Error(`the row "${name}" did not say "used in rotate-${name}/.env" within 30 s (rows: ${JSON.stringify(await ui.treeRows(page))})`);
+      });
+      const stamp = new Date().toISOString().slice(0, 10).replace(/-/g, '');
+      const successor = `${name}-${stamp}`;
+      const question = `Rotate API token "${name}"?`;
+      const askToRotate = async () => {
+        const row = rowNamed(page, name);
+        await row.click({ button: 'right' });
+        const item = page.locator('.context-view .monaco-menu .action-item:not(.disabled)', { hasText: 'Rotate API Token' }).first();
+        await item.waitFor({ timeout: 10000 });
+        await item.hover();
+        await item.click();
+        // A click that lands while the menu is still settling (the theme just changed) can be lost:
+        // the menu then stays open with the item under the pointer, and Enter runs it, as for a person.
+        const menu = page.locator('.context-view .monaco-menu').first();
+        if (!(await menu.waitFor({ state: 'hidden', timeout: 3000 }).then(() => true, () => false))) {
+          console.log('      (the context menu stayed open after the click: Enter on its item)');
+          await page.keyboard.press('Enter');
+          await menu.waitFor({ state: 'hidden', timeout: 5000 }).catch(() => { throw new Error('the context menu did not close after Enter on "Rotate API Token…"'); });
+        }
+        const input = await ui.waitForInputBox(page, `Rotate API Token "${name}": New Name`);
+        assert.equal(await input.inputValue(), successor, 'the name step offers <name>-<yyyymmdd>');
+        await page.keyboard.press('Enter');
+        return waitForDialog(page, question);
+      };
+
+      // for the README, in both themes: the tree and the confirmation over it (Cancel creates nothing)
+      const confirmation = page.locator('.monaco-dialog-box', { hasText: question }).first();
+      await shootInThemes(page, extraShot, 'a-rotate-confirmation', 'rotate', {
+        show: askToRotate,
+        hide: () => clickDialogButton(confirmation, 'Cancel'),
+        subject: confirmation, what: 'the rotation\'s confirmation',
+        region: () => regionAround(page, [confirmation, page.locator('.part.sidebar .monaco-list-row').last()], { margin: 24, from: { left: true, top: true } }),
+      });
+      assert.ok(!(await listedTokens()).some((t) => t.name === successor), 'Cancel created nothing');
+
+      await clearRequests();
+      const dialog = await askToRotate();
+      const listing = (await dialog.innerText()).replace(/[ \t]+/g, ' ');
+      assert.match(listing, new RegExp(`rotate-${name}/\\.env:2`), `the dialog lists the line (it says: ${listing})`);
+      assert.match(listing, /access to acme/);
+      for (const part of token.split('.').slice(1)) assert.ok(!listing.includes(part), 'no part of the value in the dialog');
+      await clickDialogButton(dialog, 'Rotate');
+
+      // the last confirmation: by now the file on disk has the new value, and nothing was revoked
+      const last = await waitForDialog(page, `Revoke the old API token "${name}"?`);
+      const written = fs.readFileSync(envFile, 'utf8');
+      const value = /TURSO_API_TOKEN="([^"]+)"/.exec(written)?.[1] ?? '';
+      assert.equal(written, `# deploy\nexport TURSO_API_TOKEN="${value}"\nREGION=fra\n`, 'only the value changed: export, quotes, the other lines kept');
+      assert.notEqual(value, token);
+      const listed = await proveMinted(successor, value);
+      assert.deepEqual([listed.organization, listed.group], ['acme', undefined], 'the same access: organization acme');
+      const before = (await emulatorHttp('GET', '/__emulator/requests')).filter((r) => r.method === 'POST' || r.method === 'DELETE').map((r) => `${r.method} ${r.path}`);
+      assert.deepEqual(before, [`POST /v1/auth/api-tokens/${successor}`], 'created, and nothing revoked before the last confirmation');
+      assert.match((await last.innerText()).replace(/\s+/g, ' '), new RegExp(`"${successor}" is now in these lines \\(saved\\): \\S*rotate-${name}/\\.env:2`));
+      await extraShot('a-rotate-last-confirmation');
+      // the toasts of the steps before (sign-in, the create's progress) out of the way of the result's
+      await ui.clearNotifications(page);
+      await clickDialogButton(last, 'Revoke');
+
+      await ui.waitForNotification(page, `Rotated API token "${name}"`).catch(async (err) => {
+        await ui.runCommand(page, 'Notifications: Show Notifications').catch(() => {});
+        await page.waitForTimeout(1000);
+        throw new Error(`${err.message}; notifications: ${JSON.stringify(await ui.visibleNotifications(page))}`);
+      });
+      const after = (await emulatorHttp('GET', '/__emulator/requests')).filter((r) => r.method === 'POST' || r.method === 'DELETE').map((r) => `${r.method} ${r.path} ${r.status}`);
+      assert.deepEqual(after, [`POST /v1/auth/api-tokens/${successor} 200`, `DELETE /v1/auth/api-tokens/${name} 200`], 'the create, then the revoke');
+      assert.ok(!(await listedTokens()).some((t) => t.id === id), `the emulator no longer lists ${name}`);
+      assert.notEqual(jwtClaims(value).jti, id);
+      // the tree: the old row gone, the new one there (and it is the one used in the file now)
+      await rowNamed(page, name).waitFor({ state: 'hidden', timeout: 20000 }).catch(() => {
+        throw new Error(`the row "${name}" is still in the tree`);
+      });
+      await rowNamed(page, successor).filter({ hasText: `used in rotate-${name}/.env` }).waitFor({ timeout: 30000 }).catch(async () => {
+        throw new Error(`the row "${successor}" (used in rotate-${name}/.env) did not show (rows: ${JSON.stringify(await ui.treeRows(page))})`);
+      });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
