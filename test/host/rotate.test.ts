@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import {
-  describeShown, fakeQuickPick, fixtures, probedSignedOut, readIfExists, storedCredential, tursoLogFile, UiRecorder,
+  describeShown, fakeQuickPick, fixtures, HeldPrompts, probedSignedOut, readIfExists, storedCredential, tursoLogFile, UiRecorder,
   type EmuRequest, type FixtureEmulator, type ProbedApi, type Shown,
 } from './faultHelpers';
 import {
@@ -413,6 +413,30 @@ suite('Rotate API Token: successor in place, then the old one revoked', function
     } finally {
       fs.rmSync(outside, { recursive: true, force: true });
     }
+  });
+
+  test('a rotation whose confirmation is left open holds nothing: another rotation of the same token reaches the server meanwhile', async function () {
+    this.timeout(60000);
+    const old = await minted({ organization: 'acme' });
+    const file = write('.env', `TURSO_API_TOKEN=${old.token}\n`);
+    const held = new HeldPrompts();
+    let plans = 0;
+    answer([
+      [/^Rotate API token/, () => (++plans === 1 ? held.hold() : 'Rotate')],
+      [/^Revoke the old API token/, undefined],
+    ]);
+    const row = await rowOf(old.name);
+    const first = vscode.commands.executeCommand<RotateResult>('turso.rotateToken', row.node);
+    await waitFor(() => held.count === 1, 'the first rotation\'s confirmation, left open');
+    const mark = emu.requests.length;
+    nameAnswer = () => `${old.name}-second`;
+    const second = await rotate(row.node);
+    assert.strictEqual(second.outcome, 'kept-old', describeShown(ui.shown.slice(-6)));
+    assert.deepStrictEqual(sent(requestsSince(mark)), [`POST /v1/auth/api-tokens/${old.name}-second`], 'the second rotation was not told one is in progress');
+    values.push(tokenIn(fs.readFileSync(file, 'utf8')));
+    held.releaseAll();
+    assert.strictEqual((await first)?.outcome, 'cancelled', 'the first one, dismissed, created nothing');
+    assert.deepStrictEqual(sent(requestsSince(mark)), [`POST /v1/auth/api-tokens/${old.name}-second`]);
   });
 
   test('no token value in the log output or in any message, dialog or progress title of the suite', async function () {
