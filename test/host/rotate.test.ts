@@ -64,8 +64,6 @@ suite('Rotate API Token: successor in place, then the old one revoked', function
     ws = folder.uri.fsPath;
     // The workspace folder lies inside the project's checkout: git must not look above it.
     process.env.GIT_CEILING_DIRECTORIES = path.dirname(ws);
-    rel = `turso-rotate-${process.pid}-${Date.now().toString(36)}`;
-    base = path.join(ws, rel);
     emu = fixtures(await startEmulator());
     api = (await probedSignedOut(emu)) as RotateApi;
     ui.install();
@@ -81,7 +79,6 @@ suite('Rotate API Token: successor in place, then the old one revoked', function
     ui.restore();
     emu?.clearFaults();
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    if (base) fs.rmSync(base, { recursive: true, force: true });
     if (ceiling === undefined) delete process.env.GIT_CEILING_DIRECTORIES;
     else process.env.GIT_CEILING_DIRECTORIES = ceiling;
     await restoreAfterSuite(api, emu);
@@ -93,9 +90,16 @@ suite('Rotate API Token: successor in place, then the old one revoked', function
     nameAnswer = undefined;
     pickLabel = undefined;
     emu.clearFaults();
-    fs.rmSync(base, { recursive: true, force: true });
+    // A folder of its own per test: a document VS Code still holds for a file deleted and written
+    // again at once may not have followed it yet (a rotation then leaves that file alone, rightly).
+    rel = `turso-rotate-${process.pid}-${Date.now().toString(36)}`;
+    base = path.join(ws, rel);
     assert.strictEqual(await signIn(emu.demoToken), true, 'signed in as demo with the login token');
     await waitForRoot(api, 'turso.user');
+  });
+
+  teardown(() => {
+    if (base) fs.rmSync(base, { recursive: true, force: true });
   });
 
   // ---- helpers ----------------------------------------------------------------------------------
