@@ -10,7 +10,7 @@ import path from 'node:path';
 import * as ui from '../../scripts/host/vscode-ui.mjs';
 import { e2e, emulatorHttp } from './context.mjs';
 import {
-  clearRequests, clickDialogButton, closeLeftoverPanels, ensureSignedInWithLoginToken, flowsWithPrefix, jwtClaims, listedTokens,
+  chooseFromContextMenu, clearRequests, clickDialogButton, closeLeftoverPanels, ensureSignedInWithLoginToken, flowsWithPrefix, jwtClaims, listedTokens,
   prepareWorkbench, proveMinted, regionAround, shootInThemes, uniqueName, waitForDialog,
 } from './tokens-ui.mjs';
 
@@ -53,20 +53,8 @@ describe('Rotate API Token: the successor in the workspace\'s env file, then the
       const successor = `${name}-${stamp}`;
       const question = `Rotate API token "${name}"?`;
       const askToRotate = async () => {
-        const row = rowNamed(page, name);
-        await row.click({ button: 'right' });
-        const item = page.locator('.context-view .monaco-menu .action-item:not(.disabled)', { hasText: 'Rotate API Token' }).first();
-        await item.waitFor({ timeout: 10000 });
-        await item.hover();
-        await item.click();
-        // A click that lands while the menu is still settling (the theme just changed) can be lost:
-        // the menu then stays open with the item under the pointer, and Enter runs it, as for a person.
-        const menu = page.locator('.context-view .monaco-menu').first();
-        if (!(await menu.waitFor({ state: 'hidden', timeout: 3000 }).then(() => true, () => false))) {
-          console.log('      (the context menu stayed open after the click: Enter on its item)');
-          await page.keyboard.press('Enter');
-          await menu.waitFor({ state: 'hidden', timeout: 5000 }).catch(() => { throw new Error('the context menu did not close after Enter on "Rotate API Token…"'); });
-        }
+        const nameStep = page.locator('.quick-input-widget .quick-input-title', { hasText: `Rotate API Token "${name}": New Name` }).first();
+        await chooseFromContextMenu(page, rowNamed(page, name), 'Rotate API Token', nameStep, 'the name step');
         const input = await ui.waitForInputBox(page, `Rotate API Token "${name}": New Name`);
         assert.equal(await input.inputValue(), successor, 'the name step offers <name>-<yyyymmdd>');
         await page.keyboard.press('Enter');
