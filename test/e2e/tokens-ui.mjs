@@ -476,10 +476,10 @@ const DOC_THEMES = [
  * on screen, the shot is taken (of `region()` when given) and `hide()` closes that state again — the
  * theme is picked from a quick pick, which would close an open quick pick or wait behind a modal
  * dialog. Without show/hide the state on screen is shot as it is (a tree, a notification). Ends in
- * Light Modern. Saves <flow>NN<suffix>-light.png / -dark.png and publishes them as
+ * Light Modern. `pointer`: a locator the pointer rests on while the shot is taken (default: off the subject). Saves <flow>NN<suffix>-light.png / -dark.png and publishes them as
  * docs/images/<docsName>-light.png / -dark.png (publishToDocs). Returns {light, dark}: the files.
  */
-export async function shootInThemes(page, extraShot, suffix, docsName, { show, hide, subject, what = 'the subject of the screenshot', region } = {}) {
+export async function shootInThemes(page, extraShot, suffix, docsName, { show, hide, subject, what = 'the subject of the screenshot', region, pointer } = {}) {
   const files = {};
   const view = page.viewportSize() ?? { width: 1400, height: 900 };
   try {
@@ -491,8 +491,10 @@ export async function shootInThemes(page, extraShot, suffix, docsName, { show, h
           throw new Error(`${what} was not on screen in ${theme.label} within 10 s: no ${theme.name} screenshot of it`);
         });
       }
-      // the pointer off the subject (no hover highlight), over the editor area above the notifications
-      await page.mouse.move(Math.round(view.width * 0.7), Math.round(view.height * 0.72));
+      // the pointer off the subject (no hover highlight), over the editor area above the notifications;
+      // or resting on `pointer` (a hover stays open while the pointer is on it)
+      if (pointer) await pointer.hover();
+      else await page.mouse.move(Math.round(view.width * 0.7), Math.round(view.height * 0.72));
       await waitForTransitionsToEnd(page);
       files[theme.name] = await extraShot(`${suffix}-${theme.name}`, page, region ? await region() : undefined);
       if (hide) await hide();

@@ -155,7 +155,7 @@ suite('Workspace tokens: used in, diagnostics, quick fixes, hover', function () 
     const titles = actions.map((a) => a.title);
     assert.ok(titles.includes('Remove the line'), `quick fixes: ${JSON.stringify(titles)}`);
     assert.ok(titles.includes('Open the Turso view'), `quick fixes: ${JSON.stringify(titles)}`);
-    assert.ok(!titles.some((t) => /rotate/i.test(t)), 'no Rotate quick fix (not built)');
+    assert.ok(!titles.some((t) => /rotate/i.test(t)), 'no Rotate quick fix: a revoked token is no longer one of the account\'s tokens, there is nothing to rotate');
     assertNoValue(JSON.stringify(actions.map((a) => ({ title: a.title, command: a.command }))), 'a code action');
 
     const remove = actions.find((a) => a.title === 'Remove the line');
