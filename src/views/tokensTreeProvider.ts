@@ -175,6 +175,9 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
       }
       return this.organizations?.getChildren(node) ?? [];
     }
+    // VS Code asks as soon as the view is registered, while activate() still reads the stored
+    // credentials: until they are known there is no account to show, not even from its last known state.
+    await this.accounts.ready();
     // A cold open: every account not loaded yet has a last known state. It is shown now, marked as
     // refreshing, and replaced when the loads (one round trip for all) have ended.
     const signedIn = this.accounts.accounts;
