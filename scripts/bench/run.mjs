@@ -426,11 +426,15 @@ try {
 
   // open the view, signed in, cold: a reloaded window (new extension host) showing the Explorer; nothing
   // may reach the API until the Turso view is opened; then the activity bar click. Two results of the
-  // same runs: the first useful paint (the account and its tokens from the last known state the
+  // same runs: the first useful paint (the account and its tokens, from the last known state the
   // previous session left, marked "refreshing…": no answer waited for) and the fresh tree (the mark
-  // gone, and a token made elsewhere after that state was saved shown: one round trip).
+  // gone, and a token made elsewhere after that state was saved shown: one round trip). The first
+  // paint is whichever shows the account and a token first: when the answer is in before the view
+  // first asks for rows (a slow window, a short latency), the fresh tree is the first paint; the
+  // latency slope still tells whether it waited for an answer.
   const coldName = (i) => `bench-co-${String(i).padStart(2, '0')}`;
-  const FIRST_PAINT = 'first paint (last known state)';
+  const FIRST_PAINT = 'first paint';
+  const MARKED = 'marked "refreshing…"';
   await measure('open', {
     title: 'open the view, cold: fresh tree', driven: 'UI: reload, then a click on Turso in the activity bar (cold: activation + first load; a token made elsewhere since the last session)',
     resultLabel: 'the "refreshing…" mark gone, the new token shown', cli: 'list',
@@ -458,7 +462,7 @@ try {
     },
     cond: (i) => ({
       kind: 'rows', texts: [USER, coldName(i)], none: ['refreshing…'],
-      also: [{ label: FIRST_PAINT, kind: 'rows', texts: [USER, 'refreshing…', 'provisioner'], paint: true }],
+      also: [{ label: FIRST_PAINT, kind: 'rows', texts: [USER, 'provisioner'], paint: true }, { label: MARKED, kind: 'rows', texts: [USER, 'refreshing…'] }],
     }),
     trigger: async () => openTurso(),
     after: async (i, { slope }) => {
@@ -483,10 +487,14 @@ try {
       }
     },
   });
-  markAction('openCached', 'open', FIRST_PAINT, {
+  const cached = markAction('openCached', 'open', FIRST_PAINT, {
     title: 'open the view, cold: first paint', driven: 'the same reloads and clicks (timed to the first paint)',
-    resultLabel: 'the account and its tokens from the last known state, marked "refreshing…"', cli: undefined,
+    resultLabel: 'the account and its tokens (from the last known state, marked "refreshing…")', cli: undefined,
   });
+  if (cached) {
+    const all = [...R.actions.open.markRuns, ...R.actions.open.markSlopeRuns];
+    cached.markedRefreshing = { runs: all.filter((m) => Number.isFinite(m[MARKED])).length, of: all.length };
+  }
   await ensureSignedIn();
 
   // refresh (view title action) until a token created elsewhere shows
