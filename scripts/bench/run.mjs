@@ -22,6 +22,8 @@
 //   --repeat   run the whole bench N times, one after the other (each a process of its own, with its
 //              own code-server and browser); the report is the last run's, with a section giving
 //              every target's min / median / max across the N runs (their results.json: <work>-repeat/)
+//   --from     write the report again from saved results, measuring nothing: a results.json, or a
+//              folder of them (run-1.json, run-2.json… as --repeat keeps them)
 // Work files (staging build, code-server instance, browser profile, results.json) go to
 // .test-results/bench/<host>/. Every process it starts is stopped by PID at the end, also on failure.
 import fs from 'node:fs';
@@ -46,7 +48,7 @@ const { values: opt } = util.parseArgs({
     latency: { type: 'string', default: '100' }, host: { type: 'string', default: 'newest' }, runs: { type: 'string', default: '5' },
     tokens: { type: 'string', default: '5000' }, 'slope-runs': { type: 'string', default: '3' }, out: { type: 'string', default: 'docs/BENCHMARKS.md' },
     ref: { type: 'string' }, 'no-write': { type: 'boolean', default: false }, strict: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false },
-    repeat: { type: 'string', default: '1' }, profile: { type: 'boolean', default: false }, only: { type: 'string' },
+    repeat: { type: 'string', default: '1' }, from: { type: 'string' }, profile: { type: 'boolean', default: false }, only: { type: 'string' },
   },
 });
 if (opt.help) {
@@ -78,7 +80,26 @@ const t00 = Date.now();
 const say = (m) => console.log(`[bench +${((Date.now() - t00) / 1000).toFixed(1)}s] ${m}`);
 const WORK = path.join(REPO, '.test-results', 'bench', opt.host);
 const benchCommand = `npm run bench -- --latency ${L} --host ${opt.host} --runs ${RUNS} --slope-runs ${SLOPE_RUNS} --tokens ${TOKENS}${opt.ref ? ` --ref ${opt.ref}` : ''}`;
+if (opt.from) process.exit(reportFrom(path.resolve(opt.from)));
 if (REPEAT > 1) process.exit(await repeatRuns());
+
+/** --from: the report of saved results (one results.json, or the runs of --repeat in a folder). */
+function reportFrom(from) {
+  const files = fs.statSync(from).isDirectory()
+    ? fs.readdirSync(from).filter((f) => /^run-\d+\.json$/.test(f)).sort((a, b) => Number(a.match(/\d+/)[0]) - Number(b.match(/\d+/)[0])).map((f) => path.join(from, f))
+    : [from];
+  if (!files.length) {
+    console.error(`no results in ${from} (run-1.json, run-2.json… or a results.json)`);
+    return 2;
+  }
+  const runs = files.map((f) => JSON.parse(fs.readFileSync(f, 'utf8')));
+  const last = runs.at(-1);
+  const command = `npm run bench -- --latency ${last.latencyMs} --host ${opt.host} --runs ${last.runs} --slope-runs ${last.slopeRuns} --tokens ${last.tokens}${runs.length > 1 ? ` --repeat ${runs.length}` : ''}`;
+  const report = renderReport(last, { command, repeats: runs.length > 1 ? runs : undefined });
+  console.log(report.text);
+  if (!opt['no-write']) writeReport(report.markdown);
+  return 0;
+}
 
 /** Writes the report to --out (unless --no-write), keeping the scan bench's section. */
 function writeReport(markdown) {
