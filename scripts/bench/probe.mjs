@@ -14,7 +14,8 @@
 
 /**
  * Result conditions, evaluated in the page:
- *  {kind: 'rows', texts: [...]}        every text is in a visible row of the side bar's tree
+ *  {kind: 'rows', texts: [...], none?: [...]}  every text is in a visible row of the side bar's tree
+ *                                      (and no visible row contains a text of `none`)
  *  {kind: 'tokenGone', name}           no visible tree row is the API token `name`
  *  {kind: 'notification', text}        a notification toast containing text is visible
  *  {kind: 'reveal', name}              the reveal webview shows a token value (and the token's name)
@@ -22,7 +23,8 @@
  *  {kind: 'tab', text}                 an editor tab whose title contains text is visible
  *  {kind: 'webviewText', text}         a visible webview shows text
  *  trigger: 'input' (default: first mousedown/keydown after arming) | 'now'
- *  also: [{label, kind, …}]            milestones on the way, each timed when first true (no frame wait)
+ *  also: [{label, kind, …, paint?}]    milestones on the way, each timed when first true (no frame wait;
+ *                                      with `paint: true`, at the frame that paints it, as the result)
  */
 export async function arm(page, spec) {
   await page.evaluate((spec) => {
@@ -31,7 +33,7 @@ export async function arm(page, spec) {
     const conds = {
       rows: (c) => {
         const texts = rows().map((r) => r.textContent || '');
-        return c.texts.every((t) => texts.some((x) => x.includes(t)));
+        return c.texts.every((t) => texts.some((x) => x.includes(t))) && !(c.none || []).some((t) => texts.some((x) => x.includes(t)));
       },
       tokenGone: (c) => !rows().some((r) => (r.getAttribute('aria-label') || '').startsWith(`API token ${c.name},`)),
       notification: (c) => [...document.querySelectorAll('.notifications-toasts .notification-toast')]
@@ -59,7 +61,7 @@ export async function arm(page, spec) {
       return () => f(c);
     };
     const cond = make(spec);
-    const also = (spec.also || []).map((c) => ({ label: c.label, test: make(c) }));
+    const also = (spec.also || []).map((c) => ({ label: c.label, test: make(c), paint: c.paint === true, seen: false }));
     const st = { t0: null, t1: null, paint: null, error: null, marks: {} };
     window.__turso_bench_probe?.cancel?.();
     window.__turso_bench_probe = st;
@@ -76,8 +78,16 @@ export async function arm(page, spec) {
     const check = () => {
       if (st.stopped || st.t0 === null) return;
       for (const a of also) {
-        if (st.marks[a.label] === undefined) {
-          try { if (a.test()) st.marks[a.label] = performance.now(); } catch { /* not yet */ }
+        if (!a.seen) {
+          try {
+            if (a.test()) {
+              a.seen = true;
+              const t = performance.now();
+              // registered before the result's own frame callback: it runs first, in the same frame
+              if (a.paint) requestAnimationFrame((ts) => { st.marks[a.label] = Math.max(ts, t); });
+              else st.marks[a.label] = t;
+            }
+          } catch { /* not yet */ }
         }
       }
       let ok = false;

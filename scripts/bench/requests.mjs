@@ -47,7 +47,7 @@ export function emulatorClient(url) {
     setLatency: (ms) => admin('POST', '/latency', { ms }),
     reset: () => admin('POST', '/reset'),
     clearRequests: () => admin('DELETE', '/requests'),
-    /** @returns {Promise<Array<{method: string, path: string, query: string, status: number, at: number, userAgent?: string}>>} */
+    /** @returns {Promise<Array<{method: string, path: string, query: string, status: number, at: number, ms: number, username?: string, userAgent?: string}>>} */
     requests: () => admin('GET', '/requests'),
   };
 }
@@ -89,8 +89,11 @@ export function analyze(reqs, latencyMs) {
     chain.unshift(label(rs[end]));
     end = prev[end];
   }
+  // The same request for two accounts (each with its own credential) is no repeat.
+  const users = new Set(rs.map((r) => r.username));
+  const key = (r) => (users.size > 1 ? `${label(r)} (as ${r.username ?? 'nobody'})` : label(r));
   const counts = new Map();
-  for (const r of rs) counts.set(label(r), (counts.get(label(r)) || 0) + 1);
+  for (const r of rs) counts.set(key(r), (counts.get(key(r)) || 0) + 1);
   const repeated = [...counts].filter(([, n]) => n > 1).map(([l, n]) => `${l} ×${n}`);
   return { requests: rs.length, roundTrips, stages, repeated, chain };
 }

@@ -162,6 +162,14 @@ export class AccountModel implements vscode.Disposable {
     return account ? this.session.clientFor(account.token) : undefined;
   }
 
+  /**
+   * Resolves once the stored credentials have been read (SecretStorage; no request to Turso), also
+   * when reading them failed (initialize() reports that). The tree waits for it before its first rows.
+   */
+  ready(): Promise<void> {
+    return this.session.initialize().catch(() => undefined);
+  }
+
   /** Resolves once the stored credentials have been read (the last known state of accounts signed out meanwhile is forgotten). */
   initialize(): Promise<void> {
     return this.session.initialize().then(() => this.cache?.retain(this.session.accounts.map((a) => a.id)));

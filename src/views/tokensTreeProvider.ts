@@ -4,7 +4,7 @@ import type { AccountOrganizations } from '../accounts/accountOrganizations';
 import { inertText } from '../util/text';
 import type { OrganizationTreeNode } from './organizationNodes';
 import { OrganizationsTree } from './organizationsTree';
-import { errorNode, tokenNode, userNode, type TooltipRow, type TreeNode as AccountTreeNode } from './treeModel';
+import { errorNode, tokenNode, userNode, type TokenNode, type TooltipRow, type TreeNode as AccountTreeNode } from './treeModel';
 
 /** A row of the tree: an account's own (treeModel.ts) or its organizations' (organizationNodes.ts). */
 export type TreeNode = AccountTreeNode | OrganizationTreeNode;
@@ -19,14 +19,20 @@ export type { AccountState } from '../accounts/accountModel';
 /**
  * The API Tokens tree: the signed-in user as the root, their API tokens under it. It shows the
  * account model (src/accounts/accountModel.ts) and asks it for a load when the view wants rows;
- * it holds no account state of its own. Rows are built once per load.
+ * it holds no account state of its own. Rows are built once per load, and only those that changed:
+ * a token whose row reads as before keeps its row object and its TreeItem.
  */
 export class TokensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<TreeNode | TreeNode[] | undefined | void>();
   readonly onDidChangeTreeData = this.emitter.event;
   private readonly disposables: vscode.Disposable[] = [this.emitter];
-  /** Per account, the root built for its load: rebuilt only when the model has another load or marking. */
-  private readonly built = new Map<string, { load: AccountLoad; key: string; root: AccountTreeNode }>();
+  /**
+   * Per account, the root built for its load (rebuilt only when the model has another load or
+   * marking) and its token rows by token id (a rebuild reuses those that read the same).
+   */
+  private readonly built = new Map<string, { load: AccountLoad; key: string; root: AccountTreeNode; rows: ReadonlyMap<string, TokenNode> }>();
+  /** The TreeItem made for a token row, and the busy text it shows: made again only when either changed. */
+  private readonly items = new WeakMap<TokenNode, { busy: string | undefined; item: vscode.TreeItem }>();
   private readonly organizations: OrganizationsTree | undefined;
 
   /** Token id → the workspace files that hold it, as shown. */
@@ -86,6 +92,7 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
         // The same object the view was given, so VS Code repaints that row in place.
         delete child.usedIn;
         Object.assign(child, row, { id: child.id, accountId: child.accountId });
+        this.items.delete(child);
         changed.push(child);
       }
     }
@@ -98,6 +105,21 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     if (node.kind === 'organizations' || node.kind === 'organization' || node.kind === 'orgToken') {
       return this.organizations ? this.organizations.getTreeItem(node) : new vscode.TreeItem(node.label);
     }
+    if (node.kind === 'token') {
+      const busy = this.accounts.busyText(node.token.id);
+      const made = this.items.get(node);
+      if (made && made.busy === busy) {
+        return made.item;
+      }
+      const item = this.makeTreeItem(node, busy);
+      this.items.set(node, { busy, item });
+      return item;
+    }
+    return this.makeTreeItem(node, undefined);
+  }
+
+  /** `busy`: what is happening to the token (its row says so instead of its description). */
+  private makeTreeItem(node: AccountTreeNode, busy: string | undefined): vscode.TreeItem {
     // Labels and descriptions carry server text (names, error reasons): inert and bounded.
     const label = inertText(node.label, MAX_LABEL);
     const description = node.description === undefined ? undefined : inertText(node.description, MAX_LABEL);
@@ -108,17 +130,18 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     item.id = node.id;
     item.description = description;
     item.contextValue = node.contextValue;
-    item.iconPath = new vscode.ThemeIcon(node.icon);
-    if (node.tooltip) {
+    item.iconPath = themeIcon(node.icon);
+    // A token row's tooltip is built when it is hovered (resolveTreeItem): an account can have
+    // thousands of tokens, and VS Code would carry every tooltip to the window with each load.
+    if (node.tooltip && node.kind !== 'token') {
       item.tooltip = markdownTooltip(node.tooltip);
     }
     if (node.kind === 'message' && node.command) {
       item.command = node.command;
     }
-    const busy = node.kind === 'token' ? this.accounts.busyText(node.token.id) : undefined;
     if (busy) {
       item.description = busy;
-      item.iconPath = new vscode.ThemeIcon('loading~spin');
+      item.iconPath = themeIcon('loading~spin');
       item.contextValue = `${node.contextValue};busy`;
     }
     if (node.kind === 'token') {
@@ -136,6 +159,9 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   }
 
   resolveTreeItem(item: vscode.TreeItem, node: TreeNode): vscode.TreeItem {
+    if (node.kind === 'token' && !item.tooltip) {
+      item.tooltip = markdownTooltip(node.tooltip);
+    }
     return node.kind === 'orgToken' && this.organizations ? this.organizations.resolveTreeItem(item, node) : item;
   }
 
@@ -149,6 +175,9 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
       }
       return this.organizations?.getChildren(node) ?? [];
     }
+    // VS Code asks as soon as the view is registered, while activate() still reads the stored
+    // credentials: until they are known there is no account to show, not even from its last known state.
+    await this.accounts.ready();
     // A cold open: every account not loaded yet has a last known state. It is shown now, marked as
     // refreshing, and replaced when the loads (one round trip for all) have ended.
     const signedIn = this.accounts.accounts;
@@ -217,6 +246,7 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
       return built.root;
     }
     let root: AccountTreeNode;
+    const rows = new Map<string, TokenNode>();
     if (load.kind === 'failed') {
       const node = errorNode(load.error);
       root = mark
@@ -224,10 +254,19 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
         : { ...node, accountId: account.id };
     } else {
       const user = userNode(
-        { user: load.user, validation: load.validation, tokens: load.tokens, credentialId: load.credentialId, usedIn: this.usedIn },
+        {
+          user: load.user, validation: load.validation, tokens: load.tokens, credentialId: load.credentialId, usedIn: this.usedIn,
+          accountId: account.id, previous: built?.rows,
+        },
         Date.now() / 1000,
       );
-      const children = user.children.map((c) => ({ ...c, accountId: account.id, id: mark && c.kind === 'message' ? `${c.id}:${account.id}` : c.id }));
+      // Token rows come with their account; a message names it in its id when there are several.
+      const children = user.children.map((c) => (c.kind === 'message' ? { ...c, accountId: account.id, id: mark ? `${c.id}:${account.id}` : c.id } : c));
+      for (const c of children) {
+        if (c.kind === 'token') {
+          rows.set(c.token.id, c);
+        }
+      }
       const cached = load.cached === true;
       root = {
         ...user,
@@ -242,7 +281,7 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
         refreshing: cached || undefined,
       };
     }
-    this.built.set(account.id, { load, key, root });
+    this.built.set(account.id, { load, key, root, rows });
     return root;
   }
 
@@ -284,6 +323,17 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     }
     return undefined;
   }
+}
+
+const themeIcons = new Map<string, vscode.ThemeIcon>();
+/** One ThemeIcon per codicon, shared by the rows that show it. */
+function themeIcon(id: string): vscode.ThemeIcon {
+  let icon = themeIcons.get(id);
+  if (!icon) {
+    icon = new vscode.ThemeIcon(id);
+    themeIcons.set(id, icon);
+  }
+  return icon;
 }
 
 /** Server text goes in as plain text (escaped); HTML and command links stay off. */

@@ -87,6 +87,10 @@ export interface AccountSnapshot {
   credentialId?: string;
   /** Token id → the workspace files that hold it (paths as shown). */
   usedIn?: ReadonlyMap<string, readonly string[]>;
+  /** The signed-in account it is (set on its token rows). */
+  accountId?: string;
+  /** The rows of the account's previous build, reused where they read the same. */
+  previous?: PreviousRows;
 }
 
 /** "never", or "2026-12-04 (in 7 days)" / "… (expired)". */
@@ -102,63 +106,151 @@ export function describeExpiry(validation: TokenValidation | undefined, nowSecon
   return left <= 0 ? l10n.t('{0} (expired)', date) : l10n.t('{0} (in {1})', date, formatTimeLeft(left));
 }
 
-export function tokenNode(token: ApiToken, credentialId?: string, usedIn?: readonly string[]): TokenNode {
+/**
+ * What every token row says the same way, translated once: the l10n bundle is set when the extension
+ * activates (src/extension.ts), before any row is built, and does not change while it runs.
+ */
+interface TokenRowText {
+  signedInWithThisToken: string;
+  name: string;
+  id: string;
+  scope: string;
+  permissions: string;
+  created: string;
+  note: string;
+  usedInLabel: string;
+  unrestricted: string;
+  wholeOrganization: string;
+  everything: string;
+  unknown: string;
+  signedInNote: string;
+}
+let tokenRowText: TokenRowText | undefined;
+function texts(): TokenRowText {
+  return (tokenRowText ??= {
+    signedInWithThisToken: l10n.t('signed in with this token'),
+    name: l10n.t('Name'),
+    id: l10n.t('ID'),
+    scope: l10n.t('Scope'),
+    permissions: l10n.t('Permissions'),
+    created: l10n.t('Created'),
+    note: l10n.t('Note'),
+    usedInLabel: l10n.t('Used in'),
+    unrestricted: l10n.t('all organizations (unrestricted)'),
+    wholeOrganization: l10n.t('the whole organization'),
+    everything: l10n.t('everything this account can do'),
+    unknown: l10n.t('unknown'),
+    signedInNote: l10n.t('This extension is signed in with this token.'),
+  });
+}
+
+/** `accountId`: the signed-in account whose token it is. */
+export function tokenNode(token: ApiToken, credentialId?: string, usedIn?: readonly string[], accountId?: string): TokenNode {
+  const t = texts();
   const scope = tokenScopeLabel(token);
   const current = credentialId !== undefined && credentialId === token.id;
   const kind = tokenScopeKind(token);
-  const parts = [scope];
-  if (token.createdAt) {
-    parts.push(token.createdAt);
-  }
+  let description = token.createdAt ? `${scope} · ${token.createdAt}` : scope;
   if (current) {
-    parts.push(l10n.t('signed in with this token'));
+    description += ` · ${t.signedInWithThisToken}`;
   }
   const used = usedIn?.length ? usedIn : undefined;
   if (used) {
-    parts.push(used.length > 1 ? l10n.t('used in {0} and {1} more', used[0], used.length - 1) : l10n.t('used in {0}', used[0]));
+    description += ` · ${used.length > 1 ? l10n.t('used in {0} and {1} more', used[0], used.length - 1) : l10n.t('used in {0}', used[0])}`;
   }
   const tooltip: TooltipRow[] = [
-    { label: l10n.t('Name'), value: token.name },
-    { label: l10n.t('ID'), value: token.id },
-    { label: l10n.t('Scope'), value: kind === 'unrestricted' ? l10n.t('all organizations (unrestricted)') : scope },
+    { label: t.name, value: token.name },
+    { label: t.id, value: token.id },
+    { label: t.scope, value: kind === 'unrestricted' ? t.unrestricted : scope },
     {
-      label: l10n.t('Permissions'),
-      value: kind === 'group' ? tokenPermissionsLabel(token) : kind === 'org' ? l10n.t('the whole organization') : l10n.t('everything this account can do'),
+      label: t.permissions,
+      value: kind === 'group' ? tokenPermissionsLabel(token) : kind === 'org' ? t.wholeOrganization : t.everything,
     },
-    { label: l10n.t('Created'), value: token.createdAt ?? l10n.t('unknown') },
+    { label: t.created, value: token.createdAt ?? t.unknown },
   ];
   if (current) {
-    tooltip.push({ label: l10n.t('Note'), value: l10n.t('This extension is signed in with this token.') });
+    tooltip.push({ label: t.note, value: t.signedInNote });
   }
   if (used) {
-    tooltip.push({ label: l10n.t('Used in'), value: used.join(', ') });
+    tooltip.push({ label: t.usedInLabel, value: used.join(', ') });
   }
-  return rowText({
+  // Built as a row shows it (no `$(…)` from the server), without the copy `rowText` makes of other rows.
+  const node: TokenNode = {
     kind: 'token',
     id: `token:${token.id}`,
-    label: token.name,
-    description: parts.join(' · '),
+    label: withoutIcons(token.name),
+    description: withoutIcons(description),
     tooltip,
     contextValue: `turso.token;${kind}${current ? ';current' : ''}${used ? ';used' : ''}`,
     icon: current ? 'verified' : 'key',
     token,
     current,
-    ...(used ? { usedIn: used } : {}),
+  };
+  if (accountId !== undefined) {
+    node.accountId = accountId;
+  }
+  if (used) {
+    node.usedIn = used;
+  }
+  return node;
+}
+
+/**
+ * Token id → the row an earlier build made for it. A token whose row would read the same (the same
+ * token data, still the signed-in credential or not, used in the same files) keeps that row object,
+ * so a refresh builds only what changed and VS Code is handed the elements it already shows.
+ */
+export type PreviousRows = ReadonlyMap<string, TokenNode>;
+
+/** The rows under the user: the tokens sorted by name, or one "No API tokens yet" row. */
+export function tokenChildren(
+  tokens: readonly ApiToken[],
+  credentialId?: string,
+  usedIn?: ReadonlyMap<string, readonly string[]>,
+  options: { accountId?: string; previous?: PreviousRows } = {},
+): (TokenNode | MessageNode)[] {
+  const { accountId, previous } = options;
+  const sorted = [...tokens].sort((a, b) => a.name.localeCompare(b.name));
+  if (!sorted.length) {
+    const empty: MessageNode = {
+      kind: 'message',
+      id: 'message:no-tokens',
+      label: l10n.t('No API tokens yet'),
+      contextValue: 'turso.empty',
+      icon: 'info',
+    };
+    return [accountId === undefined ? empty : { ...empty, accountId }];
+  }
+  return sorted.map((token) => {
+    const files = usedIn?.get(token.id);
+    const before = previous?.get(token.id);
+    return before && sameRow(before, token, credentialId, files, accountId) ? before : tokenNode(token, credentialId, files, accountId);
   });
 }
 
-/** The rows under the user: the tokens sorted by name, or one "No API tokens yet" row. */
-export function tokenChildren(tokens: readonly ApiToken[], credentialId?: string, usedIn?: ReadonlyMap<string, readonly string[]>): (TokenNode | MessageNode)[] {
-  const sorted = [...tokens].sort((a, b) => a.name.localeCompare(b.name));
-  return sorted.length
-    ? sorted.map((t) => tokenNode(t, credentialId, usedIn?.get(t.id)))
-    : [{
-        kind: 'message',
-        id: 'message:no-tokens',
-        label: l10n.t('No API tokens yet'),
-        contextValue: 'turso.empty',
-        icon: 'info',
-      }];
+/** Whether `row` is what `tokenNode(token, credentialId, usedIn, accountId)` would build. */
+function sameRow(row: TokenNode, token: ApiToken, credentialId: string | undefined, usedIn: readonly string[] | undefined, accountId: string | undefined): boolean {
+  return row.accountId === accountId
+    && row.current === (credentialId !== undefined && credentialId === token.id)
+    && sameList(row.usedIn, usedIn?.length ? usedIn : undefined)
+    && sameToken(row.token, token);
+}
+
+/** The same fields with the same values (a list field: the same items in the same order; absent = undefined). */
+function sameToken(a: ApiToken, b: ApiToken): boolean {
+  if (a === b) {
+    return true;
+  }
+  const same = (k: keyof ApiToken) => {
+    const x = a[k];
+    const y = b[k];
+    return x === y || (Array.isArray(x) && Array.isArray(y) && sameList(x, y));
+  };
+  return (Object.keys(a) as (keyof ApiToken)[]).every(same) && (Object.keys(b) as (keyof ApiToken)[]).every((k) => k in a || b[k] === undefined);
+}
+
+function sameList(a: readonly unknown[] | undefined, b: readonly unknown[] | undefined): boolean {
+  return a === b || (a !== undefined && b !== undefined && a.length === b.length && a.every((x, i) => x === b[i]));
 }
 
 export function userNode(snapshot: AccountSnapshot, nowSeconds: number): UserNode {
@@ -171,7 +263,7 @@ export function userNode(snapshot: AccountSnapshot, nowSeconds: number): UserNod
 
   const children = 'error' in snapshot.tokens
     ? [errorNode(snapshot.tokens.error, 'tokens')]
-    : tokenChildren(snapshot.tokens, snapshot.credentialId, snapshot.usedIn);
+    : tokenChildren(snapshot.tokens, snapshot.credentialId, snapshot.usedIn, { accountId: snapshot.accountId, previous: snapshot.previous });
   return rowText({
     kind: 'user',
     id: `user:${user.username}`,

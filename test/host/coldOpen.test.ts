@@ -135,4 +135,34 @@ suite('A tree that paints at once: the last known state of each account', functi
       store.dispose();
     }
   });
+  test('the view asking for its rows while the stored credentials are still being read (as activate() runs) gets the last known state, before any answer', async () => {
+    await twoAccountsLoaded();
+    emu.setLatency(LATENCY_MS);
+    const answered: number[] = [];
+    const log = { error: () => undefined, warn: () => undefined, info: () => undefined, request: () => undefined };
+    const store = new CredentialStore(api.testProbe.secrets);
+    const session = new Session(store, { userAgent: 'cold-open-test', onRequest: () => answered.push(Date.now()) });
+    const cache = new AccountCache(api.testProbe.globalState, () => readApiSettings().baseUrl ?? '');
+    const model = new AccountModel(session, log as unknown as Log, cache);
+    const tree = new TokensTreeProvider(model);
+    try {
+      // VS Code asks as soon as the provider is registered; activate() reads SecretStorage meanwhile.
+      const asked = tree.getChildren();
+      const read = model.initialize();
+      const started = Date.now();
+      const first = (await asked).map((n) => tree.getTreeItem(n));
+      const paintMs = Date.now() - started;
+      await read;
+      assert.strictEqual(answered.length, 0, 'the first paint waited for no answer');
+      assert.ok(paintMs < LATENCY_MS, `painted in ${paintMs} ms, before the first answer (${LATENCY_MS} ms latency)`);
+      assert.deepStrictEqual(first.map((i) => String(i.label)).sort(), ['Alice Admin', 'Demo User'], 'both accounts from their last known state');
+      for (const i of first) assert.match(String(i.description ?? ''), /refreshing/, `marked as refreshing: ${String(i.label)}`);
+      await waitFor(async () => (await tree.getChildren()).every((n) => !/refreshing/.test(String(tree.getTreeItem(n).description ?? ''))), 'the fresh tree', 10000);
+    } finally {
+      tree.dispose();
+      model.dispose();
+      session.dispose();
+      store.dispose();
+    }
+  });
 });

@@ -112,14 +112,20 @@ export interface Row {
   label: string;
   description: string;
   contextValue: string;
+  /** What hovering the row shows: the item's tooltip, or the one resolveTreeItem adds (token rows build theirs then). */
+  tooltip: string | vscode.MarkdownString | undefined;
 }
 
 async function toRow(tree: vscode.TreeDataProvider<unknown>, node: unknown): Promise<Row> {
   const item = await tree.getTreeItem(node);
+  // As VS Code does on hover, on a copy: `item` stays what getTreeItem gave.
+  const copy = Object.assign(Object.create(Object.getPrototypeOf(item) as object) as vscode.TreeItem, item);
+  const resolved = item.tooltip === undefined && tree.resolveTreeItem ? await tree.resolveTreeItem(copy, node, new vscode.CancellationTokenSource().token) : undefined;
   return {
     node, item, label: labelOf(item),
     description: typeof item.description === 'string' ? item.description : '',
     contextValue: item.contextValue ?? '',
+    tooltip: item.tooltip ?? resolved?.tooltip,
   };
 }
 

@@ -104,7 +104,7 @@ suite('No secret leaks: every flow with known token values, then every place sea
       if (r.contextValue === 'turso.user') rows.push(...(await childRows(api, r)));
     }
     for (const r of rows) {
-      const tooltip = r.item.tooltip instanceof vscode.MarkdownString ? r.item.tooltip.value : String(r.item.tooltip ?? '');
+      const tooltip = r.tooltip instanceof vscode.MarkdownString ? r.tooltip.value : String(r.tooltip ?? '');
       extra.push({
         kind: 'tree row', name: `${when}: ${r.label.slice(0, 40)}`,
         text: [r.label, r.description, tooltip, r.item.id, r.contextValue, r.item.accessibilityInformation?.label].join('\n'),

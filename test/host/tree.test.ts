@@ -66,6 +66,38 @@ suite('API Tokens tree: signed out, signed in, errors', () => {
     }, `token ${name} in the tree after Refresh`);
   });
 
+  test('a refresh rebuilds only what changed: the other token rows are the same elements, with the same TreeItems', async () => {
+    const [user] = await rootRows(api);
+    const before = (await childRows(api, user)).filter((r) => r.contextValue.startsWith('turso.token'));
+    assert.ok(before.length >= 3, describeRows(before));
+    const name = `in-host-reuse-${Date.now()}`;
+    await createTokenOutOfBand(emu, name);
+    await vscode.commands.executeCommand('turso.refresh');
+    const after = await waitFor(async () => {
+      const [u] = await rootRows(api);
+      const rows = u ? await childRows(api, u) : [];
+      return rows.some((r) => r.label === name) ? rows : undefined;
+    }, `token ${name} in the tree after Refresh`);
+    for (const b of before) {
+      const a = after.find((r) => r.item.id === b.item.id);
+      assert.ok(a, `${b.label} is still shown: ${describeRows(after)}`);
+      assert.strictEqual(a.node, b.node, `${b.label}: the same element as before the refresh`);
+      assert.strictEqual(a.item, b.item, `${b.label}: the same TreeItem as before the refresh`);
+    }
+    const added = after.find((r) => r.label === name)!;
+    assert.ok(!before.some((b) => b.node === added.node), 'the new token has a row of its own');
+  });
+
+  test('a token row\'s tooltip is built when it is hovered (resolveTreeItem)', async () => {
+    const [user] = await rootRows(api);
+    const row = (await childRows(api, user)).find((r) => r.label === 'provisioner');
+    assert.ok(row);
+    assert.strictEqual(row.item.tooltip, undefined, 'no tooltip carried with every row');
+    const resolved = await api.tokensTree.resolveTreeItem!(row.item, row.node as never, new vscode.CancellationTokenSource().token);
+    const tooltip = (resolved?.tooltip as vscode.MarkdownString).value.replace(/\\/g, '');
+    assert.ok(tooltip.includes('**Scope:** acme/default') && tooltip.includes('read-only'), tooltip);
+  });
+
   test('error: a 401 from the API shows one "sign in again" error node', async () => {
     emu.injectFault({ kind: 'status', status: 401, error: 'token expired' });
     await vscode.commands.executeCommand('turso.refresh');

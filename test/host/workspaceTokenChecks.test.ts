@@ -121,7 +121,7 @@ suite('Workspace tokens: used in, diagnostics, quick fixes, hover', function () 
       throw new Error(`${err.message}; description was ${JSON.stringify(row.description)}`);
     });
     assert.match(row.contextValue, /;used/);
-    const tooltip = row.item.tooltip instanceof vscode.MarkdownString ? row.item.tooltip.value : String(row.item.tooltip ?? '');
+    const tooltip = row.tooltip instanceof vscode.MarkdownString ? row.tooltip.value : String(row.tooltip ?? '');
     assert.ok(tooltip.includes('api/.env'), `the tooltip names the file: ${tooltip}`);
     assertNoValue(JSON.stringify({ d: row.description, tooltip }), 'the row');
     // A token not used anywhere does not say so.

@@ -123,6 +123,49 @@ describe('tree model', () => {
     });
   });
 
+  describe('a rebuild with the previous rows', () => {
+    const previousOf = (node: { children: unknown[] }) =>
+      new Map((node.children as TokenNode[]).map((c) => [c.token.id, c]));
+
+    it('reuses the row objects of the tokens that did not change; the changed token gets a new row', () => {
+      const first = userNode({ ...snapshot(), accountId: 'acc-1' } as AccountSnapshot, NOW);
+      // the answer of a refresh: new objects throughout, one token renamed
+      const fresh = tokens.map((t) => ({ ...t, scopes: t.scopes && [...t.scopes] }));
+      fresh[2] = { ...fresh[2], name: 'deploy-bot-2' };
+      const again = userNode({ ...snapshot({ tokens: fresh }), accountId: 'acc-1', previous: previousOf(first) } as AccountSnapshot, NOW);
+      const before = previousOf(first);
+      const rows = again.children as TokenNode[];
+      assert.deepEqual(rows.map((c) => c.label), ['ci-bot', 'deploy-bot-2', 'provisioner']);
+      for (const row of rows) {
+        if (row.token.id === 'id-2') {
+          assert.notEqual(row, before.get('id-2'), 'the renamed token has a new row');
+          assert.equal(row.accountId, 'acc-1');
+        } else {
+          assert.equal(row, before.get(row.token.id), `${row.label}: the same row object as before`);
+        }
+      }
+    });
+
+    it('builds the row again when its token became or stopped being the credential, or is used elsewhere', () => {
+      const first = userNode({ ...snapshot(), accountId: 'acc-1' } as AccountSnapshot, NOW);
+      const previous = previousOf(first);
+      const signedIn = userNode({ ...snapshot({ credentialId: 'id-1' }), accountId: 'acc-1', previous } as AccountSnapshot, NOW);
+      const ci = (signedIn.children as TokenNode[]).find((c) => c.token.id === 'id-1')!;
+      assert.notEqual(ci, previous.get('id-1'));
+      assert.equal(ci.current, true);
+      const used = userNode({ ...snapshot({ usedIn: new Map([['id-3', ['api/.env']]]) }), accountId: 'acc-1', previous } as AccountSnapshot, NOW);
+      const prov = (used.children as TokenNode[]).find((c) => c.token.id === 'id-3')!;
+      assert.notEqual(prov, previous.get('id-3'));
+      assert.deepEqual(prov.usedIn, ['api/.env']);
+      const scoped = userNode({
+        ...snapshot({ tokens: tokens.map((t) => (t.id === 'id-3' ? { ...t, scopes: ['read', 'db:create'] } : t)) }), accountId: 'acc-1', previous,
+      } as AccountSnapshot, NOW);
+      assert.notEqual((scoped.children as TokenNode[]).find((c) => c.token.id === 'id-3'), previous.get('id-3'), 'other scopes: a new row');
+      const otherAccount = userNode({ ...snapshot(), accountId: 'acc-2', previous } as AccountSnapshot, NOW);
+      assert.ok((otherAccount.children as TokenNode[]).every((c) => c !== previous.get(c.token.id) && c.accountId === 'acc-2'));
+    });
+  });
+
   describe('error node', () => {
     it('offers sign-in for a rejected credential', () => {
       const node = errorNode(new TursoApiError({ kind: 'unauthorized', operation: 'x', status: 401, serverMessage: 'token expired' }));

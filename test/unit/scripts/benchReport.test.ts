@@ -1,0 +1,124 @@
+// scripts/bench/report.mjs and requests.mjs: the verdicts of the bench's targets from its results —
+// the cold open as two results (the first paint from the last known state: no round trip; the fresh
+// tree: one), the refresh with two accounts, and the spread of every target across repeated runs.
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+interface Target { target: string; measured: string; met: boolean; by: string; figures: [string, number, string][] }
+interface Report {
+  checkTargets(r: unknown): Target[];
+  renderReport(r: unknown, o: { command: string; repeats?: unknown[] }): { markdown: string; met: number; total: number };
+}
+interface Requests {
+  analyze(reqs: unknown[], latencyMs: number): { requests: number; roundTrips: number; repeated: string[] };
+}
+
+// A native import() (tsc would turn a plain one into require(), which cannot load an ES module).
+const importModule = new Function('url', 'return import(url)') as <T>(url: string) => Promise<T>;
+const BENCH = path.resolve(__dirname, '../../../../scripts/bench');
+
+type Action = Record<string, unknown>;
+function action(o: Action = {}): Action {
+  return {
+    title: 'an action', driven: 'UI', resultLabel: 'shown', runs: 3, ms: [150, 160, 170], median: 160, slopeMs: [1160], slopeMedian: 1160,
+    rtSlope: 1, rtWaited: 1, requests: 3, requestsRange: [3, 3], rtAll: 1, rtAfterTrigger: 1, repeated: [],
+    stages: [['GET /v1/user', 'GET /v1/auth/validate', 'GET /v1/auth/api-tokens']], stagesAfterTrigger: [['GET /v1/user', 'GET /v1/auth/validate', 'GET /v1/auth/api-tokens']],
+    marks: {}, firstMs: 20, lastMs: 125, detail: [], ...o,
+  };
+}
+function results(actions: Record<string, Action>, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    latencyMs: 100, latency2Ms: 1100, slopeRuns: 1, runs: 3, tokens: 5000, openCancelled: [], beforeView: [0, 0, 0], problems: [], cli: {},
+    host: { vscode: '1.139.1', codeServer: '4.139.1', node: '24' }, machine: { date: 'today', nproc: 2, loadavg: [1, 1, 1], loadavgEnd: [1, 1, 1] },
+    activation: { host: [], nodeRequire: [] }, seconds: 60,
+    actions: {
+      open: action({ title: 'open the view, cold: fresh tree', median: 400, rtSlope: 0.95, rtWaited: 1, firstMs: 250, lastMs: 355 }),
+      openCached: action({ title: 'open the view, cold: first paint', derivedFrom: 'open', milestone: 'first paint', median: 300, rtSlope: 0.01, rtWaited: 0, missing: 0 }),
+      refreshTwo: action({ title: 'refresh, two accounts', requests: 6, byAccount: { demo: 3, alice: 3 } }),
+      ...actions,
+    },
+    ...extra,
+  };
+}
+const find = (ts: Target[], start: string) => {
+  const t = ts.find((x) => x.target.startsWith(start));
+  assert.ok(t, `a target "${start}…": ${JSON.stringify(ts.map((x) => x.target))}`);
+  return t;
+};
+
+describe('bench targets (scripts/bench/report.mjs)', () => {
+  let report: Report;
+  let requests: Requests;
+  before(async () => {
+    report = await importModule<Report>(pathToFileURL(path.join(BENCH, 'report.mjs')).href);
+    requests = await importModule<Requests>(pathToFileURL(path.join(BENCH, 'requests.mjs')).href);
+  });
+
+  it('the cold open is two targets: the first paint met with no round trip, the fresh tree met with one', () => {
+    const base = results({}) as { actions: Record<string, Action> };
+    base.actions.openCached.markedRefreshing = { runs: 3, of: 4 };
+    const ts = report.checkTargets(base);
+    const paint = find(ts, 'Cold open, first useful paint');
+    assert.match(paint.measured, /marked "refreshing…", painted first in 3 of 4 run/);
+    const fresh = find(ts, 'Cold open, fresh tree');
+    assert.equal(paint.met, true, paint.measured);
+    assert.match(paint.measured, /^0 \(slope 0\.01\) round trip/);
+    assert.equal(fresh.met, true, fresh.measured);
+    assert.match(fresh.measured, /^1 \(slope 0\.95\) round trip/);
+    assert.ok(!ts.some((t) => /-1 extra/.test(t.by)), 'no negative "extra round trips"');
+  });
+
+  it('a first paint that waited for an answer, or never showed, is missed and says why', () => {
+    const waited = find(report.checkTargets(results({ openCached: action({ derivedFrom: 'open', median: 450, rtSlope: 1.02, rtWaited: 1, missing: 0 }) })), 'Cold open, first useful paint');
+    assert.equal(waited.met, false);
+    assert.match(waited.by, /1 round trip\(s\) instead of 0/);
+    const never = find(report.checkTargets(results({ openCached: action({ derivedFrom: 'open', runs: 0, ms: [], missing: 4 }) })), 'Cold open, first useful paint');
+    assert.equal(never.met, false);
+    assert.match(never.measured, /not seen in any of 4 run/);
+    const fresh = find(report.checkTargets(results({ open: action({ rtSlope: 2.1, rtWaited: 2 }) })), 'Cold open, fresh tree');
+    assert.equal(fresh.met, false);
+    assert.match(fresh.by, /2 round trip\(s\) instead of 1/);
+  });
+
+  it('a refresh with two accounts is met only when both accounts\' requests went out in one round trip', () => {
+    const met = find(report.checkTargets(results({})), 'Refresh with two accounts');
+    assert.equal(met.met, true, met.measured);
+    assert.match(met.measured, /3 as demo, 3 as alice/);
+    const one = find(report.checkTargets(results({ refreshTwo: action({ byAccount: { demo: 3 } }) })), 'Refresh with two accounts');
+    assert.equal(one.met, false);
+    const chained = find(report.checkTargets(results({ refreshTwo: action({ rtAll: 2, rtSlope: 2, rtWaited: 2, byAccount: { demo: 3, alice: 3 } }) })), 'Refresh with two accounts');
+    assert.equal(chained.met, false);
+  });
+
+  it('an action timed to another\'s milestone does not count that action\'s repeated requests twice', () => {
+    const ts = report.checkTargets(results({
+      open: action({ repeated: ['GET /v1/user ×2'] }),
+      openCached: action({ derivedFrom: 'open', rtSlope: 0, rtWaited: 0, repeated: ['GET /v1/user ×2'] }),
+    }));
+    assert.equal(find(ts, 'No request repeated').by, '1 action(s) repeat requests');
+  });
+
+  it('the same request for two accounts is no repeat; twice for one account is', () => {
+    const req = (username: string, at: number) => ({ method: 'GET', path: '/v1/user', query: '', status: 200, at, ms: 100, username });
+    assert.deepEqual(requests.analyze([req('demo', 0), req('alice', 1)], 100).repeated, []);
+    assert.deepEqual(requests.analyze([req('demo', 0), req('demo', 1)], 100).repeated, ['GET /v1/user ×2']);
+  });
+
+  it('with repeated runs, the report has each target\'s figures as min / median / max and how often it was met', () => {
+    const runs = [400, 520, 450].map((median, i) => results({
+      open: action({ title: 'open the view, cold: fresh tree', median, rtSlope: 0.9 + i / 100, rtWaited: 1 }),
+      ...(i === 1 ? { openCached: action({ derivedFrom: 'open', median: 600, rtSlope: 1, rtWaited: 1, missing: 0 }) } : {}),
+    }));
+    const { markdown } = report.renderReport(runs[2], { command: 'npm run bench -- --repeat 3', repeats: runs });
+    assert.match(markdown, /## Spread across 3 runs/);
+    const lines = markdown.slice(markdown.indexOf('## Spread across')).split('\n');
+    const fresh = lines.findIndex((l) => l.startsWith('| Cold open, fresh tree'));
+    assert.ok(fresh > 0, 'a row for the fresh tree');
+    assert.match(lines[fresh], /\| round trips waited for \| 1 \| 1 \| 1 \| 3 of 3 \|$/);
+    const wall = lines.slice(fresh, fresh + 4).find((l) => l.includes('wall, median'));
+    assert.match(wall ?? '', /\| 400 ms \| 450 ms \| 520 ms \|/);
+    const paint = lines.find((l) => l.startsWith('| Cold open, first useful paint'));
+    assert.match(paint ?? '', /\| round trips waited for \| 0 \| 0 \| 1 \| 2 of 3 \|$/);
+  });
+});
