@@ -149,12 +149,11 @@ suite('A tree that paints at once: the last known state of each account', functi
       // VS Code asks as soon as the provider is registered; activate() reads SecretStorage meanwhile.
       const asked = tree.getChildren();
       const read = model.initialize();
-      const started = Date.now();
       const first = (await asked).map((n) => tree.getTreeItem(n));
-      const paintMs = Date.now() - started;
+      // Counted when the rows arrived (not later: the loads they started are answered meanwhile).
+      const answeredAtPaint = answered.length;
       await read;
-      assert.strictEqual(answered.length, 0, 'the first paint waited for no answer');
-      assert.ok(paintMs < LATENCY_MS, `painted in ${paintMs} ms, before the first answer (${LATENCY_MS} ms latency)`);
+      assert.strictEqual(answeredAtPaint, 0, 'the first paint waited for no answer');
       assert.deepStrictEqual(first.map((i) => String(i.label)).sort(), ['Alice Admin', 'Demo User'], 'both accounts from their last known state');
       for (const i of first) assert.match(String(i.description ?? ''), /refreshing/, `marked as refreshing: ${String(i.label)}`);
       await waitFor(async () => (await tree.getChildren()).every((n) => !/refreshing/.test(String(tree.getTreeItem(n).description ?? ''))), 'the fresh tree', 10000);
