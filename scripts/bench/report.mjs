@@ -149,7 +149,7 @@ export function renderReport(R, { command, repeats } = {}) {
   const machine = table(['', ''], [
     ['date', M.date],
     ['sources', R.source?.text ?? 'n/a'],
-    ['machine', `${M.nproc} cores (${M.cpu}), ${M.memGiB?.toFixed(1)} GiB memory, ${M.os}; **shared**: other engineers' browsers and test runs were active (load average ${M.loadavg?.map((x) => x.toFixed(2)).join(' ')} at start, ${M.loadavgEnd?.map((x) => x.toFixed(2)).join(' ')} at the end)`],
+    ['machine', `${M.nproc} cores (${M.cpu}), ${M.memGiB?.toFixed(1)} GiB memory, ${M.os}; ${machineLoad(M)}`],
     ['host', `VS Code ${R.host.vscode} (code-server ${R.host.codeServer}, extension host on Node ${R.host.node}); ${M.chromium || 'chromium'} headless, driven by playwright-core`],
     ['bench', `Node ${M.node}; injected latency ${L} ms per API request; ${R.runs} measured runs per action (after 1 warm-up), medians; took ${Math.round(R.seconds ?? 0)} s`],
   ]);
@@ -336,8 +336,8 @@ ${problems}
   answer, as the CLI does), with the login token; the CLI's process start, config reads and output are
   not included, so the real CLI is slower than its column. The CLI validates its token before every
   command (§4.2); a *cached* login token skips that request, an API token never does.
-- **The machine was shared** (2 cores; other engineers ran browsers and test suites at the same time):
-  wall times carry that noise — compare the min – max columns, and the idle frame baseline.
+- **Load**: ${machineLoad(M)}. Wall times carry the noise of whatever else ran — compare the
+  min – max columns, and the idle frame baseline.
 `;
 
   const text = [
@@ -392,4 +392,16 @@ function frameText(f) {
   if (!f) return 'n/a';
   const lt = f.longTaskSupported ? `; long tasks: ${f.longTasks} (longest ${ms(f.maxLongTaskMs)}, ${f.longTasksOver200} over 200 ms)` : '; long tasks: not reported by this browser';
   return `${f.frames} frames, longest ${ms(f.maxGapMs)}, ${f.over200} over 200 ms, ${f.over50} over 50 ms${lt}`;
+}
+
+/**
+ * What else the machine was doing: idle when the 1-minute load average at the start was under the
+ * number of cores (the bench's own browser and host, and the run before it, account for that much),
+ * else shared.
+ */
+function machineLoad(M) {
+  const fmt = (l) => l?.map((x) => x.toFixed(2)).join(' ') ?? '?';
+  const figures = `load average ${fmt(M.loadavg)} at start, ${fmt(M.loadavgEnd)} at the end`;
+  const idle = Array.isArray(M.loadavg) && M.nproc > 0 && M.loadavg[0] < M.nproc;
+  return idle ? `otherwise idle: nothing but the bench ran (${figures})` : `**shared**: other work ran at the same time (${figures})`;
 }
