@@ -43,6 +43,20 @@ export default tseslint.config(
     },
   },
   {
+    // One helper says what an error is (src/util/errors.ts): no copy of it inline.
+    files: ['src/**/*.ts'],
+    ignores: ['src/util/errors.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "ConditionalExpression[test.type='BinaryExpression'][test.operator='instanceof'][test.right.name='Error'][consequent.property.name='message']",
+          message: 'Use errorMessage(err) from src/util/errors.ts.',
+        },
+      ],
+    },
+  },
+  {
     // the in-host suite loads the emulator / vscode lazily, from the extension host
     files: ['test/host/**/*.ts'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },

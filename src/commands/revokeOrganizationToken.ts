@@ -8,6 +8,7 @@ import { mayHaveTakenEffect, TursoApiError } from '../platform/errors';
 import type { Organization, OrganizationApiToken } from '../platform/types';
 import { showErrorMessage, showInformationMessage, showWarningMessage } from '../ui/notify';
 import { pick } from '../ui/pickers';
+import { errorMessage } from '../util/errors';
 import { displayName } from '../util/text';
 import { organizationTokenScope, type OrganizationNode, type OrganizationTokenNode } from '../views/organizationNodes';
 import { BUSY_MARK_DELAY_MS, type RevokeOutcome } from './revokeToken';
@@ -52,7 +53,7 @@ export function revokeOrganizationTokenCommand(deps: RevokeOrganizationTokenDeps
     } catch (err) {
       log.error('Listing organization API tokens failed', err);
       if (!reportAuthFailure(err)) {
-        void showErrorMessage(err instanceof Error ? err.message : String(err));
+        void showErrorMessage(errorMessage(err));
       }
       return 'failed';
     }
@@ -143,9 +144,9 @@ export function revokeOrganizationTokenCommand(deps: RevokeOrganizationTokenDeps
         ? vscode.l10n.t(
             "Couldn't confirm that API token \"{0}\" was revoked: {1} The list has been refreshed: if \"{0}\" is still in it, try again.",
             shown,
-            err instanceof Error ? err.message : String(err),
+            errorMessage(err),
           )
-        : err instanceof Error ? err.message : String(err);
+        : errorMessage(err);
       if (!mayHaveTakenEffect(err)) {
         outcome = 'unchanged';
       }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { showErrorMessage, showInformationMessage, showWarningMessage } from '../ui/notify';
+import { errorMessage } from '../util/errors';
 import { displayName, inertText } from '../util/text';
 import { saveTokenToEnv, type SaveEnvResult } from '../workspace/saveEnv';
 import { makeNonce, renderRevealHtml } from './revealHtml';
@@ -357,7 +358,7 @@ class TokenReveal implements RevealPanelProbe {
 
   /** Error or text, with the value cut out in case anything echoed it back. */
   private scrub(what: unknown): string {
-    const text = what instanceof Error ? what.message : typeof what === 'string' ? what : String(what);
+    const text = errorMessage(what);
     const value = this.value;
     return value !== undefined && value.length >= 8 ? text.split(value).join('[token]') : text;
   }

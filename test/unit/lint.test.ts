@@ -39,3 +39,27 @@ describe('lint: messages only through src/ui/notify.ts', function () {
     assert.deepEqual(await restricted(wrapped, 'src/commands/example.ts'), []);
   });
 });
+
+describe('lint: one helper says what an error is (src/util/errors.ts)', function () {
+  this.timeout(30000);
+  const eslint = new ESLint({ cwd: ROOT });
+  const restricted = async (code: string, file: string): Promise<string[]> => {
+    const [result] = await eslint.lintText(code, { filePath: path.join(ROOT, file) });
+    return result.messages.filter((m) => m.ruleId === 'no-restricted-syntax').map((m) => m.message);
+  };
+  const inline = 'export function f(err: unknown): string {\n  return err instanceof Error ? err.message : String(err);\n}\n';
+
+  it('refuses the expression inline anywhere in src', async () => {
+    for (const file of ['src/commands/example.ts', 'src/webview/example.ts', 'src/accounts/example.ts']) {
+      const messages = await restricted(inline, file);
+      assert.equal(messages.length, 1, `${file}: ${JSON.stringify(messages)}`);
+      assert.match(messages[0], /errorMessage/);
+    }
+  });
+
+  it('allows it in src/util/errors.ts, and errorMessage() everywhere', async () => {
+    assert.deepEqual(await restricted(inline, 'src/util/errors.ts'), []);
+    const helper = "import { errorMessage } from '../util/errors';\nexport function f(err: unknown): string {\n  return errorMessage(err);\n}\n";
+    assert.deepEqual(await restricted(helper, 'src/commands/example.ts'), []);
+  });
+});
