@@ -8,51 +8,36 @@ import assert from 'node:assert/strict';
 import * as ui from '../../scripts/host/vscode-ui.mjs';
 import { e2e, emulatorHttp } from './context.mjs';
 import {
-  clickDialogButton, closeLeftoverPanels, ensureSignedInWithLoginToken, flowsWithPrefix, prepareWorkbench, regionAround, shootInThemes,
-  uniqueName, waitForDialog,
+  clickDialogButton, ensureSignedInWithLoginToken, flowsWithPrefix, regionAround, shootInThemes, treeRowLabelled, uniqueName, waitForDialog,
+  workbenchHooks,
 } from './tokens-ui.mjs';
 
 const flow = flowsWithPrefix('O');
 
-/** The side bar's tree row whose label is exactly `label` (not one that merely contains it). */
-function rowLabelled(page, label) {
-  const exact = new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
-  return page.locator('.part.sidebar .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: exact }) }).first();
-}
 /** Expands the collapsed tree row labelled `label` (its twistie), and waits until it says so. */
 async function expand(page, label) {
-  const row = rowLabelled(page, label);
+  const row = treeRowLabelled(page, label);
   await row.waitFor({ timeout: 20000 }).catch(() => {
     throw new Error(`no tree row labelled "${label}" within 20 s`);
   });
   if ((await row.getAttribute('aria-expanded')) !== 'true') {
     await row.locator('.monaco-tl-twistie').click();
   }
-  await rowLabelled(page, label).and(page.locator('[aria-expanded="true"]')).waitFor({ timeout: 20000 }).catch(() => {
+  await treeRowLabelled(page, label).and(page.locator('[aria-expanded="true"]')).waitFor({ timeout: 20000 }).catch(() => {
     throw new Error(`the tree row "${label}" did not expand within 20 s`);
   });
   return row;
 }
 /** Collapses the tree row labelled `label` when it is expanded. */
 async function collapse(page, label) {
-  const row = rowLabelled(page, label);
+  const row = treeRowLabelled(page, label);
   if ((await row.getAttribute('aria-expanded', { timeout: 5000 }).catch(() => null)) === 'true') {
     await row.locator('.monaco-tl-twistie').click();
   }
 }
 
 describe('Organization tokens: an admin revokes a colleague\'s token (end to end)', function () {
-  before(async function () {
-    this.timeout(120000);
-    await ui.bounded(prepareWorkbench(e2e.page), { crashed: e2e.crashed, timeoutMs: 110000, message: 'opening the workbench' });
-  });
-  afterEach(async function () {
-    const page = e2e.page;
-    await ui.closeQuickInput(page).catch(() => {});
-    await closeLeftoverPanels(page).catch(() => {});
-    await emulatorHttp('DELETE', '/__emulator/faults').catch(() => {});
-    await ui.clearNotifications(page).catch(() => {});
-  });
+  workbenchHooks();
 
   flow('admin-revokes-colleague', 'as admin of studio: a colleague\'s token with its owner; revoked by id from the inline trash', async (page, extraShot) => {
     await ensureSignedInWithLoginToken(page);
@@ -110,8 +95,8 @@ describe('Organization tokens: an admin revokes a colleague\'s token (end to end
     const label = `demo · ${mine}`;
     await ui.waitForTreeRow(page, label);
     // The role comes with the tokens: the organization's row then says why only mine are shown.
-    await rowLabelled(page, 'partner').filter({ hasText: /only your own tokens are shown \(member\)/ }).waitFor({ timeout: 10000 }).catch(async () => {
-      const partner = (await rowLabelled(page, 'partner').innerText()).replace(/\s+/g, ' ');
+    await treeRowLabelled(page, 'partner').filter({ hasText: /only your own tokens are shown \(member\)/ }).waitFor({ timeout: 10000 }).catch(async () => {
+      const partner = (await treeRowLabelled(page, 'partner').innerText()).replace(/\s+/g, ' ');
       throw new Error(`the organization says why only my own tokens are shown (within 10 s; it shows "${partner}")`);
     });
     const rows = await ui.treeRows(page);
@@ -138,7 +123,7 @@ describe('Organization tokens: an admin revokes a colleague\'s token (end to end
     await emulatorHttp('POST', '/__emulator/org-tokens', { organization: 'acme', count: 1000, owner: 'alice', prefix });
     await (await ui.viewTitleAction(page, 'Refresh')).click();
     await expand(page, 'Organizations');
-    await rowLabelled(page, 'acme').waitFor({ timeout: 20000 });
+    await treeRowLabelled(page, 'acme').waitFor({ timeout: 20000 });
     // Frames timed in the page from before the click until the first rows are drawn.
     await page.evaluate(() => {
       const w = /** @type {any} */ (globalThis);

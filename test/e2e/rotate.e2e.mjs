@@ -10,30 +10,14 @@ import path from 'node:path';
 import * as ui from '../../scripts/host/vscode-ui.mjs';
 import { e2e, emulatorHttp } from './context.mjs';
 import {
-  chooseFromContextMenu, clearRequests, clickDialogButton, closeLeftoverPanels, ensureSignedInWithLoginToken, flowsWithPrefix, jwtClaims, listedTokens,
-  prepareWorkbench, proveMinted, regionAround, shootInThemes, uniqueName, waitForDialog,
+  chooseFromContextMenu, clearRequests, clickDialogButton, ensureSignedInWithLoginToken, flowsWithPrefix, jwtClaims, listedTokens,
+  proveMinted, regionAround, shootInThemes, treeRowLabelled, uniqueName, waitForDialog, workbenchHooks,
 } from './tokens-ui.mjs';
 
 const flow = flowsWithPrefix('R');
 
-/** The side bar's tree row whose label is exactly `label` (a successor's name starts with its predecessor's). */
-function rowNamed(page, label) {
-  return page.locator('.part.sidebar .monaco-list-row')
-    .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }) }).first();
-}
-
 describe('Rotate API Token: the successor in the workspace\'s env file, then the old token revoked (end to end)', function () {
-  before(async function () {
-    this.timeout(120000);
-    await ui.bounded(prepareWorkbench(e2e.page), { crashed: e2e.crashed, timeoutMs: 110000, message: 'opening the workbench' });
-  });
-  afterEach(async function () {
-    const page = e2e.page;
-    await ui.closeQuickInput(page).catch(() => {});
-    await closeLeftoverPanels(page).catch(() => {});
-    await emulatorHttp('DELETE', '/__emulator/faults').catch(() => {});
-    await ui.clearNotifications(page).catch(() => {});
-  });
+  workbenchHooks();
 
   flow('rotate-context-menu', 'rotate a token used in a workspace .env from its row\'s context menu: name, the lines listed, the file rewritten, last confirmation, create then revoke; README screenshots', async (page, extraShot) => {
     await ensureSignedInWithLoginToken(page);
@@ -46,7 +30,7 @@ describe('Rotate API Token: the successor in the workspace\'s env file, then the
     try {
       await (await ui.viewTitleAction(page, 'Refresh')).click();
       // the workspace scan finds it: the row says where it is used
-      await rowNamed(page, name).filter({ hasText: `used in rotate-${name}/.env` }).waitFor({ timeout: 30000 }).catch(async () => {
+      await treeRowLabelled(page, name).filter({ hasText: `used in rotate-${name}/.env` }).waitFor({ timeout: 30000 }).catch(async () => {
         throw new Error(`the row "${name}" did not say "used in rotate-${name}/.env" within 30 s (rows: ${JSON.stringify(await ui.treeRows(page))})`);
       });
       const stamp = new Date().toISOString().slice(0, 10).replace(/-/g, '');
@@ -54,7 +38,7 @@ describe('Rotate API Token: the successor in the workspace\'s env file, then the
       const question = `Rotate API token "${name}"?`;
       const askToRotate = async () => {
         const nameStep = page.locator('.quick-input-widget .quick-input-title', { hasText: `Rotate API Token "${name}": New Name` }).first();
-        await chooseFromContextMenu(page, rowNamed(page, name), 'Rotate API Token', nameStep, 'the name step');
+        await chooseFromContextMenu(page, treeRowLabelled(page, name), 'Rotate API Token', nameStep, 'the name step');
         const input = await ui.waitForInputBox(page, `Rotate API Token "${name}": New Name`);
         assert.equal(await input.inputValue(), successor, 'the name step offers <name>-<yyyymmdd>');
         await page.keyboard.press('Enter');
@@ -105,10 +89,10 @@ describe('Rotate API Token: the successor in the workspace\'s env file, then the
       assert.ok(!(await listedTokens()).some((t) => t.id === id), `the emulator no longer lists ${name}`);
       assert.notEqual(jwtClaims(value).jti, id);
       // the tree: the old row gone, the new one there (and it is the one used in the file now)
-      await rowNamed(page, name).waitFor({ state: 'hidden', timeout: 20000 }).catch(() => {
+      await treeRowLabelled(page, name).waitFor({ state: 'hidden', timeout: 20000 }).catch(() => {
         throw new Error(`the row "${name}" is still in the tree`);
       });
-      await rowNamed(page, successor).filter({ hasText: `used in rotate-${name}/.env` }).waitFor({ timeout: 30000 }).catch(async () => {
+      await treeRowLabelled(page, successor).filter({ hasText: `used in rotate-${name}/.env` }).waitFor({ timeout: 30000 }).catch(async () => {
         throw new Error(`the row "${successor}" (used in rotate-${name}/.env) did not show (rows: ${JSON.stringify(await ui.treeRows(page))})`);
       });
     } finally {

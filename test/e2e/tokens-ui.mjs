@@ -531,3 +531,30 @@ export async function chooseFromContextMenu(page, row, entry, expected, what) {
     throw new Error(`${what} after "${entry}" in the context menu (not seen): ${err.message.split('\n')[0]}`);
   });
 }
+
+/**
+ * The hooks every flow file uses: the workbench opened once before its flows (then `setup`, if any),
+ * and after each flow whatever it left open closed (quick input, panels, injected faults, `cleanup`,
+ * notifications), best effort, so the next flow starts from the same place.
+ */
+export function workbenchHooks({ setup, cleanup } = {}) {
+  before(async function () {
+    this.timeout(120000);
+    await ui.bounded(prepareWorkbench(e2e.page), { crashed: e2e.crashed, timeoutMs: 110000, message: 'opening the workbench' });
+    if (setup) await setup();
+  });
+  afterEach(async function () {
+    const page = e2e.page;
+    await ui.closeQuickInput(page).catch(() => {});
+    await closeLeftoverPanels(page).catch(() => {});
+    await emulatorHttp('DELETE', '/__emulator/faults').catch(() => {});
+    if (cleanup) await cleanup(page);
+    await ui.clearNotifications(page).catch(() => {});
+  });
+}
+
+/** The side bar's tree row whose label is exactly `label` (not one that merely contains it). */
+export function treeRowLabelled(page, label) {
+  const exact = new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+  return page.locator('.part.sidebar .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: exact }) }).first();
+}

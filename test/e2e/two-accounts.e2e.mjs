@@ -9,9 +9,9 @@ import assert from 'node:assert/strict';
 import * as ui from '../../scripts/host/vscode-ui.mjs';
 import { e2e, emulatorHttp } from './context.mjs';
 import {
-  answerAccessSteps, clearRequests, clickDialogButton, closeLeftoverPanels, closeRevealTab, expectWelcome, flowsWithPrefix, mintOutOfBand, openTurso,
-  pasteToken, prepareWorkbench, quickPickRowNamed, regionAround, revealTab, shootInThemes, uniqueName, USER, USERNAME, waitForDialog, waitForReveal,
-  waitForRevealStatus, waitForStatusBarAccount,
+  answerAccessSteps, clearRequests, clickDialogButton, closeRevealTab, expectWelcome, flowsWithPrefix, mintOutOfBand, openTurso,
+  pasteToken, quickPickRowNamed, regionAround, revealTab, shootInThemes, uniqueName, USER, USERNAME, waitForDialog, waitForReveal,
+  waitForRevealStatus, waitForStatusBarAccount, workbenchHooks,
 } from './tokens-ui.mjs';
 
 const flow = flowsWithPrefix('A');
@@ -101,16 +101,7 @@ async function recordedRequests() {
 }
 
 describe('Several accounts, the Accounts menu, getSession from another extension (end to end)', function () {
-  before(async function () {
-    this.timeout(120000);
-    await ui.bounded(prepareWorkbench(e2e.page), { crashed: e2e.crashed, timeoutMs: 110000, message: 'opening the workbench' });
-  });
-  afterEach(async function () {
-    const page = e2e.page;
-    await ui.closeQuickInput(page).catch(() => {});
-    await closeLeftoverPanels(page).catch(() => {});
-    await ui.clearNotifications(page).catch(() => {});
-  });
+  workbenchHooks();
 
   flow('second-account', 'signed in as demo, "Sign In…" with alice\'s token adds a second account: two account nodes, alice active; README screenshots', async (page, extraShot) => {
     await signOutOfAll(page);

@@ -11,16 +11,10 @@ import path from 'node:path';
 import * as ui from '../../scripts/host/vscode-ui.mjs';
 import { e2e, emulatorHttp } from './context.mjs';
 import {
-  closeLeftoverPanels, ensureSignedInWithLoginToken, flowsWithPrefix, prepareWorkbench, shootInThemes, uniqueName,
+  ensureSignedInWithLoginToken, flowsWithPrefix, shootInThemes, treeRowLabelled, uniqueName, workbenchHooks,
 } from './tokens-ui.mjs';
 
 const flow = flowsWithPrefix('W');
-
-/** The side bar's tree row whose label is exactly `label`. */
-function rowNamed(page, label) {
-  return page.locator('.part.sidebar .monaco-list-row')
-    .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }) }).first();
-}
 
 /** The Problems panel's rows (their text), once it is open. */
 async function problemRows(page) {
@@ -57,17 +51,11 @@ function editorLine(page, start) {
 }
 
 describe('Tokens where they are used: rows, problems, hovers and quick fixes (end to end)', function () {
-  before(async function () {
-    this.timeout(120000);
-    await ui.bounded(prepareWorkbench(e2e.page), { crashed: e2e.crashed, timeoutMs: 110000, message: 'opening the workbench' });
-  });
-  afterEach(async function () {
-    const page = e2e.page;
-    await ui.closeQuickInput(page).catch(() => {});
-    await page.keyboard.press('Escape').catch(() => {});
-    await closeLeftoverPanels(page).catch(() => {});
-    await ui.runCommand(page, 'View: Close All Editors').catch(() => {});
-    await ui.clearNotifications(page).catch(() => {});
+  workbenchHooks({
+    cleanup: async (page) => {
+      await page.keyboard.press('Escape').catch(() => {});
+      await ui.runCommand(page, 'View: Close All Editors').catch(() => {});
+    },
   });
 
   flow('used-revoked-other', 'a used token says where; a revoked one is flagged in Problems, another account\'s is not; the hover never shows a value; "Remove the line" removes only it', async (page, extraShot) => {
@@ -94,7 +82,7 @@ describe('Tokens where they are used: rows, problems, hovers and quick fixes (en
     try {
       await (await ui.viewTitleAction(page, 'Refresh')).click();
       // the row of the used token says where it is used
-      await rowNamed(page, used).filter({ hasText: `used in ${folder}/.env` }).waitFor({ timeout: 30000 }).catch(async () => {
+      await treeRowLabelled(page, used).filter({ hasText: `used in ${folder}/.env` }).waitFor({ timeout: 30000 }).catch(async () => {
         throw new Error(`the row "${used}" did not say "used in ${folder}/.env" within 30 s (rows: ${JSON.stringify(await ui.treeRows(page))})`);
       });
 
