@@ -399,7 +399,7 @@ function frameText(f) {
  * number of cores (the bench's own browser and host, and the run before it, account for that much),
  * else shared.
  */
-function machineLoad(M) {
+export function machineLoad(M) {
   const fmt = (l) => l?.map((x) => x.toFixed(2)).join(' ') ?? '?';
   const figures = `load average ${fmt(M.loadavg)} at start, ${fmt(M.loadavgEnd)} at the end`;
   const idle = Array.isArray(M.loadavg) && M.nproc > 0 && M.loadavg[0] < M.nproc;

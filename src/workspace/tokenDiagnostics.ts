@@ -2,9 +2,19 @@ import * as vscode from 'vscode';
 import type { AccountModel } from '../accounts/accountModel';
 import { TursoApiError } from '../platform/errors';
 import { tokenScopeLabel, type ApiToken, type TokenValidation } from '../platform/types';
+import { TaskQueue } from '../util/taskQueue';
 import { displayName } from '../util/text';
 import { readPlatformToken } from './tokenFinder';
 import type { WorkspaceTokenFinding, WorkspaceTokens } from './workspaceTokens';
+
+/**
+ * Checks of workspace tokens on the network at once: one. Each check is a new connection to the API,
+ * and VS Code adds the system's CA certificates to every new TLS connection of an extension, work
+ * that blocks the extension host 8–18 ms per connection on a slow 2-core machine, run back to back
+ * for connections started together: 25 checks at once blocked it for 160–280 ms, two at a time for
+ * 36–61 ms (`npm run bench:scan -- --profile` names the functions). The answers show as they come.
+ */
+const PARALLEL_CHECKS = 1;
 
 /** The source of this extension's diagnostics in the Problems panel. */
 export const DIAGNOSTIC_SOURCE = 'Turso';
@@ -41,6 +51,7 @@ export class TokenDiagnostics implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [this.collection];
   private readonly now: () => number;
   private updating: Promise<void> = Promise.resolve();
+  private readonly queue = new TaskQueue(PARALLEL_CHECKS);
 
   constructor(private readonly deps: TokenDiagnosticsDeps) {
     this.now = deps.now ?? (() => Date.now() / 1000);
@@ -73,11 +84,23 @@ export class TokenDiagnostics implements vscode.Disposable {
     if (findings.length > 0 && !this.deps.accounts.accounts.every((a) => a.settled)) {
       await this.deps.accounts.loadAll();
     }
-    await Promise.all(findings.map(async (f) => {
-      if (!this.ownToken(f.tokenId) && !this.expiredByClaim(f)) {
-        await this.check(f);
-      }
+    const toCheck = findings.filter((f) => !this.ownToken(f.tokenId) && !this.expiredByClaim(f));
+    /** Not answered yet this session (a check that could not read its file is asked again). */
+    const open = (f: WorkspaceTokenFinding): boolean => !this.checks.has(f.tokenId) || !this.verdicts.has(f.tokenId);
+    if (toCheck.some(open)) {
+      // What is known already is shown at once; each check's answer as it comes.
+      this.publish();
+    }
+    await Promise.all(toCheck.map(async (f) => {
+      const asked = open(f);
+      await this.check(f);
+      if (asked) this.publish();
     }));
+    this.publish();
+  }
+
+  /** The Problems panel from the current findings and what is known of them. */
+  private publish(): void {
     const byFile = new Map<string, { uri: vscode.Uri; list: vscode.Diagnostic[] }>();
     for (const f of this.deps.tokens.findings()) {
       const kind = this.verdictOf(f).kind;
@@ -116,7 +139,7 @@ export class TokenDiagnostics implements vscode.Disposable {
   private check(f: WorkspaceTokenFinding): Promise<TokenVerdict> {
     let check = this.checks.get(f.tokenId);
     if (!check) {
-      check = this.validate(f).then((verdict) => {
+      check = this.queue.run(() => this.validate(f)).then((verdict) => {
         this.verdicts.set(f.tokenId, verdict);
         return verdict;
       });

@@ -4,6 +4,7 @@
 // drift sampler running in this same event loop to catch any stall the scan causes.
 // Writes its figures to $TURSO_HOST_TEST_RESULTS (with passed/failed, as the in-host runner expects).
 import * as fs from 'fs';
+import * as inspector from 'inspector';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { ScanStats, WorkspaceTokens } from '../../src/workspace/workspaceTokens';
@@ -28,6 +29,18 @@ export interface ScanRun {
   maxBlockMs: number;
   blocksOver50: number;
   stats?: ScanStats;
+  /** With TURSO_BENCH_SCAN_PROFILE=1: whose code ran in the longest run of code, in the scan and in its idle window. */
+  profile?: { scan?: BlockProfile; idle?: BlockProfile };
+}
+
+/** The CPU profile's samples inside one run of code (between two sampler ticks), by whose code they were. */
+export interface BlockProfile {
+  /** The run of code, as the drift sampler saw it. */
+  ms: number;
+  /** Sampled time (ms) by origin: this extension's bundle, VS Code's code, Node's, the garbage collector, native/other. */
+  byOrigin: Record<string, number>;
+  /** The functions with the most sampled self time: `name (file:line)` and ms. */
+  top: { fn: string; origin: string; ms: number }[];
 }
 
 export interface ScanBenchResult {
@@ -50,6 +63,8 @@ class DriftSampler {
   private lastElu = performance.eventLoopUtilization();
   readonly gaps: number[] = [];
   readonly busy: number[] = [];
+  /** performance.now() at each recorded tick: gap i ends at ends[i] and started at ends[i] - gaps[i] - TICK_MS. */
+  readonly ends: number[] = [];
 
   start(): void {
     this.last = performance.now();
@@ -67,6 +82,7 @@ class DriftSampler {
     const elu = performance.eventLoopUtilization();
     this.gaps.push(now - this.last - TICK_MS);
     this.busy.push(performance.eventLoopUtilization(elu, this.lastElu).active);
+    this.ends.push(now);
     this.last = now;
     this.lastElu = elu;
   }
@@ -83,6 +99,99 @@ class DriftSampler {
       blocksOver50: this.busy.filter((b) => b > 50).length,
     };
   }
+
+  /** The window [start, end] (performance.now() ms) of the longest run of code, when there was one. */
+  longestBlock(): { start: number; end: number; ms: number } | undefined {
+    let best = -1;
+    this.busy.forEach((b, i) => {
+      if (best < 0 || b > this.busy[best]) best = i;
+    });
+    if (best < 0 || this.busy[best] <= 0) return undefined;
+    return { start: this.ends[best] - this.gaps[best] - TICK_MS, end: this.ends[best], ms: round(this.busy[best]) };
+  }
+}
+
+interface CpuProfileNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; }
+interface CpuProfile { nodes: CpuProfileNode[]; startTime: number; samples: number[]; timeDeltas: number[]; }
+
+/**
+ * A V8 CPU profile of this extension host, taken around one scan and its idle window (the inspector
+ * module's own session: nothing leaves the process). Sampled every 250 µs; it slows the code it
+ * samples a little, which is why it is only on with TURSO_BENCH_SCAN_PROFILE=1.
+ */
+class HostProfiler {
+  private readonly session = new inspector.Session();
+  /** performance.now() minus the profiler clock (µs → ms): both are CLOCK_MONOTONIC on Linux. */
+  private offset = 0;
+
+  private post<T>(method: string, params?: object): Promise<T> {
+    return new Promise((resolve, reject) => this.session.post(method, params ?? {}, (err, res) => (err ? reject(err) : resolve(res as T))));
+  }
+
+  async start(): Promise<void> {
+    this.session.connect();
+    await this.post('Profiler.enable');
+    await this.post('Profiler.setSamplingInterval', { interval: 250 });
+    const hr = Number(process.hrtime.bigint()) / 1e6;
+    this.offset = performance.now() - hr;
+    await this.post('Profiler.start');
+  }
+
+  async stop(): Promise<CpuProfile> {
+    const { profile } = await this.post<{ profile: CpuProfile }>('Profiler.stop');
+    await this.post('Profiler.disable');
+    this.session.disconnect();
+    return profile;
+  }
+
+  /** The samples of `profile` that fall in [window.start, window.end], attributed. */
+  attribute(profile: CpuProfile, window: { start: number; end: number; ms: number }, extensionPath: string): BlockProfile {
+    const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
+    const byOrigin: Record<string, number> = {};
+    const byFn = new Map<string, { fn: string; origin: string; ms: number }>();
+    let t = profile.startTime;
+    for (let i = 0; i < profile.samples.length; i++) {
+      t += profile.timeDeltas[i] ?? 0;
+      const at = t / 1000 + this.offset;
+      // A sample stands for the interval up to the next one.
+      const next = i + 1 < profile.samples.length ? (t + (profile.timeDeltas[i + 1] ?? 0)) / 1000 + this.offset : at;
+      if (at < window.start || at > window.end) continue;
+      const node = nodes.get(profile.samples[i]);
+      if (!node) continue;
+      const { functionName, url, lineNumber } = node.callFrame;
+      const origin = originOf(functionName, url, extensionPath);
+      if (origin === 'idle') continue;
+      const ms = Math.max(0, next - at);
+      byOrigin[origin] = (byOrigin[origin] ?? 0) + ms;
+      const key = `${functionName || '(anonymous)'} (${shortUrl(url)}:${lineNumber + 1})`;
+      const entry = byFn.get(key) ?? { fn: key, origin, ms: 0 };
+      entry.ms += ms;
+      byFn.set(key, entry);
+    }
+    for (const k of Object.keys(byOrigin)) byOrigin[k] = round(byOrigin[k]);
+    const top = [...byFn.values()].sort((a, b) => b.ms - a.ms).slice(0, 6).map((e) => ({ ...e, ms: round(e.ms) }));
+    return { ms: window.ms, byOrigin, top };
+  }
+}
+
+function originOf(functionName: string, url: string, extensionPath: string): string {
+  if (functionName === '(idle)') return 'idle';
+  if (functionName === '(garbage collector)') return 'gc';
+  // V8 outside JavaScript (Node's own C++ work, or waiting, when Node does not mark the loop idle).
+  if (functionName === '(program)') return 'program';
+  if (!url) return 'builtin';
+  const file = url.startsWith('file://') ? decodeURIComponent(url.slice('file://'.length)) : url;
+  if (file.startsWith(path.join(extensionPath, 'dist'))) return 'this extension';
+  // This bench's own sampler (out/test/bench).
+  if (file.startsWith(extensionPath)) return 'bench';
+  if (url.startsWith('node:')) return 'node';
+  return 'vscode';
+}
+
+function shortUrl(url: string): string {
+  if (!url) return 'native';
+  const parts = url.split('/');
+  return parts.slice(-2).join('/');
 }
 
 function round(n: number): number {
@@ -91,7 +200,12 @@ function round(n: number): number {
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+const PROFILE = process.env.TURSO_BENCH_SCAN_PROFILE === '1';
+let extensionPath = '';
+
 async function measure(kind: ScanRun['kind'], scan: () => Promise<unknown>, scanner: WorkspaceTokens): Promise<ScanRun> {
+  const profiler = PROFILE ? new HostProfiler() : undefined;
+  await profiler?.start();
   const sampler = new DriftSampler();
   sampler.start();
   // Let the sampler tick once before the scan starts, so its first gap is not the scan's set-up.
@@ -111,9 +225,20 @@ async function measure(kind: ScanRun['kind'], scan: () => Promise<unknown>, scan
   await sleep(Math.max(ms + 20, 50));
   const idleBusy = performance.eventLoopUtilization(idleElu).active;
   const quiet = idle.stop();
+  let profile: ScanRun['profile'];
+  if (profiler) {
+    const cpu = await profiler.stop();
+    const scanBlock = sampler.longestBlock();
+    const idleBlock = idle.longestBlock();
+    profile = {
+      scan: scanBlock && profiler.attribute(cpu, scanBlock, extensionPath),
+      idle: idleBlock && profiler.attribute(cpu, idleBlock, extensionPath),
+    };
+  }
   return {
     kind, ms: round(ms), busyMs: round(busyMs), ...stalls,
     idle: { maxStallMs: quiet.maxStallMs, maxBlockMs: quiet.maxBlockMs, busyMs: round(idleBusy) }, stats: scanner.lastScan,
+    ...(profile ? { profile } : {}),
   };
 }
 
@@ -135,6 +260,7 @@ export async function run(): Promise<void> {
   try {
     const ext = vscode.extensions.getExtension<{ workspaceTokens?: WorkspaceTokens }>(EXTENSION_ID);
     if (!ext) throw new Error(`${EXTENSION_ID} is not loaded in this host`);
+    extensionPath = ext.extensionPath;
     const api = await ext.activate();
     const scanner = api.workspaceTokens;
     if (!scanner) throw new Error('activate() did not expose workspaceTokens (not in test mode?)');

@@ -5,7 +5,7 @@ import {
   waitForRoot, waitForSignedOutTree,
 } from './helpers';
 import {
-  describeShown, EmuRequest, figures, FixtureEmulator, fixtures, ProbedApi, probedSignedOut,
+  describeShown, EmuRequest, figures, maxInFlight, FixtureEmulator, fixtures, ProbedApi, probedSignedOut,
   ACCOUNT_KEY_PREFIX, INDEX_KEY, storeAsAnotherWindow, storedCredential, UiRecorder,
 } from './faultHelpers';
 
@@ -15,16 +15,6 @@ import {
 // measured from its request log (arrival time and duration of each request).
 
 type AccountState = { kind: 'signedOut' } | { kind: 'signedIn'; user: { username: string } } | { kind: 'error'; error: unknown };
-
-/** The most requests to one path that were being answered at the same moment. */
-function maxInFlight(requests: EmuRequest[]): number {
-  let max = 0;
-  for (const r of requests) {
-    const overlapping = requests.filter((o) => o.at < r.at + r.ms && r.at < o.at + o.ms).length;
-    max = Math.max(max, overlapping);
-  }
-  return max;
-}
 
 function byPath(requests: EmuRequest[]): Map<string, EmuRequest[]> {
   const out = new Map<string, EmuRequest[]>();

@@ -23,6 +23,16 @@ export interface EmuRequest {
   ms: number;
 }
 
+/** The most of `requests` that were being answered at the same moment (from arrival and duration). */
+export function maxInFlight(requests: EmuRequest[]): number {
+  let max = 0;
+  for (const r of requests) {
+    const overlapping = requests.filter((o) => o.at < r.at + r.ms && r.at < o.at + o.ms).length;
+    max = Math.max(max, overlapping);
+  }
+  return max;
+}
+
 export interface EmuFault {
   kind: 'status' | 'timeout' | 'malformed' | 'wrong-shape' | 'huge' | 'reset' | 'delay';
   method?: string;

@@ -16,6 +16,7 @@ import {
   type Row,
   type TursoTestApi,
 } from './helpers';
+import { maxInFlight, type EmuRequest } from './faultHelpers';
 
 // Issue 16, tokens where they are used: real env files in the test workspace holding tokens minted
 // in the emulator: one of the signed-in account's (its row says where it is used), one revoked
@@ -198,5 +199,78 @@ suite('Workspace tokens: used in, diagnostics, quick fixes, hover', function () 
     // Not on the key: no hover of ours.
     const onKey = hoverText(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, new vscode.Position(1, 2)));
     assert.ok(!onKey.includes(used.name), 'a hover outside the token');
+  });
+});
+
+// Many tokens of no signed-in account in the workspace: each is checked with its own request, and VS
+// Code adds the system's CA certificates to every new TLS connection of an extension (blocking work
+// in the extension host, run back to back for connections started together), so the checks go one at
+// a time, and each answer reaches the Problems panel
+// as it comes rather than once every check is done.
+suite('Workspace tokens: many checks', function () {
+  const COUNT = 6;
+  const LATENCY_MS = 400;
+  let emu: Emulator;
+  let api: TursoTestApi;
+  let base: string;
+  const files: vscode.Uri[] = [];
+
+  suiteSetup(async function () {
+    this.timeout(60000);
+    emu = await startEmulator();
+    api = await pointSignedOut(emu);
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(folder, 'the test host opened a workspace folder');
+    base = path.join(folder.uri.fsPath, `turso-many-${process.pid}-${Date.now()}`);
+    assert.strictEqual(await signIn(emu.demoToken), true);
+    await vscode.commands.executeCommand('workbench.view.extension.turso');
+  });
+
+  suiteTeardown(async function () {
+    this.timeout(30000);
+    emu?.setLatency(0);
+    if (base) fs.rmSync(base, { recursive: true, force: true });
+    await vscode.commands.executeCommand('workbench.view.explorer');
+    await restoreAfterSuite(api, emu);
+  });
+
+  test(`${COUNT} revoked tokens: checked one at a time, each diagnostic shown as its answer comes`, async function () {
+    this.timeout(60000);
+    const stamp = Date.now().toString(36);
+    const root = emu.url.replace(/\/$/, '');
+    for (let i = 0; i < COUNT; i++) {
+      const name = `ws-many-${stamp}-${i}`;
+      const minted = await fetch(`${root}/v1/auth/api-tokens/${name}`, { method: 'POST', headers: { authorization: `Bearer ${emu.demoToken}` } });
+      assert.strictEqual(minted.status, 200);
+      const { token } = (await minted.json()) as { token: string };
+      const revoked = await fetch(`${root}/v1/auth/api-tokens/${name}`, { method: 'DELETE', headers: { authorization: `Bearer ${emu.demoToken}` } });
+      assert.strictEqual(revoked.status, 200);
+      const file = path.join(base, `svc${i}`, '.env');
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, `TURSO_API_TOKEN=${token}\n`);
+      files.push(vscode.Uri.file(file));
+    }
+    const since = Date.now();
+    emu.setLatency(LATENCY_MS);
+    /**
+     * The checks answered so far (the emulator records a request once it has answered it): the
+     * revoked tokens' validations, refused (the refresh validates the signed-in credential too).
+     */
+    const validates = () => (emu.requests as EmuRequest[]).filter((r) => r.path === '/v1/auth/validate' && r.at >= since && !r.authorized);
+    await vscode.commands.executeCommand('turso.refresh');
+    const flagged = () => files.filter((uri) => vscode.languages.getDiagnostics(uri).some((d) => d.message === 'This Turso API token was revoked'));
+
+    // The first diagnostic is in the Problems panel while later checks are still to be answered.
+    const answeredAtFirst = await waitFor(() => (flagged().length > 0 ? { n: validates().length } : undefined), 'a first "revoked" diagnostic', 30000);
+    assert.ok(answeredAtFirst.n < COUNT, `the first diagnostic came only once all ${COUNT} checks were answered`);
+
+    await waitFor(() => flagged().length === COUNT, `all ${COUNT} files to have their "revoked" diagnostic`, 30000).catch((err: Error) => {
+      throw new Error(`${err.message}; ${flagged().length} had it`);
+    });
+    const log = validates();
+    assert.strictEqual(log.length, COUNT, `each token checked once (validate requests: ${log.length})`);
+    // The most checks on the network at the same moment, from the emulator's log (arrival, duration).
+    const most = maxInFlight(log);
+    assert.strictEqual(most, 1, `${most} checks were on the network at once`);
   });
 });
