@@ -296,6 +296,12 @@ function render(R) {
     '  "longest run of code" is the longest such stretch — a stall code caused (the scan\'s, or the host\'s',
     '  own work meanwhile); a drift without it is the process waiting for a core. "Event loop busy" adds up',
     '  all the code run during the scan.',
+    '- The tokens in the generated env files belong to no signed-in account (none is signed in), so the',
+    '  extension checks each once per session with `GET /v1/auth/validate` against the configured API (here',
+    '  the default, https://api.turso.tech, which this machine cannot reach: each check fails once its TLS',
+    '  set-up is done). Those checks start with the first scan and run one at a time; their',
+    '  work lands in the scans and idle windows that follow. With `--profile`, a CPU profile of the',
+    '  extension host names the functions of the longest run of code of each scan and idle window.',
     SCAN_END,
   ].join('\n');
 }
