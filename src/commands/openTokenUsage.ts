@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { AccountModel } from '../accounts/accountModel';
 import { showInformationMessage } from '../ui/notify';
+import type { OrganizationTokenNode } from '../views/organizationNodes';
 import type { TreeNode } from '../views/treeModel';
 import type { TokenUsage, WorkspaceTokens } from '../workspace/workspaceTokens';
 
@@ -14,14 +15,15 @@ export function usedInFiles(tokens: WorkspaceTokens): Map<string, string[]> {
 }
 
 /**
- * `turso.openTokenUsage` ("Open Where Used"): from a token's row, or the palette (pick one of the
+ * `turso.openTokenUsage` ("Open Where Used"): from a token's row (the account's own, or an
+ * organization's: matched by the token id, so a colleague's token too), or the palette (pick one of the
  * signed-in accounts' tokens found in the workspace). Opens the file at the token's line; asks which
  * place when there are several.
  */
 export function openTokenUsageCommand({ tokens, accounts }: { tokens: WorkspaceTokens; accounts: AccountModel }) {
-  return async (node?: TreeNode): Promise<TokenUsage | undefined> => {
+  return async (node?: TreeNode | OrganizationTokenNode): Promise<TokenUsage | undefined> => {
     await tokens.start();
-    let tokenId = node?.kind === 'token' ? node.token.id : undefined;
+    let tokenId = node?.kind === 'token' || node?.kind === 'orgToken' ? node.token.id : undefined;
     if (!tokenId) {
       const used = accounts.accounts.flatMap((a) => a.knownTokens() ?? []).filter((t) => tokens.usages(t.id).length > 0);
       if (used.length === 0) {

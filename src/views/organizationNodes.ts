@@ -7,7 +7,7 @@ import * as l10n from '@vscode/l10n';
 import type { OrganizationTokensLoad } from '../accounts/organizationsModel';
 import { TursoApiError } from '../platform/errors';
 import { tokenPermissionsLabel, tokenScopeKind, type Organization, type OrganizationApiToken } from '../platform/types';
-import { errorNode, type MessageNode, type TooltipRow } from './treeModel';
+import { errorNode, usedInText, type MessageNode, type TooltipRow } from './treeModel';
 
 /** Ids are made of these parts; the parts come from the server, so they are encoded. */
 function part(text: string): string {
@@ -50,6 +50,8 @@ export interface OrganizationTokenNode {
   yours: boolean;
   /** The signed-in credential is this token. */
   current: boolean;
+  /** The workspace files that hold it (found by its id, the JWT's `jti`: a colleague's too), when any. */
+  usedIn?: readonly string[];
   label: string;
   description: string;
   tooltip: TooltipRow[];
@@ -123,10 +125,16 @@ export function organizationTokenScope(token: OrganizationApiToken): string {
     : l10n.t('organization');
 }
 
+/**
+ * A token row. `usedIn`: the workspace env files that hold the token (matched by id, so a colleague's
+ * token found in a file says so too); the row says "used in …", lists them in its tooltip, and its
+ * context value gets `;used` (for Open Where Used).
+ */
 export function organizationTokenNode(
   account: string,
   token: OrganizationApiToken,
   me: { username: string; credentialId?: string },
+  usedIn?: readonly string[],
 ): OrganizationTokenNode {
   const owner = token.owner?.username ?? me.username;
   const yours = owner === me.username;
@@ -140,6 +148,10 @@ export function organizationTokenNode(
     parts.push(l10n.t('signed in with this token'));
   } else if (yours) {
     parts.push(l10n.t('yours'));
+  }
+  const used = usedIn?.length ? usedIn : undefined;
+  if (used) {
+    parts.push(usedInText(used));
   }
   const tooltip: TooltipRow[] = [
     { label: l10n.t('Name'), value: token.name },
@@ -157,7 +169,10 @@ export function organizationTokenNode(
   if (current) {
     tooltip.push({ label: l10n.t('Note'), value: l10n.t('This extension is signed in with this token.') });
   }
-  return {
+  if (used) {
+    tooltip.push({ label: l10n.t('Used in'), value: used.join(', ') });
+  }
+  const node: OrganizationTokenNode = {
     kind: 'orgToken',
     id: `orgToken:${part(account)}:${part(token.organization)}:${part(token.id)}`,
     accountId: account,
@@ -170,9 +185,13 @@ export function organizationTokenNode(
     label: `${owner} · ${token.name}`,
     description: parts.join(' · '),
     tooltip,
-    contextValue: `turso.orgToken;${tokenScopeKind(token)}${yours ? ';yours' : ''}${current ? ';current' : ''}`,
+    contextValue: `turso.orgToken;${tokenScopeKind(token)}${yours ? ';yours' : ''}${current ? ';current' : ''}${used ? ';used' : ''}`,
     icon: current ? 'verified' : yours ? 'key' : 'person',
   };
+  if (used) {
+    node.usedIn = used;
+  }
+  return node;
 }
 
 /** Owner, then name, then id (names are unique per owner only): a stable order for large lists. */
@@ -185,11 +204,12 @@ export function organizationChildren(
   account: string,
   load: OrganizationTokensLoad,
   me: { username: string; credentialId?: string },
+  usedIn?: ReadonlyMap<string, readonly string[]>,
 ): (OrganizationTokenNode | MessageNode)[] {
   if (load.kind === 'failed') {
     return [organizationErrorNode(account, load.organization, load.error)];
   }
-  const rows = load.tokens.map((t) => organizationTokenNode(account, t, me)).sort(compareOrganizationTokens);
+  const rows = load.tokens.map((t) => organizationTokenNode(account, t, me, usedIn?.get(t.id))).sort(compareOrganizationTokens);
   if (rows.length) {
     return rows;
   }

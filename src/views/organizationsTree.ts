@@ -8,13 +8,14 @@ import {
   organizationListChildren,
   organizationNode,
   organizationsNode,
+  organizationTokenNode,
   type OrganizationNode,
   type OrganizationsNode,
   type OrganizationTokenNode,
   type OrganizationTreeNode,
 } from './organizationNodes';
 import { markdownTooltip } from './tokensTreeProvider';
-import type { MessageNode, TreeNode as AccountTreeNode } from './treeModel';
+import { sameFiles, type MessageNode, type TreeNode as AccountTreeNode } from './treeModel';
 
 const MAX_LABEL = 128;
 
@@ -35,6 +36,8 @@ export class OrganizationsTree implements vscode.Disposable {
   /** Token rows as last given to the view, by account, organization and token id. */
   private readonly tokenRows = new Map<string, OrganizationTokenNode>();
   private readonly pendingRepaints = new Set<object>();
+  /** Token id → the workspace files that hold it, as the rows show it. */
+  private usedIn: ReadonlyMap<string, readonly string[]> | undefined;
 
   constructor(
     private readonly organizations: AccountOrganizations,
@@ -190,7 +193,7 @@ export class OrganizationsTree implements vscode.Disposable {
       const load = await model.tokens(org.organization.slug);
       const account = this.accounts.account(org.accountId);
       const me = { username: account?.username ?? '', credentialId: account?.settledCredentialId };
-      const children: Child[] = organizationChildren(org.accountId, load, me).map((c) => (c.kind === 'message' ? { ...c, accountId: org.accountId } : c));
+      const children: Child[] = organizationChildren(org.accountId, load, me, this.usedIn).map((c) => (c.kind === 'message' ? { ...c, accountId: org.accountId } : c));
       for (const [key, row] of this.tokenRows) {
         if (row.accountId === org.accountId && row.organization === org.organization.slug) {
           this.tokenRows.delete(key);
@@ -211,6 +214,29 @@ export class OrganizationsTree implements vscode.Disposable {
       return children;
     }
     return [];
+  }
+
+  /**
+   * The workspace's token usages changed: the token rows shown whose "used in" changed are updated in
+   * place (the same objects the view was given) and returned, for the caller to repaint those rows
+   * only. A whole-tree repaint would make VS Code forget which element each row stands for.
+   */
+  setUsages(usedIn: ReadonlyMap<string, readonly string[]>): OrganizationTokenNode[] {
+    const before = this.usedIn;
+    this.usedIn = usedIn;
+    const changed: OrganizationTokenNode[] = [];
+    for (const row of this.tokenRows.values()) {
+      if (sameFiles(before?.get(row.token.id), usedIn.get(row.token.id))) {
+        continue;
+      }
+      const account = this.accounts.account(row.accountId);
+      const me = { username: account?.username ?? row.owner, credentialId: account?.settledCredentialId };
+      const fresh = organizationTokenNode(row.accountId, row.token, me, usedIn.get(row.token.id));
+      delete row.usedIn;
+      Object.assign(row, fresh);
+      changed.push(row);
+    }
+    return changed;
   }
 
   /** The view collapsed a row: an organization no longer shown is not reloaded by a refresh. */

@@ -4,7 +4,7 @@ import type { AccountOrganizations } from '../accounts/accountOrganizations';
 import { inertText } from '../util/text';
 import type { OrganizationTreeNode } from './organizationNodes';
 import { OrganizationsTree } from './organizationsTree';
-import { errorNode, tokenNode, userNode, type TokenNode, type TooltipRow, type TreeNode as AccountTreeNode } from './treeModel';
+import { errorNode, sameFiles, tokenNode, userNode, type TokenNode, type TooltipRow, type TreeNode as AccountTreeNode } from './treeModel';
 
 /** A row of the tree: an account's own (treeModel.ts) or its organizations' (organizationNodes.ts). */
 export type TreeNode = AccountTreeNode | OrganizationTreeNode;
@@ -79,7 +79,8 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   setUsages(usedIn: ReadonlyMap<string, readonly string[]>): void {
     const before = this.usedIn;
     this.usedIn = usedIn;
-    const changed: AccountTreeNode[] = [];
+    // The organizations' token rows too (a colleague's token found in a file is matched by its id).
+    const changed: TreeNode[] = this.organizations?.setUsages(usedIn) ?? [];
     for (const { root } of this.built.values()) {
       if (root.kind !== 'user') {
         continue;
@@ -349,10 +350,4 @@ export function markdownTooltip(rows: TooltipRow[]): vscode.MarkdownString {
     }
   });
   return md;
-}
-
-function sameFiles(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
-  const x = a ?? [];
-  const y = b ?? [];
-  return x.length === y.length && x.every((f, i) => f === y[i]);
 }

@@ -144,6 +144,11 @@ function texts(): TokenRowText {
   });
 }
 
+/** What a token row says of the workspace files that hold the token: "used in api/.env (and 2 more)". */
+export function usedInText(files: readonly string[]): string {
+  return files.length > 1 ? l10n.t('used in {0} and {1} more', files[0], files.length - 1) : l10n.t('used in {0}', files[0]);
+}
+
 /** `accountId`: the signed-in account whose token it is. */
 export function tokenNode(token: ApiToken, credentialId?: string, usedIn?: readonly string[], accountId?: string): TokenNode {
   const t = texts();
@@ -156,7 +161,7 @@ export function tokenNode(token: ApiToken, credentialId?: string, usedIn?: reado
   }
   const used = usedIn?.length ? usedIn : undefined;
   if (used) {
-    description += ` · ${used.length > 1 ? l10n.t('used in {0} and {1} more', used[0], used.length - 1) : l10n.t('used in {0}', used[0])}`;
+    description += ` · ${usedInText(used)}`;
   }
   const tooltip: TooltipRow[] = [
     { label: t.name, value: token.name },
@@ -247,6 +252,13 @@ function sameToken(a: ApiToken, b: ApiToken): boolean {
     return x === y || (Array.isArray(x) && Array.isArray(y) && sameList(x, y));
   };
   return (Object.keys(a) as (keyof ApiToken)[]).every(same) && (Object.keys(b) as (keyof ApiToken)[]).every((k) => k in a || b[k] === undefined);
+}
+
+/** Whether two "used in" lists name the same files (none and an empty list are the same). */
+export function sameFiles(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
+  const x = a ?? [];
+  const y = b ?? [];
+  return x.length === y.length && x.every((f, i) => f === y[i]);
 }
 
 function sameList(a: readonly unknown[] | undefined, b: readonly unknown[] | undefined): boolean {

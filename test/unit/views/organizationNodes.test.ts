@@ -87,6 +87,29 @@ describe('views/organizationNodes', () => {
     assert.match(current.description, /signed in with this token/);
   });
 
+  it('a token found in the workspace\'s env files (a colleague\'s too): "used in", the files in the tooltip, ;used', () => {
+    const one = organizationTokenNode('demo', tokens[1], ME, ['api/.env']);
+    assert.equal(one.description, 'organization · 2026-05-30 · used in api/.env');
+    assert.equal(one.contextValue, 'turso.orgToken;org;used');
+    assert.equal(row(one, 'Used in'), 'api/.env');
+    assert.deepEqual(one.usedIn, ['api/.env']);
+
+    const two = organizationTokenNode('demo', tokens[3], ME, ['api/.env', 'web/.env.local']);
+    assert.equal(two.description, 'organization · 2026-05-02 · signed in with this token · used in api/.env and 1 more');
+    assert.equal(two.contextValue, 'turso.orgToken;org;yours;current;used');
+    assert.equal(row(two, 'Used in'), 'api/.env, web/.env.local');
+
+    const nowhere = organizationTokenNode('demo', tokens[0], ME, []);
+    assert.equal(nowhere.contextValue, 'turso.orgToken;org;yours');
+    assert.equal(nowhere.usedIn, undefined);
+    assert.equal(row(nowhere, 'Used in'), undefined);
+
+    // the rows of an organization get their own files, by token id
+    const rows = organizationChildren('demo', { kind: 'loaded', organization: 'studio', tokens, role: 'owner', seesAll: true }, ME, new Map([['id-r', ['ops/.env']]])) as OrganizationTokenNode[];
+    assert.deepEqual(rows.map((r) => r.contextValue.endsWith(';used')), [true, false, false, false]);
+    assert.equal(rows[0].token.id, 'id-r');
+  });
+
   it('a member\'s list has no owners: every row is theirs', () => {
     const node = organizationTokenNode('alice', { name: 'studio-sync', id: 'x', organization: 'studio' }, { username: 'alice' });
     assert.equal(node.owner, 'alice');
