@@ -4,12 +4,13 @@ import { mayHaveTakenEffect, reasonAndHint, TursoApiError } from '../platform/er
 import { sameAccess, successorName } from '../platform/rotation';
 import { createdTokenListing, restrictionBody, restrictionLabel, type RestrictionChoice } from '../platform/scopes';
 import { checkTokenName, tokenNameRule } from '../platform/tokenNames';
-import type { ApiToken, CreatedApiToken } from '../platform/types';
+import { managesAllOrganizationTokens, type ApiToken, type CreatedApiToken } from '../platform/types';
 import type { TursoClient } from '../platform/client';
 import { showErrorMessage, showInformationMessage, showWarningMessage } from '../ui/notify';
 import { pick } from '../ui/pickers';
 import { errorMessage } from '../util/errors';
 import { displayName } from '../util/text';
+import type { OrganizationTokenNode } from '../views/organizationNodes';
 import type { PendingToken, RevealHandle, RevealOptions } from '../webview/revealPanel';
 import { placesOf, planTokenReplacement, replaceTokenInFiles, type FilePlan, type ReplaceResult } from '../workspace/replaceToken';
 import type { WorkspaceTokens } from '../workspace/workspaceTokens';
@@ -49,9 +50,39 @@ export interface RotateResult {
 const MAX_LISTED = 10;
 
 /**
+ * A token rotated from an organization's token row: it is revoked by id through the organization
+ * (`DELETE /v1/organizations/{org}/api-tokens/{id}`): names are unique per owner only, and the
+ * token may be a colleague's.
+ */
+interface OrganizationSide {
+  organization: string;
+  /** Who minted the old token. */
+  owner: string;
+  /** The account minted it. */
+  yours: boolean;
+}
+
+/** The organization token row the command was invoked on, if it was. */
+function organizationRow(arg: unknown): OrganizationTokenNode | undefined {
+  const node = arg as OrganizationTokenNode | undefined;
+  return node && typeof node === 'object' && node.kind === 'orgToken' && typeof node.accountId === 'string' && typeof node.organization === 'string'
+    ? node
+    : undefined;
+}
+
+/**
  * `turso.rotateToken`: replaces a token by a new one with the same access, everywhere the workspace's
- * env files hold it, and only then revokes it. From a token's row (that row's account), a code action
- * on an env file's line (the token found there), or the palette (a token of the active account).
+ * env files hold it, and only then revokes it. From a token's row (that row's account), an
+ * organization's token row (that row's account; see below), a code action on an env file's line
+ * (the token found there), or the palette (a token of the active account).
+ *
+ * From an organization's token row, the successor is minted by the account, as always, and the old
+ * token is revoked by id through the organization. An owner or admin sees every member's tokens
+ * there and may rotate a colleague's: the dialogs say plainly that the new token is the account's
+ * while the old one was the colleague's (its owner changes). A member or viewer is listed only their
+ * own tokens, so their rows rotate like their personal ones; a colleague's row seen by someone whose
+ * role (as last loaded) cannot revoke it is refused before anything is created; a role lost later
+ * makes the revoke answer 403, and then the successor is in place and the old token kept.
  *
  * Order, so that nothing is lost: every question first (name, which files, consent for tracked
  * files, one confirmation listing the lines) — cancelling any of them creates nothing; then the
@@ -69,9 +100,11 @@ export function rotateTokenCommand(deps: RotateTokenDeps) {
 
   return async (arg?: unknown): Promise<RotateResult> => {
     const cancelled: RotateResult = { outcome: 'cancelled' };
+    const orgRow = organizationRow(arg);
+    const org: OrganizationSide | undefined = orgRow && { organization: orgRow.organization, owner: orgRow.owner, yours: orgRow.yours };
     let old: ApiToken | undefined;
     try {
-      old = await tokenFromArgOrPick(arg, deps.session, deps.accounts, vscode.l10n.t('Rotate API Token'));
+      old = orgRow ? orgRow.token : await tokenFromArgOrPick(arg, deps.session, deps.accounts, vscode.l10n.t('Rotate API Token'));
     } catch (err) {
       deps.log.error('Listing API tokens failed', err);
       if (!reportAuthFailure(err)) {
@@ -82,9 +115,12 @@ export function rotateTokenCommand(deps: RotateTokenDeps) {
     if (!old) {
       return cancelled;
     }
-    // A row's (or a code action's) token belongs to that account; a picked one to the active account.
+    // A row's (or a code action's) token belongs to that account, an organization row's token is seen
+    // by that row's account; a picked one belongs to the active account.
     const node = arg as { kind?: unknown; accountId?: unknown } | undefined;
-    const accountId = (node?.kind === 'token' && typeof node.accountId === 'string' ? node.accountId : undefined) ?? deps.accounts.activeId;
+    const accountId = orgRow?.accountId
+      ?? (node?.kind === 'token' && typeof node.accountId === 'string' ? node.accountId : undefined)
+      ?? deps.accounts.activeId;
     const firstClient = accountId === undefined ? undefined : deps.accounts.clientFor(accountId);
     if (accountId === undefined || !firstClient) {
       void promptSignIn();
@@ -94,6 +130,22 @@ export function rotateTokenCommand(deps: RotateTokenDeps) {
     if (rotated.has(old.id)) {
       void showInformationMessage(vscode.l10n.t('API token "{0}" was rotated already.', shown));
       return cancelled;
+    }
+    const username = deps.accounts.account(accountId)?.username;
+    if (org && !org.yours) {
+      // A colleague's token: its revoke needs the owner or admin role. A role known (as last loaded)
+      // not to allow it is said now, before anything is created.
+      const load = deps.organizations?.existing(accountId)?.settledTokens(org.organization);
+      if (load?.kind === 'loaded' && load.role !== undefined && !managesAllOrganizationTokens(load.role)) {
+        void showErrorMessage(vscode.l10n.t(
+          'You can\'t rotate API token "{0}" of {1}: in "{2}" only owners and admins may revoke other members\' tokens, and you are a {3}. Nothing was created. Ask {1} or an admin of "{2}".',
+          shown,
+          displayName(org.owner),
+          displayName(org.organization),
+          displayName(load.role),
+        ));
+        return { outcome: 'failed' };
+      }
     }
 
     // ---- the questions: nothing is created until they are all answered ----
@@ -120,7 +172,7 @@ export function rotateTokenCommand(deps: RotateTokenDeps) {
       }
     }
     const choice: RestrictionChoice = access;
-    const name = await askName(deps, firstClient, old, accountId, choice, today());
+    const name = await askName(deps, firstClient, old, accountId, choice, today(), org);
     if (name === undefined) {
       return cancelled;
     }
@@ -132,7 +184,7 @@ export function rotateTokenCommand(deps: RotateTokenDeps) {
       return cancelled;
     }
     const selfAtStart = deps.accounts.account(accountId)?.settledCredentialId === old.id;
-    if (!(await confirmPlan(old, name, choice, plans, selfAtStart))) {
+    if (!(await confirmPlan(old, name, choice, plans, selfAtStart, colleague(org, username)))) {
       return cancelled;
     }
 
@@ -252,7 +304,7 @@ export function rotateTokenCommand(deps: RotateTokenDeps) {
     }
 
     // ---- the last confirmation, then the revoke ----
-    if (!(await confirmRevoke(shown, newShown, replaced, self))) {
+    if (!(await confirmRevoke(shown, newShown, replaced, self, colleague(org, username)))) {
       void showInformationMessage(vscode.l10n.t(
         'API token "{0}" was kept: it still works, next to its successor "{1}". Revoke it from the API Tokens view once nothing uses it.',
         shown,
@@ -266,20 +318,36 @@ export function rotateTokenCommand(deps: RotateTokenDeps) {
       void showWarningMessage(vscode.l10n.t('API token "{0}" was not revoked: this extension was signed out of that Turso account meanwhile.', shown));
       return result('kept-old');
     }
+    const logged = org ? `"${old.name}" of ${org.owner} in "${org.organization}"` : `"${old.name}"`;
     try {
       await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Revoking API token "{0}"…', shown) },
-        () => revoker.revokeApiToken(old.name),
+        // From an organization's row: by id (names are unique per owner only).
+        () => (org ? revoker.revokeOrganizationToken(org.organization, old.id) : revoker.revokeApiToken(old.name)),
       );
     } catch (err) {
-      deps.log.error(`Revoking API token "${old.name}" after its rotation failed`, err);
+      deps.log.error(`Revoking API token ${logged} after its rotation failed`, err);
       if (err instanceof TursoApiError && err.kind === 'notFound') {
-        removeFromLists(deps, accountId, old);
+        removeFromLists(deps, accountId, old, org);
         rotated.add(old.id);
         void showWarningMessage(vscode.l10n.t('"{0}" is in place of API token "{1}", which was already revoked or no longer exists.', newShown, shown));
         return result('rotated');
       }
+      if (org && err instanceof TursoApiError && err.kind === 'forbidden') {
+        // Refused: nothing changed at Turso, so nothing is asked again.
+        void showErrorMessage(vscode.l10n.t(
+          '"{0}" is in place, but you can\'t revoke API token "{1}" of {2}: in "{3}" only owners and admins may revoke other members\' tokens (your role there may have changed). "{1}" still works: ask an owner or admin of "{3}" to revoke it.',
+          newShown,
+          shown,
+          displayName(org.owner),
+          displayName(org.organization),
+        ));
+        return result('kept-old');
+      }
       deps.accounts.refresh();
+      if (org) {
+        deps.organizations?.existing(accountId)?.refreshOrganization(org.organization);
+      }
       if (!reportAuthFailure(err)) {
         void showErrorMessage(mayHaveTakenEffect(err)
           ? vscode.l10n.t(
@@ -298,8 +366,8 @@ export function rotateTokenCommand(deps: RotateTokenDeps) {
       return result('kept-old');
     }
     rotated.add(old.id);
-    deps.log.info(`Revoked API token "${old.name}" after its rotation`);
-    removeFromLists(deps, accountId, old);
+    deps.log.info(`Revoked API token ${logged} after its rotation`);
+    removeFromLists(deps, accountId, old, org);
     const lines = replaced.written.reduce((n, w) => n + w.lines.length, 0);
     void showInformationMessage(replaced.written.length > 0
       ? vscode.l10n.t('Rotated API token "{0}": "{1}" replaced it on {2} line(s) of {3}, and "{0}" was revoked.', shown, newShown, lines, replaced.written.map((w) => w.shown).join(', '))
@@ -344,24 +412,27 @@ async function askName(
   accountId: string,
   choice: RestrictionChoice,
   now: Date,
+  org: OrganizationSide | undefined,
 ): Promise<string | undefined> {
   const known = deps.accounts.knownTokens(accountId);
   const names = known ? known.map((t) => t.name) : await client.listApiTokens().then((tokens) => tokens.map((t) => t.name), () => [] as string[]);
   const value = successorName(old.name, now, names);
   const shown = displayName(old.name);
+  // Revoked by name, the successor's name must differ from the old one's; revoked by id (from an
+  // organization's row), only a name the account has already is refused (names are unique per owner).
+  const byName = org === undefined;
   const name = await vscode.window.showInputBox({
     title: vscode.l10n.t('Rotate API Token "{0}": New Name', shown),
     prompt: vscode.l10n.t('The token that replaces "{0}", with access to {1}. Names have been {2}.', shown, displayName(restrictionLabel(choice), 128), tokenNameRule()),
     value,
     valueSelection: [0, value.length],
     ignoreFocusOut: true,
-    validateInput: (text) => text.trim() === old.name
-      // Tokens are revoked by name: the successor's must differ.
+    validateInput: (text) => byName && text.trim() === old.name
       ? { message: vscode.l10n.t('The new token needs a name other than "{0}".', shown), severity: vscode.InputBoxValidationSeverity.Error }
       : nameMessage(checkTokenName(text.trim(), names)),
   });
   const trimmed = name?.trim();
-  return trimmed && trimmed !== old.name ? trimmed : undefined;
+  return trimmed && (!byName || trimmed !== old.name) ? trimmed : undefined;
 }
 
 /** Asks about the tracked files and the files git could not check, as Save to .env does. False: the person cancelled. */
@@ -433,12 +504,40 @@ function listed(lines: string[]): string {
   return shownLines.join('\n');
 }
 
+/** A colleague's token rotated from an organization's row: who mints the successor, who minted the old one. */
+interface Colleague {
+  /** The account (it mints the successor). */
+  me: string;
+  /** Who minted the old token. */
+  owner: string;
+}
+
+function colleague(org: OrganizationSide | undefined, username: string | undefined): Colleague | undefined {
+  return org && !org.yours ? { me: username ?? vscode.l10n.t('this account'), owner: org.owner } : undefined;
+}
+
 /** The one confirmation before anything is created: the new token, and every line that will change or not. */
-async function confirmPlan(old: ApiToken, name: string, choice: RestrictionChoice, plans: FilePlan[], self: boolean): Promise<boolean> {
+async function confirmPlan(
+  old: ApiToken,
+  name: string,
+  choice: RestrictionChoice,
+  plans: FilePlan[],
+  self: boolean,
+  other: Colleague | undefined,
+): Promise<boolean> {
   const shown = displayName(old.name);
   const parts: string[] = [
     vscode.l10n.t('A new token "{0}" is created with access to {1}.', displayName(name), displayName(restrictionLabel(choice), 128)),
   ];
+  if (other) {
+    parts.push(vscode.l10n.t(
+      'The new token is minted by you ({0}), while "{1}" was minted by {2}: its owner changes. "{3}" is yours, listed among your API tokens, not {2}\'s.',
+      displayName(other.me),
+      shown,
+      displayName(other.owner),
+      displayName(name),
+    ));
+  }
   const writing = plans.filter(writes);
   const leaving = plans.filter((p) => !writes(p));
   if (writing.length > 0) {
@@ -455,12 +554,15 @@ async function confirmPlan(old: ApiToken, name: string, choice: RestrictionChoic
   }
   parts.push(vscode.l10n.t('"{0}" is revoked only at the end, after you confirm once more.', shown));
   const rotate = vscode.l10n.t('Rotate');
-  const answer = await showWarningMessage(vscode.l10n.t('Rotate API token "{0}"?', shown), { modal: true, detail: parts.join('\n\n') }, rotate);
+  const question = other
+    ? vscode.l10n.t('Rotate API token "{0}" of {1}?', shown, displayName(other.owner))
+    : vscode.l10n.t('Rotate API token "{0}"?', shown);
+  const answer = await showWarningMessage(question, { modal: true, detail: parts.join('\n\n') }, rotate);
   return answer === rotate;
 }
 
 /** The last confirmation: the new token is in place; the old one is revoked only if the person says so. */
-async function confirmRevoke(shown: string, newShown: string, replaced: ReplaceResult, self: boolean): Promise<boolean> {
+async function confirmRevoke(shown: string, newShown: string, replaced: ReplaceResult, self: boolean, other: Colleague | undefined): Promise<boolean> {
   const parts: string[] = [];
   if (replaced.written.length > 0) {
     parts.push(`${vscode.l10n.t('"{0}" is now in these lines (saved):', newShown)}\n${listed(replaced.written.flatMap((w) => placesOf(w)))}`);
@@ -471,9 +573,15 @@ async function confirmRevoke(shown: string, newShown: string, replaced: ReplaceR
   if (replaced.skipped.length > 0) {
     parts.push(`${vscode.l10n.t('Still holding "{0}" (they stop working once it is revoked):', shown)}\n${listed(replaced.skipped.map((s) => `${s.shown} — ${s.reason}`))}`);
   }
+  if (other) {
+    parts.push(vscode.l10n.t('"{0}" was minted by {1}; "{2}", minted by you ({3}), replaces it.', shown, displayName(other.owner), newShown, displayName(other.me)));
+  }
   parts.push(vscode.l10n.t('Anything else still using "{0}" stops working at once. This cannot be undone.', shown));
   const revoke = vscode.l10n.t('Revoke');
-  const answer = await showWarningMessage(vscode.l10n.t('Revoke the old API token "{0}"?', shown), { modal: true, detail: parts.join('\n\n') }, revoke);
+  const question = other
+    ? vscode.l10n.t('Revoke the old API token "{0}" of {1}?', shown, displayName(other.owner))
+    : vscode.l10n.t('Revoke the old API token "{0}"?', shown);
+  const answer = await showWarningMessage(question, { modal: true, detail: parts.join('\n\n') }, revoke);
   return answer === revoke;
 }
 
@@ -501,8 +609,11 @@ function addToLists(deps: RotateTokenDeps, accountId: string, listing: ApiToken)
   }
 }
 
-function removeFromLists(deps: RotateTokenDeps, accountId: string, old: ApiToken): void {
-  deps.accounts.removeToken(old.id, accountId);
+function removeFromLists(deps: RotateTokenDeps, accountId: string, old: ApiToken, org: OrganizationSide | undefined): void {
+  // A colleague's token was never in the account's own list.
+  if (!org || org.yours) {
+    deps.accounts.removeToken(old.id, accountId);
+  }
   if (old.organization) {
     deps.organizations?.existing(accountId)?.removeToken(old.organization, old.id);
   }

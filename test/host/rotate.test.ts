@@ -8,8 +8,8 @@ import {
   type EmuRequest, type FixtureEmulator, type ProbedApi, type Shown,
 } from './faultHelpers';
 import {
-  describeRows, emulatorGet, jwtClaims, listTokensOverHttp, restoreAfterSuite, rootRows, childRows, signIn, startEmulator, waitFor, waitForRoot,
-  type Row,
+  allChildRows, describeRows, emulatorGet, jwtClaims, listTokensOverHttp, restoreAfterSuite, rootRows, childRows, signIn, startEmulator, waitFor,
+  waitForRoot, type Row,
 } from './helpers';
 
 // Rotate API Token (issue 16): a successor with the same access is created, put in every env file
@@ -33,6 +33,11 @@ interface RotateApi extends ProbedApi {
   workspaceTokens: { rescan(): Promise<void> };
 }
 
+interface OrgEmulator extends FixtureEmulator {
+  readonly aliceToken: string;
+  setMemberRole(organization: string, username: string, role: string | null): void;
+}
+
 const unique = (stem: string) => `${stem}-${(Date.now() + Math.floor(Math.random() * 1e6)).toString(36).slice(-5)}`;
 
 function git(cwd: string, ...args: string[]): string {
@@ -42,7 +47,7 @@ function git(cwd: string, ...args: string[]): string {
 }
 
 suite('Rotate API Token: successor in place, then the old one revoked', function () {
-  let emu: FixtureEmulator;
+  let emu: OrgEmulator;
   let api: RotateApi;
   const ui = new UiRecorder();
   let ws: string;
@@ -64,7 +69,7 @@ suite('Rotate API Token: successor in place, then the old one revoked', function
     ws = folder.uri.fsPath;
     // The workspace folder lies inside the project's checkout: git must not look above it.
     process.env.GIT_CEILING_DIRECTORIES = path.dirname(ws);
-    emu = fixtures(await startEmulator());
+    emu = fixtures(await startEmulator()) as OrgEmulator;
     api = (await probedSignedOut(emu)) as RotateApi;
     ui.install();
     const w = vscode.window as unknown as Record<string, unknown>;
@@ -128,6 +133,31 @@ suite('Rotate API Token: successor in place, then the old one revoked', function
     }, `the row of ${name}`).catch((err: Error) => {
       throw new Error(`${err.message}; rows were ${describeRows(rows)}`);
     });
+  }
+  /** The rows under the organization `slug` (Organizations expanded, then the organization, as the view does). */
+  async function orgTokenRows(slug: string): Promise<Row[]> {
+    const user = (await rootRows(api)).find((r) => r.contextValue.startsWith('turso.user'));
+    const orgs = user ? (await allChildRows(api, user)).find((r) => r.contextValue === 'turso.organizations') : undefined;
+    const org = orgs ? (await allChildRows(api, orgs)).find((r) => r.label === slug) : undefined;
+    return org ? allChildRows(api, org) : [];
+  }
+  /** The row `<owner> · <name>` under the organization `slug`. */
+  async function orgRowOf(slug: string, label: string): Promise<Row> {
+    let rows: Row[] = [];
+    return waitFor(async () => {
+      rows = await orgTokenRows(slug);
+      return rows.find((r) => r.label === label);
+    }, `the row "${label}" under ${slug}`).catch((err: Error) => {
+      throw new Error(`${err.message}; rows were ${describeRows(rows)}`);
+    });
+  }
+  /** A token of alice's in acme, where demo is an admin (and sees it, with its owner). */
+  async function colleagues(): Promise<{ name: string; id: string; token: string }> {
+    const name = unique('alice-rot');
+    const { id, token } = emu.addApiToken({ name, owner: 'alice', organization: 'acme' });
+    values.push(token);
+    await vscode.commands.executeCommand('turso.refresh');
+    return { name, id, token };
   }
   /** The only Platform token value in `text` (the successor's, once written). */
   function tokenIn(text: string): string {
@@ -441,6 +471,153 @@ suite('Rotate API Token: successor in place, then the old one revoked', function
     held.releaseAll();
     assert.strictEqual((await first)?.outcome, 'cancelled', 'the first one, dismissed, created nothing');
     assert.deepStrictEqual(sent(requestsSince(mark)), [`POST /v1/auth/api-tokens/${old.name}-second`]);
+  });
+
+  test('from an organization token row (own): created for the organization, the file rewritten, then revoked by id through the organization', async function () {
+    this.timeout(60000);
+    const old = await minted({ organization: 'acme' });
+    const file = write('api/.env', `TURSO_API_TOKEN=${old.token}\n`);
+    const row = await orgRowOf('acme', `demo · ${old.name}`);
+    assert.match(row.contextValue, /^turso\.orgToken;org;yours/);
+    const mark = emu.requests.length;
+    const uiMark = ui.mark();
+    let atLastConfirm: { file: string; sent: string[] } | undefined;
+    answer([
+      [/^Rotate API token/, 'Rotate'],
+      [/^Revoke the old API token/, () => {
+        atLastConfirm = { file: fs.readFileSync(file, 'utf8'), sent: sent(requestsSince(mark)) };
+        return 'Revoke';
+      }],
+    ]);
+    const result = await rotate(row.node);
+    assert.strictEqual(result.outcome, 'rotated', describeShown(ui.messagesSince(uiMark)));
+    const fresh = tokenIn(fs.readFileSync(file, 'utf8'));
+    values.push(fresh);
+    assert.strictEqual(jwtClaims(fresh).jti, result.id);
+    assert.ok(atLastConfirm, 'the last confirmation was asked');
+    assert.deepStrictEqual(atLastConfirm.sent, [`POST /v1/auth/api-tokens/${result.name}`], 'nothing was revoked before the last confirmation');
+    assert.strictEqual(atLastConfirm.file, `TURSO_API_TOKEN=${fresh}\n`, 'the file held the new value when the revoke was asked');
+    const requests = requestsSince(mark);
+    assert.deepStrictEqual(sent(requests), [`POST /v1/auth/api-tokens/${result.name}`, `DELETE /v1/organizations/acme/api-tokens/${old.id}`]);
+    assert.deepStrictEqual(requests.find((r) => r.method === 'POST')?.body, { organization: 'acme' });
+    assert.strictEqual(await status(old.token), 401, 'the old token was revoked');
+    // both lists: the organization's and the account's own
+    await orgRowOf('acme', `demo · ${result.name}`);
+    assert.ok(!(await orgTokenRows('acme')).some((r) => r.label === `demo · ${old.name}`), 'the old row is gone from the organization');
+    await waitFor(() => {
+      const known = api.accounts.knownTokens() ?? [];
+      return known.some((t) => t.id === result.id) && !known.some((t) => t.id === old.id);
+    }, 'the account\'s list to have the new token and not the old one');
+  });
+
+  test('a colleague\'s organization token (as admin): the dialogs say the owner changes; the successor is mine, the old one revoked by id', async function () {
+    this.timeout(60000);
+    const old = await colleagues();
+    const file = write('ops/.env', `ALICE_TOKEN=${old.token}\n`);
+    const row = await orgRowOf('acme', `alice · ${old.name}`);
+    assert.doesNotMatch(row.contextValue, /;yours/);
+    const mark = emu.requests.length;
+    const uiMark = ui.mark();
+    let plan: Shown | undefined;
+    let last: Shown | undefined;
+    answer([
+      [/^Rotate API token/, (s) => { plan = s; return 'Rotate'; }],
+      [/^Revoke the old API token/, (s) => { last = s; return 'Revoke'; }],
+    ]);
+    const result = await rotate(row.node);
+    assert.strictEqual(result.outcome, 'rotated', describeShown(ui.messagesSince(uiMark)));
+    assert.strictEqual(plan?.message, `Rotate API token "${old.name}" of alice?`);
+    assert.match(plan?.detail ?? '', new RegExp(`The new token is minted by you \\(demo\\), while "${old.name}" was minted by alice: its owner changes`));
+    assert.strictEqual(last?.message, `Revoke the old API token "${old.name}" of alice?`);
+    assert.match(last?.detail ?? '', new RegExp(`"${old.name}" was minted by alice; "${result.name}", minted by you \\(demo\\), replaces it`));
+    const fresh = tokenIn(fs.readFileSync(file, 'utf8'));
+    values.push(fresh);
+    assert.strictEqual(jwtClaims(fresh).jti, result.id);
+    assert.deepStrictEqual(sent(requestsSince(mark)), [`POST /v1/auth/api-tokens/${result.name}`, `DELETE /v1/organizations/acme/api-tokens/${old.id}`]);
+    assert.ok(!(await listTokensOverHttp(emu, emu.aliceToken)).some((t) => t.id === old.id), 'alice\'s token was revoked');
+    assert.ok((await listTokensOverHttp(emu)).some((t) => t.id === result.id), 'the successor is demo\'s');
+    await orgRowOf('acme', `demo · ${result.name}`);
+    assert.ok(!(await orgTokenRows('acme')).some((r) => r.label === `alice · ${old.name}`), 'the old row is gone from the organization');
+    await waitFor(() => api.accounts.knownTokens()?.some((t) => t.id === result.id), 'the successor among the account\'s own tokens');
+  });
+
+  test('a colleague\'s token after the admin role was lost: the revoke answers 403, the successor is kept (its value was delivered), the old token too, and the message says why', async function () {
+    this.timeout(60000);
+    const old = await colleagues();
+    const row = await orgRowOf('acme', `alice · ${old.name}`);
+    // the role changes at Turso while the row is on screen
+    emu.setMemberRole('acme', 'demo', 'member');
+    try {
+      const mark = emu.requests.length;
+      const uiMark = ui.mark();
+      answer([[/^Rotate API token/, 'Rotate'], [/^Revoke the old API token/, 'Revoke']]);
+      const running = vscode.commands.executeCommand<RotateResult>('turso.rotateToken', row.node);
+      // no file holds it: the value is shown, and kept (copied) before the revoke is asked
+      const probe = await waitFor(() => api.revealPanels().find((p) => p.revealed && p.tokenName.startsWith(`${old.name}-`)), 'the reveal panel of the successor');
+      const clip = ui.clipboard.length;
+      await probe.receive({ type: 'copy' });
+      const fresh = ui.clipboard[clip];
+      values.push(fresh);
+      probe.panel?.dispose();
+      const result = await running;
+      assert.strictEqual(result?.outcome, 'kept-old', describeShown(ui.messagesSince(uiMark)));
+      assert.strictEqual(jwtClaims(fresh).jti, result.id, 'the value delivered is the successor\'s');
+      assert.strictEqual(await status(fresh), 200, 'the successor works');
+      assert.strictEqual(await status(old.token), 200, 'the old token still works');
+      const requests = requestsSince(mark).filter((r) => r.method === 'POST' || r.method === 'DELETE').map((r) => `${r.method} ${r.path} ${r.status}`);
+      assert.deepStrictEqual(requests, [`POST /v1/auth/api-tokens/${result.name} 200`, `DELETE /v1/organizations/acme/api-tokens/${old.id} 403`]);
+      const error = ui.messagesSince(uiMark, (s) => s.kind === 'error')[0];
+      assert.ok(error, describeShown(ui.messagesSince(uiMark)));
+      assert.match(error.message, new RegExp(`"${result.name}" is in place, but you can't revoke API token "${old.name}" of alice: in "acme" only owners and admins may revoke other members' tokens.*"${old.name}" still works`));
+      assert.ok((await listTokensOverHttp(emu, emu.aliceToken)).some((t) => t.id === old.id), 'alice\'s token is still listed at Turso');
+
+      // the organization shown again (as a member: only demo's own tokens): a row of alice's left from
+      // before is refused at once, nothing created
+      await vscode.commands.executeCommand('turso.refresh');
+      await waitFor(async () => !(await orgTokenRows('acme')).some((r) => r.label.startsWith('alice · ')), 'acme to list only demo\'s tokens');
+      const again = requestsSince(mark).length + mark;
+      const refusedMark = ui.mark();
+      answer([[/^Rotate API token/, () => assert.fail('not asked: the role does not allow the revoke')]]);
+      assert.strictEqual((await rotate(row.node)).outcome, 'failed');
+      assert.deepStrictEqual(sent(requestsSince(again)), [], 'nothing sent');
+      assert.match(ui.messagesSince(refusedMark, (s) => s.kind === 'error')[0]?.message ?? '', new RegExp(`can't rotate API token "${old.name}" of alice: .*you are a member\\. Nothing was created`));
+    } finally {
+      emu.setMemberRole('acme', 'demo', 'admin');
+      await vscode.commands.executeCommand('turso.refresh');
+    }
+  });
+
+  test('an organization token row (a colleague\'s) used in an env file says so, and only that row is repainted; Open Where Used opens the line', async function () {
+    this.timeout(60000);
+    const old = await colleagues();
+    const row = await orgRowOf('acme', `alice · ${old.name}`);
+    assert.doesNotMatch(row.contextValue, /;used/);
+    // the refresh of colleagues() has repainted what it repaints
+    await api.accounts.whenLoaded();
+    const events: unknown[] = [];
+    const sub = (api.tokensTree.onDidChangeTreeData as vscode.Event<unknown>)((e) => events.push(e));
+    try {
+      write('svc/.env', `A=1\nPARTNER_TOKEN=${old.token}\n`);
+      await api.workspaceTokens.rescan();
+      const where = `${rel}/svc/.env`;
+      const item = await waitFor(async () => {
+        const it = await api.tokensTree.getTreeItem(row.node);
+        return typeof it.description === 'string' && it.description.includes(`used in ${where}`) ? it : undefined;
+      }, `the row to say "used in ${where}"`);
+      assert.match(item.contextValue ?? '', /^turso\.orgToken;org;used$/);
+      const resolved = await api.tokensTree.resolveTreeItem!(new vscode.TreeItem('x'), row.node, new vscode.CancellationTokenSource().token);
+      assert.match((resolved?.tooltip as vscode.MarkdownString).value, new RegExp(`Used in:\\*\\* ${where.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+      // the row itself was repainted (the same object the view holds), never the whole tree
+      assert.ok(events.length > 0, 'a change was fired');
+      assert.ok(events.every((e) => e !== undefined), `no whole-tree change: ${events.length} events`);
+      assert.ok(events.some((e) => e === row.node || (Array.isArray(e) && e.includes(row.node))), 'the row was repainted');
+    } finally {
+      sub.dispose();
+    }
+    const usage = await vscode.commands.executeCommand<{ line: number } | undefined>('turso.openTokenUsage', row.node);
+    assert.strictEqual(usage?.line, 1, 'Open Where Used found the line');
+    assert.strictEqual(vscode.window.activeTextEditor?.document.uri.fsPath, path.join(base, 'svc', '.env'));
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
   test('no token value in the log output or in any message, dialog or progress title of the suite', async function () {
