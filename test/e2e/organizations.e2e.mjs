@@ -8,33 +8,11 @@ import assert from 'node:assert/strict';
 import * as ui from '../../scripts/host/vscode-ui.mjs';
 import { e2e, emulatorHttp } from './context.mjs';
 import {
-  clickDialogButton, ensureSignedInWithLoginToken, flowsWithPrefix, regionAround, shootInThemes, treeRowLabelled, uniqueName, waitForDialog,
-  workbenchHooks,
+  clickDialogButton, collapse, ensureSignedInWithLoginToken, expand, flowsWithPrefix, regionAround, shootInThemes, treeRowLabelled, uniqueName,
+  waitForDialog, workbenchHooks,
 } from './tokens-ui.mjs';
 
 const flow = flowsWithPrefix('O');
-
-/** Expands the collapsed tree row labelled `label` (its twistie), and waits until it says so. */
-async function expand(page, label) {
-  const row = treeRowLabelled(page, label);
-  await row.waitFor({ timeout: 20000 }).catch(() => {
-    throw new Error(`no tree row labelled "${label}" within 20 s`);
-  });
-  if ((await row.getAttribute('aria-expanded')) !== 'true') {
-    await row.locator('.monaco-tl-twistie').click();
-  }
-  await treeRowLabelled(page, label).and(page.locator('[aria-expanded="true"]')).waitFor({ timeout: 20000 }).catch(() => {
-    throw new Error(`the tree row "${label}" did not expand within 20 s`);
-  });
-  return row;
-}
-/** Collapses the tree row labelled `label` when it is expanded. */
-async function collapse(page, label) {
-  const row = treeRowLabelled(page, label);
-  if ((await row.getAttribute('aria-expanded', { timeout: 5000 }).catch(() => null)) === 'true') {
-    await row.locator('.monaco-tl-twistie').click();
-  }
-}
 
 describe('Organization tokens: an admin revokes a colleague\'s token (end to end)', function () {
   workbenchHooks();

@@ -2,6 +2,8 @@
 // menu, the name step, the dialog listing the env file lines that hold the token, the file on disk
 // rewritten with the new value before the last confirmation, then the revoke. The emulator's request
 // log proves the order (create, then revoke); the tree drops the old row and shows the new one.
+// R02: the same from an organization's token row (a colleague's, as admin): the dialog says the owner
+// changes, and the old token is revoked by id through the organization.
 // Screenshots: .test-results/screenshots/<host>/RNN-name.png; the rotation's confirmation in light and
 // dark themes (docs/images/rotate-*.png when TURSO_UPDATE_DOCS_IMAGES=1, newest host).
 import assert from 'node:assert/strict';
@@ -10,7 +12,7 @@ import path from 'node:path';
 import * as ui from '../../scripts/host/vscode-ui.mjs';
 import { e2e, emulatorHttp } from './context.mjs';
 import {
-  chooseFromContextMenu, clearRequests, clickDialogButton, ensureSignedInWithLoginToken, flowsWithPrefix, jwtClaims, listedTokens,
+  chooseFromContextMenu, clearRequests, clickDialogButton, collapse, ensureSignedInWithLoginToken, expand, flowsWithPrefix, jwtClaims, listedTokens,
   proveMinted, regionAround, shootInThemes, treeRowLabelled, uniqueName, waitForDialog, workbenchHooks,
 } from './tokens-ui.mjs';
 
@@ -97,6 +99,75 @@ describe('Rotate API Token: the successor in the workspace\'s env file, then the
       });
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  flow('rotate-org-token', 'rotate a colleague\'s organization token used in a workspace .env from its row under Organizations (as admin): the owner change said, the file rewritten, then revoked by id', async (page) => {
+    await ensureSignedInWithLoginToken(page);
+    const name = uniqueName('e2e-orgrot');
+    // demo is an admin of acme (the seed): it sees alice's token there, with its owner
+    const { id, token } = await emulatorHttp('POST', '/__emulator/api-token', { name, owner: 'alice', organization: 'acme' });
+    const dir = path.join(e2e.workspaceDir, `rotate-${name}`);
+    fs.mkdirSync(dir, { recursive: true });
+    const envFile = path.join(dir, '.env');
+    fs.writeFileSync(envFile, `ALICE_TURSO_TOKEN=${token}\n`);
+    const label = `alice · ${name}`;
+    try {
+      await (await ui.viewTitleAction(page, 'Refresh')).click();
+      await expand(page, 'Organizations');
+      await expand(page, 'acme');
+      // the workspace scan finds it by its id: the organization's row says where it is used
+      await treeRowLabelled(page, label).filter({ hasText: `used in rotate-${name}/.env` }).waitFor({ timeout: 30000 }).catch(async () => {
+        throw new Error(`the row "${label}" did not say "used in rotate-${name}/.env" within 30 s (rows: ${JSON.stringify(await ui.treeRows(page))})`);
+      });
+      const stamp = new Date().toISOString().slice(0, 10).replace(/-/g, '');
+      const successor = `${name}-${stamp}`;
+      await clearRequests();
+      const nameStep = page.locator('.quick-input-widget .quick-input-title', { hasText: `Rotate API Token "${name}": New Name` }).first();
+      await chooseFromContextMenu(page, treeRowLabelled(page, label), 'Rotate API Token', nameStep, 'the name step');
+      const input = await ui.waitForInputBox(page, `Rotate API Token "${name}": New Name`);
+      assert.equal(await input.inputValue(), successor, 'the name step offers <name>-<yyyymmdd>');
+      await page.keyboard.press('Enter');
+
+      const dialog = await waitForDialog(page, `Rotate API token "${name}" of alice?`);
+      const listing = (await dialog.innerText()).replace(/\s+/g, ' ');
+      assert.match(listing, new RegExp(`The new token is minted by you \\(demo\\), while "${name}" was minted by alice: its owner changes`), `the dialog says the owner changes (it says: ${listing})`);
+      assert.match(listing, new RegExp(`rotate-${name}/\\.env:1`), `the dialog lists the line (it says: ${listing})`);
+      for (const part of token.split('.').slice(1)) assert.ok(!listing.includes(part), 'no part of the value in the dialog');
+      await clickDialogButton(dialog, 'Rotate');
+
+      // the last confirmation: by now the file on disk has the new value, and nothing was revoked
+      const last = await waitForDialog(page, `Revoke the old API token "${name}" of alice?`);
+      const written = fs.readFileSync(envFile, 'utf8');
+      const value = /^ALICE_TURSO_TOKEN=(\S+)\n$/.exec(written)?.[1] ?? '';
+      assert.notEqual(value, '', `the file holds one token (it is ${written.length} characters)`);
+      assert.notEqual(value, token);
+      const listed = await proveMinted(successor, value);
+      assert.deepEqual([listed.organization, listed.group], ['acme', undefined], 'the same access: organization acme');
+      const before = (await emulatorHttp('GET', '/__emulator/requests')).filter((r) => r.method === 'POST' || r.method === 'DELETE').map((r) => `${r.method} ${r.path}`);
+      assert.deepEqual(before, [`POST /v1/auth/api-tokens/${successor}`], 'created by demo, and nothing revoked before the last confirmation');
+      await ui.clearNotifications(page);
+      await clickDialogButton(last, 'Revoke');
+
+      await ui.waitForNotification(page, `Rotated API token "${name}"`).catch(async (err) => {
+        await ui.runCommand(page, 'Notifications: Show Notifications').catch(() => {});
+        await page.waitForTimeout(1000);
+        throw new Error(`${err.message}; notifications: ${JSON.stringify(await ui.visibleNotifications(page))}`);
+      });
+      const after = (await emulatorHttp('GET', '/__emulator/requests')).filter((r) => r.method === 'POST' || r.method === 'DELETE').map((r) => `${r.method} ${r.path} ${r.status}`);
+      assert.deepEqual(after, [`POST /v1/auth/api-tokens/${successor} 200`, `DELETE /v1/organizations/acme/api-tokens/${id} 200`], 'the create, then the revoke by id through the organization');
+      assert.equal(jwtClaims(value).jti, listed.id);
+      // the organization's rows: alice's gone, demo's successor there (and used in the file now)
+      await treeRowLabelled(page, label).waitFor({ state: 'hidden', timeout: 20000 }).catch(() => {
+        throw new Error(`the row "${label}" is still in the tree`);
+      });
+      await treeRowLabelled(page, `demo · ${successor}`).filter({ hasText: `used in rotate-${name}/.env` }).waitFor({ timeout: 30000 }).catch(async () => {
+        throw new Error(`the row "demo · ${successor}" (used in rotate-${name}/.env) did not show (rows: ${JSON.stringify(await ui.treeRows(page))})`);
+      });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+      await collapse(page, 'acme').catch(() => {});
+      await collapse(page, 'Organizations').catch(() => {});
     }
   });
 });

@@ -558,3 +558,25 @@ export function treeRowLabelled(page, label) {
   const exact = new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
   return page.locator('.part.sidebar .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: exact }) }).first();
 }
+
+/** Expands the collapsed tree row labelled `label` (its twistie), and waits until it says so. */
+export async function expand(page, label) {
+  const row = treeRowLabelled(page, label);
+  await row.waitFor({ timeout: 20000 }).catch(() => {
+    throw new Error(`no tree row labelled "${label}" within 20 s`);
+  });
+  if ((await row.getAttribute('aria-expanded')) !== 'true') {
+    await row.locator('.monaco-tl-twistie').click();
+  }
+  await treeRowLabelled(page, label).and(page.locator('[aria-expanded="true"]')).waitFor({ timeout: 20000 }).catch(() => {
+    throw new Error(`the tree row "${label}" did not expand within 20 s`);
+  });
+  return row;
+}
+/** Collapses the tree row labelled `label` when it is expanded. */
+export async function collapse(page, label) {
+  const row = treeRowLabelled(page, label);
+  if ((await row.getAttribute('aria-expanded', { timeout: 5000 }).catch(() => null)) === 'true') {
+    await row.locator('.monaco-tl-twistie').click();
+  }
+}
