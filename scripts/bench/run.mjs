@@ -18,7 +18,9 @@
 //              revoke, expandOrg, refreshOrgs, refreshTwo, bulk): to work on one; the others' targets
 //              say "not measured"
 //   --profile  record a CPU profile of the workbench page during each 5,000-token load
-//              (<work>/bulk-load-N.cpuprofile, for Chrome DevTools; it slows the frames it profiles)
+//              (<work>/bulk-load-N.cpuprofile, for Chrome DevTools; it slows the frames it profiles),
+//              and during the last run of every other action (<work>/<action>.cpuprofile, its busiest
+//              functions printed)
 //   --repeat   run the whole bench N times, one after the other (each a process of its own, with its
 //              own code-server and browser); the report is the last run's, with a section giving
 //              every target's min / median / max across the N runs (their results.json: <work>-repeat/)
@@ -296,6 +298,23 @@ async function refreshAndSee(name) {
  * an answer (rendering, a webview loading, requests sent alongside) is not. The fastest runs, because
  * a busy machine only ever adds time.
  */
+/** The functions with the most self time in a CPU profile, one per line (idle and program left out). */
+function busiest(profile, n = 10) {
+  const byNode = new Map(profile.nodes.map((x) => [x.id, x]));
+  const self = new Map();
+  for (let i = 0; i < profile.samples.length; i++) {
+    const node = byNode.get(profile.samples[i]);
+    const dt = (profile.timeDeltas[i + 1] ?? 0) / 1000;
+    if (!node || node.callFrame.functionName === '(idle)') continue;
+    const f = node.callFrame;
+    const k = `${f.functionName || '(anonymous)'} ${f.url ? `${f.url.split('/').slice(-2).join('/')}:${f.lineNumber + 1}` : ''}`;
+    self.set(k, (self.get(k) ?? 0) + dt);
+  }
+  const total = [...self.values()].reduce((a, b) => a + b, 0);
+  return [`    busy ${total.toFixed(1)} ms in all`, ...[...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, n)
+    .map(([k, ms]) => `    ${ms.toFixed(1).padStart(7)} ms  ${k}`)].join('\n');
+}
+
 async function measure(key, o) {
   if (!wanted(key)) return undefined;
   const runs = [];
@@ -311,8 +330,20 @@ async function measure(key, o) {
       await api.clearRequests();
       await o.lead?.(i);
       await arm(page, o.cond(i));
+      const cdp = opt.profile && i === RUNS ? await page.context().newCDPSession(page) : undefined;
+      if (cdp) {
+        await cdp.send('Profiler.enable');
+        await cdp.send('Profiler.setSamplingInterval', { interval: 250 });
+        await cdp.send('Profiler.start');
+      }
       await o.trigger(i);
       const r = await result(page, { timeoutMs: 30000 + 10 * latency, what: `${o.title} (run ${i})` });
+      if (cdp) {
+        const { profile } = await cdp.send('Profiler.stop');
+        fs.writeFileSync(path.join(WORK, `${key}.cpuprofile`), JSON.stringify(profile));
+        await cdp.detach().catch(() => {});
+        say(`  the page's busiest functions from the input to the result (${key}.cpuprofile):\n${busiest(profile)}`);
+      }
       await o.after?.(i, { slope, last: i === total - 1 });
       await sleep(latency + 700); // requests still in flight are logged when answered
       const reqs = (await api.requests()).filter(fromExtension);
