@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import type { AccountModel } from '../accounts/accountModel';
 import { showInformationMessage } from '../ui/notify';
+import { pick } from '../ui/pickers';
+import { displayName } from '../util/text';
 import type { OrganizationTokenNode } from '../views/organizationNodes';
 import type { TreeNode } from '../views/treeModel';
 import type { TokenUsage, WorkspaceTokens } from '../workspace/workspaceTokens';
@@ -30,11 +32,13 @@ export function openTokenUsageCommand({ tokens, accounts }: { tokens: WorkspaceT
         void showInformationMessage(vscode.l10n.t('No API token of yours is used in this workspace.'));
         return undefined;
       }
-      const picked = await vscode.window.showQuickPick(used.map((t) => ({ label: t.name, description: t.id, id: t.id })), {
+      // Names come from the server, paths and keys from the workspace: plain text in the picker.
+      const picked = await pick({
         title: vscode.l10n.t('Open Where Used'),
-        placeHolder: vscode.l10n.t('Which API token?'),
+        placeholder: vscode.l10n.t('Which API token?'),
+        items: used.map((t) => ({ label: displayName(t.name, 128), description: displayName(t.id, 128), id: t.id })),
       });
-      tokenId = picked?.id;
+      tokenId = picked?.[0]?.id;
       if (!tokenId) return undefined;
     }
     const usages = tokens.usages(tokenId);
@@ -44,11 +48,16 @@ export function openTokenUsageCommand({ tokens, accounts }: { tokens: WorkspaceT
     }
     let usage: TokenUsage | undefined = usages[0];
     if (usages.length > 1) {
-      const picked = await vscode.window.showQuickPick(
-        usages.map((u) => ({ label: `${vscode.workspace.asRelativePath(u.uri)}:${u.line + 1}`, description: u.key, usage: u })),
-        { title: vscode.l10n.t('Open Where Used'), placeHolder: vscode.l10n.t('Which place?') },
-      );
-      usage = picked?.usage;
+      const picked = await pick({
+        title: vscode.l10n.t('Open Where Used'),
+        placeholder: vscode.l10n.t('Which place?'),
+        items: usages.map((u) => ({
+          label: displayName(`${vscode.workspace.asRelativePath(u.uri)}:${u.line + 1}`, 256),
+          description: u.key === undefined ? undefined : displayName(u.key, 128),
+          usage: u,
+        })),
+      });
+      usage = picked?.[0]?.usage;
     }
     if (!usage) return undefined;
     const position = new vscode.Position(usage.line, 0);

@@ -316,14 +316,14 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
 
   /**
    * A repaint of the Organizations part. While a whole-tree repaint waits for the loads it shows, a
-   * repaint of an Organizations or organization node is left out: the whole-tree one asks for those
-   * rows again anyway, and VS Code holds back a tree's change that follows another within 200 ms,
+   * repaint of an account's Organizations node is left out: the whole-tree one asks for its rows
+   * again anyway, and VS Code holds back a tree's change that follows another within 200 ms,
    * so an early one delayed the whole tree's rows by that much (a Refresh of an account whose
-   * Organizations had been opened: 354 ms instead of 160). A token row's own repaint (its
-   * "Revoking…") still goes at once.
+   * Organizations had been opened: 354 ms instead of 160). Only that node's: an organization's own
+   * repaint (its tokens loaded on expand) and a token row's ("Revoking…") still go at once.
    */
   private fireOrganizations(node: AccountTreeNode | OrganizationTreeNode | undefined): void {
-    if (this.repaint && node?.kind !== 'orgToken') {
+    if (this.repaint && (node === undefined || node.kind === 'organizations')) {
       return;
     }
     this.emitter.fire(node);

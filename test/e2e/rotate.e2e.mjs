@@ -120,7 +120,9 @@ describe('Rotate API Token: the successor in the workspace\'s env file, then the
       await expand(page, 'studio');
       // the workspace scan finds it by its id: the organization's row says where it is used
       await treeRowLabelled(page, label).filter({ hasText: `used in rotate-${name}/.env` }).waitFor({ timeout: 30000 }).catch(async () => {
-        throw new Error(`the row "${label}" did not say "used in rotate-${name}/.env" within 30 s (rows: ${JSON.stringify(await ui.treeRows(page))})`);
+        const studio = await treeRowLabelled(page, 'studio').getAttribute('aria-expanded').catch(() => '?');
+        const asked = (await emulatorHttp('GET', '/__emulator/requests')).filter((r) => r.path.startsWith('/v1/organizations/studio')).map((r) => `${r.method} ${r.path} ${r.status}`);
+        throw new Error(`the row "${label}" did not say "used in rotate-${name}/.env" within 30 s (studio expanded: ${studio}; studio requests: ${JSON.stringify(asked)}; rows: ${JSON.stringify(await ui.treeRows(page))})`);
       });
       const stamp = new Date().toISOString().slice(0, 10).replace(/-/g, '');
       const successor = `${name}-${stamp}`;

@@ -1,4 +1,6 @@
 import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
 import * as vscode from 'vscode';
 import {
   childRows, describeRows, restoreAfterSuite, rootRows, Row, signIn, startEmulator, waitFor,
@@ -326,4 +328,62 @@ suite('Hostile strings are rendered inert; token names are encoded in URL paths'
       encodedPaths++;
     }
   });
+
+  test('Open Where Used from the palette: token names and the places (a folder named with $(…) too) as plain picker items', async function () {
+    this.timeout(60000);
+    const mark = live.length;
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(folder, 'the test host opened a workspace folder');
+    const base = path.join(folder.uri.fsPath, `hostile-usage-${process.pid}-${Date.now()}`);
+    const codicon = HOSTILE.find((h) => h.id === 'codicon')!.s;
+    const minted = HOSTILE.map((h, i) => ({ h, ...emu.addApiToken({ name: `${h.s}-${i}`, owner: 'demo' }) }));
+    const write = (file: string, text: string): void => {
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, text);
+    };
+    minted.forEach((m, i) => write(path.join(base, `svc${i}`, '.env'), `TURSO_API_TOKEN=${m.token}\n`));
+    // The first token is in a second file too, under a folder whose name draws icons if taken as syntax.
+    write(path.join(base, codicon, '.env'), `TURSO_API_TOKEN=${minted[0].token}\n`);
+    const w = vscode.window as unknown as Record<string, unknown>;
+    const original = w.createQuickPick;
+    const picks: { title: string; items: vscode.QuickPickItem[] }[] = [];
+    type Item = vscode.QuickPickItem & { id?: string; usage?: { uri: vscode.Uri } };
+    let choose: (items: readonly Item[]) => Item[] = () => [];
+    w.createQuickPick = () => fakeQuickPick(picks, (_title, items) => choose(items as readonly Item[]));
+    try {
+      await vscode.commands.executeCommand('workbench.view.extension.turso');
+      await vscode.commands.executeCommand('turso.refresh');
+      // Cancelled picks until the scan has found every token and the list knows them all.
+      await waitFor(async () => {
+        picks.length = 0;
+        await vscode.commands.executeCommand('turso.openTokenUsage');
+        const ids = new Set((picks[0]?.items ?? []).map((i) => (i as Item).id));
+        return minted.every((m) => ids.has(m.id));
+      }, `every hostile token in the Open Where Used pick (${minted.length})`, 30000);
+      picks.length = 0;
+      choose = (items) => {
+        const token = items.filter((i) => i.id === minted[0].id);
+        return token.length ? token : items.filter((i) => i.usage?.uri.fsPath.includes(codicon));
+      };
+      const opened = await vscode.commands.executeCommand<{ uri: vscode.Uri } | undefined>('turso.openTokenUsage');
+      assert.strictEqual(picks.length, 2, `a pick of the token, then of its two places: ${JSON.stringify(picks.map((p) => p.items.length))}`);
+      assert.strictEqual(picks[1].items.length, 2);
+      assert.ok(opened?.uri.fsPath.includes(codicon), `the place picked was opened: ${opened?.uri.fsPath}`);
+      for (const p of picks) {
+        for (const item of p.items) {
+          checkPlain('Open Where Used pick label', 'names and paths', item.label);
+          checkPlain('Open Where Used pick description', 'names and paths', item.description);
+        }
+      }
+      for (const item of picks[1].items) {
+        assert.ok(item.label.includes('.env:1'), `a place reads path:line: ${item.label}`);
+      }
+    } finally {
+      w.createQuickPick = original;
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      fs.rmSync(base, { recursive: true, force: true });
+    }
+    assertNothingLive(mark);
+  });
 });
+
