@@ -123,7 +123,13 @@ export class OrganizationsTree implements vscode.Disposable {
       label,
       node.kind === 'orgToken' ? vscode.TreeItemCollapsibleState.None : vscode.TreeItemCollapsibleState.Collapsed,
     );
-    item.id = node.id;
+    // An organization token row has no id of its own for VS Code: a Refresh landing while someone
+    // expands the organization makes VS Code 1.100 ask for its rows twice at once, and rows with ids
+    // then fail with "Element with id … is already registered" (the organization shows nothing).
+    // Without an id VS Code names a row by its place and label; the row object stays what commands get.
+    if (node.kind !== 'orgToken') {
+      item.id = node.id;
+    }
     item.description = node.description === undefined ? undefined : inertText(node.description, MAX_LABEL);
     item.contextValue = node.contextValue;
     item.iconPath = new vscode.ThemeIcon(node.icon);

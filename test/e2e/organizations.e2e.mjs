@@ -1,7 +1,8 @@
 // Organization tokens (issue 15), clicked in the real workbench: an admin expands Organizations and
 // an organization, sees a colleague's token with its owner, and revokes it by id from the row's
 // inline trash; the emulator's log shows DELETE /v1/organizations/<org>/api-tokens/<id>. Then 1,000
-// tokens in one organization, expanded while the page's frames are timed.
+// tokens in one organization, expanded while the page's frames are timed. And an organization
+// expanded right after Refresh, while the answers land, still shows its tokens.
 // Screenshots: the organization's tokens with the revoke confirmation over them, in light and dark
 // themes (copied to docs/images/ when TURSO_UPDATE_DOCS_IMAGES=1, newest host).
 import assert from 'node:assert/strict';
@@ -135,4 +136,26 @@ describe('Organization tokens: an admin revokes a colleague\'s token (end to end
     await collapse(page, 'acme');
     await collapse(page, 'Organizations');
   });
+
+  flow('expand-during-refresh', 'expanding Organizations and an organization right after Refresh, while its answers land: the organization\'s tokens show (at 0, 100, 200 and 300 ms of latency)', async (page) => {
+    await ensureSignedInWithLoginToken(page);
+    for (const latency of [0, 100, 200, 300]) {
+      const name = uniqueName('e2e-race');
+      await emulatorHttp('POST', '/__emulator/api-token', { name, owner: 'alice', organization: 'studio' });
+      await emulatorHttp('POST', '/__emulator/latency', { ms: latency });
+      try {
+        await (await ui.viewTitleAction(page, 'Refresh')).click();
+        await expand(page, 'Organizations');
+        await expand(page, 'studio');
+        await treeRowLabelled(page, `alice · ${name}`).waitFor({ timeout: 15000 }).catch(async () => {
+          throw new Error(`at ${latency} ms of latency, the row "alice · ${name}" did not show under studio within 15 s (rows: ${JSON.stringify(await ui.treeRows(page))})`);
+        });
+      } finally {
+        await emulatorHttp('POST', '/__emulator/latency', { ms: 0 });
+        await collapse(page, 'studio').catch(() => {});
+        await collapse(page, 'Organizations').catch(() => {});
+      }
+    }
+  });
 });
+
