@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import { childRows, describeRows, listTokensOverHttp, restoreAfterSuite, rootRows, Row, signIn, signOut, startEmulator, waitFor, waitForSignedOutTree } from './helpers';
+import { allChildRows, childRows, describeRows, listTokensOverHttp, restoreAfterSuite, rootRows, Row, signIn, signOut, startEmulator, waitFor, waitForSignedOutTree } from './helpers';
 import { AccountModel } from '../../src/accounts/accountModel';
 import { CredentialStore } from '../../src/auth/credentialStore';
 import { Session } from '../../src/auth/session';
@@ -145,4 +145,35 @@ suite('Two accounts: side by side, switch, create and revoke in each, sign out o
       return now.length === 1 && now[0].label === 'Demo User' && now[0].contextValue === 'turso.user';
     }, 'only demo left, shown as the one account');
   });
+
+  test('a Refresh after Organizations was opened repaints the tree once, when the loads have answered (no early Organizations repaint)', async function () {
+    this.timeout(60000);
+    await signOut();
+    await waitForSignedOutTree(api);
+    // The view is visible (a reload then repaints once its answers are in), as when someone clicks Refresh.
+    await vscode.commands.executeCommand('workbench.view.extension.turso');
+    assert.strictEqual(await signIn(emu.demoToken), true);
+    const demo = await waitFor(async () => (await rootRows(api)).find((r) => r.label === 'Demo User'), 'demo in the tree');
+    const organizations = (await allChildRows(api, demo)).find((r) => r.contextValue === 'turso.organizations');
+    assert.ok(organizations, 'demo has an Organizations row');
+    assert.ok((await allChildRows(api, organizations)).length > 0, 'Organizations opened: its organizations listed');
+    assert.strictEqual(await signIn(emu.aliceToken), true);
+    await twoRoots('both accounts');
+
+    // VS Code holds back a tree change that comes within 200 ms of another: a repaint of the
+    // Organizations node as the Refresh starts delayed the rows the Refresh brings by that much.
+    const events: string[] = [];
+    const describe = (e: unknown): string => (e === undefined ? 'the whole tree' : Array.isArray(e) ? `rows ${e.map((n) => (n as { kind: string }).kind).join(',')}` : (e as { kind: string }).kind);
+    const subscription = api.tokensTree.onDidChangeTreeData!((e) => events.push(describe(e)));
+    emu.setLatency(300);
+    try {
+      await vscode.commands.executeCommand('turso.refresh');
+      await waitFor(() => events.includes('the whole tree'), 'the whole tree repainted after the Refresh', 15000);
+    } finally {
+      subscription.dispose();
+      emu.setLatency(0);
+    }
+    assert.deepStrictEqual(events.slice(0, events.indexOf('the whole tree') + 1), ['the whole tree'], 'changes up to the whole tree\'s repaint');
+  });
 });
+
