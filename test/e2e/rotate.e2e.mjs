@@ -18,17 +18,23 @@ import {
 
 const flow = flowsWithPrefix('R');
 
+/** A token minted in the emulator and written into rotate-<name>/.env of the workspace (`text` makes the file from the value). */
+async function tokenInWorkspace(fields, text) {
+  const { id, token } = await emulatorHttp('POST', '/__emulator/api-token', fields);
+  const dir = path.join(e2e.workspaceDir, `rotate-${fields.name}`);
+  fs.mkdirSync(dir, { recursive: true });
+  const envFile = path.join(dir, '.env');
+  fs.writeFileSync(envFile, text(token));
+  return { id, token, dir, envFile };
+}
+
 describe('Rotate API Token: the successor in the workspace\'s env file, then the old token revoked (end to end)', function () {
   workbenchHooks();
 
   flow('rotate-context-menu', 'rotate a token used in a workspace .env from its row\'s context menu: name, the lines listed, the file rewritten, last confirmation, create then revoke; README screenshots', async (page, extraShot) => {
     await ensureSignedInWithLoginToken(page);
     const name = uniqueName('e2e-rot');
-    const { id, token } = await emulatorHttp('POST', '/__emulator/api-token', { name, owner: 'demo', organization: 'acme' });
-    const dir = path.join(e2e.workspaceDir, `rotate-${name}`);
-    fs.mkdirSync(dir, { recursive: true });
-    const envFile = path.join(dir, '.env');
-    fs.writeFileSync(envFile, `# deploy\nexport TURSO_API_TOKEN="${token}"\nREGION=fra\n`);
+    const { id, token, dir, envFile } = await tokenInWorkspace({ name, owner: 'demo', organization: 'acme' }, (value) => `# deploy\nexport TURSO_API_TOKEN="${value}"\nREGION=fra\n`);
     try {
       await (await ui.viewTitleAction(page, 'Refresh')).click();
       // the workspace scan finds it: the row says where it is used
@@ -108,11 +114,7 @@ describe('Rotate API Token: the successor in the workspace\'s env file, then the
     // demo owns studio (the seed): it sees alice's token there, with its owner. Not acme: other flows
     // fill acme with a thousand of alice's tokens, which would sort before demo's and push the
     // successor's row out of the rendered part of the list.
-    const { id, token } = await emulatorHttp('POST', '/__emulator/api-token', { name, owner: 'alice', organization: 'studio' });
-    const dir = path.join(e2e.workspaceDir, `rotate-${name}`);
-    fs.mkdirSync(dir, { recursive: true });
-    const envFile = path.join(dir, '.env');
-    fs.writeFileSync(envFile, `ALICE_TURSO_TOKEN=${token}\n`);
+    const { id, token, dir, envFile } = await tokenInWorkspace({ name, owner: 'alice', organization: 'studio' }, (value) => `ALICE_TURSO_TOKEN=${value}\n`);
     const label = `alice · ${name}`;
     try {
       await (await ui.viewTitleAction(page, 'Refresh')).click();
