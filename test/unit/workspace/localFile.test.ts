@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import {
-  AppearedError, assertRegularOrMissing, createLocalText, localFileKind, NotRegularFileError, readLocalText, rewriteLocalText,
+  AppearedError, assertRegularOrMissing, createLocalText, localFileKind, NotRegularFileError, OutsideFolderError, readLocalText, rewriteLocalText,
 } from '../../../src/workspace/localFile';
 
 // Real files in a temp folder: a link in place of `.env` must never be read or written through.
@@ -98,5 +98,69 @@ describe('localFile: no link followed', function () {
       await assert.rejects(readLocalText(fifo), NotRegularFileError);
       await assert.rejects(rewriteLocalText(fifo, 'x'), (e: unknown) => e instanceof NotRegularFileError || (e as NodeJS.ErrnoException).code === 'ENXIO');
     }
+  });
+
+  describe('within a folder: a folder on the way that is (or becomes) a link is never written through', () => {
+    const linkedFolder = () => {
+      fs.writeFileSync(path.join(outside, '.env'), 'KEEP=1\n');
+      fs.symlinkSync(outside, path.join(dir, 'sub'));
+      return path.join(dir, 'sub', '.env');
+    };
+    const rejectsAsOutside = (promise: Promise<unknown>) =>
+      assert.rejects(promise, (err: unknown) => {
+        assert.ok(err instanceof OutsideFolderError, `an OutsideFolderError, not ${String(err)}`);
+        assert.equal(err.realPath, fs.realpathSync(outside));
+        return true;
+      });
+
+    it('rewriting through a linked folder is refused and the file there keeps its text', async () => {
+      const env = linkedFolder();
+      await rejectsAsOutside(rewriteLocalText(env, 'TOKEN=x\n', dir));
+      assert.equal(fs.readFileSync(path.join(outside, '.env'), 'utf8'), 'KEEP=1\n');
+    });
+
+    it('creating through a linked folder is refused and nothing appears there', async () => {
+      fs.symlinkSync(outside, path.join(dir, 'sub'));
+      await rejectsAsOutside(createLocalText(path.join(dir, 'sub', 'new.env'), 'TOKEN=x\n', 0o600, dir));
+      assert.equal(fs.existsSync(path.join(outside, 'new.env')), false);
+    });
+
+    it('a path outside the folder is refused', async () => {
+      fs.writeFileSync(path.join(outside, 'x.env'), 'KEEP=1\n');
+      await assert.rejects(rewriteLocalText(path.join(outside, 'x.env'), 'TOKEN=x\n', dir), OutsideFolderError);
+      assert.equal(fs.readFileSync(path.join(outside, 'x.env'), 'utf8'), 'KEEP=1\n');
+    });
+
+    it('a regular chain (folders made on the way) is written, and a link above the folder itself is allowed', async () => {
+      fs.mkdirSync(path.join(dir, 'a', 'b'), { recursive: true });
+      fs.writeFileSync(path.join(dir, 'a', 'b', '.env'), 'A=1\n');
+      const viaLink = path.join(outside, 'ws-link');
+      fs.symlinkSync(dir, viaLink);
+      await rewriteLocalText(path.join(viaLink, 'a', 'b', '.env'), 'A=2\n', viaLink);
+      await createLocalText(path.join(viaLink, 'a', 'new.env'), 'B=1\n', 0o600, viaLink);
+      assert.equal(fs.readFileSync(path.join(dir, 'a', 'b', '.env'), 'utf8'), 'A=2\n');
+      assert.equal(fs.readFileSync(path.join(dir, 'a', 'new.env'), 'utf8'), 'B=1\n');
+    });
+
+    it('a folder swapped for a link after the check and before the open: the opened file is checked again (Linux), nothing written', async function () {
+      if (process.platform !== 'linux') {
+        this.skip();
+      }
+      const env = linkedFolder();
+      // the check before the open sees the folder as it was (real path as expected)
+      const realpath = fs.promises.realpath;
+      const sub = path.join(dir, 'sub');
+      (fs.promises as { realpath: unknown }).realpath = async (p: string) =>
+        (p === sub ? path.join(await realpath(dir), 'sub') : realpath(p));
+      try {
+        await rejectsAsOutside(rewriteLocalText(env, 'TOKEN=x\n', dir));
+        await rejectsAsOutside(createLocalText(path.join(sub, 'new.env'), 'TOKEN=x\n', 0o600, dir));
+      } finally {
+        (fs.promises as { realpath: unknown }).realpath = realpath;
+      }
+      assert.equal(fs.readFileSync(path.join(outside, '.env'), 'utf8'), 'KEEP=1\n');
+      const created = path.join(outside, 'new.env');
+      assert.ok(!fs.existsSync(created) || fs.readFileSync(created, 'utf8') === '', 'no byte written outside');
+    });
   });
 });
