@@ -2,7 +2,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { gitFileState, untrack } from './gitState';
-import { linkTarget, localFileKind, readLocalText } from './localFile';
+import {
+  linkTarget, localFileKind, NotRegularFileError, OutsideFolderError, readLocalText, rewriteLocalText,
+} from './localFile';
 import { gitOptions } from './saveEnv';
 import { findTokens, readPlatformToken } from './tokenFinder';
 import type { WorkspaceTokens } from './workspaceTokens';
@@ -10,26 +12,38 @@ import { errorMessage } from '../util/errors';
 
 /**
  * Replacing a rotated token in the workspace's env files: where it is (the scanner's findings, after
- * a rescan), whether each file may be written, and the replacement itself — one `WorkspaceEdit` over
- * every file (one step for Undo), exactly the token's columns replaced (quotes, `export`, comments
- * and line endings stay as they were), then each changed document saved and read back from disk.
- * Nothing here logs or shows a token's value: places are paths and line numbers.
+ * a rescan), whether each file may be written, and the replacement itself — each file read from
+ * disk, exactly the token's columns replaced (quotes, `export`, comments and line endings stay as
+ * they were), written back to disk by this extension (never through a `WorkspaceEdit` or a document
+ * save), then read back. Nothing here logs or shows a token's value: places are paths and line numbers.
+ *
+ * Why on disk: VS Code's Local History keeps a copy of every file saved through an editor (under the
+ * user data folder, `User/History`, readable by anyone who can read the profile): a save would leave
+ * the new live token there. A file written on disk is not recorded; an editor open on it (without
+ * unsaved changes) reloads it. The price: the replacement is not one Undo step in the editor.
  *
  * What is protected, and what is not:
  * - A file that is a symbolic link, or lies in a folder reached through one (its real path is not its
  *   path under the workspace folder), is never written: the new token would land wherever the link
  *   points. Same for anything that is not a regular file, a file outside the workspace folders, and
  *   a read-only file system.
+ * - Right before each write on this computer's disk, the file is opened without following a link
+ *   (`O_NOFOLLOW`: a link swapped in at the last moment fails the open), and the real path of its
+ *   folders is checked to be still inside the workspace folder; on Linux the opened file itself is
+ *   checked too, so a folder swapped for a link between that check and the open is caught before a
+ *   byte is written (elsewhere such a swap, within microseconds, is not; see `localFile.ts`). Not
+ *   looked for: the workspace folder itself being replaced, and links above it.
  * - A file git tracks is written only when the person agrees to stop tracking it first (`git rm
  *   --cached`, as Save to .env does): otherwise the new token would be in the next commit. A file git
  *   cannot check (git missing, a remote or virtual file system) is written only when the person says so.
- * - A document with unsaved changes is left alone: saving it would save the person's other edits too.
- * - Everything is checked again right before the edit (a question may have been open a long time).
- * - Not protected: the edit and the save go through VS Code's documents and file service, which
- *   follow links; a link swapped in between the last check and the save (milliseconds) would be
- *   followed. Save participants the person enabled (format on save, trim whitespace) run as on any save.
- *   Git's history keeps the old token of a file that was committed (it is revoked at the end, so it
- *   stops working, but it stays readable there).
+ * - A document with unsaved changes is left alone: its edits would conflict with the file written.
+ * - Everything is checked again right before the write (a question may have been open a long time).
+ * - Folders not on this computer's disk (remote, virtual) are written through `vscode.workspace.fs`
+ *   (no local history either), which offers no way to write without following links: a link is
+ *   looked for right before the write, and one swapped in after that would be followed.
+ * - Not protected: git's history keeps the old token of a file that was committed (it is revoked at
+ *   the end, so it stops working, but it stays readable there).
+ * - Never throws for one file's problem: each file not written is in `skipped` or `failures`, with why.
  */
 
 /** Whether a file may be written, as checked now. */
@@ -160,81 +174,148 @@ export interface ReplaceResult {
 
 /**
  * Replaces the token `oldId` with `newValue` in the files of `plans` that may be written (checked
- * again first; a tracked one the person agreed to stop tracking is untracked first), in one
- * `WorkspaceEdit`, then saves the changed documents and reads each back from disk.
+ * again first; a tracked one the person agreed to stop tracking is untracked first): each file
+ * written on disk and read back (see the module comment). `_label` is kept for callers (the
+ * replacement is no editor edit, so it names no Undo step). Never throws for a file's problem.
  */
-export async function replaceTokenInFiles(plans: readonly FilePlan[], oldId: string, newValue: string, label: string): Promise<ReplaceResult> {
+export async function replaceTokenInFiles(plans: readonly FilePlan[], oldId: string, newValue: string, _label: string): Promise<ReplaceResult> {
   const result: ReplaceResult = { written: [], skipped: [], failures: [] };
   const newId = readPlatformToken(newValue)?.tokenId;
-  const edit = new vscode.WorkspaceEdit();
-  const targets: { plan: FilePlan; document: vscode.TextDocument; lines: number[] }[] = [];
   for (const plan of plans) {
-    const reason = await readyToWrite(plan);
-    if (reason) {
-      result.skipped.push({ shown: plan.shown, reason });
-      continue;
-    }
-    let document: vscode.TextDocument;
+    let outcome: FileOutcome;
     try {
-      document = await vscode.workspace.openTextDocument(plan.uri);
+      outcome = await replaceInFile(plan, oldId, newValue, newId);
     } catch (err) {
-      result.skipped.push({ shown: plan.shown, reason: vscode.l10n.t('it could not be opened: {0}', errorMessage(err)) });
-      continue;
+      // Whether something was written is not known: the old token must not be revoked.
+      outcome = { kind: 'failed', reason: errorMessage(err) };
     }
-    if (document.isDirty) {
-      result.skipped.push({ shown: plan.shown, reason: vscode.l10n.t('it has unsaved changes (save or revert them, then rotate again)') });
-      continue;
-    }
-    if (!(await followsDisk(document))) {
-      result.skipped.push({ shown: plan.shown, reason: vscode.l10n.t('its copy open in VS Code differs from the file on disk (reopen it, then rotate again)') });
-      continue;
-    }
-    // Where the token is in the document now (the file may have changed since the scan).
-    const found = findTokens(document.getText()).filter((f) => f.tokenId === oldId);
-    if (found.length === 0) {
-      result.skipped.push({ shown: plan.shown, reason: vscode.l10n.t('it no longer holds the token') });
-      continue;
-    }
-    for (const f of found) {
-      edit.replace(plan.uri, new vscode.Range(f.line, f.startColumn, f.line, f.endColumn), newValue, { label, needsConfirmation: false });
-    }
-    targets.push({ plan, document, lines: [...new Set(found.map((f) => f.line))] });
-  }
-  if (targets.length === 0) {
-    return result;
-  }
-  let applied = false;
-  try {
-    applied = await vscode.workspace.applyEdit(edit);
-  } catch (err) {
-    result.failures.push(...targets.map(({ plan }) => ({ shown: plan.shown, reason: errorMessage(err) })));
-    return result;
-  }
-  if (!applied) {
-    result.failures.push(...targets.map(({ plan }) => ({ shown: plan.shown, reason: vscode.l10n.t('VS Code did not apply the change') })));
-    return result;
-  }
-  for (const { plan, document, lines } of targets) {
-    try {
-      if (!(await document.save())) {
-        result.failures.push({ shown: plan.shown, reason: vscode.l10n.t('it could not be saved') });
-        continue;
-      }
-      const text = await readBack(plan.uri);
-      const after = findTokens(text);
-      if (after.some((f) => f.tokenId === oldId) || (newId !== undefined && !after.some((f) => f.tokenId === newId))) {
-        result.failures.push({ shown: plan.shown, reason: vscode.l10n.t('the file on disk does not read back with the new token') });
-        continue;
-      }
-      result.written.push({ uri: plan.uri, shown: plan.shown, lines });
-    } catch (err) {
-      result.failures.push({ shown: plan.shown, reason: errorMessage(err) });
+    if (outcome.kind === 'written') {
+      result.written.push({ uri: plan.uri, shown: plan.shown, lines: outcome.lines });
+    } else if (outcome.kind === 'skipped') {
+      result.skipped.push({ shown: plan.shown, reason: outcome.reason });
+    } else {
+      result.failures.push({ shown: plan.shown, reason: outcome.reason });
     }
   }
   return result;
 }
 
-/** Checks the file again right before the edit; undefined when it may be written, else why not. */
+type FileOutcome = { kind: 'written'; lines: number[] } | { kind: 'skipped' | 'failed'; reason: string };
+
+const UNSAVED = (): string => vscode.l10n.t('it has unsaved changes (save or revert them, then rotate again)');
+
+/** One file: checked, read, the token's columns replaced, written without following links, read back. */
+async function replaceInFile(plan: FilePlan, oldId: string, newValue: string, newId: string | undefined): Promise<FileOutcome> {
+  const skip = (reason: string): FileOutcome => ({ kind: 'skipped', reason });
+  const ready = await readyToWrite(plan);
+  if (ready) {
+    return skip(ready);
+  }
+  const document = openDocument(plan.uri);
+  if (document?.isDirty) {
+    return skip(UNSAVED());
+  }
+  let before: string | undefined;
+  try {
+    before = await readText(plan.uri);
+  } catch (err) {
+    return skip(notWritten(err) ?? vscode.l10n.t('it could not be read: {0}', errorMessage(err)));
+  }
+  if (before === undefined) {
+    return skip(vscode.l10n.t('it is gone'));
+  }
+  if (before.includes('\uFFFD')) {
+    return skip(vscode.l10n.t('it is not UTF-8 text, so it could not be written back as it was'));
+  }
+  // Where the token is in the file now (it may have changed since the scan).
+  const found = findTokens(before).filter((f) => f.tokenId === oldId);
+  if (found.length === 0) {
+    return skip(vscode.l10n.t('it no longer holds the token'));
+  }
+  const text = replaceColumns(before, found, newValue);
+  if (openDocument(plan.uri)?.isDirty) {
+    return skip(UNSAVED());
+  }
+  try {
+    await writeText(plan.uri, text);
+  } catch (err) {
+    const refused = notWritten(err);
+    return refused ? skip(refused) : { kind: 'failed', reason: errorMessage(err) };
+  }
+  const after = findTokens(await readBack(plan.uri));
+  if (after.some((f) => f.tokenId === oldId) || (newId !== undefined && !after.some((f) => f.tokenId === newId))) {
+    return { kind: 'failed', reason: vscode.l10n.t('the file on disk does not read back with the new token') };
+  }
+  if (document) {
+    // An open editor reloads the file from disk; waited for (within a bound) so that what follows sees it.
+    await followsDisk(document).catch(() => false);
+  }
+  return { kind: 'written', lines: [...new Set(found.map((f) => f.line))] };
+}
+
+/** The reason a write was refused before anything was written (a link, not a regular file), or undefined. */
+function notWritten(err: unknown): string | undefined {
+  if (err instanceof OutsideFolderError) {
+    return vscode.l10n.t('it is reached through a folder that is a symbolic link (it is {0}), and nothing is written through a link', err.realPath);
+  }
+  if (err instanceof NotRegularFileError) {
+    return err.kind === 'symlink'
+      ? err.target
+        ? vscode.l10n.t('it is a symbolic link to {0}, and nothing is written through a link', err.target)
+        : vscode.l10n.t('it is a symbolic link, and nothing is written through a link')
+      : vscode.l10n.t('it is not a regular file');
+  }
+  return undefined;
+}
+
+function openDocument(uri: vscode.Uri): vscode.TextDocument | undefined {
+  return vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+}
+
+/** `text` with each finding's columns replaced by `value` (findings on the lines `findTokens` splits). */
+function replaceColumns(text: string, found: readonly { line: number; startColumn: number; endColumn: number }[], value: string): string {
+  const starts = [0];
+  for (const m of text.matchAll(/\r\n|\r|\n/g)) {
+    starts.push((m.index ?? 0) + m[0].length);
+  }
+  const ranges = found.map((f) => [starts[f.line] + f.startColumn, starts[f.line] + f.endColumn] as const).sort((x, y) => y[0] - x[0]);
+  let out = text;
+  for (const [start, end] of ranges) {
+    out = out.slice(0, start) + value + out.slice(end);
+  }
+  return out;
+}
+
+/** The file's text (a byte order mark kept), undefined when it is gone; on this disk without following a link. */
+async function readText(uri: vscode.Uri): Promise<string | undefined> {
+  if (uri.scheme === 'file') {
+    return readLocalText(uri.fsPath);
+  }
+  return new TextDecoder('utf-8', { ignoreBOM: true }).decode(await vscode.workspace.fs.readFile(uri));
+}
+
+/** Writes the file in place: on this disk never through a link (see the module comment), elsewhere through `workspace.fs`. */
+async function writeText(uri: vscode.Uri, text: string): Promise<void> {
+  const folder = vscode.workspace.getWorkspaceFolder(uri);
+  if (!folder) {
+    throw new Error(vscode.l10n.t('it is not in a workspace folder'));
+  }
+  if (uri.scheme === 'file') {
+    await rewriteLocalText(uri.fsPath, text, folder.uri.fsPath);
+    return;
+  }
+  // This file system offers no way to write without following links: looked for right before.
+  const type = (await vscode.workspace.fs.stat(uri)).type;
+  if (type & vscode.FileType.SymbolicLink) {
+    throw new NotRegularFileError(uri.toString(), 'symlink');
+  }
+  if (!(type & vscode.FileType.File)) {
+    throw new NotRegularFileError(uri.toString(), 'other');
+  }
+  await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
+}
+
+/** Checks the file again right before the write; undefined when it may be written, else why not. */
 async function readyToWrite(plan: FilePlan): Promise<string | undefined> {
   let state = await fileState(plan.uri);
   if (state.kind === 'tracked' && plan.state.kind === 'tracked' && plan.consent && plan.uri.scheme === 'file') {
