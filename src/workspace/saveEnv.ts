@@ -3,7 +3,7 @@ import { showWarningMessage } from '../ui/notify';
 import { appendGitignoreEntry, gitignoreCovers, upsertEnvVar } from './envFile';
 import { gitFileState, isIgnoredByRules, untrack, type GitFileState, type GitOptions } from './gitState';
 import {
-  AppearedError, assertRegularOrMissing, createLocalText, NotRegularFileError, readLocalText, rewriteLocalText,
+  AppearedError, assertRegularOrMissing, createLocalText, NotRegularFileError, OutsideFolderError, readLocalText, rewriteLocalText,
 } from './localFile';
 import { errorMessage } from '../util/errors';
 
@@ -32,7 +32,13 @@ class Refusal extends Error {}
 /**
  * Writes `TURSO_API_TOKEN=<value>` into `.env` in a workspace folder (asking which one when there
  * are several, and before replacing an existing value), and never:
- * - through a symbolic link (`.env` or `.gitignore`), nor into anything but a regular file;
+ * - through a symbolic link (`.env` or `.gitignore`, or a folder on the way), nor into anything but
+ *   a regular file: on this computer's disk, each file is opened without following a link right
+ *   before it is written, and its folder's real path checked (see `localFile.ts` for exactly what
+ *   that does and does not catch); elsewhere (`vscode.workspace.fs`) a link is looked for right before;
+ * - through an editor: the file is written on disk, never saved from a document, so VS Code's local
+ *   history keeps no copy of the token; an editor open on it reloads it. A `.env` (or `.gitignore`)
+ *   open with unsaved changes is refused, naming it (save or revert first): the token stays in the panel;
  * - into a file git tracks: a `.gitignore` does not apply to it, so the next commit would carry the
  *   token. The person may choose to stop tracking it (`git rm --cached`) first.
  * In a git repository whose rules do not ignore `.env` yet, `.env` is added to the folder's
@@ -66,6 +72,7 @@ export async function saveTokenToEnv(value: string): Promise<SaveEnvResult> {
 
 async function save(folder: vscode.WorkspaceFolder, files: FolderFiles, where: string, value: string): Promise<SaveEnvResult> {
   // Nothing is asked before a refusal that no answer could change.
+  files.assertNoUnsavedChanges(ENV);
   await files.assertRegular(ENV);
   const git = await files.gitState(ENV);
   if (git.kind === 'repo' && !git.ignoredByRules) {
@@ -232,6 +239,8 @@ interface FolderFiles {
   uri(name: string): vscode.Uri;
   /** Refuses (with the reason, and a link's target) anything but a regular file or nothing. */
   assertRegular(name: string): Promise<void>;
+  /** Refuses a file open in an editor with unsaved changes: see `assertNoUnsaved`. */
+  assertNoUnsavedChanges(name: string): void;
   read(name: string): Promise<string | undefined>;
   write(name: string, text: string, exists: boolean, mode: number): Promise<void>;
   hasGitFolder(): Promise<boolean>;
@@ -248,6 +257,21 @@ function refusalFor(err: NotRegularFileError, name: string): Refusal {
     : vscode.l10n.t('Not saved: {0} is not a regular file. Nothing was changed.', name));
 }
 
+/**
+ * A file open in an editor with unsaved changes is never written: writing through the editor would
+ * save the person's other edits, and keep copies of the token (local history, hot exit backups);
+ * writing the disk under it would make their next save overwrite the token or conflict. A file open
+ * without unsaved changes is written on disk (no copy anywhere) and the editor reloads it.
+ */
+function assertNoUnsaved(uri: vscode.Uri): void {
+  if (vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString() && d.isDirty)) {
+    throw new Refusal(vscode.l10n.t(
+      'Not saved: {0} is open with unsaved changes. Save or revert them first, then save the token to .env again. Nothing was changed.',
+      vscode.workspace.asRelativePath(uri, true),
+    ));
+  }
+}
+
 function localFiles(folder: vscode.Uri): FolderFiles {
   const root = folder.fsPath;
   const full = (name: string): string => vscode.Uri.joinPath(folder, name).fsPath;
@@ -256,15 +280,25 @@ function localFiles(folder: vscode.Uri): FolderFiles {
     try {
       return await run();
     } catch (err) {
+      if (err instanceof OutsideFolderError) {
+        throw new Refusal(vscode.l10n.t(
+          'Not saved: {0} is reached through a folder that is a symbolic link (it is {1}), and nothing is written through a link. Nothing was changed.',
+          shown(name), err.realPath,
+        ));
+      }
       throw err instanceof NotRegularFileError ? refusalFor(err, shown(name)) : err;
     }
   };
   return {
     uri: (name) => vscode.Uri.joinPath(folder, name),
     assertRegular: (name) => refusing(name, () => assertRegularOrMissing(full(name))),
+    assertNoUnsavedChanges: (name) => assertNoUnsaved(vscode.Uri.joinPath(folder, name)),
     read: (name) => refusing(name, () => readLocalText(full(name))),
-    write: (name, text, exists, mode) =>
-      refusing(name, () => (exists ? rewriteLocalText(full(name), text) : createLocalText(full(name), text, mode))),
+    write: (name, text, exists, mode) => {
+      // Right before the write: no unsaved editor, no link (the file or a folder on the way), checked by the writer.
+      assertNoUnsaved(vscode.Uri.joinPath(folder, name));
+      return refusing(name, () => (exists ? rewriteLocalText(full(name), text, root) : createLocalText(full(name), text, mode, root)));
+    },
     hasGitFolder: async () => exists(vscode.Uri.joinPath(folder, '.git')),
     gitState: (name) => gitFileState(root, name, gitOptions()),
     ignoredByRules: (name) => isIgnoredByRules(root, name, gitOptions()),
@@ -297,12 +331,14 @@ function workspaceFiles(folder: vscode.Uri): FolderFiles {
   return {
     uri,
     assertRegular,
+    assertNoUnsavedChanges: (name) => assertNoUnsaved(uri(name)),
     read: async (name) => {
       await assertRegular(name);
       return readTextIfExists(uri(name));
     },
     write: async (name, text) => {
       // Checked again right before writing; this file system offers no way to open without following links.
+      assertNoUnsaved(uri(name));
       await assertRegular(name);
       await fs.writeFile(uri(name), new TextEncoder().encode(text));
     },

@@ -96,6 +96,38 @@ suite('Save to .env: links, tracked files, repositories', () => {
     assert.ok(fs.lstatSync(path.join(ws, '.env')).isSymbolicLink(), 'the link is left as it was');
   });
 
+  test('a .env open with unsaved changes is refused: the message names it and says to save or revert; nothing written, the value stays in the panel', async function () {
+    this.timeout(30000);
+    const env = path.join(ws, '.env');
+    fs.writeFileSync(env, 'A=1\n');
+    const editor = await vscode.window.showTextDocument(vscode.Uri.file(env));
+    try {
+      await editor.edit((e) => e.insert(new vscode.Position(1, 0), 'B=2\n'));
+      assert.ok(editor.document.isDirty, 'the .env has unsaved changes');
+      ui.answer = () => assert.fail('nothing is asked before refusing an unsaved .env');
+      const { probe, done } = await startCreateToken(api, { name: unique('ih-env'), restriction: { kind: 'org', organization: 'acme' } });
+      try {
+        await probe.receive({ type: 'save-env' });
+        const status = probe.status;
+        assert.ok(status && status.kind === 'error', JSON.stringify(status));
+        assert.match(status.text, /ws\/\.env/);
+        assert.match(status.text, /unsaved changes/);
+        assert.match(status.text, /[Ss]ave or revert/);
+        assert.strictEqual(fs.readFileSync(env, 'utf8'), 'A=1\n', 'nothing written');
+        assert.strictEqual(editor.document.getText(), 'A=1\nB=2\n', 'the unsaved changes are kept');
+        const clip = ui.clipboard.length;
+        await probe.receive({ type: 'copy' });
+        assert.ok(ui.clipboard[clip], 'the value can still be copied from the panel');
+      } finally {
+        probe.panel?.dispose();
+        await done;
+      }
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    }
+  });
+
   test('a dangling .env link is refused and nothing is created at its target', async () => {
     const target = path.join(outside, 'created-by-nobody.env');
     fs.symlinkSync(target, path.join(ws, '.env'));
