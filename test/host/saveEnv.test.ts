@@ -123,7 +123,9 @@ suite('Save to .env: links, tracked files, repositories', () => {
         await done;
       }
     } finally {
-      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+      await vscode.window.showTextDocument(editor.document);
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+      assert.ok(!editor.document.isDirty, 'the unsaved changes were reverted');
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     }
   });
