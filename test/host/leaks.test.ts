@@ -62,9 +62,12 @@ suite('No secret leaks: every flow with known token values, then every place sea
     await vscode.commands.executeCommand('_extensionTests.setLogLevel', 'trace');
     ui.install();
     ui.openResult = true;
+    // the name step of a rotation: the offered name
+    ui.replace(vscode.window as unknown as Record<string, unknown>, 'showInputBox', (o: vscode.InputBoxOptions) => Promise.resolve(o.value));
     ui.answer = (s) => {
       if (s.modal && s.items.includes('Revoke')) return 'Revoke';
       if (s.modal && s.items.includes('Replace')) return 'Replace';
+      if (s.modal && s.items.includes('Rotate')) return 'Rotate';
       if (s.modal && s.items.includes('Copy Token')) return 'Copy Token';
       return undefined;
     };
@@ -160,11 +163,30 @@ suite('No secret leaks: every flow with known token values, then every place sea
     await vscode.commands.executeCommand('turso.validateToken', { token: emu.demoApiToken });
     await vscode.commands.executeCommand('turso.validateToken', { token: forged });
 
-    // create, one of each restriction, and each way the value leaves the panel
+    // create, one of each restriction, and each way the value leaves the panel; the .env open in an
+    // editor all along (VS Code's local history keeps a copy of every file saved through an editor)
+    const envFile = path.join(vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '', '.env');
+    fs.writeFileSync(envFile, 'A=1\n');
+    const envEditor = await vscode.window.showTextDocument(vscode.Uri.file(envFile), { preview: false });
     const orgValue = await createAndCopy('leak-org', { kind: 'org', organization: 'acme' }, async (p) => {
       await p.receive({ type: 'save-env' });
+      assert.strictEqual(p.status?.kind, 'success', `saved to .env: ${JSON.stringify(p.status)}`);
     });
     values.set('created org token', orgValue);
+
+    // rotate a token the open .env holds: the successor is written into it, the old one revoked
+    const rotated = emu.addApiToken({ name: 'leak-rotated', owner: 'demo', organization: 'acme' });
+    values.set('rotated token (old)', rotated.token);
+    fs.appendFileSync(envFile, `ROTATED_TOKEN=${rotated.token}\n`);
+    await waitFor(() => envEditor.document.getText().includes(rotated.token), 'the open .env to follow the file');
+    await vscode.commands.executeCommand('turso.refresh');
+    const rotatedRow = await waitFor(async () => (await childRows(api, (await rootRows(api))[0])).find((t) => t.label === 'leak-rotated'), 'the row of leak-rotated');
+    const rotation = await vscode.commands.executeCommand<{ outcome: string }>('turso.rotateToken', rotatedRow.node);
+    assert.strictEqual(rotation?.outcome, 'rotated', describeShown(ui.shown.slice(-6)));
+    const successor = /ROTATED_TOKEN=(\S+)/.exec(fs.readFileSync(envFile, 'utf8'))?.[1] ?? '';
+    assert.ok(successor && successor !== rotated.token, 'the .env holds the successor');
+    values.set('rotated token (successor)', successor);
+    await waitFor(() => envEditor.document.getText().includes(successor) && !envEditor.document.isDirty, 'the open .env to show the successor, clean');
     const groupValue = await createAndCopy('leak-group', { kind: 'group', organization: 'acme', group: 'default', scopes: ['read-only'] });
     values.set('created group token', groupValue);
     const unrestricted = await createAndCopy('leak-all', { kind: 'unrestricted' }, async (p) => {
