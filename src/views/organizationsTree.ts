@@ -14,7 +14,7 @@ import {
   type OrganizationTokenNode,
   type OrganizationTreeNode,
 } from './organizationNodes';
-import { markdownTooltip } from './tokensTreeProvider';
+import { markdownTooltip } from './markdownTooltip';
 import { sameFiles, type MessageNode, type TreeNode as AccountTreeNode } from './treeModel';
 
 const MAX_LABEL = 128;

@@ -3,16 +3,16 @@ import type { Account, AccountLoad, AccountModel } from '../accounts/accountMode
 import type { AccountOrganizations } from '../accounts/accountOrganizations';
 import { inertText } from '../util/text';
 import type { OrganizationTreeNode } from './organizationNodes';
+import { markdownTooltip } from './markdownTooltip';
 import { OrganizationsTree } from './organizationsTree';
-import { errorNode, sameFiles, tokenNode, userNode, type TokenNode, type TooltipRow, type TreeNode as AccountTreeNode } from './treeModel';
+import { errorNode, sameFiles, tokenNode, userNode, type TokenNode, type TreeNode as AccountTreeNode } from './treeModel';
 
 /** A row of the tree: an account's own (treeModel.ts) or its organizations' (organizationNodes.ts). */
 export type TreeNode = AccountTreeNode | OrganizationTreeNode;
 
 export const TOKENS_VIEW_ID = 'turso.tokens';
-/** Longest label or description shown in a row; the tooltip has the whole text (up to its own bound). */
+/** Longest label or description shown in a row; the tooltip has the whole text (up to its own bound, markdownTooltip.ts). */
 const MAX_LABEL = 128;
-const MAX_TOOLTIP_VALUE = 1000;
 
 export type { AccountState } from '../accounts/accountModel';
 
@@ -350,19 +350,4 @@ function themeIcon(id: string): vscode.ThemeIcon {
     themeIcons.set(id, icon);
   }
   return icon;
-}
-
-/** Server text goes in as plain text (escaped); HTML and command links stay off. */
-export function markdownTooltip(rows: TooltipRow[]): vscode.MarkdownString {
-  const md = new vscode.MarkdownString('', false);
-  md.isTrusted = false;
-  md.supportHtml = false;
-  rows.forEach((row, i) => {
-    md.appendMarkdown(`**${row.label}:** `);
-    md.appendText(inertText(row.value, MAX_TOOLTIP_VALUE));
-    if (i < rows.length - 1) {
-      md.appendMarkdown('  \n');
-    }
-  });
-  return md;
 }
