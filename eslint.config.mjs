@@ -18,6 +18,7 @@ const PURE_FILES = [
   'src/auth/useCreatedToken.ts',
   'src/commands/deps.ts',
   'src/commands/refresh.ts',
+  'src/views/contextValues.ts',
   'src/views/organizationNodes.ts',
   'src/views/treeModel.ts',
   'src/webview/rescue.ts',

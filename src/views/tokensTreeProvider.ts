@@ -3,6 +3,7 @@ import type { Account, AccountLoad, AccountModel } from '../accounts/accountMode
 import type { AccountOrganizations } from '../accounts/accountOrganizations';
 import { inertText } from '../util/text';
 import type { OrganizationTreeNode } from './organizationNodes';
+import { busyContextValue, contextValue } from './contextValues';
 import { markdownTooltip } from './markdownTooltip';
 import { OrganizationsTree } from './organizationsTree';
 import { errorNode, sameFiles, tokenNode, userNode, type TokenNode, type TreeNode as AccountTreeNode } from './treeModel';
@@ -143,7 +144,7 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     if (busy) {
       item.description = busy;
       item.iconPath = themeIcon('loading~spin');
-      item.contextValue = `${node.contextValue};busy`;
+      item.contextValue = busyContextValue(node.contextValue);
     }
     if (node.kind === 'token') {
       item.accessibilityInformation = {
@@ -240,7 +241,7 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
    * An account's root: its user node with its tokens, or what went wrong. With several accounts
    * (`mark` is "active" or "inactive"), the active one says so, and error rows name their account.
    */
-  private rootFor(account: Account, load: AccountLoad, mark: string): AccountTreeNode {
+  private rootFor(account: Account, load: AccountLoad, mark: 'active' | 'inactive' | ''): AccountTreeNode {
     const built = this.built.get(account.id);
     const key = mark;
     if (built?.load === load && built.key === key) {
@@ -273,7 +274,7 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
         ...user,
         accountId: account.id,
         children,
-        contextValue: mark ? `turso.user;${mark}` : user.contextValue,
+        contextValue: mark ? contextValue('turso.user', mark) : user.contextValue,
         description: [user.description, mark === 'active' ? vscode.l10n.t('active') : undefined, cached ? vscode.l10n.t('refreshing…') : undefined]
           .filter(Boolean)
           .join(' · ') || undefined,
