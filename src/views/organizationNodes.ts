@@ -7,6 +7,7 @@ import * as l10n from '@vscode/l10n';
 import type { OrganizationTokensLoad } from '../accounts/organizationsModel';
 import { TursoApiError } from '../platform/errors';
 import { tokenPermissionsLabel, tokenScopeKind, type Organization, type OrganizationApiToken } from '../platform/types';
+import { contextValue } from './contextValues';
 import { errorNode, usedInText, type MessageNode, type TooltipRow } from './treeModel';
 
 /** Ids are made of these parts; the parts come from the server, so they are encoded. */
@@ -74,7 +75,7 @@ export function organizationsNode(account: string): OrganizationsNode {
     accountId: account,
     label: l10n.t('Organizations'),
     tooltip: [{ label: l10n.t('Organizations'), value: l10n.t('Every API token of your organizations, with who minted it') }],
-    contextValue: 'turso.organizations',
+    contextValue: contextValue('turso.organizations'),
     icon: 'organization',
   };
 }
@@ -113,7 +114,7 @@ export function organizationNode(account: string, organization: Organization, lo
     label: organization.slug,
     description,
     tooltip,
-    contextValue: `turso.organization${restricted ? ';ownOnly' : ''}`,
+    contextValue: contextValue('turso.organization', restricted && 'ownOnly'),
     icon: organization.type === 'personal' ? 'account' : 'organization',
   };
 }
@@ -185,7 +186,7 @@ export function organizationTokenNode(
     label: `${owner} · ${token.name}`,
     description: parts.join(' · '),
     tooltip,
-    contextValue: `turso.orgToken;${tokenScopeKind(token)}${yours ? ';yours' : ''}${current ? ';current' : ''}${used ? ';used' : ''}`,
+    contextValue: contextValue('turso.orgToken', tokenScopeKind(token), yours && 'yours', current && 'current', used && 'used'),
     icon: current ? 'verified' : yours ? 'key' : 'person',
   };
   if (used) {
@@ -217,7 +218,7 @@ export function organizationChildren(
     kind: 'message',
     id: `message:${part(account)}:${part(load.organization)}:no-tokens`,
     label: load.seesAll ? l10n.t('No organization API tokens') : l10n.t('You have no API tokens in this organization'),
-    contextValue: 'turso.empty',
+    contextValue: contextValue('turso.empty'),
     icon: 'info',
   }];
 }
@@ -233,7 +234,7 @@ export function organizationErrorNode(account: string, organization: string | un
       label: organization === undefined
         ? l10n.t("This credential can't list organizations")
         : l10n.t("This credential can't list the organization's API tokens"),
-      contextValue: 'turso.error',
+      contextValue: contextValue('turso.error'),
       command: undefined,
     };
   }
@@ -244,12 +245,12 @@ export function organizationErrorNode(account: string, organization: string | un
       label: organization === undefined
         ? l10n.t("Couldn't list organizations — Retry")
         : l10n.t("This server can't list organization API tokens, or you are no longer a member — Retry"),
-      contextValue: 'turso.error;retry',
+      contextValue: contextValue('turso.error', 'retry'),
       icon: 'error',
       command: { command: 'turso.refresh', title: l10n.t('Retry') },
     };
   }
-  if (base.contextValue === 'turso.error;retry' && !(error instanceof TursoApiError && (error.kind === 'network' || error.kind === 'timeout'))) {
+  if (base.contextValue === contextValue('turso.error', 'retry') && !(error instanceof TursoApiError && (error.kind === 'network' || error.kind === 'timeout'))) {
     return {
       ...base,
       id,
@@ -266,7 +267,7 @@ export function organizationListChildren(account: string, organizations: readonl
       kind: 'message',
       id: `message:${part(account)}:no-orgs`,
       label: l10n.t('No organizations'),
-      contextValue: 'turso.empty',
+      contextValue: contextValue('turso.empty'),
       icon: 'info',
     }];
   }

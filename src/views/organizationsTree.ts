@@ -14,7 +14,8 @@ import {
   type OrganizationTokenNode,
   type OrganizationTreeNode,
 } from './organizationNodes';
-import { markdownTooltip } from './tokensTreeProvider';
+import { busyContextValue } from './contextValues';
+import { markdownTooltip } from './markdownTooltip';
 import { sameFiles, type MessageNode, type TreeNode as AccountTreeNode } from './treeModel';
 
 const MAX_LABEL = 128;
@@ -143,7 +144,7 @@ export class OrganizationsTree implements vscode.Disposable {
       if (busy) {
         item.description = busy;
         item.iconPath = new vscode.ThemeIcon('loading~spin');
-        item.contextValue = `${node.contextValue};busy`;
+        item.contextValue = busyContextValue(node.contextValue);
       }
       item.accessibilityInformation = {
         label: vscode.l10n.t('API token {0} of {1}, {2}', inertText(node.token.name, MAX_LABEL), inertText(node.owner, MAX_LABEL), item.description ?? ''),

@@ -3,16 +3,17 @@ import type { Account, AccountLoad, AccountModel } from '../accounts/accountMode
 import type { AccountOrganizations } from '../accounts/accountOrganizations';
 import { inertText } from '../util/text';
 import type { OrganizationTreeNode } from './organizationNodes';
+import { busyContextValue, contextValue } from './contextValues';
+import { markdownTooltip } from './markdownTooltip';
 import { OrganizationsTree } from './organizationsTree';
-import { errorNode, sameFiles, tokenNode, userNode, type TokenNode, type TooltipRow, type TreeNode as AccountTreeNode } from './treeModel';
+import { errorNode, sameFiles, tokenNode, userNode, type TokenNode, type TreeNode as AccountTreeNode } from './treeModel';
 
 /** A row of the tree: an account's own (treeModel.ts) or its organizations' (organizationNodes.ts). */
 export type TreeNode = AccountTreeNode | OrganizationTreeNode;
 
 export const TOKENS_VIEW_ID = 'turso.tokens';
-/** Longest label or description shown in a row; the tooltip has the whole text (up to its own bound). */
+/** Longest label or description shown in a row; the tooltip has the whole text (up to its own bound, markdownTooltip.ts). */
 const MAX_LABEL = 128;
-const MAX_TOOLTIP_VALUE = 1000;
 
 export type { AccountState } from '../accounts/accountModel';
 
@@ -143,7 +144,7 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     if (busy) {
       item.description = busy;
       item.iconPath = themeIcon('loading~spin');
-      item.contextValue = `${node.contextValue};busy`;
+      item.contextValue = busyContextValue(node.contextValue);
     }
     if (node.kind === 'token') {
       item.accessibilityInformation = {
@@ -240,7 +241,7 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
    * An account's root: its user node with its tokens, or what went wrong. With several accounts
    * (`mark` is "active" or "inactive"), the active one says so, and error rows name their account.
    */
-  private rootFor(account: Account, load: AccountLoad, mark: string): AccountTreeNode {
+  private rootFor(account: Account, load: AccountLoad, mark: 'active' | 'inactive' | ''): AccountTreeNode {
     const built = this.built.get(account.id);
     const key = mark;
     if (built?.load === load && built.key === key) {
@@ -273,7 +274,7 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
         ...user,
         accountId: account.id,
         children,
-        contextValue: mark ? `turso.user;${mark}` : user.contextValue,
+        contextValue: mark ? contextValue('turso.user', mark) : user.contextValue,
         description: [user.description, mark === 'active' ? vscode.l10n.t('active') : undefined, cached ? vscode.l10n.t('refreshing…') : undefined]
           .filter(Boolean)
           .join(' · ') || undefined,
@@ -350,19 +351,4 @@ function themeIcon(id: string): vscode.ThemeIcon {
     themeIcons.set(id, icon);
   }
   return icon;
-}
-
-/** Server text goes in as plain text (escaped); HTML and command links stay off. */
-export function markdownTooltip(rows: TooltipRow[]): vscode.MarkdownString {
-  const md = new vscode.MarkdownString('', false);
-  md.isTrusted = false;
-  md.supportHtml = false;
-  rows.forEach((row, i) => {
-    md.appendMarkdown(`**${row.label}:** `);
-    md.appendText(inertText(row.value, MAX_TOOLTIP_VALUE));
-    if (i < rows.length - 1) {
-      md.appendMarkdown('  \n');
-    }
-  });
-  return md;
 }

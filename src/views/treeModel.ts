@@ -17,6 +17,7 @@ import {
   type TursoUser,
 } from '../platform/types';
 import { errorMessage } from '../util/errors';
+import { contextValue } from './contextValues';
 
 /** A tooltip row: `label` is ours, `value` may come from the server and is shown as plain text. */
 export interface TooltipRow {
@@ -186,7 +187,7 @@ export function tokenNode(token: ApiToken, credentialId?: string, usedIn?: reado
     label: withoutIcons(token.name),
     description: withoutIcons(description),
     tooltip,
-    contextValue: `turso.token;${kind}${current ? ';current' : ''}${used ? ';used' : ''}`,
+    contextValue: contextValue('turso.token', kind, current && 'current', used && 'used'),
     icon: current ? 'verified' : 'key',
     token,
     current,
@@ -221,7 +222,7 @@ export function tokenChildren(
       kind: 'message',
       id: 'message:no-tokens',
       label: l10n.t('No API tokens yet'),
-      contextValue: 'turso.empty',
+      contextValue: contextValue('turso.empty'),
       icon: 'info',
     };
     return [accountId === undefined ? empty : { ...empty, accountId }];
@@ -282,7 +283,7 @@ export function userNode(snapshot: AccountSnapshot, nowSeconds: number): UserNod
     label: user.name || user.username,
     description: user.plan,
     tooltip,
-    contextValue: 'turso.user',
+    contextValue: contextValue('turso.user'),
     icon: 'account',
     children,
   });
@@ -306,7 +307,7 @@ function errorMessageNode(error: unknown, where: 'root' | 'tokens'): MessageNode
           label: l10n.t('Session expired or revoked — Sign in again'),
           description: error.serverMessage,
           tooltip,
-          contextValue: 'turso.error;signIn',
+          contextValue: contextValue('turso.error', 'signIn'),
           icon: 'warning',
           command: { command: 'turso.signIn', title: l10n.t('Sign In…') },
         };
@@ -320,7 +321,7 @@ function errorMessageNode(error: unknown, where: 'root' | 'tokens'): MessageNode
             : l10n.t("This credential can't read your account — Sign in with another"),
           description: error.serverMessage,
           tooltip,
-          contextValue: 'turso.error;signIn',
+          contextValue: contextValue('turso.error', 'signIn'),
           icon: 'warning',
           command: { command: 'turso.signIn', title: l10n.t('Sign In…') },
         };
@@ -332,7 +333,7 @@ function errorMessageNode(error: unknown, where: 'root' | 'tokens'): MessageNode
           label: error.kind === 'timeout' ? l10n.t('The Turso API did not answer — Retry') : l10n.t("Can't reach the Turso API — Retry"),
           description: error.detail,
           tooltip,
-          contextValue: 'turso.error;retry',
+          contextValue: contextValue('turso.error', 'retry'),
           icon: 'error',
           command: { command: 'turso.refresh', title: l10n.t('Retry') },
         };
@@ -343,7 +344,7 @@ function errorMessageNode(error: unknown, where: 'root' | 'tokens'): MessageNode
           label: where === 'tokens' ? l10n.t("Couldn't load API tokens — Retry") : l10n.t("Couldn't load your Turso account — Retry"),
           description: error.serverMessage ?? error.detail,
           tooltip,
-          contextValue: 'turso.error;retry',
+          contextValue: contextValue('turso.error', 'retry'),
           icon: 'error',
           command: { command: 'turso.refresh', title: l10n.t('Retry') },
         };
@@ -357,7 +358,7 @@ function errorMessageNode(error: unknown, where: 'root' | 'tokens'): MessageNode
       // Why: not a URL, or one that would send the token unencrypted.
       description: (error as Error & { reason?: string }).reason,
       tooltip,
-      contextValue: 'turso.error;settings',
+      contextValue: contextValue('turso.error', 'settings'),
       icon: 'gear',
       command: { command: 'workbench.action.openSettings', title: l10n.t('Open Settings'), arguments: ['turso.apiBaseUrl'] },
     };
@@ -368,7 +369,7 @@ function errorMessageNode(error: unknown, where: 'root' | 'tokens'): MessageNode
     label: l10n.t('Something went wrong — Retry'),
     description: message,
     tooltip,
-    contextValue: 'turso.error;retry',
+    contextValue: contextValue('turso.error', 'retry'),
     icon: 'error',
     command: { command: 'turso.refresh', title: l10n.t('Retry') },
   };
