@@ -73,14 +73,16 @@ export async function checkValues(plans: FilePlan[], tokenId: string, client: Tu
 }
 
 /**
- * Adds each file the person agreed to ignore to its folder's `.gitignore` (never through a link), then
+ * Adds each file the person agreed to ignore (or to stop tracking) to its folder's `.gitignore` (never through a link), then
  * asks git that it ignores it now. Resolves to the `.gitignore` files changed; a file that could not be
  * ignored is left to the write, which refuses it (git still does not ignore it), with the reason here.
  */
 export async function ignoreFiles(plans: readonly FilePlan[]): Promise<{ changed: string[]; failed: { shown: string; reason: string }[] }> {
   const changed: string[] = [];
   const failed: { shown: string; reason: string }[] = [];
-  for (const plan of plans.filter((p) => p.state.kind === 'unignored' && p.consent && !p.excluded)) {
+  // A tracked file the person agreed to stop tracking is ignored too (as Save to .env does): once
+  // untracked, git would offer it to the next commit again.
+  for (const plan of plans.filter((p) => (p.state.kind === 'unignored' || p.state.kind === 'tracked') && p.consent && !p.excluded)) {
     if (plan.uri.scheme !== 'file') {
       failed.push({ shown: plan.shown, reason: vscode.l10n.t('its folder is not on this computer\'s disk') });
       continue;
@@ -89,6 +91,9 @@ export async function ignoreFiles(plans: readonly FilePlan[]): Promise<{ changed
     const entry = `/${path.basename(plan.uri.fsPath)}`;
     const gitignore = path.join(folder, '.gitignore');
     try {
+      if (plan.state.kind === 'tracked' && (await isIgnoredByRules(folder, entry.slice(1), gitOptions()))) {
+        continue;
+      }
       const text = await readLocalText(gitignore);
       if (text === undefined || !gitignoreCovers(text, entry.slice(1))) {
         const updated = appendGitignoreEntry(text ?? '', entry);

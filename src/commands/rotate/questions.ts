@@ -175,7 +175,7 @@ export async function askConsents(plans: FilePlan[], picked: boolean): Promise<b
     tracked,
     vscode.l10n.t('Git tracks {0}: the new token written there would be in the next commit.', filesOf(tracked, picked)),
     vscode.l10n.t(
-      'Stop tracking them ("git rm --cached") and then write the new token? The files stay on disk; their removal from the repository is staged for your next commit. Earlier commits keep the old token, which stops working once it is revoked. "Leave Them" leaves them as they are, with the old token.',
+      'Stop tracking them ("git rm --cached"), add them to the .gitignore of their folders if git does not ignore them, and then write the new token? The files stay on disk; their removal from the repository is staged for your next commit. Earlier commits keep the old token, which stops working once it is revoked. "Leave Them" leaves them as they are, with the old token.',
     ),
     vscode.l10n.t('Stop Tracking and Replace'),
   ) && await askConsent(
