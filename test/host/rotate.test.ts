@@ -735,6 +735,25 @@ suite('Rotate API Token: successor in place, then the old one revoked', function
     values.push(tokenIn(fs.readFileSync(path.join(base, kept[0]), 'utf8')));
   });
 
+  test('3 files on paths too long for a dialog: a list too, and a file unchecked there is left as it is', async function () {
+    this.timeout(60000);
+    const old = await minted({ organization: 'acme' });
+    const deep = (n: number) => `platform/${'shared-infrastructure-configuration/'.repeat(4)}tenant-${n}/.env`;
+    const files = [1, 2, 3].map((n) => path.relative(base, write(deep(n), `TURSO_API_TOKEN=${old.token}\n`)).split(path.sep).join('/'));
+    multiPick = (_title, items) => items.filter((i) => !i.label.endsWith(files[2]));
+    let plan: Shown | undefined;
+    answer([[/^Rotate API token/, (s) => { plan = s; return 'Rotate'; }], [/^Revoke the old API token/, undefined]]);
+    const result = await rotate((await rowOf(old.name)).node);
+    assert.strictEqual(result.outcome, 'kept-old', describeShown(ui.shown.slice(-4)));
+    assert.strictEqual(lists[0]?.checked.length, 3, 'the 3 files listed, all checked');
+    assert.match(plan?.detail ?? '', /The 2 files you kept in the list get the new token/);
+    assert.match(plan?.detail ?? '', /tenant-3\/\.env:1 — you left it out of the list/);
+    assert.strictEqual(fs.readFileSync(path.join(base, files[2]), 'utf8'), `TURSO_API_TOKEN=${old.token}\n`, 'the file unchecked was not written');
+    const fresh = tokenIn(fs.readFileSync(path.join(base, files[0]), 'utf8'));
+    values.push(fresh);
+    assert.strictEqual(jwtClaims(fresh).jti, result.id);
+  });
+
   test('14 tracked files on long paths: "Stop Tracking and Replace" untracks and writes only the files kept in the list', async function () {
     this.timeout(90000);
     fs.mkdirSync(base, { recursive: true });

@@ -21,8 +21,13 @@ import type { Placement } from './run';
 
 /** At most this many places are listed in a dialog; the rest are counted. */
 export const MAX_LISTED = 10;
-/** Past this many characters of paths, the files are picked in a list rather than named in a dialog. */
-const MAX_LISTED_CHARS = 600;
+/**
+ * Past this many characters of places (each with room for its note), the files are picked in a list
+ * rather than named in a dialog: the confirmation's other paragraphs must fit in the 1,000 too.
+ */
+const MAX_LISTED_CHARS = 500;
+/** The longest note a listed place gets (" — git stops tracking it"), in any language, roughly. */
+const NOTE_ROOM = 30;
 
 /** A colleague's token rotated from an organization's row: who mints the successor, who minted the old one. */
 export interface Colleague {
@@ -87,7 +92,7 @@ function actable(plan: FilePlan): boolean {
 /** Whether the files to act on fit in the dialogs, named one by one. */
 function fits(plans: FilePlan[]): boolean {
   const places = plans.filter(actable).flatMap((p) => placesOf(p));
-  return places.length <= MAX_LISTED && places.join(', ').length <= MAX_LISTED_CHARS;
+  return places.length <= MAX_LISTED && places.reduce((n, place) => n + place.length + NOTE_ROOM, 0) <= MAX_LISTED_CHARS;
 }
 
 interface FileItem extends vscode.QuickPickItem {

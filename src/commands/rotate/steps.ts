@@ -180,12 +180,17 @@ function addToLists(deps: RotateTokenDeps, accountId: string, listing: ApiToken)
   }
 }
 
+/** The old token dropped from the lists; it is gone at Turso already, so a failure here is only logged. */
 function removeFromLists(deps: RotateTokenDeps, accountId: string, old: ApiToken, org: OrganizationSide | undefined): void {
-  // A colleague's token was never in the account's own list.
-  if (!org || org.yours) {
-    deps.accounts.removeToken(old.id, accountId);
-  }
-  if (old.organization) {
-    deps.organizations?.existing(accountId)?.removeToken(old.organization, old.id);
+  try {
+    // A colleague's token was never in the account's own list.
+    if (!org || org.yours) {
+      deps.accounts.removeToken(old.id, accountId);
+    }
+    if (old.organization) {
+      deps.organizations?.existing(accountId)?.removeToken(old.organization, old.id);
+    }
+  } catch (err) {
+    deps.log.error(`Dropping API token "${old.name}" from the lists failed`, err);
   }
 }
