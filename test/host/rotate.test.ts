@@ -702,6 +702,9 @@ suite('Rotate API Token: successor in place, then the old one revoked', function
     assert.match(error?.message ?? '', new RegExp(`The rotation of API token "${old.name}" stopped after its successor "${result.name}" was created: the dialog broke`));
   });
 
+  /** The file a list's item stands for (its label may elide folders): the item carries its plan. */
+  const fileOf = (item: vscode.QuickPickItem): string => (item as vscode.QuickPickItem & { plan: { shown: string } }).plan.shown;
+
   /** 14 env files on realistic monorepo paths (long enough that a dialog could not name them all). */
   function monorepo(value: string): string[] {
     const services = ['payments-gateway-reconciliation', 'customer-notifications-dispatcher', 'analytics-ingestion-pipeline', 'identity-federation-bridge',
@@ -715,7 +718,7 @@ suite('Rotate API Token: successor in place, then the old one revoked', function
     const old = await minted({ organization: 'acme' });
     const files = monorepo(old.token);
     const kept = files.slice(0, 10);
-    multiPick = (_title, items) => items.filter((i) => kept.some((k) => i.label.endsWith(k)));
+    multiPick = (_title, items) => items.filter((i) => kept.some((k) => fileOf(i).endsWith(k)));
     let plan: Shown | undefined;
     answer([[/^Rotate API token/, (s) => { plan = s; return 'Rotate'; }], [/^Revoke the old API token/, undefined]]);
     const result = await rotate((await rowOf(old.name)).node);
@@ -723,6 +726,8 @@ suite('Rotate API Token: successor in place, then the old one revoked', function
     assert.strictEqual(lists.length, 1, 'the files were shown as a list');
     assert.strictEqual(lists[0].items.length, 14, 'every file in the list');
     assert.strictEqual(lists[0].checked.length, 14, 'all checked');
+    assert.match(lists[0].title, new RegExp(`Files to Write in \\S*${rel}/services/$`), 'the shared folders in the title');
+    assert.ok(lists[0].items.every((i) => /^[a-z-]+\/…\/(production-eu-west-1|staging-us-east-2)\/\.env$/.test(i.label)), lists[0].items.map((i) => i.label).join('\n'));
     assert.match(plan?.detail ?? '', /The 10 files you kept in the list get the new token/);
     for (const f of files) {
       const text = fs.readFileSync(path.join(base, f), 'utf8');
@@ -740,7 +745,7 @@ suite('Rotate API Token: successor in place, then the old one revoked', function
     const old = await minted({ organization: 'acme' });
     const deep = (n: number) => `platform/${'shared-infrastructure-configuration/'.repeat(4)}tenant-${n}/.env`;
     const files = [1, 2, 3].map((n) => path.relative(base, write(deep(n), `TURSO_API_TOKEN=${old.token}\n`)).split(path.sep).join('/'));
-    multiPick = (_title, items) => items.filter((i) => !i.label.endsWith(files[2]));
+    multiPick = (_title, items) => items.filter((i) => !fileOf(i).endsWith(files[2]));
     let plan: Shown | undefined;
     answer([[/^Rotate API token/, (s) => { plan = s; return 'Rotate'; }], [/^Revoke the old API token/, undefined]]);
     const result = await rotate((await rowOf(old.name)).node);
@@ -763,7 +768,7 @@ suite('Rotate API Token: successor in place, then the old one revoked', function
     git(base, 'add', '.');
     git(base, 'commit', '-qm', 'env');
     const kept = files.slice(4);
-    multiPick = (_title, items) => items.filter((i) => kept.some((k) => i.label.endsWith(k)));
+    multiPick = (_title, items) => items.filter((i) => kept.some((k) => fileOf(i).endsWith(k)));
     let consent: Shown | undefined;
     answer([
       [/^Git tracks/, (s) => { consent = s; return 'Stop Tracking and Replace'; }],

@@ -9,6 +9,7 @@ import { pick } from '../../ui/pickers';
 import { displayName } from '../../util/text';
 import { placesOf, type FilePlan } from '../../workspace/replaceToken';
 import { nameMessage } from '../createToken';
+import { fileLabels } from './labels';
 import type { Placement } from './run';
 
 /**
@@ -122,14 +123,18 @@ export async function pickFiles(plans: FilePlan[], shown: string): Promise<boole
   if (fits(plans)) {
     return false;
   }
-  const items = plans.filter(actable).map<FileItem>((plan) => ({
-    label: plan.shown,
+  const listedPlans = plans.filter(actable);
+  const { prefix, labels } = fileLabels(listedPlans.map((p) => p.shown));
+  const items = listedPlans.map<FileItem>((plan, i) => ({
+    label: labels[i],
     description: plan.lines.map((l) => `:${l + 1}`).join(' '),
     detail: stateNote(plan) || undefined,
     plan,
   }));
   const kept = await pick<FileItem>({
-    title: vscode.l10n.t('Rotate API Token "{0}": Files to Write', shown),
+    title: prefix
+      ? vscode.l10n.t('Rotate API Token "{0}": Files to Write in {1}', shown, prefix)
+      : vscode.l10n.t('Rotate API Token "{0}": Files to Write', shown),
     placeholder: vscode.l10n.t('{0} files hold "{1}": uncheck those to leave as they are (with the old token)', items.length, shown),
     items,
     canPickMany: true,
