@@ -52,6 +52,11 @@ export type FileState =
   | { kind: 'writable' }
   /** Git tracks it: written only after "stop tracking". */
   | { kind: 'tracked' }
+  /**
+   * In a git repository that neither tracks nor ignores it: written only after the person agrees to
+   * add it to its folder's `.gitignore` (as Save to .env does), else the next `git add` takes it.
+   */
+  | { kind: 'unignored'; reason: string }
   /** Git could not say whether it tracks it: written only if the person says so. */
   | { kind: 'unchecked'; reason: string }
   /** Never written; the reason says why (a link, not a regular file, unsaved changes…). */
@@ -65,8 +70,13 @@ export interface FilePlan {
   /** 0-based lines holding the token (as the last scan found them). */
   lines: number[];
   state: FileState;
-  /** The person agreed: stop tracking it (`tracked`), or write without git's answer (`unchecked`). */
+  /**
+   * The person agreed: stop tracking it (`tracked`), add it to `.gitignore` (`unignored`), or write
+   * without git's answer (`unchecked`).
+   */
   consent?: boolean;
+  /** The person left it out of the list of files to write (it keeps the old token). */
+  excluded?: boolean;
 }
 
 /** `path:line` (1-based) of each place, as shown to the person. */
@@ -141,7 +151,11 @@ export async function fileState(uri: vscode.Uri): Promise<FileState> {
       case 'none':
         return { kind: 'writable' };
       case 'repo':
-        return git.tracked ? { kind: 'tracked' } : { kind: 'writable' };
+        return git.tracked
+          ? { kind: 'tracked' }
+          : git.ignoredByRules
+            ? { kind: 'writable' }
+            : { kind: 'unignored', reason: vscode.l10n.t('git does not ignore it, so the new token could be committed') };
       default:
         return { kind: 'unchecked', reason: git.reason };
     }

@@ -4,6 +4,8 @@
 // log proves the order (create, then revoke); the tree drops the old row and shows the new one.
 // R02: the same from an organization's token row (a colleague's, as admin): the dialog says the owner
 // changes, and the old token is revoked by id through the organization.
+// R03: 14 env files on long monorepo paths: too many for a dialog, they are a list (all checked); the
+// files unchecked there are left as they are, and only those kept are written.
 // Screenshots: .test-results/screenshots/<host>/RNN-name.png; the rotation's confirmation in light and
 // dark themes (docs/images/rotate-*.png when TURSO_UPDATE_DOCS_IMAGES=1, newest host).
 import assert from 'node:assert/strict';
@@ -13,7 +15,7 @@ import * as ui from '../../scripts/host/vscode-ui.mjs';
 import { e2e, emulatorHttp } from './context.mjs';
 import {
   chooseFromContextMenu, clearRequests, clickDialogButton, collapse, ensureSignedInWithLoginToken, expand, flowsWithPrefix, jwtClaims, listedTokens,
-  proveMinted, regionAround, shootInThemes, treeRowLabelled, uniqueName, waitForDialog, workbenchHooks,
+  proveMinted, quickPickRowNamed, regionAround, shootInThemes, treeRowLabelled, uniqueName, waitForDialog, workbenchHooks,
 } from './tokens-ui.mjs';
 
 const flow = flowsWithPrefix('R');
@@ -174,6 +176,71 @@ describe('Rotate API Token: the successor in the workspace\'s env file, then the
       fs.rmSync(dir, { recursive: true, force: true });
       await collapse(page, 'studio').catch(() => {});
       await collapse(page, 'Organizations').catch(() => {});
+    }
+  });
+  flow('rotate-many-files', 'rotate a token used in 14 env files on long monorepo paths: the files are a list, all checked; 4 unchecked are left as they are, the 10 kept are written', async (page, extraShot) => {
+    await ensureSignedInWithLoginToken(page);
+    const name = uniqueName('e2e-rot-many');
+    const { token, dir } = await tokenInWorkspace({ name, owner: 'demo', organization: 'acme' }, (value) => `TURSO_API_TOKEN=${value}\n`);
+    const services = ['payments-gateway-reconciliation', 'customer-notifications-dispatcher', 'analytics-ingestion-pipeline', 'identity-federation-bridge',
+      'inventory-forecasting-service', 'search-indexing-coordinator', 'billing-invoice-renderer'];
+    const files = services.flatMap((svc) => ['production-eu-west-1', 'staging-us-east-2'].map((env) => `services/${svc}/deploy/environments/${env}/.env`));
+    fs.rmSync(path.join(dir, '.env'));
+    for (const f of files) {
+      fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
+      fs.writeFileSync(path.join(dir, f), `TURSO_API_TOKEN=${token}\n`);
+    }
+    const left = files.slice(10);
+    try {
+      await (await ui.viewTitleAction(page, 'Refresh')).click();
+      await treeRowLabelled(page, name).filter({ hasText: 'used in' }).waitFor({ timeout: 30000 }).catch(async () => {
+        throw new Error(`the row "${name}" did not say where it is used within 30 s (rows: ${JSON.stringify(await ui.treeRows(page))})`);
+      });
+      const nameStep = page.locator('.quick-input-widget .quick-input-title', { hasText: `Rotate API Token "${name}": New Name` }).first();
+      await chooseFromContextMenu(page, treeRowLabelled(page, name), 'Rotate API Token', nameStep, 'the name step');
+      await ui.waitForInputBox(page, `Rotate API Token "${name}": New Name`);
+      await clearRequests();
+      await page.keyboard.press('Enter');
+
+      // the list of files: every one, all checked
+      await ui.waitForInputBox(page, `Rotate API Token "${name}": Files to Write`);
+      const checked = page.locator('.quick-input-widget .quick-input-list .monaco-list-row[aria-checked="true"]');
+      await checked.nth(files.length - 1).waitFor({ timeout: 20000 }).catch(async () => {
+        throw new Error(`${files.length} checked rows in the list of files (${await checked.count()} checked; rows: ${JSON.stringify(await ui.quickPickRows(page))})`);
+      });
+      // the folders all share in the title; each row the folders that differ (the middle ones elided)
+      await ui.waitForInputBox(page, `Files to Write in ws/rotate-${name}/services/`);
+      for (const f of left) {
+        const [, svc, , , env] = f.split('/');
+        const row = await quickPickRowNamed(page, `${svc}/…/${env}/.env`);
+        await row.click();
+        await page.locator('.quick-input-widget .quick-input-list .monaco-list-row[aria-checked="false"]', { hasText: `${svc}/…/${env}/.env` }).first().waitFor({ timeout: 5000 })
+          .catch(() => { throw new Error(`${f} did not get unchecked`); });
+      }
+      await extraShot('c-rotate-files-list');
+      await page.locator('.quick-input-widget .monaco-button', { hasText: /^OK$/ }).first().click();
+
+      const dialog = await waitForDialog(page, `Rotate API token "${name}"?`);
+      const listing = (await dialog.innerText()).replace(/\s+/g, ' ');
+      assert.match(listing, /The 10 files you kept in the list get the new token/, `the dialog counts the files kept (it says: ${listing})`);
+      await clickDialogButton(dialog, 'Rotate');
+      const last = await waitForDialog(page, `Revoke the old API token "${name}"?`);
+      const requests = (await emulatorHttp('GET', '/__emulator/requests')).filter((r) => r.method === 'POST' || r.method === 'DELETE');
+      assert.equal(requests.length, 1, 'the create only');
+      const successor = requests[0].path.split('/').at(-1);
+      for (const f of files) {
+        const text = fs.readFileSync(path.join(dir, f), 'utf8');
+        if (left.includes(f)) {
+          assert.equal(text, `TURSO_API_TOKEN=${token}\n`, `${f}, unchecked, was left as it was`);
+        } else {
+          const value = /TURSO_API_TOKEN=(\S+)/.exec(text)?.[1] ?? '';
+          assert.equal(jwtClaims(value).jti, (await listedTokens()).find((t) => t.name === successor)?.id, `${f} has the successor`);
+        }
+      }
+      // kept: the unchecked files still use it
+      await clickDialogButton(last, 'Cancel');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -1,5 +1,6 @@
 import * as assert from 'assert';
 import { execFileSync } from 'child_process';
+import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
@@ -60,6 +61,9 @@ suite('Rotate API Token: successor in place, then the old one revoked', function
   let nameAnswer: ((offered: string) => string | undefined) | undefined;
   /** Which token the palette's pick chooses (by label). */
   let pickLabel: string | undefined;
+  /** A multi-select list's answer (items, and those checked when it appeared); every list shown is recorded. */
+  let multiPick: ((title: string, items: readonly vscode.QuickPickItem[], checked: readonly vscode.QuickPickItem[]) => vscode.QuickPickItem[]) | undefined;
+  let lists: { title: string; items: readonly vscode.QuickPickItem[]; checked: readonly vscode.QuickPickItem[] }[] = [];
   const ceiling = process.env.GIT_CEILING_DIRECTORIES;
 
   suiteSetup(async function () {
@@ -77,7 +81,14 @@ suite('Rotate API Token: successor in place, then the old one revoked', function
       nameAsked = options;
       return Promise.resolve(nameAnswer ? nameAnswer(options.value ?? '') : options.value);
     });
-    ui.replace(w, 'createQuickPick', () => fakeQuickPick([], (_title, items) => items.filter((i) => i.label === pickLabel)));
+    ui.replace(w, 'createQuickPick', () => {
+      const qp: vscode.QuickPick<vscode.QuickPickItem> = fakeQuickPick([], (title, items) => {
+        if (!qp.canSelectMany) return items.filter((i) => i.label === pickLabel);
+        lists.push({ title, items, checked: [...qp.selectedItems] });
+        return multiPick ? multiPick(title, items, qp.selectedItems) : [];
+      });
+      return qp;
+    });
   });
   suiteTeardown(async function () {
     this.timeout(30000);
@@ -94,6 +105,8 @@ suite('Rotate API Token: successor in place, then the old one revoked', function
     nameAsked = undefined;
     nameAnswer = undefined;
     pickLabel = undefined;
+    multiPick = undefined;
+    lists = [];
     emu.clearFaults();
     // A folder of its own per test: a document VS Code still holds for a file deleted and written
     // again at once may not have followed it yet (a rotation then leaves that file alone, rightly).
@@ -396,6 +409,7 @@ suite('Rotate API Token: successor in place, then the old one revoked', function
     let lastConfirm: Shown | undefined;
     answer([
       [/^Git tracks/, (s) => { consent = s; return 'Leave Them'; }],
+      [/^Git does not ignore/, 'Ignore and Replace'],
       [/^Rotate API token/, 'Rotate'],
       [/^Revoke the old API token/, (s) => { lastConfirm = s; return undefined; }],
     ]);
@@ -419,7 +433,7 @@ suite('Rotate API Token: successor in place, then the old one revoked', function
     write('tracked/.env', `TURSO_API_TOKEN=${second.token}\n`);
     git(base, 'add', 'tracked/.env');
     git(base, 'commit', '-qm', 'env 2');
-    answer([[/^Git tracks/, 'Stop Tracking and Replace'], [/^Rotate API token/, 'Rotate'], [/^Revoke the old API token/, 'Revoke']]);
+    answer([[/^Git tracks/, 'Stop Tracking and Replace'], [/^Git does not ignore/, 'Ignore and Replace'], [/^Rotate API token/, 'Rotate'], [/^Revoke the old API token/, 'Revoke']]);
     const agreed = await rotate((await rowOf(second.name)).node);
     assert.strictEqual(agreed.outcome, 'rotated', describeShown(ui.shown));
     const written = tokenIn(fs.readFileSync(tracked, 'utf8'));
@@ -571,10 +585,9 @@ suite('Rotate API Token: successor in place, then the old one revoked', function
       assert.match(error.message, new RegExp(`"${result.name}" is in place, but you can't revoke API token "${old.name}" of alice: in "acme" only owners and admins may revoke other members' tokens.*"${old.name}" still works`));
       assert.ok((await listTokensOverHttp(emu, emu.aliceToken)).some((t) => t.id === old.id), 'alice\'s token is still listed at Turso');
 
-      // the organization shown again (as a member: only demo's own tokens): a row of alice's left from
-      // before is refused at once, nothing created
-      await vscode.commands.executeCommand('turso.refresh');
-      await waitFor(async () => !(await orgTokenRows('acme')).some((r) => r.label.startsWith('alice · ')), 'acme to list only demo\'s tokens');
+      // the 403 reloaded the organization, with the role (no Refresh): as a member, only demo's own
+      // tokens; a row of alice's left from before is refused at once, nothing created
+      await waitFor(async () => !(await orgTokenRows('acme')).some((r) => r.label.startsWith('alice · ')), 'acme to list only demo\'s tokens (reloaded after the 403, without a Refresh)', 10000);
       const again = requestsSince(mark).length + mark;
       const refusedMark = ui.mark();
       answer([[/^Rotate API token/, () => assert.fail('not asked: the role does not allow the revoke')]]);
@@ -620,6 +633,239 @@ suite('Rotate API Token: successor in place, then the old one revoked', function
     assert.strictEqual(usage?.line, 1, 'Open Where Used found the line');
     assert.strictEqual(vscode.window.activeTextEditor?.document.uri.fsPath, path.join(base, 'svc', '.env'));
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  /** Runs the command while its value is expected in a reveal panel: waits for the panel, copies the value, closes it. */
+  async function rotateToPanel(arg: unknown, oldName: string): Promise<{ result: RotateResult | undefined; value: string }> {
+    let failed: unknown;
+    const running = vscode.commands.executeCommand<RotateResult>('turso.rotateToken', arg);
+    running.then(undefined, (err) => (failed = err ?? 'rejected'));
+    const probe = await waitFor(
+      () => (failed ? { failed } : api.revealPanels().find((p) => p.revealed && p.tokenName.startsWith(`${oldName}-`))),
+      'the reveal panel of the successor', 50000,
+    );
+    if ('failed' in probe) {
+      assert.fail(`turso.rotateToken threw, and no panel showed the new value: ${String((probe.failed as Error).message ?? probe.failed)}`);
+    }
+    const clip = ui.clipboard.length;
+    await probe.receive({ type: 'copy' });
+    const value = ui.clipboard[clip];
+    values.push(value);
+    probe.panel?.dispose();
+    return { result: await running, value };
+  }
+
+  test('a .env swapped for a symbolic link while its document opens (after the mint): the new value is shown, the old token kept', async function () {
+    this.timeout(60000);
+    const old = await minted({ organization: 'acme' });
+    const file = write('swap/.env', `TURSO_API_TOKEN=${old.token}\n`);
+    const outside = fs.mkdtempSync(path.join(path.dirname(ws), 'turso-rotate-swap-'));
+    const target = path.join(outside, 'shared.env');
+    fs.writeFileSync(target, `TURSO_API_TOKEN=${old.token}\n`);
+    const sub = vscode.workspace.onDidOpenTextDocument((d) => {
+      if (d.uri.fsPath === file && !fs.lstatSync(file).isSymbolicLink()) {
+        fs.rmSync(file);
+        fs.symlinkSync(target, file);
+      }
+    });
+    try {
+      const mark = emu.requests.length;
+      const uiMark = ui.mark();
+      answer([[/^Rotate API token/, 'Rotate'], [/^Revoke the old API token/, undefined]]);
+      const { result, value } = await rotateToPanel((await rowOf(old.name)).node, old.name);
+      assert.ok(result && result.outcome !== 'rotated', describeShown(ui.messagesSince(uiMark)));
+      assert.strictEqual(jwtClaims(value).jti, result.id, 'the value shown is the successor\'s');
+      assert.strictEqual(await status(value), 200, 'the successor works');
+      assert.strictEqual(await status(old.token), 200, 'the old token still works');
+      assert.deepStrictEqual(sent(requestsSince(mark)).filter((r) => r.startsWith('DELETE')), [], 'nothing revoked');
+      assert.strictEqual(fs.readFileSync(target, 'utf8'), `TURSO_API_TOKEN=${old.token}\n`, 'nothing written through the link');
+      assert.strictEqual(api.revealPanels().filter((p) => p.tokenName === result.name).length, 0, 'one panel, closed');
+    } finally {
+      sub.dispose();
+      fs.rmSync(outside, { recursive: true, force: true });
+    }
+  });
+
+  test('the last confirmation failing (a dialog that throws): the new value is shown once, the old token kept', async function () {
+    this.timeout(60000);
+    const old = await minted({ organization: 'acme' });
+    const file = write('.env', `TURSO_API_TOKEN=${old.token}\n`);
+    const mark = emu.requests.length;
+    const uiMark = ui.mark();
+    answer([[/^Rotate API token/, 'Rotate'], [/^Revoke the old API token/, () => { throw new Error('the dialog broke'); }]]);
+    const { result, value } = await rotateToPanel((await rowOf(old.name)).node, old.name);
+    assert.strictEqual(result?.outcome, 'failed', describeShown(ui.messagesSince(uiMark)));
+    assert.strictEqual(fs.readFileSync(file, 'utf8'), `TURSO_API_TOKEN=${value}\n`, 'the file has the value shown');
+    assert.strictEqual(await status(old.token), 200, 'the old token still works');
+    assert.deepStrictEqual(sent(requestsSince(mark)), [`POST /v1/auth/api-tokens/${result.name}`], 'nothing revoked');
+    const error = ui.messagesSince(uiMark, (s) => s.kind === 'error')[0];
+    assert.match(error?.message ?? '', new RegExp(`The rotation of API token "${old.name}" stopped after its successor "${result.name}" was created: the dialog broke`));
+  });
+
+  /** The file a list's item stands for (its label may elide folders): the item carries its plan. */
+  const fileOf = (item: vscode.QuickPickItem): string => (item as vscode.QuickPickItem & { plan: { shown: string } }).plan.shown;
+
+  /** 14 env files on realistic monorepo paths (long enough that a dialog could not name them all). */
+  function monorepo(value: string): string[] {
+    const services = ['payments-gateway-reconciliation', 'customer-notifications-dispatcher', 'analytics-ingestion-pipeline', 'identity-federation-bridge',
+      'inventory-forecasting-service', 'search-indexing-coordinator', 'billing-invoice-renderer'];
+    return services.flatMap((svc) => ['production-eu-west-1', 'staging-us-east-2'].map((env) =>
+      path.relative(base, write(`services/${svc}/deploy/environments/${env}/.env`, `TURSO_API_TOKEN=${value}\n`)).split(path.sep).join('/')));
+  }
+
+  test('14 files on long paths: the files are a list to check (all checked), and only those kept are written', async function () {
+    this.timeout(60000);
+    const old = await minted({ organization: 'acme' });
+    const files = monorepo(old.token);
+    const kept = files.slice(0, 10);
+    multiPick = (_title, items) => items.filter((i) => kept.some((k) => fileOf(i).endsWith(k)));
+    let plan: Shown | undefined;
+    answer([[/^Rotate API token/, (s) => { plan = s; return 'Rotate'; }], [/^Revoke the old API token/, undefined]]);
+    const result = await rotate((await rowOf(old.name)).node);
+    assert.strictEqual(result.outcome, 'kept-old', describeShown(ui.shown.slice(-4)));
+    assert.strictEqual(lists.length, 1, 'the files were shown as a list');
+    assert.strictEqual(lists[0].items.length, 14, 'every file in the list');
+    assert.strictEqual(lists[0].checked.length, 14, 'all checked');
+    assert.match(lists[0].title, new RegExp(`Files to Write in \\S*${rel}/services/$`), 'the shared folders in the title');
+    assert.ok(lists[0].items.every((i) => /^[a-z-]+\/…\/(production-eu-west-1|staging-us-east-2)\/\.env$/.test(i.label)), lists[0].items.map((i) => i.label).join('\n'));
+    assert.match(plan?.detail ?? '', /The 10 files you kept in the list get the new token/);
+    for (const f of files) {
+      const text = fs.readFileSync(path.join(base, f), 'utf8');
+      if (kept.includes(f)) {
+        assert.strictEqual(jwtClaims(tokenIn(text)).jti, result.id, `${f} was written`);
+      } else {
+        assert.strictEqual(text, `TURSO_API_TOKEN=${old.token}\n`, `${f}, left out of the list, was not written`);
+      }
+    }
+    values.push(tokenIn(fs.readFileSync(path.join(base, kept[0]), 'utf8')));
+  });
+
+  test('3 files on paths too long for a dialog: a list too, and a file unchecked there is left as it is', async function () {
+    this.timeout(60000);
+    const old = await minted({ organization: 'acme' });
+    const deep = (n: number) => `platform/${'shared-infrastructure-configuration/'.repeat(4)}tenant-${n}/.env`;
+    const files = [1, 2, 3].map((n) => path.relative(base, write(deep(n), `TURSO_API_TOKEN=${old.token}\n`)).split(path.sep).join('/'));
+    multiPick = (_title, items) => items.filter((i) => !fileOf(i).endsWith(files[2]));
+    let plan: Shown | undefined;
+    answer([[/^Rotate API token/, (s) => { plan = s; return 'Rotate'; }], [/^Revoke the old API token/, undefined]]);
+    const result = await rotate((await rowOf(old.name)).node);
+    assert.strictEqual(result.outcome, 'kept-old', describeShown(ui.shown.slice(-4)));
+    assert.strictEqual(lists[0]?.checked.length, 3, 'the 3 files listed, all checked');
+    assert.match(plan?.detail ?? '', /The 2 files you kept in the list get the new token/);
+    assert.match(plan?.detail ?? '', /tenant-3\/\.env:1 — you left it out of the list/);
+    assert.strictEqual(fs.readFileSync(path.join(base, files[2]), 'utf8'), `TURSO_API_TOKEN=${old.token}\n`, 'the file unchecked was not written');
+    const fresh = tokenIn(fs.readFileSync(path.join(base, files[0]), 'utf8'));
+    values.push(fresh);
+    assert.strictEqual(jwtClaims(fresh).jti, result.id);
+  });
+
+  test('14 tracked files on long paths: "Stop Tracking and Replace" untracks and writes only the files kept in the list', async function () {
+    this.timeout(90000);
+    fs.mkdirSync(base, { recursive: true });
+    git(base, 'init', '-q');
+    const old = await minted({ organization: 'acme' });
+    const files = monorepo(old.token);
+    git(base, 'add', '.');
+    git(base, 'commit', '-qm', 'env');
+    const kept = files.slice(4);
+    multiPick = (_title, items) => items.filter((i) => kept.some((k) => fileOf(i).endsWith(k)));
+    let consent: Shown | undefined;
+    answer([
+      [/^Git tracks/, (s) => { consent = s; return 'Stop Tracking and Replace'; }],
+      [/^Rotate API token/, 'Rotate'],
+      [/^Revoke the old API token/, undefined],
+    ]);
+    const result = await rotate((await rowOf(old.name)).node);
+    assert.strictEqual(result.outcome, 'kept-old', describeShown(ui.shown.slice(-4)));
+    assert.strictEqual(lists[0]?.checked.length, 14, 'the 14 files listed, all checked');
+    assert.match(consent?.message ?? '', /^Git tracks 10 of the files you kept in the list/);
+    const tracked = git(base, 'ls-files').trim().split('\n').filter((l) => l.endsWith('.env'));
+    assert.deepStrictEqual(tracked.sort(), files.slice(0, 4).sort(), 'only the files kept were untracked');
+    for (const f of files) {
+      const text = fs.readFileSync(path.join(base, f), 'utf8');
+      if (kept.includes(f)) {
+        assert.strictEqual(jwtClaims(tokenIn(text)).jti, result.id, `${f} was written`);
+      } else {
+        assert.strictEqual(text, `TURSO_API_TOKEN=${old.token}\n`, `${f} was not written`);
+      }
+    }
+    values.push(tokenIn(fs.readFileSync(path.join(base, kept[0]), 'utf8')));
+  });
+
+  test('a value carrying the token\'s id that Turso does not accept (a forged copy) is never overwritten; the plan says why', async function () {
+    this.timeout(60000);
+    const old = await minted({ organization: 'acme' });
+    const [head, payload] = old.token.split('.');
+    const forged = `${head}.${payload}.${randomBytes(64).toString('base64url')}`;
+    const real = write('real/.env', `TURSO_API_TOKEN=${old.token}\n`);
+    const fake = write('fake/.env', `TURSO_API_TOKEN=${forged}\n`);
+    let plan: Shown | undefined;
+    answer([[/^Rotate API token/, (s) => { plan = s; return 'Rotate'; }], [/^Revoke the old API token/, 'Revoke']]);
+    const result = await rotate((await rowOf(old.name)).node);
+    assert.strictEqual(result.outcome, 'rotated', describeShown(ui.shown.slice(-4)));
+    assert.strictEqual(fs.readFileSync(fake, 'utf8'), `TURSO_API_TOKEN=${forged}\n`, 'the forged value was not overwritten');
+    assert.match(plan?.detail ?? '', new RegExp(`${rel}/fake/\\.env:1 — it holds a value with the id of this token that Turso does not accept as this token`));
+    const fresh = tokenIn(fs.readFileSync(real, 'utf8'));
+    values.push(fresh);
+    assert.strictEqual(jwtClaims(fresh).jti, result.id, 'the real one was written');
+  });
+
+  test('an untracked file git does not ignore: asked as Save to .env asks; "Ignore and Replace" adds it to .gitignore, then writes it', async function () {
+    this.timeout(60000);
+    fs.mkdirSync(base, { recursive: true });
+    git(base, 'init', '-q');
+    const old = await minted({ organization: 'acme' });
+    const file = write('app/.env.local', `TURSO_API_TOKEN=${old.token}\n`);
+    let asked: Shown | undefined;
+    answer([
+      [/^Git does not ignore/, (s) => { asked = s; return 'Ignore and Replace'; }],
+      [/^Rotate API token/, 'Rotate'],
+      [/^Revoke the old API token/, 'Revoke'],
+    ]);
+    const result = await rotate((await rowOf(old.name)).node);
+    assert.strictEqual(result.outcome, 'rotated', describeShown(ui.shown.slice(-4)));
+    assert.ok(asked?.modal && asked.message.includes(`${rel}/app/.env.local`) && asked.items.includes('Leave Them'), JSON.stringify(asked));
+    assert.strictEqual(fs.readFileSync(path.join(base, 'app', '.gitignore'), 'utf8'), '/.env.local\n');
+    assert.strictEqual(git(base, 'check-ignore', 'app/.env.local').trim(), 'app/.env.local', 'git ignores it now');
+    const fresh = tokenIn(fs.readFileSync(file, 'utf8'));
+    values.push(fresh);
+    assert.strictEqual(jwtClaims(fresh).jti, result.id);
+
+    // "Leave Them": not written, not ignored
+    const second = await minted({ organization: 'acme' });
+    const other = write('web/.env', `TURSO_API_TOKEN=${second.token}\n`);
+    answer([[/^Git does not ignore/, 'Leave Them'], [/^Rotate API token/, 'Rotate'], [/^Revoke the old API token/, undefined]]);
+    const left = await rotateToPanel((await rowOf(second.name)).node, second.name);
+    assert.strictEqual(left.result?.outcome, 'kept-old');
+    assert.strictEqual(fs.readFileSync(other, 'utf8'), `TURSO_API_TOKEN=${second.token}\n`, 'left as it was');
+    assert.ok(!fs.existsSync(path.join(base, 'web', '.gitignore')), 'no .gitignore written');
+  });
+
+  test('a token of the old name minted again while the last confirmation was open is not revoked: the name is checked against the old id', async function () {
+    this.timeout(60000);
+    const old = await minted({ organization: 'acme' });
+    const file = write('.env', `TURSO_API_TOKEN=${old.token}\n`);
+    let impostor: { id: string; token: string } | undefined;
+    const mark = emu.requests.length;
+    const uiMark = ui.mark();
+    answer([
+      [/^Rotate API token/, 'Rotate'],
+      [/^Revoke the old API token/, async () => {
+        // meanwhile, elsewhere: the old token revoked, and a new one minted under its name
+        const res = await fetch(`${emu.url.replace(/\/$/, '')}/v1/auth/api-tokens/${old.name}`, { method: 'DELETE', headers: { authorization: `Bearer ${emu.demoToken}` } });
+        assert.strictEqual(res.status, 200, 'revoked elsewhere');
+        impostor = emu.addApiToken({ name: old.name, owner: 'demo', organization: 'acme' });
+        values.push(impostor.token);
+        return 'Revoke';
+      }],
+    ]);
+    const result = await rotate((await rowOf(old.name)).node);
+    values.push(tokenIn(fs.readFileSync(file, 'utf8')));
+    assert.ok(impostor, 'the last confirmation was asked');
+    assert.strictEqual(await status(impostor.token), 200, 'the token now named as the old one still works');
+    assert.deepStrictEqual(sent(requestsSince(mark)).filter((r) => r.startsWith('DELETE')), [`DELETE /v1/auth/api-tokens/${old.name}`], 'only the revoke made elsewhere');
+    assert.strictEqual(result.outcome, 'kept-old', describeShown(ui.messagesSince(uiMark)));
+    assert.match(ui.messagesSince(uiMark, (s) => s.kind === 'warning').at(-1)?.message ?? '', new RegExp(`the name "${old.name}" now belongs to another token`));
   });
 
   test('no token value in the log output or in any message, dialog or progress title of the suite', async function () {
