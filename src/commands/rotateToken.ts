@@ -9,28 +9,17 @@ import { showErrorMessage, showInformationMessage, showWarningMessage } from '..
 import { errorMessage } from '../util/errors';
 import { displayName } from '../util/text';
 import type { OrganizationTokenNode } from '../views/organizationNodes';
-import type { PendingToken, RevealHandle, RevealOptions } from '../webview/revealPanel';
 import { planTokenReplacement, type FilePlan } from '../workspace/replaceToken';
-import type { WorkspaceTokens } from '../workspace/workspaceTokens';
 import { promptSignIn } from './createToken';
-import type { CommandDeps } from './deps';
 import { tokenFromArgOrPick } from './pickToken';
 import { checkValues } from './rotate/checks';
 import { reportAfterMint, reportCreateFailure, type RotateOutcome } from './rotate/messages';
 import { askConsents, askName, askOrganization, confirmPlan, pickFiles, type Colleague } from './rotate/questions';
 import { afterMint } from './rotate/run';
+import type { RotateTokenDeps } from './rotate/deps';
 import { rotationSteps, type OrganizationSide } from './rotate/steps';
 
-export interface RotateTokenDeps extends CommandDeps {
-  /** The tokens in the workspace's env files. */
-  workspaceTokens: WorkspaceTokens;
-  /** Opens the reveal panel of a new token (src/webview/revealPanel.ts openReveal): where its value goes when it could not be put in place. */
-  openReveal(token: PendingToken, options: RevealOptions): RevealHandle;
-  /** Makes a token value the extension's own credential (src/auth/useCreatedToken.ts). */
-  useForExtension(value: string): Promise<string>;
-  /** Today, for the new name (tests). */
-  now?: () => Date;
-}
+export type { RotateTokenDeps };
 
 export type { RotateOutcome };
 

@@ -4,7 +4,7 @@ import { createdTokenListing, restrictionLabel, type RestrictionChoice } from '.
 import type { ApiToken, CreatedApiToken } from '../../platform/types';
 import { displayName } from '../../util/text';
 import { replaceTokenInFiles, type FilePlan, type WrittenFile } from '../../workspace/replaceToken';
-import type { RotateTokenDeps } from '../rotateToken';
+import type { RotateTokenDeps } from './deps';
 import { ignoreFiles } from './checks';
 import { confirmRevoke, skipReason, writes, type Colleague } from './questions';
 import type { Placement, RevokeAnswer, RotationSteps } from './run';
