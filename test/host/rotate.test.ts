@@ -14,7 +14,7 @@ import {
 } from './helpers';
 
 // Rotate API Token (issue 16): a successor with the same access is created, put in every env file
-// line that holds the old token (one edit, saved), the extension's own credential switched to it,
+// line that holds the old token (written on disk, read back), the extension's own credential switched to it,
 // and only then, after a last confirmation, the old token revoked. Real env files in the test
 // workspace, the real emulator (its request log is the witness of what was sent, and when), the
 // prompts answered by recording fakes. No token value may reach the log or a message.
@@ -655,23 +655,23 @@ suite('Rotate API Token: successor in place, then the old one revoked', function
     return { result: await running, value };
   }
 
-  test('a .env swapped for a symbolic link while its document opens (after the mint): the new value is shown, the old token kept', async function () {
+  test('a .env swapped for a symbolic link once the plan is confirmed: nothing written through it, the new value shown, the old token kept', async function () {
     this.timeout(60000);
     const old = await minted({ organization: 'acme' });
     const file = write('swap/.env', `TURSO_API_TOKEN=${old.token}\n`);
     const outside = fs.mkdtempSync(path.join(path.dirname(ws), 'turso-rotate-swap-'));
     const target = path.join(outside, 'shared.env');
     fs.writeFileSync(target, `TURSO_API_TOKEN=${old.token}\n`);
-    const sub = vscode.workspace.onDidOpenTextDocument((d) => {
-      if (d.uri.fsPath === file && !fs.lstatSync(file).isSymbolicLink()) {
-        fs.rmSync(file);
-        fs.symlinkSync(target, file);
-      }
-    });
+    // The swap lands between the plan (the file was a regular file then) and the write.
+    const swap = (): string => {
+      fs.rmSync(file);
+      fs.symlinkSync(target, file);
+      return 'Rotate';
+    };
     try {
       const mark = emu.requests.length;
       const uiMark = ui.mark();
-      answer([[/^Rotate API token/, 'Rotate'], [/^Revoke the old API token/, undefined]]);
+      answer([[/^Rotate API token/, swap], [/^Revoke the old API token/, undefined]]);
       const { result, value } = await rotateToPanel((await rowOf(old.name)).node, old.name);
       assert.ok(result && result.outcome !== 'rotated', describeShown(ui.messagesSince(uiMark)));
       assert.strictEqual(jwtClaims(value).jti, result.id, 'the value shown is the successor\'s');
@@ -679,9 +679,9 @@ suite('Rotate API Token: successor in place, then the old one revoked', function
       assert.strictEqual(await status(old.token), 200, 'the old token still works');
       assert.deepStrictEqual(sent(requestsSince(mark)).filter((r) => r.startsWith('DELETE')), [], 'nothing revoked');
       assert.strictEqual(fs.readFileSync(target, 'utf8'), `TURSO_API_TOKEN=${old.token}\n`, 'nothing written through the link');
+      assert.ok(fs.lstatSync(file).isSymbolicLink(), 'the link is left as it is');
       assert.strictEqual(api.revealPanels().filter((p) => p.tokenName === result.name).length, 0, 'one panel, closed');
     } finally {
-      sub.dispose();
       fs.rmSync(outside, { recursive: true, force: true });
     }
   });
