@@ -233,8 +233,12 @@ export class GlobSet {
   private readonly automaton = new Automaton();
   /** No pattern compiled: the set matches nothing. */
   readonly isEmpty: boolean;
-  /** Per state: the step in which it was last added (no allocation per character). */
-  private seen: Int32Array;
+  /** Per state: the step in which it was last added; the states of this step and the next; a stack (no allocation per character). */
+  private readonly seen: Int32Array;
+  private readonly current: Int32Array;
+  private readonly next: Int32Array;
+  private readonly stack: Int32Array;
+  private readonly accepting: Uint8Array;
   private stamp = 0;
 
   constructor(patterns: readonly string[]) {
@@ -250,7 +254,13 @@ export class GlobSet {
       this.automaton.add(pattern);
     }
     this.isEmpty = this.automaton.accepting.size === 0;
-    this.seen = new Int32Array(this.automaton.states.length);
+    const n = this.automaton.states.length;
+    this.seen = new Int32Array(n);
+    this.current = new Int32Array(n);
+    this.next = new Int32Array(n);
+    this.stack = new Int32Array(n);
+    this.accepting = new Uint8Array(n);
+    for (const s of this.automaton.accepting) this.accepting[s] = 1;
   }
 
   /** The number of states: a match costs at most (path length + 1) times this many steps, and then some transitions. */
@@ -271,41 +281,55 @@ export class GlobSet {
   /** One pass over `path`; with `prefixes`, true as soon as the part before a `/` (not the first character) is accepted. */
   private run(path: string, prefixes: boolean): boolean {
     if (this.isEmpty) return false;
-    const { states, accepting } = this.automaton;
-    let current = this.close([0]);
-    for (let i = 0; i < path.length && current.length > 0; i++) {
+    const { states } = this.automaton;
+    let current = this.current;
+    let next = this.next;
+    let length = this.follow(0, current, 0, ++this.stamp);
+    for (let i = 0; i < path.length && length > 0; i++) {
       const code = path.charCodeAt(i);
-      if (prefixes && code === SLASH && i > 0 && current.some((s) => accepting.has(s))) return true;
-      const next: number[] = [];
-      for (const s of current) {
-        for (const edge of states[s].edges) {
+      if (prefixes && code === SLASH && i > 0 && this.accepts(current, length)) return true;
+      const stamp = ++this.stamp;
+      let nextLength = 0;
+      for (let k = 0; k < length; k++) {
+        for (const edge of states[current[k]].edges) {
           this.steps++;
-          if (takes(edge, code, path[i])) next.push(edge.to);
+          if (takes(edge, code, path, i)) nextLength = this.follow(edge.to, next, nextLength, stamp);
         }
       }
-      current = this.close(next);
+      [current, next] = [next, current];
+      length = nextLength;
     }
-    return current.some((s) => accepting.has(s));
+    return this.accepts(current, length);
   }
 
-  /** `from` and every state reachable from them without reading, each once. */
-  private close(from: number[]): number[] {
-    const stamp = ++this.stamp;
-    const out: number[] = [];
-    const stack = [...from];
-    while (stack.length > 0) {
-      const s = stack.pop()!;
+  private accepts(list: Int32Array, length: number): boolean {
+    for (let k = 0; k < length; k++) if (this.accepting[list[k]]) return true;
+    return false;
+  }
+
+  /** Adds `from` and every state reachable from it without reading (not added yet in this step) to `out`; returns its new length. */
+  private follow(from: number, out: Int32Array, length: number, stamp: number): number {
+    const { seen, stack } = this;
+    if (seen[from] === stamp) return length;
+    seen[from] = stamp;
+    let top = 0;
+    stack[top++] = from;
+    while (top > 0) {
+      const s = stack[--top];
       this.steps++;
-      if (this.seen[s] === stamp) continue;
-      this.seen[s] = stamp;
-      out.push(s);
-      for (const t of this.automaton.states[s].free) if (this.seen[t] !== stamp) stack.push(t);
+      out[length++] = s;
+      for (const t of this.automaton.states[s].free) {
+        if (seen[t] !== stamp) {
+          seen[t] = stamp;
+          stack[top++] = t;
+        }
+      }
     }
-    return out;
+    return length;
   }
 }
 
-function takes(edge: Edge, code: number, char: string): boolean {
+function takes(edge: Edge, code: number, path: string, at: number): boolean {
   switch (edge.on) {
     case 'char':
       return edge.code === code;
@@ -316,7 +340,7 @@ function takes(edge: Edge, code: number, char: string): boolean {
     case 'any':
       return true;
     default:
-      return edge.test.test(char);
+      return edge.test.test(path[at]);
   }
 }
 
