@@ -3,9 +3,20 @@ import type { AccountModel } from '../accounts/accountModel';
 import { TursoApiError } from '../platform/errors';
 import { tokenScopeLabel, type ApiToken, type TokenValidation } from '../platform/types';
 import { TaskQueue } from '../util/taskQueue';
+import { showWarningMessage } from '../ui/notify';
 import { displayName } from '../util/text';
-import { readPlatformToken } from './tokenFinder';
+import { findTokens, tokenValueHash, type TokenFinding } from './tokenFinder';
 import type { WorkspaceTokenFinding, WorkspaceTokens } from './workspaceTokens';
+
+type Flagged = 'revoked' | 'expired' | 'invalid';
+type Own = { token: ApiToken; accountId: string };
+
+/** What "Remove the line" is given: the place and the value's hash (never the value). */
+export interface RemoveLineArgs {
+  uri: string;
+  line: number;
+  valueHash: string;
+}
 
 /**
  * Checks of workspace tokens on the network at once: one. Each check is a new connection to the API,
@@ -15,6 +26,18 @@ import type { WorkspaceTokenFinding, WorkspaceTokens } from './workspaceTokens';
  * 36–61 ms (`npm run bench:scan -- --profile` names the functions). The answers show as they come.
  */
 const PARALLEL_CHECKS = 1;
+
+/**
+ * Checks of one update (a scan's findings changed, an account changed), of one file in it: the rest
+ * waits for the next update, and its file says how many were not checked. 4,000 tokens in one file
+ * were 4,000 requests, the file read again and every diagnostic published again for each.
+ */
+export const MAX_CHECKS_PER_FILE = 20;
+export const MAX_CHECKS_PER_UPDATE = 100;
+/** Lines of a selection looked at for quick fixes. */
+const MAX_ACTION_LINES = 200;
+/** The command of "Remove the line": it reads the line again before removing it. */
+export const REMOVE_LINE_COMMAND = '_turso.removeTokenLine';
 
 /** The source of this extension's diagnostics in the Problems panel. */
 export const DIAGNOSTIC_SOURCE = 'Turso';
@@ -41,13 +64,20 @@ export interface TokenDiagnosticsDeps {
  * file, and the quick fixes of the diagnostics. A token not among any signed-in account's tokens is
  * checked once per session with `GET /v1/auth/validate`, that token as the bearer: its value is read
  * from the file at that moment, by the finding's range, and kept nowhere (not in the verdict, the
- * diagnostic, the hover or a log).
+ * diagnostic, the hover or a log). What is known is keyed by the value's SHA-256, not by the token id:
+ * a value with a copied `jti` is another value.
  */
 export class TokenDiagnostics implements vscode.Disposable {
   readonly collection = vscode.languages.createDiagnosticCollection('turso');
-  /** Token id → the check of this session (once per token id). */
-  private readonly checks = new Map<string, Promise<TokenVerdict>>();
+  /** Value hash → the check of this session under way (once per value). */
+  private readonly checks = new Map<string, Promise<void>>();
+  /** Value hash → the answer. */
   private readonly verdicts = new Map<string, TokenVerdict>();
+  /** File → findings of it left unchecked by the last update's caps. */
+  private notChecked = new Map<string, number>();
+  /** The findings by file, and the files of each value, for the findings array they were built from. */
+  private index: { from: readonly WorkspaceTokenFinding[]; byFile: Map<string, WorkspaceTokenFinding[]>; filesOf: Map<string, Set<string>> } | undefined;
+  private own: Map<string, Own> | undefined;
   private readonly disposables: vscode.Disposable[] = [this.collection];
   private readonly now: () => number;
   private updating: Promise<void> = Promise.resolve();
@@ -57,7 +87,11 @@ export class TokenDiagnostics implements vscode.Disposable {
     this.now = deps.now ?? (() => Date.now() / 1000);
     this.disposables.push(
       deps.tokens.onDidChange(() => this.update()),
-      deps.accounts.onDidChange(() => this.update()),
+      deps.accounts.onDidChange(() => {
+        this.own = undefined;
+        void this.update();
+      }),
+      vscode.commands.registerCommand(REMOVE_LINE_COMMAND, (args: RemoveLineArgs) => this.removeLine(args)),
       vscode.languages.registerHoverProvider({ scheme: 'file' }, { provideHover: (doc, pos) => this.hover(doc, pos) }),
       vscode.languages.registerCodeActionsProvider({ scheme: 'file' }, { provideCodeActions: (doc, range, context) => this.codeActions(doc, range, context) }, {
         providedCodeActionKinds: [vscode.CodeActionKind.QuickFix],
@@ -79,90 +113,163 @@ export class TokenDiagnostics implements vscode.Disposable {
 
   private async recompute(): Promise<void> {
     const findings = this.deps.tokens.findings();
+    this.own = undefined;
     // Until every account's tokens are listed, a token of theirs cannot be told from another's: the
     // lists first (the view asked for them already: it is visible once anything is found).
     if (findings.length > 0 && !this.deps.accounts.accounts.every((a) => a.settled)) {
       await this.deps.accounts.loadAll();
+      this.own = undefined;
     }
-    const toCheck = findings.filter((f) => !this.ownToken(f.tokenId) && !this.expiredByClaim(f));
-    /** Not answered yet this session (a check that could not read its file is asked again). */
-    const open = (f: WorkspaceTokenFinding): boolean => !this.checks.has(f.tokenId) || !this.verdicts.has(f.tokenId);
-    if (toCheck.some(open)) {
-      // What is known already is shown at once; each check's answer as it comes.
-      this.publish();
-    }
-    await Promise.all(toCheck.map(async (f) => {
-      const asked = open(f);
-      await this.check(f);
-      if (asked) this.publish();
+    const { byFile, notChecked } = this.plan(findings);
+    this.notChecked = notChecked;
+    // What is known already is shown at once; each check's answer as it comes, in its files only.
+    this.publish();
+    await Promise.all([...byFile.values()].map(async ({ uri, toCheck }) => {
+      const values = await this.readValues(uri, toCheck);
+      await Promise.all([...values].map(([hash, value]) => this.check(hash, value)));
     }));
     this.publish();
   }
 
-  /** The Problems panel from the current findings and what is known of them. */
-  private publish(): void {
-    const byFile = new Map<string, { uri: vscode.Uri; list: vscode.Diagnostic[] }>();
-    for (const f of this.deps.tokens.findings()) {
-      const kind = this.verdictOf(f).kind;
-      if (kind !== 'revoked' && kind !== 'expired' && kind !== 'invalid') continue;
-      const range = new vscode.Range(f.line, f.startColumn, f.line, f.endColumn);
-      const diagnostic = new vscode.Diagnostic(range, verdictMessage(kind), vscode.DiagnosticSeverity.Warning);
-      diagnostic.source = DIAGNOSTIC_SOURCE;
-      diagnostic.code = `token-${kind}`;
-      const entry = byFile.get(f.uri.toString()) ?? { uri: f.uri, list: [] };
-      entry.list.push(diagnostic);
-      byFile.set(f.uri.toString(), entry);
+  /**
+   * The values to check in this update, by file (each file's distinct values not answered nor under
+   * way, in file order, up to the caps), and per file how many findings were left unchecked.
+   */
+  private plan(findings: readonly WorkspaceTokenFinding[]): { byFile: Map<string, { uri: vscode.Uri; toCheck: Map<string, WorkspaceTokenFinding> }>; notChecked: Map<string, number> } {
+    const byFile = new Map<string, { uri: vscode.Uri; toCheck: Map<string, WorkspaceTokenFinding> }>();
+    const notChecked = new Map<string, number>();
+    const planned = new Set<string>();
+    const own = this.ownIndex();
+    for (const f of findings) {
+      if (own.has(f.tokenId) || this.expiredByClaim(f) || this.verdicts.has(f.valueHash) || this.checks.has(f.valueHash) || planned.has(f.valueHash)) continue;
+      const key = f.uri.toString();
+      const entry = byFile.get(key) ?? { uri: f.uri, toCheck: new Map<string, WorkspaceTokenFinding>() };
+      if (entry.toCheck.size >= MAX_CHECKS_PER_FILE || planned.size >= MAX_CHECKS_PER_UPDATE) {
+        notChecked.set(key, (notChecked.get(key) ?? 0) + 1);
+        continue;
+      }
+      entry.toCheck.set(f.valueHash, f);
+      byFile.set(key, entry);
+      planned.add(f.valueHash);
     }
-    this.collection.clear();
-    for (const { uri, list } of byFile.values()) this.collection.set(uri, list);
+    return { byFile, notChecked };
   }
 
-  /** What is known of a found token: expired by its claim, one of the accounts', or the check's answer. */
-  verdictOf(f: WorkspaceTokenFinding): TokenVerdict {
-    if (this.expiredByClaim(f)) return { kind: 'expired' };
-    if (this.ownToken(f.tokenId)) return { kind: 'unknown' };
-    return this.verdicts.get(f.tokenId) ?? { kind: 'unknown' };
-  }
-
-  private expiredByClaim(f: WorkspaceTokenFinding): boolean {
-    return f.claims.exp !== undefined && f.claims.exp > 0 && f.claims.exp <= this.now();
-  }
-
-  private ownToken(tokenId: string): { token: ApiToken; accountId: string } | undefined {
-    for (const account of this.deps.accounts.accounts) {
-      const token = account.knownTokens()?.find((t) => t.id === tokenId);
-      if (token) return { token, accountId: account.id };
+  /** The values of `toCheck` (hash → value) as the file holds them now, from one read; a value no longer there is left out. */
+  private async readValues(uri: vscode.Uri, toCheck: Map<string, WorkspaceTokenFinding>): Promise<Map<string, string>> {
+    const values = new Map<string, string>();
+    let lines: string[];
+    try {
+      lines = new TextDecoder('utf-8').decode(await vscode.workspace.fs.readFile(uri)).split(/\r\n|\r|\n/);
+    } catch (err) {
+      this.deps.onError?.('Reading an env file to check its tokens failed', err);
+      return values;
     }
-    return undefined;
+    for (const [hash, f] of toCheck) {
+      const value = lines[f.line]?.slice(f.startColumn, f.endColumn);
+      // The file changed since it was scanned: the next scan brings the token's new place.
+      if (value && tokenValueHash(value) === hash) values.set(hash, value);
+    }
+    return values;
   }
 
-  private check(f: WorkspaceTokenFinding): Promise<TokenVerdict> {
-    let check = this.checks.get(f.tokenId);
+  /** Checks one value (once per session), then publishes the files that hold it if it is flagged. */
+  private check(hash: string, value: string): Promise<void> {
+    let check = this.checks.get(hash);
     if (!check) {
-      check = this.queue.run(() => this.validate(f)).then((verdict) => {
-        this.verdicts.set(f.tokenId, verdict);
-        return verdict;
+      check = this.queue.run(() => this.validate(value)).then((verdict) => {
+        this.verdicts.set(hash, verdict);
+        this.checks.delete(hash);
+        if (isFlagged(verdict.kind)) this.publish(this.indexOf().filesOf.get(hash));
       });
-      this.checks.set(f.tokenId, check);
+      this.checks.set(hash, check);
     }
     return check;
   }
 
-  private async validate(f: WorkspaceTokenFinding): Promise<TokenVerdict> {
-    let value: string | undefined;
-    try {
-      const text = new TextDecoder('utf-8').decode(await vscode.workspace.fs.readFile(f.uri));
-      value = text.split(/\r\n|\r|\n/)[f.line]?.slice(f.startColumn, f.endColumn);
-    } catch (err) {
-      this.deps.onError?.('Reading an env file to check its token failed', err);
-      this.checks.delete(f.tokenId);
-      return { kind: 'unknown' };
+  /** The findings by file and the files of each value, built once per findings array. */
+  private indexOf(): NonNullable<TokenDiagnostics['index']> {
+    const findings = this.deps.tokens.findings();
+    if (this.index?.from !== findings) {
+      const byFile = new Map<string, WorkspaceTokenFinding[]>();
+      const filesOf = new Map<string, Set<string>>();
+      for (const f of findings) {
+        const key = f.uri.toString();
+        const list = byFile.get(key);
+        if (list) list.push(f);
+        else byFile.set(key, [f]);
+        const files = filesOf.get(f.valueHash);
+        if (files) files.add(key);
+        else filesOf.set(f.valueHash, new Set([key]));
+      }
+      this.index = { from: findings, byFile, filesOf };
     }
-    // The file changed since it was scanned: the next scan brings the token's new place.
-    if (!value || readPlatformToken(value)?.tokenId !== f.tokenId) {
-      this.checks.delete(f.tokenId);
-      return { kind: 'unknown' };
+    return this.index;
+  }
+
+  /** The Problems panel of `files` (default: every file) from the current findings and what is known of them. */
+  private publish(files?: Iterable<string>): void {
+    const { byFile } = this.indexOf();
+    if (!files) this.collection.clear();
+    for (const key of files ?? byFile.keys()) {
+      const findings = byFile.get(key);
+      if (!findings) continue;
+      const list: vscode.Diagnostic[] = [];
+      let firstUnchecked: WorkspaceTokenFinding | undefined;
+      for (const f of findings) {
+        const kind = this.verdictOf(f).kind;
+        if (!isFlagged(kind)) {
+          firstUnchecked ??= kind === 'unknown' && !this.checks.has(f.valueHash) && !this.verdicts.has(f.valueHash) && !this.ownIndex().has(f.tokenId) ? f : undefined;
+          continue;
+        }
+        const diagnostic = new vscode.Diagnostic(rangeOf(f), verdictMessage(kind), vscode.DiagnosticSeverity.Warning);
+        diagnostic.source = DIAGNOSTIC_SOURCE;
+        diagnostic.code = `token-${kind}`;
+        list.push(diagnostic);
+      }
+      const unchecked = this.notChecked.get(key) ?? 0;
+      if (unchecked > 0 && firstUnchecked) {
+        // Translators: {0}: tokens of this file not checked; {1}: checks at most per file; {2}: at most per update.
+        const note = new vscode.Diagnostic(rangeOf(firstUnchecked), vscode.l10n.t(
+          '{0} more Turso API tokens in this file were not checked (at most {1} a file, {2} at a time); they are checked when tokens in the workspace change again',
+          unchecked, MAX_CHECKS_PER_FILE, MAX_CHECKS_PER_UPDATE,
+        ), vscode.DiagnosticSeverity.Information);
+        note.source = DIAGNOSTIC_SOURCE;
+        note.code = 'tokens-not-checked';
+        list.push(note);
+      }
+      this.collection.set(findings[0].uri, list);
     }
+  }
+
+  /** What is known of a found token: expired by its claim, one of the accounts', or the check's answer. */
+  verdictOf(f: WorkspaceTokenFinding | TokenFinding): TokenVerdict {
+    if (this.expiredByClaim(f)) return { kind: 'expired' };
+    if (this.ownIndex().has(f.tokenId)) return { kind: 'unknown' };
+    return this.verdicts.get(f.valueHash) ?? { kind: 'unknown' };
+  }
+
+  private expiredByClaim(f: TokenFinding): boolean {
+    return f.claims.exp !== undefined && f.claims.exp > 0 && f.claims.exp <= this.now();
+  }
+
+  /** The signed-in accounts' tokens by id (built again when an account changes). */
+  private ownIndex(): Map<string, Own> {
+    if (!this.own) {
+      const own = new Map<string, Own>();
+      for (const account of this.deps.accounts.accounts) {
+        for (const token of account.knownTokens() ?? []) if (!own.has(token.id)) own.set(token.id, { token, accountId: account.id });
+      }
+      this.own = own;
+    }
+    return this.own;
+  }
+
+  private ownToken(tokenId: string): Own | undefined {
+    return this.ownIndex().get(tokenId);
+  }
+
+  private async validate(value: string): Promise<TokenVerdict> {
     try {
       await this.deps.validate(value);
       return { kind: 'otherAccount' };
@@ -179,7 +286,8 @@ export class TokenDiagnostics implements vscode.Disposable {
 
   /** Name, scope, created date and account of the token under the cursor; never its value. */
   hover(doc: vscode.TextDocument, pos: vscode.Position): vscode.Hover | undefined {
-    const f = this.deps.tokens.findings().find((x) => x.uri.toString() === doc.uri.toString() && x.line === pos.line && pos.character >= x.startColumn && pos.character <= x.endColumn);
+    this.own = undefined;
+    const f = (this.indexOf().byFile.get(doc.uri.toString()) ?? []).find((x) => x.uri.toString() === doc.uri.toString() && x.line === pos.line && pos.character >= x.startColumn && pos.character <= x.endColumn);
     if (!f) return undefined;
     const md = new vscode.MarkdownString('', false);
     md.isTrusted = false;
@@ -207,38 +315,75 @@ export class TokenDiagnostics implements vscode.Disposable {
   }
 
   /**
-   * Quick fixes of our diagnostics (remove the line, open the view), and "Rotate" on any line that
-   * holds one of the signed-in accounts' tokens, diagnosed or not. The command gets the token and its
-   * account, never the value.
+   * Quick fixes (remove the line, open the view) on a line that holds, now, a token known to be
+   * revoked, expired or not valid, and "Rotate" on any line that holds one of the signed-in accounts'
+   * tokens, diagnosed or not. The lines are read from the document as it is (edited, unsaved): a
+   * diagnostic's range is where the token was when the file was scanned. The commands get the token
+   * and its account, or the place and the value's hash; never the value.
    */
   codeActions(doc: vscode.TextDocument, range: vscode.Range | vscode.Selection, context: vscode.CodeActionContext): vscode.CodeAction[] {
-    const ours = context.diagnostics.filter((d) => d.source === DIAGNOSTIC_SOURCE);
-    const rotations = this.deps.tokens.findings()
-      .filter((f) => f.uri.toString() === doc.uri.toString() && f.line >= range.start.line && f.line <= range.end.line)
-      .flatMap((f) => {
+    this.own = undefined;
+    if (!this.indexOf().byFile.has(doc.uri.toString())) return [];
+    const ours = context.diagnostics.filter((d) => d.source === DIAGNOSTIC_SOURCE && typeof d.code === 'string' && d.code.startsWith('token-'));
+    const rotations: vscode.CodeAction[] = [];
+    const fixes: vscode.CodeAction[] = [];
+    const rotated = new Set<string>();
+    const last = Math.min(range.end.line, doc.lineCount - 1, range.start.line + MAX_ACTION_LINES - 1);
+    for (let line = range.start.line; line <= last; line++) {
+      let removable: TokenFinding | undefined;
+      for (const f of findTokens(doc.lineAt(line).text)) {
+        const flagged = ours.filter((d) => d.range.start.line === line && d.range.start.character === f.startColumn);
         const own = this.ownToken(f.tokenId);
-        return own ? [{ f, own }] : [];
-      })
-      .filter(({ f }, i, all) => all.findIndex((x) => x.f.tokenId === f.tokenId) === i)
-      .map(({ f, own }) => {
-        const title = vscode.l10n.t('Rotate API Token "{0}"…', displayName(own.token.name));
-        const rotate = new vscode.CodeAction(title, vscode.CodeActionKind.QuickFix);
-        const flagged = ours.filter((d) => d.range.start.line === f.line && d.range.start.character === f.startColumn);
-        if (flagged.length) rotate.diagnostics = flagged;
-        rotate.command = { command: 'turso.rotateToken', title, arguments: [{ kind: 'token', token: own.token, accountId: own.accountId }] };
-        return rotate;
-      });
-    return [...rotations, ...ours.flatMap((d) => {
-      const remove = new vscode.CodeAction(vscode.l10n.t('Remove the line'), vscode.CodeActionKind.QuickFix);
-      remove.diagnostics = [d];
-      remove.edit = new vscode.WorkspaceEdit();
-      const line = d.range.start.line;
-      remove.edit.delete(doc.uri, line + 1 < doc.lineCount ? new vscode.Range(line, 0, line + 1, 0) : doc.lineAt(line).rangeIncludingLineBreak);
-      const open = new vscode.CodeAction(vscode.l10n.t('Open the Turso view'), vscode.CodeActionKind.QuickFix);
-      open.diagnostics = [d];
-      open.command = { command: 'workbench.view.extension.turso', title: vscode.l10n.t('Open the Turso view') };
-      return [remove, open];
-    })];
+        if (own && !rotated.has(f.tokenId)) {
+          rotated.add(f.tokenId);
+          const title = vscode.l10n.t('Rotate API Token "{0}"…', displayName(own.token.name));
+          const rotate = new vscode.CodeAction(title, vscode.CodeActionKind.QuickFix);
+          if (flagged.length) rotate.diagnostics = flagged;
+          rotate.command = { command: 'turso.rotateToken', title, arguments: [{ kind: 'token', token: own.token, accountId: own.accountId }] };
+          rotations.push(rotate);
+        }
+        if (!removable && isFlagged(this.verdictOf(f).kind)) removable = f;
+      }
+      if (removable) fixes.push(...this.lineFixes(doc, line, removable, ours.filter((d) => d.range.start.line === line)));
+    }
+    return [...rotations, ...fixes];
+  }
+
+  private lineFixes(doc: vscode.TextDocument, line: number, f: TokenFinding, diagnostics: vscode.Diagnostic[]): vscode.CodeAction[] {
+    const remove = new vscode.CodeAction(vscode.l10n.t('Remove the line'), vscode.CodeActionKind.QuickFix);
+    const args: RemoveLineArgs = { uri: doc.uri.toString(), line, valueHash: f.valueHash };
+    remove.command = { command: REMOVE_LINE_COMMAND, title: remove.title, arguments: [args] };
+    const open = new vscode.CodeAction(vscode.l10n.t('Open the Turso view'), vscode.CodeActionKind.QuickFix);
+    open.command = { command: 'workbench.view.extension.turso', title: vscode.l10n.t('Open the Turso view') };
+    if (diagnostics.length) remove.diagnostics = open.diagnostics = diagnostics;
+    return [remove, open];
+  }
+
+  /**
+   * "Remove the line": removes the line that holds the value now — the given line if it still does,
+   * else the one line of the document holding it (it moved); none or several: nothing is removed and
+   * a message says why. The edit is refused by VS Code if the document changes after it was read.
+   */
+  async removeLine(args: RemoveLineArgs): Promise<boolean> {
+    const uri = vscode.Uri.parse(args.uri);
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const holds = (line: number): boolean => line >= 0 && line < doc.lineCount && findTokens(doc.lineAt(line).text).some((f) => f.valueHash === args.valueHash);
+    let line = args.line;
+    if (!holds(line)) {
+      const lines = [...new Set(findTokens(doc.getText()).filter((f) => f.valueHash === args.valueHash).map((f) => f.line))];
+      if (lines.length !== 1 || !holds(lines[0])) {
+        void showWarningMessage(lines.length === 0
+          ? vscode.l10n.t('The token is no longer in {0}: nothing was removed.', vscode.workspace.asRelativePath(uri))
+          : vscode.l10n.t('The token moved and is on several lines of {0} now: nothing was removed. Remove the line from its new place.', vscode.workspace.asRelativePath(uri)));
+        return false;
+      }
+      line = lines[0];
+    }
+    const edit = new vscode.WorkspaceEdit();
+    edit.delete(uri, line + 1 < doc.lineCount ? new vscode.Range(line, 0, line + 1, 0) : doc.lineAt(line).rangeIncludingLineBreak);
+    const applied = await vscode.workspace.applyEdit(edit);
+    if (!applied) void showWarningMessage(vscode.l10n.t('{0} changed while the line was being removed: nothing was removed. Try again.', vscode.workspace.asRelativePath(uri)));
+    return applied;
   }
 
   dispose(): void {
@@ -255,6 +400,14 @@ export function verdictMessage(kind: 'revoked' | 'expired' | 'invalid'): string 
     default:
       return vscode.l10n.t('This Turso API token is not valid');
   }
+}
+
+function isFlagged(kind: TokenVerdict['kind']): kind is Flagged {
+  return kind === 'revoked' || kind === 'expired' || kind === 'invalid';
+}
+
+function rangeOf(f: TokenFinding): vscode.Range {
+  return new vscode.Range(f.line, f.startColumn, f.line, f.endColumn);
 }
 
 function verdictLabel(kind: 'revoked' | 'expired' | 'invalid' | 'otherAccount'): string {

@@ -23,6 +23,8 @@
  * it is there, and to replace it when the token is rotated.
  */
 
+import { createHash } from 'node:crypto';
+
 /** The claims of a found token that a caller may need. Present only when the token carries them. */
 export interface TokenClaims {
   /** Expiry, epoch seconds (CLI login tokens; API tokens do not expire). */
@@ -47,6 +49,11 @@ export interface PlatformToken {
 }
 
 export interface TokenFinding extends PlatformToken {
+  /**
+   * SHA-256 of the token's value, hex: what tells two values apart (a value with a copied `jti` has
+   * the id of the token it copies, not its hash). Never the value itself.
+   */
+  valueHash: string;
   /** 0-based line, counted as VS Code counts them (`\r\n`, `\n` and a lone `\r` each end a line). */
   line: number;
   /** 0-based column (UTF-16 code units, as `vscode.Position`) of the token's first character. */
@@ -101,6 +108,11 @@ export function readPlatformToken(value: string): PlatformToken | undefined {
   return { tokenId: payload.jti, claims };
 }
 
+/** SHA-256 of a token value, hex: a key for what is known of that exact value, never the value. */
+export function tokenValueHash(value: string): string {
+  return createHash('sha256').update(value, 'utf8').digest('hex');
+}
+
 /** True when `id` looks like a Turso token id: 22 characters of canonical unpadded base64url, 16 bytes. */
 export function isTokenId(id: unknown): id is string {
   return typeof id === 'string' && /^[A-Za-z0-9_-]{22}$/.test(id) && Buffer.from(id, 'base64url').toString('base64url') === id;
@@ -133,6 +145,7 @@ export function findTokens(text: string): TokenFinding[] {
       const segment = parsed.segments.find((s) => start >= s.start && start < s.end);
       findings.push({
         ...token,
+        valueHash: tokenValueHash(m[0]),
         line,
         startColumn: start,
         endColumn: start + m[0].length,

@@ -1,6 +1,6 @@
 import { promises as fsp } from 'node:fs';
 import * as vscode from 'vscode';
-import { combineGlobs, enabledPatterns, GlobSet } from './globs';
+import { combineGlobs, enabledPatterns, GlobSet, MAX_PATTERN_LENGTH, MAX_SET_LENGTH } from './globs';
 import { findTokens, type TokenFinding } from './tokenFinder';
 
 /** The setting (under `turso.`) that lists the env files to look in, as globs relative to each workspace folder. */
@@ -278,13 +278,22 @@ export class WorkspaceTokens implements vscode.Disposable {
     const configured = vscode.workspace.getConfiguration('turso', folder.uri).get<unknown>(TOKEN_FILES_SETTING, DEFAULT_TOKEN_FILES);
     const list = Array.isArray(configured) ? configured.filter((p): p is string => typeof p === 'string') : DEFAULT_TOKEN_FILES;
     const excludes = [...ALWAYS_EXCLUDED, ...enabledPatterns(vscode.workspace.getConfiguration('files', folder.uri).get<unknown>('exclude'))];
+    const includeSet = new GlobSet(list);
+    const excludeSet = new GlobSet(excludes);
+    for (const [setting, leftOut] of [[`turso.${TOKEN_FILES_SETTING}`, includeSet.leftOut], ['files.exclude', excludeSet.leftOut]] as const) {
+      if (leftOut.length > 0) this.onError(`${setting} of ${folder.name}: ${leftOut.length} pattern(s) longer than ${MAX_PATTERN_LENGTH} characters (or than ${MAX_SET_LENGTH} together) left out`, new Error(leftOut.map((p) => p.slice(0, 80)).join(', ')));
+    }
+    const include = combineGlobs(list);
     return {
       folder,
-      include: combineGlobs(list),
-      includes: new GlobSet(list),
-      // An explicit exclude replaces files.exclude in findFiles: both go into it.
-      exclude: combineGlobs(excludes) ?? ALWAYS_EXCLUDED[0],
-      excludes: new GlobSet(excludes),
+      // A pattern VS Code's search is not given (its alternatives spelled out would be too many): the
+      // search looks at every file not excluded and the set picks the env files.
+      include: includeSet.isEmpty ? undefined : include.leftOut.length > 0 ? '**' : include.glob,
+      includes: includeSet,
+      // An explicit exclude replaces files.exclude in findFiles: both go into it (the set filters
+      // after the search whatever it was not given).
+      exclude: combineGlobs(excludes).glob ?? ALWAYS_EXCLUDED[0],
+      excludes: excludeSet,
     };
   }
 
@@ -295,7 +304,7 @@ export class WorkspaceTokens implements vscode.Disposable {
     try {
       const uris = await vscode.workspace.findFiles(new vscode.RelativePattern(rules.folder, rules.include), rules.exclude, undefined, token);
       // The search already left the excluded folders out; this keeps it so whatever the search does.
-      return uris.filter((uri) => !rules.excludes.matchesOrContains(relativePath(rules.folder, uri)));
+      return uris.filter((uri) => rules.includes.matches(relativePath(rules.folder, uri)) && !rules.excludes.matchesOrContains(relativePath(rules.folder, uri)));
     } catch (err) {
       if (!token.isCancellationRequested) this.onError(`Searching ${rules.folder.name} for env files failed`, err);
       return [];
@@ -303,24 +312,24 @@ export class WorkspaceTokens implements vscode.Disposable {
   }
 
   /**
-   * Watchers for the current folders: the env files themselves, and every path created or deleted
-   * (a folder moved in or out reports itself, not the files in it).
+   * A watcher per folder for every path in it (the settings' globs are matched here, by the set, not
+   * by VS Code's own matcher): env files changed, created or deleted, and every path created or
+   * deleted (a folder moved in or out reports itself, not the files in it).
    */
   private watch(): void {
     for (const w of this.watchers) w.dispose();
     this.watchers = [];
     for (const rules of this.folders) {
       if (!rules.include) continue;
-      const files = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(rules.folder, rules.include));
-      const paths = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(rules.folder, '**'), false, true, false);
+      const paths = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(rules.folder, '**'));
       this.watchers.push(
-        files,
         paths,
-        files.onDidCreate((uri) => this.fileEvent(rules, uri)),
-        files.onDidChange((uri) => this.fileEvent(rules, uri)),
-        files.onDidDelete((uri) => this.fileEvent(rules, uri)),
-        paths.onDidCreate((uri) => this.pathCreated(rules, uri)),
-        paths.onDidDelete((uri) => this.deleted(uri)),
+        paths.onDidCreate((uri) => (rules.includes.matches(relativePath(rules.folder, uri)) ? this.fileEvent(rules, uri) : this.pathCreated(rules, uri))),
+        paths.onDidChange((uri) => this.fileEvent(rules, uri)),
+        paths.onDidDelete((uri) => {
+          this.fileEvent(rules, uri);
+          this.deleted(uri);
+        }),
       );
     }
   }
@@ -336,7 +345,7 @@ export class WorkspaceTokens implements vscode.Disposable {
 
   private pathCreated(rules: FolderRules, uri: vscode.Uri): void {
     const path = relativePath(rules.folder, uri);
-    // A matching file is the other watcher's; nothing under an excluded folder is looked at.
+    // A matching file is a file event (`watch`); nothing under an excluded folder is looked at.
     if (!rules.includes.matches(path) && !rules.excludes.matchesOrContains(path)) {
       this.created.set(uri.toString(), { uri, rules });
       this.schedule();
@@ -393,7 +402,7 @@ export class WorkspaceTokens implements vscode.Disposable {
         return; // gone already
       }
       const uris = await vscode.workspace.findFiles(new vscode.RelativePattern(uri, rules.include), rules.exclude);
-      found.push(...uris.filter((u) => !rules.excludes.matchesOrContains(relativePath(rules.folder, u))));
+      found.push(...uris.filter((u) => rules.includes.matches(relativePath(rules.folder, u)) && !rules.excludes.matchesOrContains(relativePath(rules.folder, u))));
     });
     return found;
   }

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as crypto from 'node:crypto';
 import { JwtSigner, newTokenId } from '../../emulator/jwt';
-import { findTokens, groupByTokenId, isTokenId, matchFindings, readPlatformToken, type TokenFinding } from '../../../src/workspace/tokenFinder';
+import { findTokens, groupByTokenId, isTokenId, matchFindings, readPlatformToken, tokenValueHash, type TokenFinding } from '../../../src/workspace/tokenFinder';
 
 const { privateKey } = crypto.generateKeyPairSync('ed25519');
 const b64 = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -91,7 +91,7 @@ describe('tokenFinder (pure)', () => {
     it('KEY=<token>: line, columns, key, id', () => {
       const text = `FIRST=1\nTURSO_API_TOKEN=${A.value}\n`;
       const f = only(text);
-      assert.deepEqual({ ...f }, { tokenId: A.id, claims: {}, line: 1, startColumn: 16, endColumn: 16 + A.value.length, key: 'TURSO_API_TOKEN', commented: false });
+      assert.deepEqual({ ...f }, { tokenId: A.id, claims: {}, line: 1, startColumn: 16, endColumn: 16 + A.value.length, key: 'TURSO_API_TOKEN', commented: false, valueHash: tokenValueHash(A.value) });
       assert.equal(covered(text, f), A.value);
     });
 
@@ -215,6 +215,18 @@ describe('tokenFinder (pure)', () => {
       const [h, p, s] = A.value.split('.');
       const forged = `${h}.${p}.${(s[0] === 'A' ? 'B' : 'A') + s.slice(1)}`;
       assert.equal(only(`K=${forged}`).tokenId, A.id);
+    });
+
+    it('a value with a copied jti: the same token id, another value hash (what checks are keyed by); the same value, the same hash', () => {
+      const [h, p, s] = A.value.split('.');
+      const forged = `${h}.${p}.${(s[0] === 'A' ? 'B' : 'A') + s.slice(1)}`;
+      const [a, copy, again] = findTokens(`A=${A.value}\nCOPY=${forged}\nAGAIN=${A.value}\n`);
+      assert.equal(copy.tokenId, a.tokenId);
+      assert.ok(a.valueHash, 'a finding has a value hash');
+      assert.notEqual(copy.valueHash, a.valueHash, 'a copied jti shares the value hash of the token it copies');
+      assert.equal(again.valueHash, a.valueHash);
+      assert.equal(a.valueHash, tokenValueHash(A.value));
+      assert.match(a.valueHash, /^[0-9a-f]{64}$/, 'sha-256, hex');
     });
 
     it('a finding carries no part of the value', () => {
