@@ -14,7 +14,7 @@ import { refreshCommand } from './commands/refresh';
 import { revokeOrganizationTokenCommand } from './commands/revokeOrganizationToken';
 import { revokeTokenCommand } from './commands/revokeToken';
 import { rotateTokenCommand } from './commands/rotateToken';
-import { signInCommand } from './commands/signIn';
+import { signInCommand, signInWithTokenForTests } from './commands/signIn';
 import { signOutCommand } from './commands/signOut';
 import { signOutEverywhereCommand, switchAccountCommand } from './commands/switchAccount';
 import { validateTokenCommand } from './commands/validateToken';
@@ -23,22 +23,19 @@ import { readApiSettings } from './settings';
 import { showErrorMessage } from './ui/notify';
 import { ExpiryWarning } from './views/expiryWarning';
 import { AccountStatusBar } from './views/statusBar';
-import type { TreeNode } from './views/tokensTreeProvider';
 import { TOKENS_VIEW_ID, TokensTreeProvider } from './views/tokensTreeProvider';
 import { openReveal } from './webview/revealPanel';
 import { errorMessage } from './util/errors';
 import { TokenDiagnostics } from './workspace/tokenDiagnostics';
 import { WorkspaceTokens } from './workspace/workspaceTokens';
 
-/** What `activate` returns: the tree's provider. */
-export interface TursoExtensionApi {
-  readonly tokensTree: vscode.TreeDataProvider<TreeNode>;
-}
-
 /**
- * What activation made. Only `tokensTree` leaves this module in the product; the test-only entry
- * (src/testing/testExtension.ts, bundled for the in-host tests and never shipped) hands the rest to
- * the tests.
+ * What activation made. Nothing of it leaves this module in the product: `activate()` returns
+ * nothing, since whatever it returned would be any other extension's to walk (TypeScript's `private`
+ * is an ordinary property at run time, and from the tree a walk reaches every account's token).
+ * Other extensions get a credential only through VS Code's authentication API, after its consent
+ * prompt. The test-only entry (src/testing/testExtension.ts, bundled for the in-host tests and never
+ * shipped) hands this to the tests.
  */
 export interface Wiring {
   readonly tokensTree: TokensTreeProvider;
@@ -47,11 +44,13 @@ export interface Wiring {
   readonly authProvider: TursoAuthenticationProvider;
   readonly workspaceTokens: WorkspaceTokens;
   readonly tokenDiagnostics: TokenDiagnostics;
+  /** Signs in with a token without asking (for the in-host tests only: `turso.signIn` asks). */
+  readonly signInWithToken: (token: string) => Promise<boolean>;
 }
 
-export async function activate(context: vscode.ExtensionContext): Promise<TursoExtensionApi> {
-  const { tokensTree } = await wire(context);
-  return { tokensTree };
+/** Returns nothing: see `Wiring`. */
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  await wire(context);
 }
 
 /** Creates and registers everything (each registration disposed with the extension). */
@@ -166,7 +165,10 @@ export async function wire(context: vscode.ExtensionContext): Promise<Wiring> {
   if (view.visible) {
     void workspaceTokens.start();
   }
-  return { tokensTree: tree, accounts, organizations, authProvider, workspaceTokens, tokenDiagnostics };
+  return {
+    tokensTree: tree, accounts, organizations, authProvider, workspaceTokens, tokenDiagnostics,
+    signInWithToken: signInWithTokenForTests({ session, log }),
+  };
 }
 
 export function deactivate(): void {
