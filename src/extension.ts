@@ -21,9 +21,10 @@ import { validateTokenCommand } from './commands/validateToken';
 import { Log } from './log';
 import { readApiSettings } from './settings';
 import { showErrorMessage } from './ui/notify';
+import { restrictedModeMessage, tokenUsageWaitsForTrust, workspaceTrusted } from './ui/trust';
 import { ExpiryWarning } from './views/expiryWarning';
 import { AccountStatusBar } from './views/statusBar';
-import { TOKENS_VIEW_ID, TokensTreeProvider } from './views/tokensTreeProvider';
+import { TOKENS_VIEW_ID, type TreeNode, TokensTreeProvider } from './views/tokensTreeProvider';
 import { openReveal } from './webview/revealPanel';
 import { errorMessage } from './util/errors';
 import { TokenDiagnostics } from './workspace/tokenDiagnostics';
@@ -39,6 +40,7 @@ import { WorkspaceTokens } from './workspace/workspaceTokens';
  */
 export interface Wiring {
   readonly tokensTree: TokensTreeProvider;
+  readonly tokensView: vscode.TreeView<TreeNode>;
   readonly accounts: AccountModel;
   readonly organizations: AccountOrganizations;
   readonly authProvider: TursoAuthenticationProvider;
@@ -76,6 +78,10 @@ export async function wire(context: vscode.ExtensionContext): Promise<Wiring> {
   const tree = new TokensTreeProvider(accounts, organizations);
   const view = vscode.window.createTreeView(TOKENS_VIEW_ID, { treeDataProvider: tree, showCollapseAll: false });
   tree.attach(view);
+  // Restricted Mode: the view says what waits for trust (only over rows: a message hides the welcome view).
+  const showTrust = (): void => {
+    view.message = restrictedModeMessage(workspaceTrusted(), accounts.accounts.length > 0);
+  };
   // Created before session.initialize(): they follow the account from the start.
   const statusBar = new AccountStatusBar(accounts);
   const expiryWarning = new ExpiryWarning(accounts, { onError: (message, err) => log.error(message, err) });
@@ -84,6 +90,13 @@ export async function wire(context: vscode.ExtensionContext): Promise<Wiring> {
   const authProvider = new TursoAuthenticationProvider(store, () => vscode.commands.executeCommand('turso.signIn'));
   // The tokens in the workspace's env files: nothing is read until `start()`, once the view is visible.
   const workspaceTokens = new WorkspaceTokens({ onError: (message, err) => log.error(message, err) });
+  // The workspace is searched once the view is visible, and only in a trusted folder.
+  const scanWorkspace = (): void => {
+    if (view.visible && workspaceTrusted()) {
+      void workspaceTokens.start();
+    }
+  };
+  const openTokenUsage = openTokenUsageCommand({ tokens: workspaceTokens, accounts });
   const tokenDiagnostics = new TokenDiagnostics({
     tokens: workspaceTokens,
     accounts,
@@ -130,7 +143,12 @@ export async function wire(context: vscode.ExtensionContext): Promise<Wiring> {
     vscode.authentication.registerAuthenticationProvider(AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, authProvider, { supportsMultipleAccounts: true }),
     workspaceTokens,
     tokenDiagnostics,
-    view.onDidChangeVisibility((e) => e.visible && void workspaceTokens.start()),
+    view.onDidChangeVisibility(() => scanWorkspace()),
+    accounts.onDidChange(() => showTrust()),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      showTrust();
+      scanWorkspace();
+    }),
     workspaceTokens.onDidChange(() => tree.setUsages(usedInFiles(workspaceTokens))),
     // A new credential (signed in here or in another window) gets its own first 401 prompt.
     session.onDidChange(() => authFailures.reset()),
@@ -143,7 +161,8 @@ export async function wire(context: vscode.ExtensionContext): Promise<Wiring> {
     vscode.commands.registerCommand('turso.switchAccount', switchAccountCommand({ session, accounts, log })),
     vscode.commands.registerCommand('turso.signOutEverywhere', signOutEverywhereCommand({ session, accounts, log })),
     vscode.commands.registerCommand('turso.refresh', refreshCommand({ accounts, organizations, workspaceTokens })),
-    vscode.commands.registerCommand('turso.openTokenUsage', openTokenUsageCommand({ tokens: workspaceTokens, accounts })),
+    vscode.commands.registerCommand('turso.openTokenUsage', (node?: Parameters<typeof openTokenUsage>[0]) =>
+      (workspaceTrusted() ? openTokenUsage(node) : tokenUsageWaitsForTrust())),
     vscode.commands.registerCommand('turso.createToken', createToken),
     vscode.commands.registerCommand('turso.validateToken', validateTokenCommand({ session, log })),
     vscode.commands.registerCommand('turso.revokeOrganizationToken', revokeOrganizationToken),
@@ -162,11 +181,10 @@ export async function wire(context: vscode.ExtensionContext): Promise<Wiring> {
   if (session.signedIn && view.visible) {
     void accounts.whenLoaded();
   }
-  if (view.visible) {
-    void workspaceTokens.start();
-  }
+  scanWorkspace();
+  showTrust();
   return {
-    tokensTree: tree, accounts, organizations, authProvider, workspaceTokens, tokenDiagnostics,
+    tokensTree: tree, tokensView: view, accounts, organizations, authProvider, workspaceTokens, tokenDiagnostics,
     signInWithToken: signInWithTokenForTests({ session, log }),
   };
 }

@@ -8,6 +8,7 @@ import { managesAllOrganizationTokens, type ApiToken, type CreatedApiToken } fro
 import type { TursoClient } from '../platform/client';
 import { showErrorMessage, showInformationMessage, showWarningMessage } from '../ui/notify';
 import { pick } from '../ui/pickers';
+import { rotationWaitsForTrust, workspaceTrusted } from '../ui/trust';
 import { errorMessage } from '../util/errors';
 import { displayName } from '../util/text';
 import type { OrganizationTokenNode } from '../views/organizationNodes';
@@ -99,6 +100,7 @@ export function rotateTokenCommand(deps: RotateTokenDeps) {
   const today = deps.now ?? (() => new Date());
 
   return async (arg?: unknown): Promise<RotateResult> => {
+    if (!workspaceTrusted()) return rotationWaitsForTrust();
     const cancelled: RotateResult = { outcome: 'cancelled' };
     const orgRow = organizationRow(arg);
     const org: OrganizationSide | undefined = orgRow && { organization: orgRow.organization, owner: orgRow.owner, yours: orgRow.yours };

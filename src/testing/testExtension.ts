@@ -16,6 +16,8 @@ export { deactivate } from '../extension';
 export interface TursoTestApi {
   /** The tree's provider. */
   readonly tokensTree: vscode.TreeDataProvider<TreeNode>;
+  /** The view (its message, its visibility). */
+  readonly tokensView: vscode.TreeView<TreeNode>;
   /** Signs in with a token without asking (`turso.signIn` with a token asks the person first). */
   readonly signInWithToken: (token: string) => Promise<boolean>;
   /** The account model the views follow. */
@@ -45,9 +47,10 @@ export interface TestProbe {
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<TursoTestApi> {
-  const { tokensTree, accounts, organizations, authProvider, workspaceTokens, tokenDiagnostics, signInWithToken } = await wire(context);
+  const { tokensTree, tokensView, accounts, organizations, authProvider, workspaceTokens, tokenDiagnostics, signInWithToken } = await wire(context);
   return {
     tokensTree,
+    tokensView,
     signInWithToken,
     accounts,
     organizations,
