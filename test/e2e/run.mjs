@@ -104,7 +104,7 @@ export async function runE2e({ host = 'newest', vsix = path.join(REPO, 'dist', '
     step('chromium up');
     browser.page.on('pageerror', (e) => fs.appendFileSync(path.join(base, 'page-errors.log'), `${e.message}\n`));
     Object.assign(e2e, { page: browser.page, host, codeServer: info.codeServer, vscode: info.vscode, workbenchUrl: cs.folderUrl, emulator: emu, shotsDir: shots, crashed: browser.crashed,
-      codeServerUrl: cs.url, instanceRoot: root, workspaceDir: cs.dirs.ws, cliConfigDir });
+      codeServerUrl: cs.url, instanceRoot: root, workspaceDir: cs.dirs.ws, cliConfigDir, vsix, base });
 
     const mocha = new Mocha({ ui: 'bdd', color: false, reporter: 'spec', timeout: 90000, slow: 10000, grep, bail: false });
     const flowFiles = files?.length ? files : fs.readdirSync(HERE).filter((f) => f.endsWith('.e2e.mjs')).sort();
