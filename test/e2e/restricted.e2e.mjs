@@ -2,6 +2,7 @@
 // whose folder is not trusted (workspace trust on, no startup prompt). The Turso view and the
 // account work there; the view says what waits for trust. Screenshots: .test-results/screenshots/<host>/MNN-name.png.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import path from 'node:path';
 import { hostInfo } from '../../scripts/host/hosts.mjs';
 import { installExtension, startCodeServer } from '../../scripts/host/code-server.mjs';
@@ -50,5 +51,23 @@ describe('Restricted Mode: a folder not trusted (end to end)', function () {
       throw new Error('the Turso view does not say what waits for trust');
     });
     assert.match(await message.innerText(), /not searched/);
+  });
+
+  flow('trusted', 'the folder trusted from the Workspace Trust editor: the view\'s message goes and the .env is searched (a token\'s row says where it is used)', async (p) => {
+    fs.writeFileSync(path.join(cs.dirs.ws, '.env'), `TURSO_API_TOKEN=${e2e.emulator.demoApiToken}\n`);
+    await ui.runCommand(p, 'Workspaces: Manage Workspace Trust');
+    const trust = p.locator('.workspace-trust-editor .monaco-button', { hasText: /^Trust$/ }).first();
+    await trust.waitFor({ timeout: 20000 }).catch(() => {
+      throw new Error('the Workspace Trust editor did not offer "Trust"');
+    });
+    await trust.click();
+    await p.locator('.statusbar-item', { hasText: 'Restricted Mode' }).first().waitFor({ state: 'hidden', timeout: 20000 }).catch(() => {
+      throw new Error('the workbench still says "Restricted Mode" after Trust');
+    });
+    await ui.openViewContainer(p, 'Turso');
+    await p.locator('.part.sidebar .message', { hasText: 'Restricted Mode' }).first().waitFor({ state: 'hidden', timeout: 20000 }).catch(() => {
+      throw new Error('the Turso view still says "Restricted Mode" once the folder is trusted');
+    });
+    await ui.waitForTreeRow(p, 'used in', 30000);
   });
 });
