@@ -21,7 +21,7 @@ import { validateTokenCommand } from './commands/validateToken';
 import { Log } from './log';
 import { readApiSettings } from './settings';
 import { showErrorMessage } from './ui/notify';
-import { restrictedModeMessage, tokenUsageWaitsForTrust, workspaceTrusted } from './ui/trust';
+import { RestrictedMode, tokenUsageWaitsForTrust, workspaceTrusted } from './ui/trust';
 import { ExpiryWarning } from './views/expiryWarning';
 import { AccountStatusBar } from './views/statusBar';
 import { TOKENS_VIEW_ID, type TreeNode, TokensTreeProvider } from './views/tokensTreeProvider';
@@ -78,10 +78,6 @@ export async function wire(context: vscode.ExtensionContext): Promise<Wiring> {
   const tree = new TokensTreeProvider(accounts, organizations);
   const view = vscode.window.createTreeView(TOKENS_VIEW_ID, { treeDataProvider: tree, showCollapseAll: false });
   tree.attach(view);
-  // Restricted Mode: the view says what waits for trust (only over rows: a message hides the welcome view).
-  const showTrust = (): void => {
-    view.message = restrictedModeMessage(workspaceTrusted(), accounts.accounts.length > 0);
-  };
   // Created before session.initialize(): they follow the account from the start.
   const statusBar = new AccountStatusBar(accounts);
   const expiryWarning = new ExpiryWarning(accounts, { onError: (message, err) => log.error(message, err) });
@@ -91,11 +87,7 @@ export async function wire(context: vscode.ExtensionContext): Promise<Wiring> {
   // The tokens in the workspace's env files: nothing is read until `start()`, once the view is visible.
   const workspaceTokens = new WorkspaceTokens({ onError: (message, err) => log.error(message, err) });
   // The workspace is searched once the view is visible, and only in a trusted folder.
-  const scanWorkspace = (): void => {
-    if (view.visible && workspaceTrusted()) {
-      void workspaceTokens.start();
-    }
-  };
+  const restricted = new RestrictedMode(view, accounts, () => void workspaceTokens.start());
   const openTokenUsage = openTokenUsageCommand({ tokens: workspaceTokens, accounts });
   const tokenDiagnostics = new TokenDiagnostics({
     tokens: workspaceTokens,
@@ -143,12 +135,7 @@ export async function wire(context: vscode.ExtensionContext): Promise<Wiring> {
     vscode.authentication.registerAuthenticationProvider(AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, authProvider, { supportsMultipleAccounts: true }),
     workspaceTokens,
     tokenDiagnostics,
-    view.onDidChangeVisibility(() => scanWorkspace()),
-    accounts.onDidChange(() => showTrust()),
-    vscode.workspace.onDidGrantWorkspaceTrust(() => {
-      showTrust();
-      scanWorkspace();
-    }),
+    restricted,
     workspaceTokens.onDidChange(() => tree.setUsages(usedInFiles(workspaceTokens))),
     // A new credential (signed in here or in another window) gets its own first 401 prompt.
     session.onDidChange(() => authFailures.reset()),
@@ -181,8 +168,7 @@ export async function wire(context: vscode.ExtensionContext): Promise<Wiring> {
   if (session.signedIn && view.visible) {
     void accounts.whenLoaded();
   }
-  scanWorkspace();
-  showTrust();
+  restricted.update();
   return {
     tokensTree: tree, tokensView: view, accounts, organizations, authProvider, workspaceTokens, tokenDiagnostics,
     signInWithToken: signInWithTokenForTests({ session, log }),

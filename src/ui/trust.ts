@@ -43,6 +43,43 @@ export function tokenUsageWaitsForTrust(): undefined {
 }
 
 /**
+ * Follows workspace trust for the Turso view: the workspace's env files are searched (`scan`) once the
+ * view is visible, and only in a trusted folder (at once when trust is granted); the view says what
+ * waits for trust while the folder is in Restricted Mode.
+ */
+export class RestrictedMode implements vscode.Disposable {
+  private readonly subscriptions: vscode.Disposable[];
+
+  constructor(
+    private readonly view: vscode.TreeView<unknown>,
+    private readonly accounts: { readonly accounts: readonly unknown[]; readonly onDidChange: vscode.Event<unknown> },
+    private readonly scan: () => void,
+  ) {
+    this.subscriptions = [
+      view.onDidChangeVisibility(() => this.update()),
+      accounts.onDidChange(() => this.update()),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.update()),
+    ];
+  }
+
+  /** Searches the workspace if it may and the view is visible; says what waits for trust. */
+  update(): void {
+    const trusted = workspaceTrusted();
+    const message = restrictedModeMessage(trusted, this.accounts.accounts.length > 0);
+    if ((this.view.message || undefined) !== message) {
+      this.view.message = message;
+    }
+    if (trusted && this.view.visible) {
+      this.scan();
+    }
+  }
+
+  dispose(): void {
+    for (const s of this.subscriptions) s.dispose();
+  }
+}
+
+/**
  * What the view says in Restricted Mode, over the accounts' rows. Never when the tree is empty: a
  * message hides the welcome view and its Sign In button.
  */
