@@ -65,6 +65,11 @@ const ALL = [
     what: `in-host mocha suite in code-server ${hostInfo(h).codeServer} (VS Code ${hostInfo(h).vscode})`,
     cmd: [NODE, path.join(REPO, 'scripts/host/run-host-tests.mjs'), '--host', h, '--timeout', '360'], parse: parseSummaryLine,
   })),
+  ...inHostHosts.map((h) => ({
+    name: `host-untrusted:${h}`, host: h, timeoutSec: 240, needs: ['compile', 'package'], kind: 'tests',
+    what: `in-host Restricted Mode suite (*.untrusted.test.js: the folder not trusted) in code-server ${hostInfo(h).codeServer}`,
+    cmd: [NODE, path.join(REPO, 'scripts/host/run-host-tests.mjs'), '--host', h, '--timeout', '200', '--untrusted'], parse: parseSummaryLine,
+  })),
   ...e2eHosts.map((h) => ({
     name: `e2e:${h}`, host: h, timeoutSec: 600, needs: ['compile', 'package'], kind: 'tests',
     what: `UI flows (Playwright + chromium) in code-server ${hostInfo(h).codeServer} (VS Code ${hostInfo(h).vscode})`,

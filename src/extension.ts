@@ -14,44 +14,45 @@ import { refreshCommand } from './commands/refresh';
 import { revokeOrganizationTokenCommand } from './commands/revokeOrganizationToken';
 import { revokeTokenCommand } from './commands/revokeToken';
 import { rotateTokenCommand } from './commands/rotateToken';
-import { signInCommand } from './commands/signIn';
+import { signInCommand, signInWithTokenForTests } from './commands/signIn';
 import { signOutCommand } from './commands/signOut';
 import { signOutEverywhereCommand, switchAccountCommand } from './commands/switchAccount';
 import { validateTokenCommand } from './commands/validateToken';
 import { Log } from './log';
 import { readApiSettings } from './settings';
 import { showErrorMessage } from './ui/notify';
+import { RestrictedMode, tokenUsageWaitsForTrust, workspaceTrusted } from './ui/trust';
 import { ExpiryWarning } from './views/expiryWarning';
 import { AccountStatusBar } from './views/statusBar';
-import type { TreeNode } from './views/tokensTreeProvider';
-import { TOKENS_VIEW_ID, TokensTreeProvider } from './views/tokensTreeProvider';
+import { TOKENS_VIEW_ID, type TreeNode, TokensTreeProvider } from './views/tokensTreeProvider';
 import { openReveal } from './webview/revealPanel';
 import { errorMessage } from './util/errors';
 import { TokenDiagnostics } from './workspace/tokenDiagnostics';
 import { WorkspaceTokens } from './workspace/workspaceTokens';
 
-/** What `activate` returns: the tree's provider. */
-export interface TursoExtensionApi {
-  readonly tokensTree: vscode.TreeDataProvider<TreeNode>;
-}
-
 /**
- * What activation made. Only `tokensTree` leaves this module in the product; the test-only entry
- * (src/testing/testExtension.ts, bundled for the in-host tests and never shipped) hands the rest to
- * the tests.
+ * What activation made. Nothing of it leaves this module in the product: `activate()` returns
+ * nothing, since whatever it returned would be any other extension's to walk (TypeScript's `private`
+ * is an ordinary property at run time, and from the tree a walk reaches every account's token).
+ * Other extensions get a credential only through VS Code's authentication API, after its consent
+ * prompt. The test-only entry (src/testing/testExtension.ts, bundled for the in-host tests and never
+ * shipped) hands this to the tests.
  */
 export interface Wiring {
   readonly tokensTree: TokensTreeProvider;
+  readonly tokensView: vscode.TreeView<TreeNode>;
   readonly accounts: AccountModel;
   readonly organizations: AccountOrganizations;
   readonly authProvider: TursoAuthenticationProvider;
   readonly workspaceTokens: WorkspaceTokens;
   readonly tokenDiagnostics: TokenDiagnostics;
+  /** Signs in with a token without asking (for the in-host tests only: `turso.signIn` asks). */
+  readonly signInWithToken: (token: string) => Promise<boolean>;
 }
 
-export async function activate(context: vscode.ExtensionContext): Promise<TursoExtensionApi> {
-  const { tokensTree } = await wire(context);
-  return { tokensTree };
+/** Returns nothing: see `Wiring`. */
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  await wire(context);
 }
 
 /** Creates and registers everything (each registration disposed with the extension). */
@@ -85,6 +86,9 @@ export async function wire(context: vscode.ExtensionContext): Promise<Wiring> {
   const authProvider = new TursoAuthenticationProvider(store, () => vscode.commands.executeCommand('turso.signIn'));
   // The tokens in the workspace's env files: nothing is read until `start()`, once the view is visible.
   const workspaceTokens = new WorkspaceTokens({ onError: (message, err) => log.error(message, err) });
+  // The workspace is searched once the view is visible, and only in a trusted folder.
+  const restricted = new RestrictedMode(view, accounts, () => void workspaceTokens.start());
+  const openTokenUsage = openTokenUsageCommand({ tokens: workspaceTokens, accounts });
   const tokenDiagnostics = new TokenDiagnostics({
     tokens: workspaceTokens,
     accounts,
@@ -131,7 +135,7 @@ export async function wire(context: vscode.ExtensionContext): Promise<Wiring> {
     vscode.authentication.registerAuthenticationProvider(AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, authProvider, { supportsMultipleAccounts: true }),
     workspaceTokens,
     tokenDiagnostics,
-    view.onDidChangeVisibility((e) => e.visible && void workspaceTokens.start()),
+    restricted,
     workspaceTokens.onDidChange(() => tree.setUsages(usedInFiles(workspaceTokens))),
     // A new credential (signed in here or in another window) gets its own first 401 prompt.
     session.onDidChange(() => authFailures.reset()),
@@ -144,7 +148,8 @@ export async function wire(context: vscode.ExtensionContext): Promise<Wiring> {
     vscode.commands.registerCommand('turso.switchAccount', switchAccountCommand({ session, accounts, log })),
     vscode.commands.registerCommand('turso.signOutEverywhere', signOutEverywhereCommand({ session, accounts, log })),
     vscode.commands.registerCommand('turso.refresh', refreshCommand({ accounts, organizations, workspaceTokens })),
-    vscode.commands.registerCommand('turso.openTokenUsage', openTokenUsageCommand({ tokens: workspaceTokens, accounts })),
+    vscode.commands.registerCommand('turso.openTokenUsage', (node?: Parameters<typeof openTokenUsage>[0]) =>
+      (workspaceTrusted() ? openTokenUsage(node) : tokenUsageWaitsForTrust())),
     vscode.commands.registerCommand('turso.createToken', createToken),
     vscode.commands.registerCommand('turso.validateToken', validateTokenCommand({ session, log })),
     vscode.commands.registerCommand('turso.revokeOrganizationToken', revokeOrganizationToken),
@@ -163,10 +168,11 @@ export async function wire(context: vscode.ExtensionContext): Promise<Wiring> {
   if (session.signedIn && view.visible) {
     void accounts.whenLoaded();
   }
-  if (view.visible) {
-    void workspaceTokens.start();
-  }
-  return { tokensTree: tree, accounts, organizations, authProvider, workspaceTokens, tokenDiagnostics };
+  restricted.update();
+  return {
+    tokensTree: tree, tokensView: view, accounts, organizations, authProvider, workspaceTokens, tokenDiagnostics,
+    signInWithToken: signInWithTokenForTests({ session, log }),
+  };
 }
 
 export function deactivate(): void {

@@ -75,6 +75,17 @@ function tail(file, n = 40) {
   try { return fs.readFileSync(file, 'utf8').split('\n').slice(-n).join('\n'); } catch { return '(no log)'; }
 }
 
+/**
+ * Workspace trust on, no trust prompt at startup: the folder opens in Restricted Mode (the workbench
+ * asks nothing; it stays untrusted until someone trusts it).
+ */
+const UNTRUSTED_SETTINGS = {
+  'security.workspace.trust.enabled': true,
+  'security.workspace.trust.startupPrompt': 'never',
+  'security.workspace.trust.banner': 'always',
+  'security.workspace.trust.emptyWindow': false,
+};
+
 /** Merges `settings` into <root>/data/User/settings.json (creating it with QUIET_SETTINGS). */
 export function writeUserSettings(root, settings = {}) {
   const file = path.join(root, 'data', 'User', 'settings.json');
@@ -129,9 +140,10 @@ export async function installExtension(info, { root, vsix, extensionsDir, timeou
 /**
  * Starts code-server on 127.0.0.1, `--auth none`, all state under `root`; waits for /healthz.
  * @param {ReturnType<import('./hosts.mjs').hostInfo>} info
- * @param {{root: string, port?: number, smoke?: boolean, proxy?: boolean, settings?: object, extensionsDir?: string,
+ * @param {{root: string, port?: number, smoke?: boolean, proxy?: boolean, untrusted?: boolean, settings?: object, extensionsDir?: string,
  *          env?: object, timeoutMs?: number, extraArgs?: string[], strictPort?: boolean}} o
  *   smoke: pass --enable-smoke-test-driver (needed for ?payload= in-host tests; hides notification toasts)
+ *   untrusted: workspace trust on, the folder opened in Restricted Mode (never trusted, no prompt)
  *   proxy: keep code-server's port proxy (/proxy/<port>/) on: VS Code rewrites localhost URLs that an
  *          extension opens with openExternal to it (the browser sign-in against a local emulator)
  */
@@ -139,13 +151,13 @@ export async function startCodeServer(info, o) {
   // (options documented above; `proxy` defaults to off, as in the reference recipe)
   if (!info.installed) throw new Error(`host ${info.label} is not installed in ${info.prefix} (run: npm run hosts:install -- ${info.name})`);
   const d = instanceDirs(o.root, o.extensionsDir);
-  writeUserSettings(o.root, o.settings);
+  writeUserSettings(o.root, { ...o.settings, ...(o.untrusted ? UNTRUSTED_SETTINGS : {}) });
   const port = o.strictPort ? o.port : await freePort(o.port || 0);
   if (o.strictPort && await freePort(port) !== port) throw new Error(`port ${port} is in use`);
   fs.writeFileSync(d.config, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
   fs.writeFileSync(d.log, '');
   const args = ['--config', d.config, '--user-data-dir', d.data, '--extensions-dir', d.ext,
-    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override',
+    '--disable-telemetry', '--disable-update-check', ...(o.untrusted ? [] : ['--disable-workspace-trust']), '--disable-getting-started-override',
     ...(o.proxy ? [] : ['--disable-proxy']), '--ignore-last-opened',
     ...(o.smoke ? ['--enable-smoke-test-driver'] : []), ...(o.extraArgs || []), d.ws];
   const label = `code-server ${info.codeServer} :${port}${o.smoke ? ' (smoke-test driver)' : ''}`;

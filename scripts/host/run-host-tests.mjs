@@ -4,7 +4,8 @@
 // parameter (honoured only when the server runs with --enable-smoke-test-driver), loads the extension
 // from the repo on the server's disk, calls run() of the tests module, then window.codeAutomationExit(code).
 //
-// usage: node scripts/host/run-host-tests.mjs [--host oldest|newest] [--timeout 300] [--results file.json]
+// usage: node scripts/host/run-host-tests.mjs [--host oldest|newest] [--timeout 300] [--results file.json] [--untrusted]
+//   --untrusted: the folder in Restricted Mode (workspace trust on); only the suites written for it run
 // Writes .test-results/host/<host>/results.json ({passed, failed, tests:[{title,state,error?}]}) and
 // ends with "N passed, M failed". Exit 0 only when the suite ran, had tests, and none failed.
 import fs from 'node:fs';
@@ -33,11 +34,13 @@ export async function buildTestEntry({ timeoutMs = 120000 } = {}) {
 }
 
 // folder: the workspace folder to open (default: the instance's fresh, empty one); env: more variables
-// for the extension host; work: where the instance lives (default .test-results/host/<host>).
+// for the extension host; work: where the instance lives (default .test-results/host/<host>, or
+// <host>-untrusted); untrusted: workspace trust on and the folder in Restricted Mode (the tests see
+// TURSO_HOST_UNTRUSTED=1: the suites written for it run, the others are skipped).
 export async function runHostSuite({ verbose = false, host = 'newest', timeoutSec = 300, resultsFile, extensionDir,
-  testsModule = path.join(REPO, 'out', 'test', 'host', 'index.js'), folder, env = {}, work } = {}) {
+  testsModule = path.join(REPO, 'out', 'test', 'host', 'index.js'), folder, env = {}, work, untrusted = false } = {}) {
   const info = hostInfo(host);
-  const base = work || path.join(REPO, '.test-results', 'host', host);
+  const base = work || path.join(REPO, '.test-results', 'host', untrusted ? `${host}-untrusted` : host);
   fs.rmSync(base, { recursive: true, force: true });
   fs.mkdirSync(base, { recursive: true });
   if (extensionDir === undefined) {
@@ -54,8 +57,8 @@ export async function runHostSuite({ verbose = false, host = 'newest', timeoutSe
 
   console.log(`in-host suite on ${info.label}`);
   const cs = await startCodeServer(info, {
-    root: path.join(base, 'instance'), smoke: true,
-    env: { ...env, TURSO_HOST_TEST_RESULTS: resultsFile, TURSO_TEST_HOST: host },
+    root: path.join(base, 'instance'), smoke: true, untrusted,
+    env: { ...env, TURSO_HOST_TEST_RESULTS: resultsFile, TURSO_TEST_HOST: host, ...(untrusted ? { TURSO_HOST_UNTRUSTED: '1' } : {}) },
   });
   console.log(`${cs.label} up (PID ${cs.pid}) after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   const authority = new URL(cs.url).host; // code-server uses location.host as the remote authority
@@ -113,11 +116,12 @@ export async function runHostSuite({ verbose = false, host = 'newest', timeoutSe
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const { values } = util.parseArgs({ options: { verbose: { type: 'boolean', default: false }, host: { type: 'string', default: 'newest' }, timeout: { type: 'string', default: '300' }, results: { type: 'string' } } });
+  const { values } = util.parseArgs({ options: { verbose: { type: 'boolean', default: false }, host: { type: 'string', default: 'newest' }, timeout: { type: 'string', default: '300' }, results: { type: 'string' },
+    untrusted: { type: 'boolean', default: false } } });
   installSignalHandlers();
   let s;
   try {
-    s = await runHostSuite({ verbose: values.verbose, host: values.host, timeoutSec: Number(values.timeout), resultsFile: values.results });
+    s = await runHostSuite({ verbose: values.verbose, host: values.host, timeoutSec: Number(values.timeout), resultsFile: values.results, untrusted: values.untrusted });
   } catch (e) {
     console.error(`in-host suite on ${values.host}: ${e.message}`);
     await stopAll();

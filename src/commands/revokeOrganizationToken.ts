@@ -5,7 +5,7 @@ import { reportAuthFailure } from '../auth/authFailures';
 import type { Session } from '../auth/session';
 import type { Log } from '../log';
 import { mayHaveTakenEffect, TursoApiError } from '../platform/errors';
-import type { Organization, OrganizationApiToken } from '../platform/types';
+import { organizationTokenOwner, type Organization, type OrganizationApiToken } from '../platform/types';
 import { showErrorMessage, showInformationMessage, showWarningMessage } from '../ui/notify';
 import { pick } from '../ui/pickers';
 import { errorMessage } from '../util/errors';
@@ -25,6 +25,7 @@ interface Target {
   accountId: string;
   organization: string;
   token: OrganizationApiToken;
+  /** Who minted it; '' when the organization's list gave an owner without a username. */
   owner: string;
 }
 
@@ -47,14 +48,8 @@ export function revokeOrganizationTokenCommand(deps: RevokeOrganizationTokenDeps
   const revoked = new Set<string>();
   const command = async (arg?: unknown): Promise<RevokeOutcome> => {
     const { session, accounts, log } = deps;
-    let target: Target | undefined;
-    try {
-      target = await targetFromArgOrPick(arg, deps);
-    } catch (err) {
-      log.error('Listing organization API tokens failed', err);
-      if (!reportAuthFailure(err)) {
-        void showErrorMessage(errorMessage(err));
-      }
+    const target = await targetOrFailure(arg, deps);
+    if (target === 'failed') {
       return 'failed';
     }
     const account = target ? accounts.account(target.accountId) : undefined;
@@ -70,20 +65,9 @@ export function revokeOrganizationTokenCommand(deps: RevokeOrganizationTokenDeps
     // For the question's wording only: the credential is read again once the answer is in.
     const asked = { token: account.token, self: token.id === account.settledCredentialId };
     const shown = displayName(token.name);
-    const shownOwner = displayName(owner);
-    const shownOrg = displayName(organization);
-    const mine = owner === account.username;
-    const detail = asked.self
-      ? vscode.l10n.t('This extension is signed in with this token: you will be signed out. Anything else using it stops working at once. This cannot be undone.')
-      : mine
-        ? vscode.l10n.t('Anything using it stops working at once. This cannot be undone.')
-        : vscode.l10n.t('{0} minted it. Anything using it stops working at once. This cannot be undone.', shownOwner);
+    const words = wording(target, account.username, asked.self);
     const revoke = vscode.l10n.t('Revoke');
-    const confirmed = await showWarningMessage(
-      vscode.l10n.t('Revoke API token "{0}" of {1} in organization "{2}"?', shown, shownOwner, shownOrg),
-      { modal: true, detail },
-      revoke,
-    );
+    const confirmed = await showWarningMessage(words.question, { modal: true, detail: words.detail }, revoke);
     if (confirmed !== revoke || revoking.has(key) || revoked.has(key)) {
       return 'cancelled';
     }
@@ -93,7 +77,7 @@ export function revokeOrganizationTokenCommand(deps: RevokeOrganizationTokenDeps
       marked = true;
       organizations?.setBusy(organization, token.id, vscode.l10n.t('Revoking…'));
     }, BUSY_MARK_DELAY_MS);
-    let outcome: 'gone' | 'unchanged' | 'unknown' = 'unknown';
+    let outcome: 'gone' | 'unchanged' | 'forbidden' | 'unknown' = 'unknown';
     let self = asked.self;
     try {
       // Another window may have signed out or switched the credential while the question was open:
@@ -118,7 +102,7 @@ export function revokeOrganizationTokenCommand(deps: RevokeOrganizationTokenDeps
         void showInformationMessage(vscode.l10n.t('Revoked API token "{0}". This extension was signed in with it, so you are now signed out.', shown));
         return 'revoked-self';
       }
-      void showInformationMessage(vscode.l10n.t('Revoked API token "{0}" of {1} in "{2}".', shown, shownOwner, shownOrg));
+      void showInformationMessage(words.revoked);
       return 'revoked';
     } catch (err) {
       log.error(`Revoking API token "${token.name}" of "${organization}" failed`, err);
@@ -126,17 +110,14 @@ export function revokeOrganizationTokenCommand(deps: RevokeOrganizationTokenDeps
         return 'failed';
       }
       if (err instanceof TursoApiError && err.kind === 'forbidden') {
-        outcome = 'unchanged';
-        void showErrorMessage(vscode.l10n.t(
-          'You can\'t revoke API token "{0}" of {1}: in "{2}" only owners and admins may revoke other members\' tokens. Ask one of them.',
-          shown,
-          shownOwner,
-          shownOrg,
-        ));
+        // Not revoked; the role shown (an owner's or admin's view, every member's tokens) may be out
+        // of date: the organization's role and rows are asked again.
+        outcome = 'forbidden';
+        void showErrorMessage(words.forbidden);
         return 'failed';
       }
       if (err instanceof TursoApiError && err.kind === 'notFound') {
-        void showWarningMessage(vscode.l10n.t('API token "{0}" of "{1}" was already revoked or no longer exists.', shown, shownOrg));
+        void showWarningMessage(vscode.l10n.t('API token "{0}" of "{1}" was already revoked or no longer exists.', shown, displayName(organization)));
         return 'already-gone';
       }
       const again = { kind: 'orgToken', accountId, organization, token, owner } as const;
@@ -169,13 +150,64 @@ export function revokeOrganizationTokenCommand(deps: RevokeOrganizationTokenDeps
         if (!self && accounts.knownTokens(accountId)?.some((t) => t.id === token.id)) {
           accounts.removeToken(token.id, accountId);
         }
-      } else if (outcome === 'unknown') {
-        // Already gone, or maybe revoked: this organization's list is asked again; nothing else is.
+      } else if (outcome === 'unknown' || outcome === 'forbidden') {
+        // Already gone, or maybe revoked, or refused (the role may have changed): this organization's
+        // role and list are asked again; nothing else is.
         organizations?.refreshOrganization(organization);
       }
     }
   };
   return command;
+}
+
+/**
+ * What the dialogs say of the token: its name, its owner ('' when the organization's list gave an
+ * owner without a username: then named by no one) and its organization.
+ */
+function wording({ token, owner, organization }: Target, me: string | undefined, self: boolean) {
+  const shown = displayName(token.name);
+  const shownOwner = displayName(owner);
+  const shownOrg = displayName(organization);
+  const mine = owner !== '' && owner === me;
+  const detail = self
+    ? vscode.l10n.t('This extension is signed in with this token: you will be signed out. Anything else using it stops working at once. This cannot be undone.')
+    : mine
+      ? vscode.l10n.t('Anything using it stops working at once. This cannot be undone.')
+      : owner
+        ? vscode.l10n.t('{0} minted it. Anything using it stops working at once. This cannot be undone.', shownOwner)
+        : vscode.l10n.t("Turso's list does not say who minted it. Anything using it stops working at once. This cannot be undone.");
+  if (!owner) {
+    return {
+      question: vscode.l10n.t('Revoke API token "{0}" in organization "{1}"?', shown, shownOrg),
+      detail,
+      revoked: vscode.l10n.t('Revoked API token "{0}" in "{1}".', shown, shownOrg),
+      forbidden: vscode.l10n.t('You can\'t revoke API token "{0}": in "{1}" only owners and admins may revoke other members\' tokens. Ask one of them.', shown, shownOrg),
+    };
+  }
+  return {
+    question: vscode.l10n.t('Revoke API token "{0}" of {1} in organization "{2}"?', shown, shownOwner, shownOrg),
+    detail,
+    revoked: vscode.l10n.t('Revoked API token "{0}" of {1} in "{2}".', shown, shownOwner, shownOrg),
+    forbidden: vscode.l10n.t(
+      'You can\'t revoke API token "{0}" of {1}: in "{2}" only owners and admins may revoke other members\' tokens. Ask one of them.',
+      shown,
+      shownOwner,
+      shownOrg,
+    ),
+  };
+}
+
+/** The row's token or the one picked; 'failed' (said) when the list could not be had. */
+async function targetOrFailure(arg: unknown, deps: RevokeOrganizationTokenDeps): Promise<Target | undefined | 'failed'> {
+  try {
+    return await targetFromArgOrPick(arg, deps);
+  } catch (err) {
+    deps.log.error('Listing organization API tokens failed', err);
+    if (!reportAuthFailure(err)) {
+      void showErrorMessage(errorMessage(err));
+    }
+    return 'failed';
+  }
 }
 
 async function targetFromArgOrPick(arg: unknown, deps: RevokeOrganizationTokenDeps): Promise<Target | undefined> {
@@ -226,17 +258,17 @@ async function targetFromArgOrPick(arg: unknown, deps: RevokeOrganizationTokenDe
       return [{ label: vscode.l10n.t('No API tokens in this organization'), alwaysShow: true, target: undefined as unknown as Target }];
     }
     return list
-      .map<Target>((token) => ({ accountId, organization: org, token, owner: token.owner?.username ?? me }))
+      .map<Target>((token) => ({ accountId, organization: org, token, owner: organizationTokenOwner(token, me) }))
       .sort((a, b) => a.owner.localeCompare(b.owner) || a.token.name.localeCompare(b.token.name))
       .map<TokenItem>((target) => ({
         label: displayName(target.token.name, 128),
-        description: displayName(target.owner, 128),
+        description: target.owner ? displayName(target.owner, 128) : undefined,
         detail: [
           displayName(organizationTokenScope(target.token), 128),
           target.token.createdAt ? vscode.l10n.t('Created {0}', target.token.createdAt) : undefined,
           target.token.id === credentialId ? vscode.l10n.t('This extension is signed in with this token') : undefined,
         ].filter(Boolean).join(' · '),
-        iconPath: new vscode.ThemeIcon(target.token.id === credentialId ? 'verified' : target.owner === me ? 'key' : 'person'),
+        iconPath: new vscode.ThemeIcon(target.token.id === credentialId ? 'verified' : target.owner !== '' && target.owner === me ? 'key' : 'person'),
         target,
       }));
   });

@@ -6,6 +6,7 @@ import { restrictionBody, restrictionLabel, type RestrictionChoice } from '../pl
 import { managesAllOrganizationTokens, type ApiToken, type CreatedApiToken } from '../platform/types';
 import type { TursoClient } from '../platform/client';
 import { showErrorMessage, showInformationMessage, showWarningMessage } from '../ui/notify';
+import { rotationWaitsForTrust, workspaceTrusted } from '../ui/trust';
 import { errorMessage } from '../util/errors';
 import { displayName } from '../util/text';
 import type { OrganizationTokenNode } from '../views/organizationNodes';
@@ -17,6 +18,7 @@ import { reportAfterMint, reportCreateFailure, type RotateOutcome } from './rota
 import { askConsents, askName, askOrganization, confirmPlan, pickFiles, type Colleague } from './rotate/questions';
 import { afterMint } from './rotate/run';
 import type { RotateTokenDeps } from './rotate/deps';
+import { ownerShown } from './rotate/labels';
 import { rotationSteps, type OrganizationSide } from './rotate/steps';
 
 export type { RotateTokenDeps };
@@ -71,6 +73,7 @@ export function rotateTokenCommand(deps: RotateTokenDeps) {
   const today = deps.now ?? (() => new Date());
 
   return async (arg?: unknown): Promise<RotateResult> => {
+    if (!workspaceTrusted()) return rotationWaitsForTrust();
     const target = await targetOf(deps, arg, rotated);
     if (!('old' in target)) {
       return target;
@@ -165,7 +168,7 @@ async function targetOf(deps: RotateTokenDeps, arg: unknown, rotated: ReadonlySe
       void showErrorMessage(vscode.l10n.t(
         'You can\'t rotate API token "{0}" of {1}: in "{2}" only owners and admins may revoke other members\' tokens, and you are a {3}. Nothing was created. Ask {1} or an admin of "{2}".',
         shown,
-        displayName(org.owner),
+        ownerShown(org.owner),
         displayName(org.organization),
         displayName(load.role),
       ));

@@ -60,13 +60,16 @@ export interface SignInOptions {
  * `turso.signIn`: one quick pick of every way in that applies, most convenient first: the browser
  * (the Turso CLI's own login flow), the Turso CLI's token when one is found, pasting a token. Each
  * ends in `session.signIn(token)`: validated against the API, then stored in SecretStorage.
- * Given a string (automation), signs in with it without any UI; given `{ way }`, skips the pick.
- * Resolves true when signed in.
+ * Given `{ way }`, skips the pick. Given a string (a token, from another extension or a command
+ * link: anyone can run a command), the token is checked, then used only once the person has seen
+ * which account it signs in and accepted. Resolves true when signed in.
  */
 export function signInCommand({ session, log }: Pick<CommandDeps, 'session' | 'log'>, options: SignInOptions = {}) {
   const flows = new SignInFlows(session, log, options.discoverCliTokens ?? (() => discoverFromHost()), options.browserTimeoutMs);
   return async (arg?: unknown): Promise<boolean> => {
-    const ok = typeof arg === 'string' ? await signInWithToken(session, log, arg, () => flows.run()) : await flows.run(wayOf(arg));
+    const ok = typeof arg === 'string'
+      ? await signInWithToken(session, log, arg, () => flows.run(), { confirm: true })
+      : await flows.run(wayOf(arg));
     if (ok) {
       // A new credential: its first 401 deserves a prompt of its own.
       authFailures.reset();
@@ -318,8 +321,25 @@ function announceSignIn(verified: VerifiedCredential): void {
   });
 }
 
-/** A token given by automation: no UI but the outcome; a failure offers the other ways in. */
-async function signInWithToken(session: Session, log: Log, raw: string, otherWays: () => Promise<unknown>): Promise<boolean> {
+/**
+ * The test-only entry's sign-in (src/testing/testExtension.ts): a token signed in with no question,
+ * as the in-host tests need. Never reachable from a command.
+ */
+export function signInWithTokenForTests({ session, log }: Pick<CommandDeps, 'session' | 'log'>) {
+  return async (token: string): Promise<boolean> => {
+    const ok = await signInWithToken(session, log, token, () => Promise.resolve(false), { confirm: false });
+    if (ok) {
+      authFailures.reset();
+    }
+    return ok;
+  };
+}
+
+/**
+ * A token given as an argument: checked, then (with `confirm`) used only after a modal dialog that
+ * names the account it signs in; a failure offers the other ways in.
+ */
+async function signInWithToken(session: Session, log: Log, raw: string, otherWays: () => Promise<unknown>, { confirm }: { confirm: boolean }): Promise<boolean> {
   const token = raw.trim();
   const fail = (message: string): false => {
     void showErrorMessage(message, otherWaysAction()).then((choice) => {
@@ -334,6 +354,9 @@ async function signInWithToken(session: Session, log: Log, raw: string, otherWay
     return fail(formatError);
   }
   try {
+    if (confirm && !(await confirmPassedToken(session, token))) {
+      return false;
+    }
     const verified = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Signing in to Turso…') },
       () => session.signIn(token),
@@ -344,6 +367,33 @@ async function signInWithToken(session: Session, log: Log, raw: string, otherWay
     log.error('Sign-in failed', err);
     return fail(rejectionMessage(err));
   }
+}
+
+/**
+ * Whether the person accepts signing in with a token they did not type: the dialog names the account
+ * (checked against the API first, nothing stored) and says where the token came from.
+ */
+async function confirmPassedToken(session: Session, token: string): Promise<boolean> {
+  const verified = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Checking the token passed to “Turso: Sign In”…') },
+    () => session.verify(token),
+  );
+  const username = displayName(verified.user.username);
+  const name = verified.user.name ? displayName(verified.user.name) : undefined;
+  const who = name && name !== username ? vscode.l10n.t('{0} ({1})', username, name) : username;
+  const accept = vscode.l10n.t('Sign In as {0}', username);
+  const already = session.accounts.some((a) => a.username === verified.user.username);
+  const choice = await showWarningMessage(
+    vscode.l10n.t('Sign in to Turso as {0}?', who),
+    {
+      modal: true,
+      detail: already
+        ? vscode.l10n.t('Another extension or a link passed a token to “Turso: Sign In”. It would replace the credential of {0} here and make it the active account. Sign in only if you expected this.', username)
+        : vscode.l10n.t('Another extension or a link passed a token to “Turso: Sign In”. It would add the account {0} here and make it the active one. Sign in only if you expected this.', username),
+    },
+    accept,
+  );
+  return choice === accept;
 }
 
 function promptForToken(session: Session, log: Log): Promise<boolean> {

@@ -63,9 +63,11 @@ export function switchAccountCommand(deps: AccountCommandDeps) {
 }
 
 /**
- * `turso.signOutEverywhere`: ends every browser sign-in of an account at Turso (`POST
- * /v1/auth/invalidate`, what `turso auth logout --all` sends), after a confirmation. API tokens keep
- * working. An account signed in here with a browser sign-in is signed out here too.
+ * `turso.signOutEverywhere`: asks Turso to invalidate all sessions of an account's user (`POST
+ * /v1/auth/invalidate`, what `turso auth logout --all` sends), after a confirmation. The messages say
+ * only that (the API and the CLI promise nothing more: not which credentials are sessions, nor what
+ * keeps working). An account signed in here with a credential that expires (a login, not an API
+ * token) is signed out here too, as the CLI forgets its own after `logout --all`.
  */
 export function signOutEverywhereCommand(deps: AccountCommandDeps) {
   return async (arg?: unknown): Promise<boolean> => {
@@ -77,12 +79,17 @@ export function signOutEverywhereCommand(deps: AccountCommandDeps) {
       return false;
     }
     const who = accountLabel(account);
+    const loaded = account.settled;
+    const login = loaded?.kind === 'loaded' && loaded.validation?.expiresAt !== undefined;
     const confirm = vscode.l10n.t('Sign Out Everywhere');
     const choice = await showWarningMessage(
-      vscode.l10n.t('Sign {0} out of every browser sign-in?', who),
+      vscode.l10n.t('Invalidate all sessions of {0} at Turso?', who),
       {
         modal: true,
-        detail: vscode.l10n.t('Every 7-day login of this account (the Turso CLI and this extension included) stops working at once. API tokens keep working.'),
+        detail: [
+          vscode.l10n.t('Turso invalidates all sessions for this user, as “turso auth logout --all” does. This cannot be undone.'),
+          ...(login ? [vscode.l10n.t('This extension is signed in as {0} with a sign-in that expires, not an API token: it signs out here too.', who)] : []),
+        ].join(' '),
       },
       confirm,
     );
@@ -100,13 +107,12 @@ export function signOutEverywhereCommand(deps: AccountCommandDeps) {
       }
       return false;
     }
-    deps.log.info('Signed out of every browser sign-in');
-    // A login token (it expires) is one of the sessions just ended: this account is signed out here too.
-    const loaded = account.settled;
-    if (loaded?.kind === 'loaded' && loaded.validation?.expiresAt !== undefined) {
+    deps.log.info('Turso invalidated all sessions of the account');
+    // A credential that expires is a login, not an API token: forgotten here too, as the CLI does.
+    if (login) {
       await deps.session.signOutOf(account.id);
     }
-    void showInformationMessage(vscode.l10n.t('{0} is signed out of every browser sign-in.', who));
+    void showInformationMessage(vscode.l10n.t('Turso invalidated all sessions of {0}.', who));
     return true;
   };
 }

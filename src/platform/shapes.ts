@@ -158,8 +158,11 @@ export function parseOrganizationTokenList(body: unknown, organization: string):
     const out: OrganizationApiToken = { ...token, organization };
     const owner = object(value, where).owner;
     if (owner !== undefined && owner !== null) {
+      // No field of the owner is required: one without a username is shown without a name.
       const o = object(owner, `${where}.owner`);
-      out.owner = { username: requiredString(o, 'username', `${where}.owner`) };
+      out.owner = {};
+      const username = optionalString(o, 'username', `${where}.owner`);
+      if (username !== undefined) out.owner.username = username;
       const email = optionalString(o, 'email', `${where}.owner`);
       if (email !== undefined) out.owner.email = email;
     }

@@ -43,9 +43,12 @@ export interface ApiTokenRestriction {
   scopes?: string[];
 }
 
-/** The user who minted a token, as organization token lists show it to admins and owners. */
+/**
+ * The user who minted a token, as organization token lists show it to admins and owners. The spec
+ * requires none of its fields: a row may come with an owner whose username is missing.
+ */
 export interface TokenOwner {
-  username: string;
+  username?: string;
   email?: string;
 }
 
@@ -54,6 +57,15 @@ export interface OrganizationApiToken extends ApiToken {
   organization: string;
   /** Present for admins and owners (who see every member's tokens); absent for members and viewers. */
   owner?: TokenOwner;
+}
+
+/**
+ * Who minted an organization token, as its list says: the owner's username; `me` when the list gives
+ * no owner (members and viewers are listed only their own tokens); '' when it gives an owner without
+ * a username (unknown: never taken for `me`).
+ */
+export function organizationTokenOwner(token: OrganizationApiToken, me: string): string {
+  return token.owner ? token.owner.username ?? '' : me;
 }
 
 /** The roles the API documents. A server may send another one: `OrganizationMember.role` stays a string. */

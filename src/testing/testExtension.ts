@@ -1,18 +1,25 @@
 // The extension as the in-host tests load it: the product's activation, plus what the tests need to
 // look inside (the account model, the authentication provider, the open reveal panels, where the
 // extension writes). Bundled only for the in-host tests (node esbuild.js --test, run by
-// scripts/host/run-host-tests.mjs); the shipped bundle (src/extension.ts) returns the tree only.
+// scripts/host/run-host-tests.mjs); the shipped bundle (src/extension.ts) returns nothing.
 import type * as vscode from 'vscode';
-import { type TursoExtensionApi, wire } from '../extension';
+import { wire } from '../extension';
 import type { AccountModel } from '../accounts/accountModel';
 import type { AccountOrganizations } from '../accounts/accountOrganizations';
+import type { TreeNode } from '../views/tokensTreeProvider';
 import type { TokenDiagnostics } from '../workspace/tokenDiagnostics';
 import type { WorkspaceTokens } from '../workspace/workspaceTokens';
 import { openRevealPanels, type RevealPanelProbe } from '../webview/revealPanel';
 
 export { deactivate } from '../extension';
 
-export interface TursoTestApi extends TursoExtensionApi {
+export interface TursoTestApi {
+  /** The tree's provider. */
+  readonly tokensTree: vscode.TreeDataProvider<TreeNode>;
+  /** The view (its message, its visibility). */
+  readonly tokensView: vscode.TreeView<TreeNode>;
+  /** Signs in with a token without asking (`turso.signIn` with a token asks the person first). */
+  readonly signInWithToken: (token: string) => Promise<boolean>;
   /** The account model the views follow. */
   readonly accounts: AccountModel;
   /** Every account's organizations. */
@@ -40,9 +47,11 @@ export interface TestProbe {
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<TursoTestApi> {
-  const { tokensTree, accounts, organizations, authProvider, workspaceTokens, tokenDiagnostics } = await wire(context);
+  const { tokensTree, tokensView, accounts, organizations, authProvider, workspaceTokens, tokenDiagnostics, signInWithToken } = await wire(context);
   return {
     tokensTree,
+    tokensView,
+    signInWithToken,
     accounts,
     organizations,
     authProvider,

@@ -6,7 +6,7 @@
 import * as l10n from '@vscode/l10n';
 import type { OrganizationTokensLoad } from '../accounts/organizationsModel';
 import { TursoApiError } from '../platform/errors';
-import { tokenPermissionsLabel, tokenScopeKind, type Organization, type OrganizationApiToken } from '../platform/types';
+import { organizationTokenOwner, tokenPermissionsLabel, tokenScopeKind, type Organization, type OrganizationApiToken } from '../platform/types';
 import { contextValue } from './contextValues';
 import { errorNode, usedInText, type MessageNode, type TooltipRow } from './treeModel';
 
@@ -45,7 +45,10 @@ export interface OrganizationTokenNode {
   accountId: string;
   organization: string;
   token: OrganizationApiToken;
-  /** Who minted it (the account's own username when the list had no owner: a member sees only theirs). */
+  /**
+   * Who minted it (the account's own username when the list had no owner: a member sees only theirs;
+   * '' when the list's owner had no username).
+   */
   owner: string;
   /** The account minted it. */
   yours: boolean;
@@ -137,8 +140,8 @@ export function organizationTokenNode(
   me: { username: string; credentialId?: string },
   usedIn?: readonly string[],
 ): OrganizationTokenNode {
-  const owner = token.owner?.username ?? me.username;
-  const yours = owner === me.username;
+  const owner = organizationTokenOwner(token, me.username);
+  const yours = owner !== '' && owner === me.username;
   const current = me.credentialId !== undefined && me.credentialId === token.id;
   const scope = organizationTokenScope(token);
   const parts = [scope];
@@ -157,7 +160,7 @@ export function organizationTokenNode(
   const tooltip: TooltipRow[] = [
     { label: l10n.t('Name'), value: token.name },
     { label: l10n.t('ID'), value: token.id },
-    { label: l10n.t('Owner'), value: yours ? l10n.t('{0} (you)', owner) : owner },
+    { label: l10n.t('Owner'), value: yours ? l10n.t('{0} (you)', owner) : owner || l10n.t('not given by Turso') },
   ];
   if (token.owner?.email) {
     tooltip.push({ label: l10n.t('Owner email'), value: token.owner.email });
@@ -183,7 +186,7 @@ export function organizationTokenNode(
     yours,
     current,
     // The owner is in the label: the tree's find (type to filter) matches labels.
-    label: `${owner} · ${token.name}`,
+    label: owner ? `${owner} · ${token.name}` : token.name,
     description: parts.join(' · '),
     tooltip,
     contextValue: contextValue('turso.orgToken', tokenScopeKind(token), yours && 'yours', current && 'current', used && 'used'),

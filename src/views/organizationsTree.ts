@@ -147,7 +147,9 @@ export class OrganizationsTree implements vscode.Disposable {
         item.contextValue = busyContextValue(node.contextValue);
       }
       item.accessibilityInformation = {
-        label: vscode.l10n.t('API token {0} of {1}, {2}', inertText(node.token.name, MAX_LABEL), inertText(node.owner, MAX_LABEL), item.description ?? ''),
+        label: node.owner
+          ? vscode.l10n.t('API token {0} of {1}, {2}', inertText(node.token.name, MAX_LABEL), inertText(node.owner, MAX_LABEL), item.description ?? '')
+          : vscode.l10n.t('API token {0}, {1}', inertText(node.token.name, MAX_LABEL), item.description ?? ''),
         role: 'treeitem',
       };
     }

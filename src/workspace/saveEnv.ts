@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { showWarningMessage } from '../ui/notify';
+import { saveEnvWaitsForTrust, workspaceTrusted } from '../ui/trust';
 import { appendGitignoreEntry, gitignoreCovers, upsertEnvVar } from './envFile';
 import { gitFileState, isIgnoredByRules, untrack, type GitFileState, type GitOptions } from './gitState';
 import {
@@ -48,6 +49,7 @@ class Refusal extends Error {}
  * Never throws: failures come back as `status: 'failed'` or `'refused'` with the reason.
  */
 export async function saveTokenToEnv(value: string): Promise<SaveEnvResult> {
+  if (!workspaceTrusted()) return saveEnvWaitsForTrust();
   const folder = await pickFolder();
   if (folder === 'none') {
     return { status: 'no-folder', message: vscode.l10n.t('No folder is open: open a folder to save the token in its .env file.') };

@@ -11,6 +11,8 @@ export const e2e = {
   /** code-server instance folder (data/User/settings.json is under it) */ instanceRoot: '',
   /** the workspace folder the workbench opened */ workspaceDir: '',
   /** TURSO_CONFIG_FOLDER of the extension host (the Turso CLI's settings.json goes here) */ cliConfigDir: '',
+  /** the VSIX under test (a flow that starts its own code-server installs it there) */ vsix: '',
+  /** this run's results folder (.test-results/e2e/<host>) */ base: '',
 };
 
 /** The emulator's HTTP admin API and Platform API, called as another client would. */

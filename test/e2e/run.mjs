@@ -44,19 +44,24 @@ export async function startEmulatorProcess(dir, { port = 0, timeoutMs = 20000 } 
 }
 
 /**
- * Packages test/fixtures/session-consumer (another extension that asks VS Code for a Turso session)
- * as a VSIX in `dir` with vsce, so it can be installed beside the product; returns the VSIX's path.
+ * Packages test/fixtures/<name> (a test extension: session-consumer asks VS Code for a Turso session,
+ * exports-walker looks for credentials in the product's exports) as a VSIX in `dir` with vsce, so it
+ * can be installed beside the product; returns the VSIX's path.
  */
-export async function packageSessionConsumer(dir, { timeoutMs = 60000 } = {}) {
-  const out = path.join(dir, 'turso-session-consumer.vsix');
+export async function packageTestExtension(dir, name, { timeoutMs = 60000 } = {}) {
+  const out = path.join(dir, `turso-${name}.vsix`);
   fs.rmSync(out, { force: true });
   const vsce = path.join(REPO, 'node_modules', '@vscode', 'vsce', 'vsce');
   const r = await runBounded(process.execPath, [vsce, 'package', '--no-dependencies', '-o', out],
-    { cwd: path.join(REPO, 'test', 'fixtures', 'session-consumer'), timeoutMs, quiet: true, label: 'vsce package (session consumer)' });
+    { cwd: path.join(REPO, 'test', 'fixtures', name), timeoutMs, quiet: true, label: `vsce package (${name})` });
   if (r.code !== 0 || !fs.existsSync(out)) {
-    throw new Error(`packaging the session-consumer test extension failed${r.timedOut ? ` (timed out after ${timeoutMs / 1000} s)` : ` (exit ${r.code})`}:\n${r.output.trim().split('\n').slice(-10).join('\n')}`);
+    throw new Error(`packaging the ${name} test extension failed${r.timedOut ? ` (timed out after ${timeoutMs / 1000} s)` : ` (exit ${r.code})`}:\n${r.output.trim().split('\n').slice(-10).join('\n')}`);
   }
   return out;
+}
+/** test/fixtures/session-consumer as a VSIX in `dir`. */
+export function packageSessionConsumer(dir, options) {
+  return packageTestExtension(dir, 'session-consumer', options);
 }
 
 export async function runE2e({ host = 'newest', vsix = path.join(REPO, 'dist', 'turso-api-tokens.vsix'), grep, timeoutSec = 480, files, tag } = {}) {
@@ -84,9 +89,11 @@ export async function runE2e({ host = 'newest', vsix = path.join(REPO, 'dist', '
     const root = path.join(base, 'instance');
     await installExtension(info, { root, vsix });
     step(`installed ${path.relative(REPO, vsix)} with --install-extension`);
-    const consumer = await packageSessionConsumer(base);
-    await installExtension(info, { root, vsix: consumer });
-    step(`installed the test extension ${path.basename(consumer)} beside it`);
+    for (const name of ['session-consumer', 'exports-walker']) {
+      const fixture = await packageTestExtension(base, name);
+      await installExtension(info, { root, vsix: fixture });
+      step(`installed the test extension ${path.basename(fixture)} beside it`);
+    }
     // The Turso CLI's config folder (TURSO_CONFIG_FOLDER) of the extension host: empty; a flow that
     // imports the CLI's token writes settings.json there first.
     const cliConfigDir = path.join(base, 'turso-cli');
@@ -97,7 +104,7 @@ export async function runE2e({ host = 'newest', vsix = path.join(REPO, 'dist', '
     step('chromium up');
     browser.page.on('pageerror', (e) => fs.appendFileSync(path.join(base, 'page-errors.log'), `${e.message}\n`));
     Object.assign(e2e, { page: browser.page, host, codeServer: info.codeServer, vscode: info.vscode, workbenchUrl: cs.folderUrl, emulator: emu, shotsDir: shots, crashed: browser.crashed,
-      codeServerUrl: cs.url, instanceRoot: root, workspaceDir: cs.dirs.ws, cliConfigDir });
+      codeServerUrl: cs.url, instanceRoot: root, workspaceDir: cs.dirs.ws, cliConfigDir, vsix, base });
 
     const mocha = new Mocha({ ui: 'bdd', color: false, reporter: 'spec', timeout: 90000, slow: 10000, grep, bail: false });
     const flowFiles = files?.length ? files : fs.readdirSync(HERE).filter((f) => f.endsWith('.e2e.mjs')).sort();

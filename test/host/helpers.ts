@@ -42,9 +42,10 @@ export function requestPaths(emu: Emulator): string[] {
   return Array.isArray(r) ? r.map((x: { path?: string; url?: string }) => String(x?.path ?? x?.url ?? '')) : [];
 }
 
-/** What activate() returns. */
+/** What the test-only entry's activate() returns (src/testing/testExtension.ts; the product returns nothing). */
 export interface TursoApi {
   tokensTree: vscode.TreeDataProvider<unknown>;
+  signInWithToken(token: string): Promise<boolean>;
 }
 
 export async function activateExtension(): Promise<TursoApi> {
@@ -170,8 +171,9 @@ export async function waitForSignedOutTree(api: TursoApi, timeoutMs = 10000): Pr
   });
 }
 
+/** Signs in with `token` without asking, through the test-only entry (`turso.signIn` with a token asks first). */
 export async function signIn(token: string): Promise<boolean | undefined> {
-  return vscode.commands.executeCommand<boolean>('turso.signIn', token);
+  return (await activateExtension()).signInWithToken(token);
 }
 /** Signs out of every account. */
 export async function signOut(): Promise<void> {

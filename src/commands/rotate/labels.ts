@@ -1,6 +1,8 @@
 /**
  * Labels of the files listed in a rotation's picker. No `vscode` import: tested in plain Node.
  */
+import * as l10n from '@vscode/l10n';
+import { displayName } from '../../util/text';
 
 /** A label longer than this has its middle folders elided: a list cuts a long label at its end, where paths differ. */
 const MAX_LABEL = 60;
@@ -30,4 +32,9 @@ export function fileLabels(paths: readonly string[]): { prefix: string; labels: 
   });
   const labels = new Set(elided).size === elided.length ? elided : rests.map((parts) => parts.join('/'));
   return { prefix, labels };
+}
+
+/** An organization token's owner in a message: its name, or who it is when Turso gave no username. */
+export function ownerShown(owner: string): string {
+  return owner ? displayName(owner) : l10n.t('a member Turso did not name');
 }

@@ -5,6 +5,7 @@ import { showErrorMessage, showInformationMessage, showWarningMessage } from '..
 import { errorMessage } from '../../util/errors';
 import { displayName } from '../../util/text';
 import type { AfterMintResult } from './run';
+import { ownerShown } from './labels';
 import type { OrganizationSide, Placed } from './steps';
 
 /** What a rotation resolves to (never a value). */
@@ -114,7 +115,7 @@ function reportNotRevoked(answer: Extract<AfterMintResult<Placed>, { kind: 'not-
         '"{0}" is in place, but you can\'t revoke API token "{1}" of {2}: in "{3}" only owners and admins may revoke other members\' tokens (your role there may have changed). "{1}" still works: ask an owner or admin of "{3}" to revoke it.',
         newShown,
         shown,
-        displayName(org?.owner ?? ''),
+        ownerShown(org?.owner ?? ''),
         displayName(org?.organization ?? ''),
       ));
       return;

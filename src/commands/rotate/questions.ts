@@ -9,7 +9,7 @@ import { pick } from '../../ui/pickers';
 import { displayName } from '../../util/text';
 import { placesOf, type FilePlan } from '../../workspace/replaceToken';
 import { nameMessage } from '../createToken';
-import { fileLabels } from './labels';
+import { fileLabels, ownerShown } from './labels';
 import type { Placement } from './run';
 
 /**
@@ -272,7 +272,7 @@ export async function confirmPlan(
       'The new token is minted by you ({0}), while "{1}" was minted by {2}: its owner changes. "{3}" is yours, listed among your API tokens, not {2}\'s.',
       displayName(other.me),
       shown,
-      displayName(other.owner),
+      ownerShown(other.owner),
       displayName(name),
     ));
   }
@@ -294,7 +294,7 @@ export async function confirmPlan(
   parts.push(vscode.l10n.t('"{0}" is revoked only at the end, after you confirm once more.', shown));
   const rotate = vscode.l10n.t('Rotate');
   const question = other
-    ? vscode.l10n.t('Rotate API token "{0}" of {1}?', shown, displayName(other.owner))
+    ? vscode.l10n.t('Rotate API token "{0}" of {1}?', shown, ownerShown(other.owner))
     : vscode.l10n.t('Rotate API token "{0}"?', shown);
   const answer = await showWarningMessage(question, { modal: true, detail: parts.join('\n\n') }, rotate);
   return answer === rotate;
@@ -313,12 +313,12 @@ export async function confirmRevoke(shown: string, newShown: string, placed: Pla
     parts.push(`${vscode.l10n.t('Still holding "{0}" (they stop working once it is revoked):', shown)}\n${listed(placed.skipped.map((s) => `${s.shown} — ${s.reason}`))}`);
   }
   if (other) {
-    parts.push(vscode.l10n.t('"{0}" was minted by {1}; "{2}", minted by you ({3}), replaces it.', shown, displayName(other.owner), newShown, displayName(other.me)));
+    parts.push(vscode.l10n.t('"{0}" was minted by {1}; "{2}", minted by you ({3}), replaces it.', shown, ownerShown(other.owner), newShown, displayName(other.me)));
   }
   parts.push(vscode.l10n.t('Anything else still using "{0}" stops working at once. This cannot be undone.', shown));
   const revoke = vscode.l10n.t('Revoke');
   const question = other
-    ? vscode.l10n.t('Revoke the old API token "{0}" of {1}?', shown, displayName(other.owner))
+    ? vscode.l10n.t('Revoke the old API token "{0}" of {1}?', shown, ownerShown(other.owner))
     : vscode.l10n.t('Revoke the old API token "{0}"?', shown);
   const answer = await showWarningMessage(question, { modal: true, detail: parts.join('\n\n') }, revoke);
   return answer === revoke;

@@ -331,7 +331,9 @@ describe('commands/signIn: every way in, through the real session', () => {
         const item = fakeVscode.statusItems[fakeVscode.statusItems.length - 1];
         await eventually(() => (item.visible ? true : undefined), 'window B status bar');
         assert.equal(item.text, '$(account) Sign In to Turso');
-        assert.equal(await command()(emu.demoToken), true, 'signed in in window A');
+        const signing = command()(emu.demoToken);
+        (await nextMessage('warning')).answer('Sign In as demo');
+        assert.equal(await signing, true, 'signed in in window A');
         await eventually(() => (sessionB.signedIn ? true : undefined), 'window B to follow');
         assert.equal(item.text, '$(account) Turso');
         await session.signOut();
@@ -346,16 +348,38 @@ describe('commands/signIn: every way in, through the real session', () => {
     });
   });
 
-  describe('a string argument (automation)', () => {
-    it('signs in without any UI and resolves true, or false with the reason', async () => {
-      assert.equal(await command()(emu.demoToken), true);
+  describe('a string argument (a token from another extension or a command link)', () => {
+    it('asks first, naming the account the token signs in; declined: nothing is stored and it resolves false', async () => {
+      const result = command()(emu.demoToken);
+      const ask = await nextMessage('warning').catch(() => {
+        throw new Error(`no question before signing in with a token passed to the command (stored: ${storedCredential(secrets) ? 'a credential' : 'nothing'})`);
+      });
+      assert.match(ask.message, /^Sign in to Turso as demo \(Demo User\)\?$/);
+      const options = ask.items[0] as unknown as { modal?: boolean; detail?: string };
+      assert.equal(options.modal, true, 'a modal dialog');
+      assert.match(options.detail ?? '', /Another extension or a link passed a token/);
+      assert.ok(ask.items.includes('Sign In as demo'), `the accept button names the account: ${JSON.stringify(ask.items.slice(1))}`);
+      ask.answer(undefined);
+      assert.equal(await result, false);
+      assert.equal(storedCredential(secrets), undefined, 'nothing stored');
+      assert.equal(session.signedIn, false);
+    });
+
+    it('accepted: signs in and resolves true; an invalid token is refused before any question, the earlier credential kept', async () => {
+      const result = command()(emu.demoToken);
+      const ask = await nextMessage('warning');
+      ask.answer('Sign In as demo');
+      assert.equal(await result, true);
       assert.equal(fakeVscode.quickPicks.length, 0);
+      assert.equal(storedCredential(secrets), emu.demoToken);
+      fakeVscode.messages.length = 0;
       const [hdr, payload, sig] = emu.demoApiToken.split('.');
       const forged = [hdr, payload, (sig[0] === 'A' ? 'B' : 'A') + sig.slice(1)].join('.');
-      const result = command()(forged);
+      const refused = command()(forged);
       const error = await nextMessage('error');
       assert.match(error.message, /^Turso rejected this token/);
-      assert.equal(await result, false);
+      assert.equal(await refused, false);
+      assert.ok(!fakeVscode.messages.some((m) => m.severity === 'warning'), 'no question for a token Turso rejects');
       assert.equal(storedCredential(secrets), emu.demoToken, 'the earlier credential stays');
     });
   });

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { fileLabels } from '../../../src/commands/rotate/labels';
+import { fileLabels, ownerShown } from '../../../src/commands/rotate/labels';
 
 describe('Rotate API Token: the labels of the files to check', () => {
   it('the shared folders are said once; a long rest keeps its first folder and the folders where the paths differ', () => {
@@ -27,5 +27,11 @@ describe('Rotate API Token: the labels of the files to check', () => {
     const { labels } = fileLabels(['ws/p/.env', ...paths.map((p) => `other/${p}`)]);
     assert.equal(new Set(labels).size, 3);
     assert.ok(labels[1].includes('/one/') && labels[2].includes('/two/'), labels.join('\n'));
+  });
+
+  it('an organization token\'s owner: its name made inert, or who it is when Turso gave no username (never an empty "of")', () => {
+    assert.equal(ownerShown('alice'), 'alice');
+    assert.equal(ownerShown('$(alert) bob'), ownerShown('$(alert) bob').replace(/\$\(/g, ''));
+    assert.equal(ownerShown(''), 'a member Turso did not name');
   });
 });

@@ -218,13 +218,22 @@ describe('TursoClient: organization tokens, members and sessions', () => {
 describe('shapes of organization tokens, members and invalidation', () => {
   const refuses = (fn: () => unknown, pattern: RegExp): void => assert.throws(fn, (e: unknown) => e instanceof ShapeError && pattern.test(e.message));
 
+  it('organization token list: an owner without a username (the spec requires no field) is kept, without a name; the other rows too', () => {
+    const list = parseOrganizationTokenList({ tokens: [
+      { name: 'a', id: 'i', owner: { email: 'e' } },
+      { name: 'b', id: 'j', owner: {} },
+      { name: 'c', id: 'k', owner: { username: 'u' } },
+    ] }, 'o');
+    assert.deepEqual(list.map((t) => [t.name, t.owner]), [['a', { email: 'e' }], ['b', {}], ['c', { username: 'u' }]]);
+  });
+
   it('organization token list: null is none; another org, a bad owner or a bad field is refused', () => {
     assert.deepEqual(parseOrganizationTokenList({ tokens: null }, 'o'), []);
     assert.deepEqual(parseOrganizationTokenList({ tokens: [{ name: 'a', id: 'i' }] }, 'o'), [{ name: 'a', id: 'i', organization: 'o' }]);
     assert.deepEqual(parseOrganizationTokenList({ tokens: [{ name: 'a', id: 'i', organization: 'o', owner: { username: 'u' } }] }, 'o')[0].owner, { username: 'u' });
     refuses(() => parseOrganizationTokenList({ tokens: [{ name: 'a', id: 'i', organization: 'other' }] }, 'o'), /not the organization asked for/);
     refuses(() => parseOrganizationTokenList({ tokens: [{ name: 'a', id: 'i', owner: 'u' }] }, 'o'), /owner is not an object/);
-    refuses(() => parseOrganizationTokenList({ tokens: [{ name: 'a', id: 'i', owner: { email: 'e' } }] }, 'o'), /owner\.username/);
+    refuses(() => parseOrganizationTokenList({ tokens: [{ name: 'a', id: 'i', owner: { username: 5 } }] }, 'o'), /owner\.username/);
     refuses(() => parseOrganizationTokenList({ tokens: [{ name: 'a', id: 'i', owner: { username: 'u', email: 3 } }] }, 'o'), /owner\.email/);
     refuses(() => parseOrganizationTokenList({ tokens: [{ name: 'a' }] }, 'o'), /tokens\[0\]\.id/);
     refuses(() => parseOrganizationTokenList({ tokens: 'nope' }, 'o'), /not a list/);

@@ -21,6 +21,20 @@ const tokens: OrganizationApiToken[] = [
 const row = (node: { tooltip?: { label: string; value: string }[] }, label: string) => node.tooltip?.find((r) => r.label === label)?.value;
 
 describe('views/organizationNodes', () => {
+  it('a token whose owner has no username: shown without an owner, not marked yours, sorted first', () => {
+    const node = organizationTokenNode('demo', { name: 'nameless', id: 'id-n', organization: 'studio', createdAt: '2026-05-03', owner: { email: 'x@example.com' } }, ME);
+    assert.equal(node.label, 'nameless', 'no owner in the label');
+    assert.equal(node.owner, '');
+    assert.equal(node.yours, false);
+    assert.doesNotMatch(node.description, /yours/);
+    assert.equal(node.icon, 'person');
+    assert.equal(row(node, 'Owner'), 'not given by Turso');
+    assert.equal(row(node, 'Owner email'), 'x@example.com');
+    const bare = organizationTokenNode('demo', { name: 'bare', id: 'id-b', organization: 'studio', owner: {} }, ME);
+    assert.equal(bare.label, 'bare');
+    assert.equal(bare.yours, false);
+  });
+
   it('the Organizations node is collapsed-by-kind, with a stable id per account', () => {
     const node = organizationsNode('demo');
     assert.equal(node.kind, 'organizations');
