@@ -6,7 +6,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { Shown, UiRecorder } from './faultHelpers';
 import {
-  Emulator, pointSignedOut, restoreAfterSuite, signIn, startCreateToken, startEmulator, TursoTestApi, waitForRoot,
+  Emulator, pointSignedOut, restoreAfterSuite, signIn, startCreateToken, startEmulator, TursoTestApi, waitFor, waitForRoot,
 } from './helpers';
 
 // "Save to .env" from the reveal panel against real files and real git repositories: never through a
@@ -102,6 +102,8 @@ suite('Save to .env: links, tracked files, repositories', () => {
     fs.writeFileSync(env, 'A=1\n');
     const editor = await vscode.window.showTextDocument(vscode.Uri.file(env));
     try {
+      // A document an earlier test opened may still hold that test's text until VS Code's watcher reloads it.
+      await waitFor(() => editor.document.getText() === 'A=1\n', 'the open .env to show the file\'s text', 10000);
       await editor.edit((e) => e.insert(new vscode.Position(1, 0), 'B=2\n'));
       assert.ok(editor.document.isDirty, 'the .env has unsaved changes');
       ui.answer = () => assert.fail('nothing is asked before refusing an unsaved .env');
