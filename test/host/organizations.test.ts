@@ -236,6 +236,41 @@ suite('Organizations: every API token of an organization, with its owner, revoke
     figures.refreshThreeOrganizations = `${asked.length} requests (account and organizations), 1 round trip`;
   });
 
+  test('Revoke Organization API Token from the palette: the organizations picked as Create and Rotate show them (name, personal or team)', async () => {
+    await rootRows(api);
+    const seen: { title?: string; items: { label: string; description?: string; detail?: string }[] }[] = [];
+    const original = vscode.window.createQuickPick;
+    (vscode.window as { createQuickPick: unknown }).createQuickPick = () => {
+      const qp = original();
+      const show = qp.show.bind(qp);
+      qp.show = () => {
+        show();
+        // Once the items are in: record the step, then cancel it.
+        const poll = setInterval(() => {
+          if (!qp.busy) {
+            clearInterval(poll);
+            seen.push({ title: qp.title, items: qp.items.map(({ label, description, detail }) => ({ label, description, detail })) });
+            qp.hide();
+          }
+        }, 20);
+      };
+      return qp;
+    };
+    try {
+      assert.strictEqual(await vscode.commands.executeCommand('turso.revokeOrganizationToken'), undefined, 'cancelled at the organization step');
+      assert.strictEqual(seen.length, 1, JSON.stringify(seen));
+      assert.match(seen[0].title ?? '', /Organization/);
+      const acme = seen[0].items.find((i) => i.label === 'acme');
+      const demo = seen[0].items.find((i) => i.label === 'demo');
+      assert.deepStrictEqual([acme, demo], [
+        { label: 'acme', description: 'Acme Inc.', detail: 'Team organization' },
+        { label: 'demo', description: 'personal', detail: 'Personal organization' },
+      ], JSON.stringify(seen[0].items));
+    } finally {
+      (vscode.window as { createQuickPick: unknown }).createQuickPick = original;
+    }
+  });
+
   test('Create from an organization\'s row pre-selects it: no organization step, no unrestricted choice', async () => {
     const user = (await rootRows(api))[0];
     const acme = await orgRow(user, 'acme');

@@ -5,6 +5,7 @@ import { checkTokenName, tokenNameRule } from '../../platform/tokenNames';
 import type { ApiToken } from '../../platform/types';
 import type { TursoClient } from '../../platform/client';
 import { showWarningMessage } from '../../ui/notify';
+import { organizationItems } from '../../ui/organizationItems';
 import { pick } from '../../ui/pickers';
 import { displayName } from '../../util/text';
 import { placesOf, type FilePlan } from '../../workspace/replaceToken';
@@ -45,13 +46,7 @@ interface AccessItem extends vscode.QuickPickItem {
 /** An unrestricted token's successor: an organization token is suggested (Turso deprecated unrestricted ones). */
 export async function askOrganization(client: TursoClient, shown: string): Promise<RestrictionChoice | undefined> {
   const items = client.listOrganizations().then((orgs): AccessItem[] => [
-    ...orgs.map<AccessItem>((o) => ({
-      label: displayName(o.slug, 128),
-      description: o.name !== o.slug ? displayName(o.name, 128) : undefined,
-      detail: o.type === 'personal' ? vscode.l10n.t('Personal organization') : o.type === 'team' ? vscode.l10n.t('Team organization') : undefined,
-      iconPath: new vscode.ThemeIcon(o.type === 'personal' ? 'account' : 'organization'),
-      choice: { kind: 'org', organization: o.slug },
-    })),
+    ...organizationItems(orgs).map<AccessItem>((item) => ({ ...item, choice: { kind: 'org', organization: item.slug } })),
     { label: '', kind: vscode.QuickPickItemKind.Separator },
     {
       label: vscode.l10n.t('Keep it unrestricted (deprecated)'),
