@@ -8,6 +8,7 @@ import { showWarningMessage } from '../../ui/notify';
 import { organizationItems } from '../../ui/organizationItems';
 import { pick } from '../../ui/pickers';
 import { displayName } from '../../util/text';
+import { askGitConsent } from '../../workspace/gitConsent';
 import { placesOf, type FilePlan } from '../../workspace/replaceToken';
 import { nameMessage } from '../createToken';
 import { fileLabels, ownerShown } from './labels';
@@ -156,12 +157,11 @@ async function askConsent(group: FilePlan[], message: string, detail: string, ag
   if (group.length === 0) {
     return true;
   }
-  const leave = vscode.l10n.t('Leave Them');
-  const answer = await showWarningMessage(message, { modal: true, detail }, agree, leave);
+  const answer = await askGitConsent({ message, detail, agree, leave: vscode.l10n.t('Leave Them') });
   if (answer === undefined) {
     return false;
   }
-  for (const p of group) p.consent = answer === agree;
+  for (const p of group) p.consent = answer === 'agree';
   return true;
 }
 
