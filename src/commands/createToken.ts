@@ -19,6 +19,7 @@ import {
 import { checkTokenName, tokenNameRule, type TokenNameNote } from '../platform/tokenNames';
 import { ALL_SCOPES, type CreatedApiToken, type Organization } from '../platform/types';
 import { showErrorMessage, showInformationMessage } from '../ui/notify';
+import { organizationItems, type OrganizationItem } from '../ui/organizationItems';
 import { pick } from '../ui/pickers';
 import { displayName, inertText } from '../util/text';
 import type { PendingToken, RevealHandle, RevealOptions } from '../webview/revealPanel';
@@ -193,9 +194,6 @@ export function nameMessage(note: TokenNameNote | undefined): vscode.InputBoxVal
 interface KindItem extends vscode.QuickPickItem {
   restriction: RestrictionChoice['kind'];
 }
-interface OrgItem extends vscode.QuickPickItem {
-  slug: string;
-}
 interface GroupItem extends vscode.QuickPickItem {
   /** The name as the API has it; the label is only its display. */
   group: string;
@@ -243,17 +241,8 @@ async function askRestriction(
   if (kind === 'unrestricted') {
     return { kind };
   }
-  const orgItems = organizations.then((orgs) =>
-    orgs.map<OrgItem>((o) => ({
-      slug: o.slug,
-      // Server text, shown as is by the picker: made inert (control and bidirectional characters).
-      label: displayName(o.slug, 128),
-      description: o.name !== o.slug ? displayName(o.name, 128) : undefined,
-      detail: o.type === 'personal' ? vscode.l10n.t('Personal organization') : o.type === 'team' ? vscode.l10n.t('Team organization') : undefined,
-      iconPath: new vscode.ThemeIcon(o.type === 'personal' ? 'account' : 'organization'),
-    })),
-  );
-  const organization = preselected ?? (await pick<OrgItem>({
+  const orgItems = organizations.then(organizationItems);
+  const organization = preselected ?? (await pick<OrganizationItem>({
     title: vscode.l10n.t('Create API Token: Organization'),
     placeholder: vscode.l10n.t('Pick the organization'),
     items: orgItems,

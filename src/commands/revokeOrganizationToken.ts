@@ -7,6 +7,7 @@ import type { Log } from '../log';
 import { mayHaveTakenEffect, TursoApiError } from '../platform/errors';
 import { organizationTokenOwner, type Organization, type OrganizationApiToken } from '../platform/types';
 import { showErrorMessage, showInformationMessage, showWarningMessage } from '../ui/notify';
+import { organizationItems, type OrganizationItem } from '../ui/organizationItems';
 import { pick } from '../ui/pickers';
 import { errorMessage } from '../util/errors';
 import { displayName } from '../util/text';
@@ -29,9 +30,6 @@ interface Target {
   owner: string;
 }
 
-interface OrgItem extends vscode.QuickPickItem {
-  slug: string;
-}
 interface TokenItem extends vscode.QuickPickItem {
   target: Target;
 }
@@ -229,15 +227,8 @@ async function targetFromArgOrPick(arg: unknown, deps: RevokeOrganizationTokenDe
   } else {
     const settled = model?.settledOrganizations;
     const list: Promise<readonly Organization[]> = settled?.kind === 'loaded' ? Promise.resolve(settled.organizations) : client.listOrganizations();
-    const items = list.then((orgs) =>
-      [...orgs].sort((a, b) => a.slug.localeCompare(b.slug)).map<OrgItem>((o) => ({
-        slug: o.slug,
-        label: displayName(o.slug, 128),
-        description: o.name !== o.slug ? displayName(o.name, 128) : undefined,
-        iconPath: new vscode.ThemeIcon(o.type === 'personal' ? 'account' : 'organization'),
-      })),
-    );
-    organization = (await pick<OrgItem>({
+    const items = list.then((orgs) => organizationItems([...orgs].sort((a, b) => a.slug.localeCompare(b.slug))));
+    organization = (await pick<OrganizationItem>({
       title: vscode.l10n.t('Revoke Organization API Token (1/2): Organization'),
       placeholder: vscode.l10n.t('Pick the organization'),
       items,

@@ -1,6 +1,6 @@
 /**
  * Text rules for `.env` and `.gitignore` files, kept free of `vscode` so they are unit-tested in
- * plain Node. The glue that reads and writes the files is `saveEnv.ts`.
+ * plain Node. The env-file grammar lives here (see below), and `tokenFinder.ts` reads by it. The glue that reads and writes the files is `saveEnv.ts`.
  *
  * Edits are surgical: a user's `.env` holds other secrets and their own formatting, so only the
  * assignment of the one key changes, and line endings, comments and order stay as they were.
@@ -13,32 +13,27 @@ export interface UpsertResult {
   replaced: boolean;
 }
 
-interface Line {
-  body: string;
-  /** '\r\n', '\n', or '' for a last line without a line break. */
-  eol: string;
-}
-
-const QUOTES = ['"', "'", '`'];
-
 /**
  * Sets `key=value` in a dotenv text. Existing assignments of `key` (also `export key=…`, quoted or
  * spanning several lines) get the new value in place, keeping their quote style and a trailing
  * comment; otherwise the assignment is appended. Keys that merely start with `key` are left alone.
  */
 export function upsertEnvVar(text: string, key: string, value: string): UpsertResult {
-  const lines = splitLines(text);
+  const lines = splitEnvLines(text);
+  const bodies = lines.map((l) => l.body);
   const out: string[] = [];
   let replaced = false;
   for (let i = 0; i < lines.length; i++) {
-    const assignment = parseAssignment(lines, i);
+    const assignment = parseEnvAssignment(bodies, i);
     if (!assignment) {
       out.push(lines[i].body + lines[i].eol);
       continue;
     }
     if (assignment.key === key) {
       // A value that spanned several lines collapses onto this one; the break after its last line stays.
-      out.push(assignment.head + formatValue(value, assignment.quote) + assignment.tail + lines[assignment.lastLine].eol);
+      const head = bodies[i].slice(0, assignment.valueStart);
+      const tail = bodies[assignment.lastLine].slice(assignment.valueEnd);
+      out.push(head + formatValue(value, assignment.quote) + tail + lines[assignment.lastLine].eol);
       replaced = true;
     } else {
       // Copy the whole assignment, so a line inside another key's multi-line value is never taken for ours.
@@ -51,15 +46,16 @@ export function upsertEnvVar(text: string, key: string, value: string): UpsertRe
   if (replaced) {
     return { text: out.join(''), replaced };
   }
-  const eol = lineBreakOf(text);
-  const separator = text === '' || /\r?\n$/.test(text) ? '' : eol;
+  const eol = lineBreakOf(text, ENV_BREAK);
+  const separator = text === '' || endsWithBreak(text, ENV_BREAK) ? '' : eol;
   return { text: text + separator + `${key}=${formatValue(value, undefined)}` + eol, replaced: false };
 }
 
 /** Appends an entry (such as `.env`) to a `.gitignore` text, in the file's own line-break style. */
 export function appendGitignoreEntry(text: string, entry: string): string {
-  const eol = lineBreakOf(text);
-  const separator = text === '' || /\r?\n$/.test(text) ? '' : eol;
+  // Git reads a .gitignore by '\n' (dropping a '\r' before it): a lone '\r' is no line break there.
+  const eol = lineBreakOf(text, GITIGNORE_BREAK);
+  const separator = text === '' || endsWithBreak(text, GITIGNORE_BREAK) ? '' : eol;
   return text + separator + entry + eol;
 }
 
@@ -74,51 +70,95 @@ export function gitignoreCovers(text: string, path: string): boolean {
 }
 
 // ---------------------------------------------------------------------------------------------
-// dotenv
+// The env-file grammar (dotenv's), the one home of it: `upsertEnvVar` writes by it and
+// `tokenFinder.ts` reads by it.
+//
+// - Lines end at `\r\n`, `\n` or a lone `\r` (as dotenv and VS Code count them).
+// - An assignment is `KEY=value`, also `export KEY=value` and `KEY: value`, with any indentation;
+//   a key is a letter or `_`, then letters, digits, `_`, `.` or `-`.
+// - A value is unquoted, or quoted with `"`, `'` or `` ` ``; a backslash escapes the next character
+//   in any of the three (as dotenv reads `\'` inside '…'), and a quoted value may span several lines.
+//   A quote never closed is a value of its own line alone (dotenv then reads the line unquoted).
+// - A `#` begins a comment: a whole line, after an unquoted value when whitespace precedes it (a `#`
+//   inside a value is common in URLs), or anywhere after a quoted value's closing quote.
 
-interface Assignment {
-  key: string;
-  /** Everything before the value: indentation, `export `, the key and `=` with its spacing. */
-  head: string;
-  /** The quote the value was written in, if any. */
-  quote: string | undefined;
-  /** What followed the value on its last line: spacing and a `# comment`. */
-  tail: string;
-  lastLine: number;
+/** One line of an env file and the break that ends it. */
+export interface EnvLine {
+  body: string;
+  /** '\r\n', '\n', '\r', or '' for a last line without a line break. */
+  eol: string;
 }
 
-const ASSIGNMENT = /^(\s*(?:export\s+)?)([A-Za-z_][\w.-]*)(\s*=)([ \t]*)(.*)$/;
+/** Where one assignment is: columns are UTF-16 code units, as `vscode.Position`'s. */
+export interface EnvAssignment {
+  key: string;
+  /** The line the assignment starts on (its key), and the line its value ends on. */
+  lastLine: number;
+  /** Column (on the first line) where the value starts, its opening quote included; for `KEY= # note`, just after `=`. */
+  valueStart: number;
+  /** Column (on the last line) just after the value, its closing quote included. */
+  valueEnd: number;
+  /** The quote the value is written in, if any. */
+  quote: string | undefined;
+  /** Column (on the last line) where a trailing comment starts (its `#`, or the whitespace before it), if any. */
+  commentStart: number | undefined;
+}
 
-function parseAssignment(lines: Line[], index: number): Assignment | undefined {
-  const match = ASSIGNMENT.exec(lines[index].body);
+const ENV_BREAK = /\r\n|\r|\n/;
+const GITIGNORE_BREAK = /\r\n|\n/;
+const QUOTES = ['"', "'", '`'];
+const ASSIGNMENT = /^(\s*(?:export\s+)?)([A-Za-z_][\w.-]*)(\s*=|\s*:(?=[ \t]))([ \t]*)/;
+
+/** The lines of an env file, each with its own line break (a file may mix them). */
+export function splitEnvLines(text: string): EnvLine[] {
+  const lines: EnvLine[] = [];
+  const breaks = new RegExp(ENV_BREAK.source, 'g');
+  let start = 0;
+  for (let m = breaks.exec(text); m; m = breaks.exec(text)) {
+    lines.push({ body: text.slice(start, m.index), eol: m[0] });
+    start = m.index + m[0].length;
+  }
+  if (start < text.length) {
+    lines.push({ body: text.slice(start), eol: '' });
+  }
+  return lines;
+}
+
+/**
+ * The assignment starting on line `index` (at column `from`: after a `#` for a commented-out one),
+ * or undefined when that line is not one. `lines` are the bodies of `splitEnvLines`; pass the one
+ * line alone where a value must not span lines.
+ */
+export function parseEnvAssignment(lines: readonly string[], index: number, from = 0): EnvAssignment | undefined {
+  const body = lines[index];
+  const match = ASSIGNMENT.exec(body.slice(from));
   if (!match) {
     return undefined;
   }
-  const [, lead, key, equals, spacing, rest] = match;
-  const head = lead + key + equals + spacing;
-  const quote = QUOTES.find((q) => rest.startsWith(q));
+  const [whole, lead, key, equals, spacing] = match;
+  const valueStart = from + whole.length;
+  const quote = QUOTES.find((q) => body.startsWith(q, valueStart));
   if (!quote) {
-    // Unquoted: a comment needs whitespace before its `#` (a `#` inside a value is common in URLs).
-    const comment = /\s+#.*$/.exec(spacing + rest);
+    // `KEY= # note`: whitespace after `=` then `#` is an empty value and a comment.
+    const afterEquals = from + lead.length + key.length + equals.length;
+    const comment = /\s+#/.exec(body.slice(afterEquals));
     if (comment?.index === 0) {
-      // `KEY= # note`: an empty value followed by a comment.
-      return { key, head: lead + key + equals, quote: undefined, tail: comment[0], lastLine: index };
+      return { key, lastLine: index, valueStart: afterEquals, valueEnd: afterEquals, quote, commentStart: afterEquals };
     }
-    return { key, head, quote: undefined, tail: comment ? comment[0] : '', lastLine: index };
+    const valueEnd = comment ? afterEquals + comment.index : body.length;
+    return { key, lastLine: index, valueStart: afterEquals + spacing.length, valueEnd, quote, commentStart: comment ? valueEnd : undefined };
   }
-  let close = closingQuote(rest, quote, 1);
+  let close = closingQuote(body, quote, valueStart + 1);
   let lastLine = index;
   while (close < 0 && lastLine + 1 < lines.length) {
     lastLine++;
-    close = closingQuote(lines[lastLine].body, quote, 0);
+    close = closingQuote(lines[lastLine], quote, 0);
   }
   if (close < 0) {
-    // Never closed: treat the opening line alone as the assignment, as a lenient parser would.
-    return { key, head, quote, tail: '', lastLine: index };
+    return { key, lastLine: index, valueStart, valueEnd: body.length, quote, commentStart: undefined };
   }
-  // `close` indexes `rest` when the value ends on its own line, the body of the last line otherwise.
-  const closingText = lastLine === index ? rest : lines[lastLine].body;
-  return { key, head, quote, tail: closingText.slice(close + 1), lastLine };
+  const hash = lines[lastLine].indexOf('#', close + 1);
+  return { key, lastLine, valueStart, valueEnd: close + 1, quote, commentStart: hash < 0 ? undefined : hash };
 }
 
 /** Index of the first unescaped `quote` in `text` from `from`, or -1. */
@@ -151,22 +191,11 @@ function formatValue(value: string, preferredQuote: string | undefined): string 
   return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\r?\n/g, '\\n')}"`;
 }
 
-function splitLines(text: string): Line[] {
-  const lines: Line[] = [];
-  const breaks = /\r\n|\n/g;
-  let start = 0;
-  for (let m = breaks.exec(text); m; m = breaks.exec(text)) {
-    lines.push({ body: text.slice(start, m.index), eol: m[0] });
-    start = m.index + m[0].length;
-  }
-  if (start < text.length) {
-    lines.push({ body: text.slice(start), eol: '' });
-  }
-  return lines;
+/** The file's line break: the one its first line ends with, '\n' for a file without one (and new files). */
+function lineBreakOf(text: string, breaks: RegExp): string {
+  return breaks.exec(text)?.[0] ?? '\n';
 }
 
-/** The file's line break: CRLF when its first line ends that way, LF otherwise (and for new files). */
-function lineBreakOf(text: string): string {
-  const first = /\r\n|\n/.exec(text);
-  return first ? first[0] : '\n';
+function endsWithBreak(text: string, breaks: RegExp): boolean {
+  return new RegExp(`(?:${breaks.source})$`).test(text);
 }

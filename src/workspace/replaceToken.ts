@@ -5,7 +5,7 @@ import { gitFileState, untrack } from './gitState';
 import {
   linkTarget, localFileKind, NotRegularFileError, OutsideFolderError, readLocalText, rewriteLocalText,
 } from './localFile';
-import { gitOptions } from './saveEnv';
+import { gitConsentNeed, gitOptions } from './gitConsent';
 import { findTokens, readPlatformToken } from './tokenFinder';
 import type { WorkspaceTokens } from './workspaceTokens';
 import { errorMessage } from '../util/errors';
@@ -146,18 +146,14 @@ export async function fileState(uri: vscode.Uri): Promise<FileState> {
     if (real !== expected) {
       return { kind: 'refused', reason: vscode.l10n.t('it is reached through a folder that is a symbolic link (it is {0}), and nothing is written through a link', real) };
     }
-    const git = await gitFileState(path.dirname(file), path.basename(file), gitOptions());
-    switch (git.kind) {
+    const need = gitConsentNeed(await gitFileState(path.dirname(file), path.basename(file), gitOptions()));
+    switch (need.kind) {
       case 'none':
         return { kind: 'writable' };
-      case 'repo':
-        return git.tracked
-          ? { kind: 'tracked' }
-          : git.ignoredByRules
-            ? { kind: 'writable' }
-            : { kind: 'unignored', reason: vscode.l10n.t('git does not ignore it, so the new token could be committed') };
+      case 'unignored':
+        return { kind: 'unignored', reason: vscode.l10n.t('git does not ignore it, so the new token could be committed') };
       default:
-        return { kind: 'unchecked', reason: git.reason };
+        return need;
     }
   } catch (err) {
     return { kind: 'refused', reason: vscode.l10n.t('it could not be checked: {0}', errorMessage(err)) };

@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
 import { showWarningMessage } from '../ui/notify';
 import { saveEnvWaitsForTrust, workspaceTrusted } from '../ui/trust';
-import { appendGitignoreEntry, gitignoreCovers, upsertEnvVar } from './envFile';
-import { gitFileState, isIgnoredByRules, untrack, type GitFileState, type GitOptions } from './gitState';
+import { upsertEnvVar } from './envFile';
+import { askGitConsent, gitConsentNeed, gitOptions, GITIGNORE_MODE, ignoreWithGit, listInGitignore, type GitignoreAccess } from './gitConsent';
+import { gitFileState, isIgnoredByRules, untrack, type GitFileState } from './gitState';
 import {
   AppearedError, assertRegularOrMissing, createLocalText, NotRegularFileError, OutsideFolderError, readLocalText, rewriteLocalText,
 } from './localFile';
@@ -25,7 +26,6 @@ const ENV = '.env';
 const GITIGNORE = '.gitignore';
 /** A new `.env` holds a secret: only its owner may read it. */
 const SECRET_MODE = 0o600;
-const PUBLIC_MODE = 0o644;
 
 /** Saving would break a rule (a link, a tracked file…): the message says which and what was left as it was. */
 class Refusal extends Error {}
@@ -81,8 +81,9 @@ async function save(folder: vscode.WorkspaceFolder, files: FolderFiles, where: s
     await files.assertRegular(GITIGNORE);
   }
 
+  const need = gitConsentNeed(git);
   let untrackAgreed = false;
-  if (git.kind === 'repo' && git.tracked) {
+  if (need.kind === 'tracked') {
     untrackAgreed = await confirmUntrack(where);
     if (!untrackAgreed) {
       return {
@@ -90,7 +91,7 @@ async function save(folder: vscode.WorkspaceFolder, files: FolderFiles, where: s
         message: vscode.l10n.t('Not saved: git tracks {0}, so the token would be in the next commit. Nothing was changed.', where),
       };
     }
-  } else if (git.kind === 'unknown' && !(await confirmUnchecked(where, git.reason))) {
+  } else if (need.kind === 'unchecked' && !(await confirmUnchecked(where, need.reason))) {
     return { status: 'cancelled', message: vscode.l10n.t('Not saved to {0}: git could not check it. Nothing was changed.', where) };
   }
   const before = await files.read(ENV);
@@ -109,7 +110,7 @@ async function save(folder: vscode.WorkspaceFolder, files: FolderFiles, where: s
   const notes: string[] = [];
   if (now.kind === 'repo') {
     // Ignored first: a refusal there leaves the index as it was.
-    notes.push(await ignoreWithGit(files, now, folder.name, where));
+    notes.push(await ignoreEnv(files, folder.name, where));
     if (now.tracked) {
       await files.untrack(ENV);
       notes.push(vscode.l10n.t('Git no longer tracks {0}: its removal is staged for your next commit, and earlier commits keep the contents it had.', ENV));
@@ -134,21 +135,23 @@ async function save(folder: vscode.WorkspaceFolder, files: FolderFiles, where: s
 }
 
 /** Makes git ignore `.env` (adding it to the folder's `.gitignore` when needed) and checks with git that it does. */
-async function ignoreWithGit(files: FolderFiles, git: Extract<GitFileState, { kind: 'repo' }>, folderName: string, where: string): Promise<string> {
-  if (git.ignoredByRules) {
-    return vscode.l10n.t('Git ignores {0}.', ENV);
-  }
-  const created = await addToGitignore(files);
+async function ignoreEnv(files: FolderFiles, folderName: string, where: string): Promise<string> {
+  const { change, ignored } = await ignoreWithGit(gitignoreOf(files), ENV, ENV);
   const gitignore = `${folderName}/${GITIGNORE}`;
-  if (!(await files.ignoredByRules(ENV))) {
+  if (!ignored) {
     throw new Refusal(vscode.l10n.t(
       'Not saved: {0} now lists {1}, but git still does not ignore {2} (another rule brings it back). The token was not written.',
       gitignore, ENV, where,
     ));
   }
-  return created
-    ? vscode.l10n.t('Created {0} with {1}: git ignores it.', gitignore, ENV)
-    : vscode.l10n.t('Added {1} to {0}: git ignores it.', gitignore, ENV);
+  switch (change) {
+    case 'created':
+      return vscode.l10n.t('Created {0} with {1}: git ignores it.', gitignore, ENV);
+    case 'appended':
+      return vscode.l10n.t('Added {1} to {0}: git ignores it.', gitignore, ENV);
+    default:
+      return vscode.l10n.t('Git ignores {0}.', ENV);
+  }
 }
 
 /** Git could not be asked (and the person chose to save anyway): the folder's own `.gitignore` is made to list `.env` if it has a `.git`. */
@@ -156,21 +159,22 @@ async function ignoreUnchecked(files: FolderFiles, folderName: string, reason: s
   if (!(await files.hasGitFolder())) {
     return vscode.l10n.t('Git could not check it ({0}), so nothing was added to a .gitignore.', reason);
   }
-  await files.assertRegular(GITIGNORE);
-  const text = await files.read(GITIGNORE);
-  if (text !== undefined && gitignoreCovers(text, ENV)) {
+  if ((await listInGitignore(gitignoreOf(files), ENV, ENV)) === 'listed') {
     return vscode.l10n.t('{0}/{1} lists {2}; git could not confirm that it ignores it or that it is not tracked ({3}).', folderName, GITIGNORE, ENV, reason);
   }
-  await addToGitignore(files);
   return vscode.l10n.t('Added {2} to {0}/{1}; git could not confirm that it ignores it or that it is not tracked ({3}).', folderName, GITIGNORE, ENV, reason);
 }
 
-/** Appends `.env` to the folder's `.gitignore`; true when it had to be created. */
-async function addToGitignore(files: FolderFiles): Promise<boolean> {
-  await files.assertRegular(GITIGNORE);
-  const text = await files.read(GITIGNORE);
-  await files.write(GITIGNORE, appendGitignoreEntry(text ?? '', ENV), text !== undefined, PUBLIC_MODE);
-  return text === undefined;
+/** The folder's `.gitignore` (never through a link, nor under an editor's unsaved changes), and git's answer for `.env`. */
+function gitignoreOf(files: FolderFiles): GitignoreAccess {
+  return {
+    read: async () => {
+      await files.assertRegular(GITIGNORE);
+      return files.read(GITIGNORE);
+    },
+    write: (text, exists) => files.write(GITIGNORE, text, exists, GITIGNORE_MODE),
+    ignored: () => files.ignoredByRules(ENV),
+  };
 }
 
 /** The folder to save in: the only one, the one picked, 'none' when no folder is open, undefined when the pick was dismissed. */
@@ -199,31 +203,21 @@ async function confirmReplace(where: string): Promise<boolean> {
 }
 
 async function confirmUntrack(where: string): Promise<boolean> {
-  const stop = vscode.l10n.t('Stop Tracking and Save');
-  const answer = await showWarningMessage(
-    vscode.l10n.t('Git tracks {0}: a .gitignore does not apply to it, so the next commit would carry the token.', where),
-    {
-      modal: true,
-      detail: vscode.l10n.t(
-        'Stop tracking it ("git rm --cached .env") and then save? The file stays on disk; its removal from the repository is staged for your next commit. Earlier commits keep the contents it had.',
-      ),
-    },
-    stop,
-  );
-  return answer === stop;
+  return (await askGitConsent({
+    message: vscode.l10n.t('Git tracks {0}: a .gitignore does not apply to it, so the next commit would carry the token.', where),
+    detail: vscode.l10n.t(
+      'Stop tracking it ("git rm --cached .env") and then save? The file stays on disk; its removal from the repository is staged for your next commit. Earlier commits keep the contents it had.',
+    ),
+    agree: vscode.l10n.t('Stop Tracking and Save'),
+  })) === 'agree';
 }
 
 async function confirmUnchecked(where: string, reason: string): Promise<boolean> {
-  const save = vscode.l10n.t('Save Anyway');
-  const answer = await showWarningMessage(
-    vscode.l10n.t('Git could not check {0}: {1}.', where, reason),
-    {
-      modal: true,
-      detail: vscode.l10n.t('If git tracks this file, or does not ignore it, the token can end up in a commit. Save it anyway?'),
-    },
-    save,
-  );
-  return answer === save;
+  return (await askGitConsent({
+    message: vscode.l10n.t('Git could not check {0}: {1}.', where, reason),
+    detail: vscode.l10n.t('If git tracks this file, or does not ignore it, the token can end up in a commit. Save it anyway?'),
+    agree: vscode.l10n.t('Save Anyway'),
+  })) === 'agree';
 }
 
 function describeError(err: unknown, folderName: string): string {
@@ -351,16 +345,6 @@ function workspaceFiles(folder: vscode.Uri): FolderFiles {
       throw new Refusal(unknown);
     },
   };
-}
-
-/** The built-in git extension's git, when it is active and found one; `git` on the PATH otherwise. */
-export function gitOptions(): GitOptions {
-  try {
-    const extension = vscode.extensions.getExtension<{ getAPI(version: 1): { git: { path: string } } }>('vscode.git');
-    return extension?.isActive ? { gitPath: extension.exports.getAPI(1).git.path } : {};
-  } catch {
-    return {};
-  }
 }
 
 async function exists(uri: vscode.Uri): Promise<boolean> {

@@ -15,15 +15,14 @@
  * columns, enough for a caller that holds the text to replace it), under which key, and its id
  * and claims.
  *
- * The env-file grammar followed is dotenv's: `KEY=value` (also `export KEY=value` and `KEY: value`),
- * values unquoted, or quoted with `"`, `'` or `` ` `` — a quoted value may span several lines —,
- * and `#` comments: a whole line, or after an unquoted value when a space precedes the `#`.
+ * The env-file grammar is dotenv's, and lives in `envFile.ts` (one home for the writer and this reader).
  * **Commented-out tokens are reported**, marked `commented`: dotenv does not load them, but the
  * secret is still in the file (and in its history, and in every copy of it), so it matters to know
  * it is there, and to replace it when the token is rotated.
  */
 
 import { createHash } from 'node:crypto';
+import { parseEnvAssignment, splitEnvLines, type EnvAssignment } from './envFile';
 
 /** The claims of a found token that a caller may need. Present only when the token carries them. */
 export interface TokenClaims {
@@ -126,12 +125,10 @@ export function findTokens(text: string): TokenFinding[] {
   if (!/ey[A-Za-z0-9_-]/.test(text)) {
     return findings;
   }
-  const lines = text.split(/\r\n|\r|\n/);
-  let open: OpenQuote | undefined;
+  const lines = splitEnvLines(text).map((l) => l.body);
+  const segmentsOf = lineSegments(lines);
   for (let line = 0; line < lines.length; line++) {
     const body = lines[line];
-    const parsed = open ? continueQuoted(body, open) : parseLine(body);
-    open = parsed.open;
     if (!body.includes('.')) {
       continue;
     }
@@ -142,7 +139,7 @@ export function findTokens(text: string): TokenFinding[] {
         continue;
       }
       const start = m.index;
-      const segment = parsed.segments.find((s) => start >= s.start && start < s.end);
+      const segment = segmentsOf[line].find((s) => start >= s.start && start < s.end);
       findings.push({
         ...token,
         valueHash: tokenValueHash(m[0]),
@@ -201,87 +198,50 @@ interface Segment {
   commented: boolean;
 }
 
-/** A quoted value left open at the end of a line: the next lines belong to it until the quote closes. */
-interface OpenQuote {
-  quote: string;
-  key: string;
-}
-
-interface ParsedLine {
-  segments: Segment[];
-  open?: OpenQuote;
-}
-
-const ASSIGNMENT = /^(\s*(?:export\s+)?)([A-Za-z_][\w.-]*)(\s*=\s*|\s*:\s+)/;
-const QUOTES = ['"', "'", '`'];
-
-function parseLine(body: string): ParsedLine {
-  const hash = /^\s*#/.exec(body);
-  if (hash) {
-    // A comment: `# KEY=<token>` keeps its key (a disabled assignment); never opens a multi-line value.
-    const inner = parseAssignmentAt(body, hash[0].length);
-    const segments = inner.segments.map((s) => ({ ...s, commented: true }));
-    return { segments: [...segments, { start: hash[0].length - 1, end: body.length + 1, commented: true }] };
-  }
-  return parseAssignmentAt(body, 0);
-}
-
-/** Parses `KEY=value # comment` starting at `from`; a line that is not an assignment is one plain segment. */
-function parseAssignmentAt(body: string, from: number): ParsedLine {
-  const rest = body.slice(from);
-  const match = ASSIGNMENT.exec(rest);
-  if (!match) {
-    return { segments: [{ start: from, end: body.length + 1, commented: false }] };
-  }
-  const key = match[2];
-  const valueStart = from + match[0].length;
-  const quote = QUOTES.find((q) => body.startsWith(q, valueStart));
-  if (!quote) {
-    // A comment needs whitespace before its `#` (a `#` inside a value is common in URLs); `KEY= # note`
-    // is an empty value and a comment.
-    const comment = /\s#/.exec(body.slice(valueStart - 1));
-    const valueEnd = comment ? Math.max(valueStart, valueStart - 1 + comment.index) : body.length + 1;
-    const segments: Segment[] = [{ start: from, end: valueEnd, key, commented: false }];
-    if (comment) segments.push({ start: valueEnd, end: body.length + 1, commented: true });
-    return { segments };
-  }
-  const close = closingQuote(body, quote, valueStart + 1);
-  if (close < 0) {
-    return { segments: [{ start: from, end: body.length + 1, key, commented: false }], open: { quote, key } };
-  }
-  return { segments: [{ start: from, end: close + 1, key, commented: false }, ...afterValue(body, close + 1)] };
-}
-
-/** A line inside a quoted value that an earlier line opened. */
-function continueQuoted(body: string, open: OpenQuote): ParsedLine {
-  const close = closingQuote(body, open.quote, 0);
-  if (close < 0) {
-    return { segments: [{ start: 0, end: body.length + 1, key: open.key, commented: false }], open };
-  }
-  return { segments: [{ start: 0, end: close + 1, key: open.key, commented: false }, ...afterValue(body, close + 1)] };
-}
-
-/** What follows a closing quote: a `# comment`, or stray text (neither a value nor a comment). */
-function afterValue(body: string, from: number): Segment[] {
-  if (from >= body.length) {
-    return [];
-  }
-  const hash = body.indexOf('#', from);
-  return hash < 0
-    ? [{ start: from, end: body.length + 1, commented: false }]
-    : [{ start: from, end: hash, commented: false }, { start: hash, end: body.length + 1, commented: true }];
-}
-
-/** Index of the quote that closes a value, from `from`; in `"…"` a backslash escapes the next character. */
-function closingQuote(text: string, quote: string, from: number): number {
-  for (let i = from; i < text.length; i++) {
-    if (quote === '"' && text[i] === '\\') {
-      i++;
-    } else if (text[i] === quote) {
-      return i;
+/**
+ * The segments of every line, by the env-file grammar of `envFile.ts`. A commented-out line
+ * (`# KEY=<token>`) keeps its key (a disabled assignment) and never opens a multi-line value.
+ */
+function lineSegments(lines: readonly string[]): Segment[][] {
+  const out: Segment[][] = [];
+  for (let line = 0; line < lines.length; line++) {
+    const body = lines[line];
+    const hash = /^\s*#/.exec(body);
+    if (hash) {
+      const inner = parseEnvAssignment([body], 0, hash[0].length);
+      const segments = inner ? assignmentSegments([body], 0, inner, hash[0].length)[0].map((s) => ({ ...s, commented: true })) : [];
+      out.push([...segments, { start: hash[0].length - 1, end: body.length + 1, commented: true }]);
+      continue;
     }
+    const assignment = parseEnvAssignment(lines, line);
+    if (!assignment) {
+      out.push([{ start: 0, end: body.length + 1, commented: false }]);
+      continue;
+    }
+    out.push(...assignmentSegments(lines, line, assignment, 0));
+    line = assignment.lastLine;
   }
-  return -1;
+  return out;
+}
+
+/** The segments of the lines of one assignment (from `first` to its last line): its value, then what follows it. */
+function assignmentSegments(lines: readonly string[], first: number, a: EnvAssignment, from: number): Segment[][] {
+  const out: Segment[][] = [];
+  for (let line = first; line < a.lastLine; line++) {
+    out.push([{ start: line === first ? from : 0, end: lines[line].length + 1, key: a.key, commented: false }]);
+  }
+  const body = lines[a.lastLine];
+  const last: Segment[] = [{ start: a.lastLine === first ? from : 0, end: a.valueEnd, key: a.key, commented: false }];
+  const commentStart = a.commentStart ?? body.length + 1;
+  if (a.valueEnd < commentStart && a.valueEnd < body.length) {
+    // Stray text after a closing quote: neither a value nor a comment.
+    last.push({ start: a.valueEnd, end: commentStart, commented: false });
+  }
+  if (a.commentStart !== undefined) {
+    last.push({ start: a.commentStart, end: body.length + 1, commented: true });
+  }
+  out.push(last);
+  return out;
 }
 
 function decodeJson(segment: string): Record<string, unknown> | undefined {

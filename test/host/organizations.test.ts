@@ -70,6 +70,28 @@ suite('Organizations: every API token of an organization, with its owner, revoke
     return row;
   }
 
+  /** Each picker shown, recorded once its items are in (title, and each item's words), then cancelled. */
+  function recordPickers(): { seen: { title?: string; items: { label: string; description?: string; detail?: string }[] }[]; restore: () => void } {
+    const seen: { title?: string; items: { label: string; description?: string; detail?: string }[] }[] = [];
+    const original = vscode.window.createQuickPick;
+    (vscode.window as { createQuickPick: unknown }).createQuickPick = () => {
+      const qp = original();
+      const show = qp.show.bind(qp);
+      qp.show = () => {
+        show();
+        const poll = setInterval(() => {
+          if (!qp.busy) {
+            clearInterval(poll);
+            seen.push({ title: qp.title, items: qp.items.map(({ label, description, detail }) => ({ label, description, detail })) });
+            qp.hide();
+          }
+        }, 20);
+      };
+      return qp;
+    };
+    return { seen, restore: () => { (vscode.window as { createQuickPick: unknown }).createQuickPick = original; } };
+  }
+
   test('signed in: an Organizations row after the tokens, collapsed; nothing about organizations asked until expanded', async () => {
     const user = await signedInAs(emu.demoToken, 'Demo User');
     const rows = await allChildRows(api, user);
@@ -236,27 +258,28 @@ suite('Organizations: every API token of an organization, with its owner, revoke
     figures.refreshThreeOrganizations = `${asked.length} requests (account and organizations), 1 round trip`;
   });
 
+  test('Revoke Organization API Token from the palette: the organizations picked as Create and Rotate show them (name, personal or team)', async () => {
+    await signedInAs(emu.demoToken, 'Demo User');
+    const { seen, restore } = recordPickers();
+    try {
+      await vscode.commands.executeCommand('turso.revokeOrganizationToken');
+      assert.strictEqual(seen.length, 1, JSON.stringify(seen));
+      assert.match(seen[0].title ?? '', /Organization/);
+      const acme = seen[0].items.find((i) => i.label === 'acme');
+      const demo = seen[0].items.find((i) => i.label === 'demo');
+      assert.deepStrictEqual([acme, demo], [
+        { label: 'acme', description: 'Acme Inc.', detail: 'Team organization' },
+        { label: 'demo', description: 'personal', detail: 'Personal organization' },
+      ], JSON.stringify(seen[0].items));
+    } finally {
+      restore();
+    }
+  });
+
   test('Create from an organization\'s row pre-selects it: no organization step, no unrestricted choice', async () => {
     const user = (await rootRows(api))[0];
     const acme = await orgRow(user, 'acme');
-    const seen: { title?: string; items: string[] }[] = [];
-    const original = vscode.window.createQuickPick;
-    (vscode.window as { createQuickPick: unknown }).createQuickPick = () => {
-      const qp = original();
-      const show = qp.show.bind(qp);
-      qp.show = () => {
-        show();
-        // Once the items are in: record the step, then cancel it.
-        const poll = setInterval(() => {
-          if (!qp.busy) {
-            clearInterval(poll);
-            seen.push({ title: qp.title, items: qp.items.map((i) => i.label) });
-            qp.hide();
-          }
-        }, 20);
-      };
-      return qp;
-    };
+    const { seen, restore } = recordPickers();
     const input = vscode.window.showInputBox;
     (vscode.window as { showInputBox: unknown }).showInputBox = async () => 'from-org-row';
     try {
@@ -265,10 +288,10 @@ suite('Organizations: every API token of an organization, with its owner, revoke
       assert.strictEqual(result, undefined, 'cancelled at the access step');
       assert.strictEqual(seen.length, 1, JSON.stringify(seen));
       assert.match(seen[0].title ?? '', /acme/);
-      assert.ok(!seen[0].items.some((l) => /Unrestricted/.test(l)), JSON.stringify(seen));
+      assert.ok(!seen[0].items.some((i) => /Unrestricted/.test(i.label)), JSON.stringify(seen));
       assert.ok(!emu.requests.slice(mark).some((r) => r.path === '/v1/organizations'), 'the organizations are not asked for');
     } finally {
-      (vscode.window as { createQuickPick: unknown }).createQuickPick = original;
+      restore();
       (vscode.window as { showInputBox: unknown }).showInputBox = input;
     }
   });

@@ -3,11 +3,9 @@ import * as vscode from 'vscode';
 import { TursoApiError } from '../../platform/errors';
 import type { TursoClient } from '../../platform/client';
 import { errorMessage } from '../../util/errors';
-import { appendGitignoreEntry, gitignoreCovers } from '../../workspace/envFile';
-import { isIgnoredByRules } from '../../workspace/gitState';
-import { createLocalText, readLocalText, rewriteLocalText } from '../../workspace/localFile';
+import { ignoreWithGit, localGitignore } from '../../workspace/gitConsent';
+import { readLocalText } from '../../workspace/localFile';
 import type { FilePlan } from '../../workspace/replaceToken';
-import { gitOptions } from '../../workspace/saveEnv';
 import { findTokens } from '../../workspace/tokenFinder';
 
 /**
@@ -15,9 +13,6 @@ import { findTokens } from '../../workspace/tokenFinder';
  * token's id is that token (a copied `jti` is no proof: a forged JWT can carry it), and, for a file
  * git does not ignore, adding it to its folder's `.gitignore`. Nothing here logs or shows a value.
  */
-
-/** A `.gitignore` holds nothing secret. */
-const PUBLIC_MODE = 0o644;
 
 async function readText(uri: vscode.Uri): Promise<string> {
   if (uri.scheme === 'file') {
@@ -87,20 +82,13 @@ export async function ignoreFiles(plans: readonly FilePlan[]): Promise<{ changed
       failed.push({ shown: plan.shown, reason: vscode.l10n.t('its folder is not on this computer\'s disk') });
       continue;
     }
-    const folder = path.dirname(plan.uri.fsPath);
-    const entry = `/${path.basename(plan.uri.fsPath)}`;
-    const gitignore = path.join(folder, '.gitignore');
+    const file = plan.uri.fsPath;
     try {
-      if (plan.state.kind === 'tracked' && (await isIgnoredByRules(folder, entry.slice(1), gitOptions()))) {
-        continue;
+      const { change, ignored } = await ignoreWithGit(localGitignore(file), path.basename(file), `/${path.basename(file)}`);
+      if (change === 'created' || change === 'appended') {
+        changed.push(vscode.workspace.asRelativePath(vscode.Uri.file(path.join(path.dirname(file), '.gitignore')), true));
       }
-      const text = await readLocalText(gitignore);
-      if (text === undefined || !gitignoreCovers(text, entry.slice(1))) {
-        const updated = appendGitignoreEntry(text ?? '', entry);
-        await (text === undefined ? createLocalText(gitignore, updated, PUBLIC_MODE) : rewriteLocalText(gitignore, updated));
-        changed.push(vscode.workspace.asRelativePath(vscode.Uri.file(gitignore), true));
-      }
-      if (!(await isIgnoredByRules(folder, entry.slice(1), gitOptions()))) {
+      if (!ignored) {
         failed.push({ shown: plan.shown, reason: vscode.l10n.t('its .gitignore lists it, but git still does not ignore it (another rule brings it back)') });
       }
     } catch (err) {

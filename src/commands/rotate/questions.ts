@@ -5,8 +5,10 @@ import { checkTokenName, tokenNameRule } from '../../platform/tokenNames';
 import type { ApiToken } from '../../platform/types';
 import type { TursoClient } from '../../platform/client';
 import { showWarningMessage } from '../../ui/notify';
+import { organizationItems } from '../../ui/organizationItems';
 import { pick } from '../../ui/pickers';
 import { displayName } from '../../util/text';
+import { askGitConsent } from '../../workspace/gitConsent';
 import { placesOf, type FilePlan } from '../../workspace/replaceToken';
 import { nameMessage } from '../createToken';
 import { fileLabels, ownerShown } from './labels';
@@ -45,13 +47,7 @@ interface AccessItem extends vscode.QuickPickItem {
 /** An unrestricted token's successor: an organization token is suggested (Turso deprecated unrestricted ones). */
 export async function askOrganization(client: TursoClient, shown: string): Promise<RestrictionChoice | undefined> {
   const items = client.listOrganizations().then((orgs): AccessItem[] => [
-    ...orgs.map<AccessItem>((o) => ({
-      label: displayName(o.slug, 128),
-      description: o.name !== o.slug ? displayName(o.name, 128) : undefined,
-      detail: o.type === 'personal' ? vscode.l10n.t('Personal organization') : o.type === 'team' ? vscode.l10n.t('Team organization') : undefined,
-      iconPath: new vscode.ThemeIcon(o.type === 'personal' ? 'account' : 'organization'),
-      choice: { kind: 'org', organization: o.slug },
-    })),
+    ...organizationItems(orgs).map<AccessItem>((item) => ({ ...item, choice: { kind: 'org', organization: item.slug } })),
     { label: '', kind: vscode.QuickPickItemKind.Separator },
     {
       label: vscode.l10n.t('Keep it unrestricted (deprecated)'),
@@ -161,12 +157,11 @@ async function askConsent(group: FilePlan[], message: string, detail: string, ag
   if (group.length === 0) {
     return true;
   }
-  const leave = vscode.l10n.t('Leave Them');
-  const answer = await showWarningMessage(message, { modal: true, detail }, agree, leave);
+  const answer = await askGitConsent({ message, detail, agree, leave: vscode.l10n.t('Leave Them') });
   if (answer === undefined) {
     return false;
   }
-  for (const p of group) p.consent = answer === agree;
+  for (const p of group) p.consent = answer === 'agree';
   return true;
 }
 

@@ -31,6 +31,11 @@ describe('envFile (pure)', () => {
       { name: 'blank lines and comments kept', before: '# secrets\n\nA=1\n', after: `# secrets\n\nA=1\n${KEY}=${JWT}\n`, replaced: false },
       { name: 'a value with spaces is single-quoted', before: '', value: 'a b', after: `${KEY}='a b'\n`, replaced: false },
       { name: 'a value with a single quote is double-quoted and escaped', before: '', value: `it's "x"`, after: `${KEY}="it's \\"x\\""\n`, replaced: false },
+      // The grammar shared with tokenFinder.ts (dotenv's, and VS Code's line breaks): where the two copies differed.
+      { name: 'a lone \\r ends a line (as in dotenv and VS Code): the key on the second line is replaced', before: `A=1\r${KEY}=old\rB=2\r`, after: `A=1\r${KEY}=${JWT}\rB=2\r`, replaced: true },
+      { name: 'a lone \\r file gets \\r when appending', before: 'A=1\rB=2', after: `A=1\rB=2\r${KEY}=${JWT}\r`, replaced: false },
+      { name: '`KEY: value` (dotenv\'s colon form) is replaced in place, not assigned twice', before: `${KEY}: old\nB=2\n`, after: `${KEY}: ${JWT}\nB=2\n`, replaced: true },
+      { name: 'a value holding U+2028 is replaced whole', before: `${KEY}=old\u2028old\n`, after: `${KEY}=${JWT}\n`, replaced: true },
     ];
     for (const c of cases) {
       it(c.name, () => {

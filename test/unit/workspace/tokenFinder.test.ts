@@ -201,6 +201,18 @@ describe('tokenFinder (pure)', () => {
       assert.deepEqual(found.map((f) => [f.line, f.key, f.commented]), [[1, 'JSON', false], [1, undefined, true]]);
     });
 
+    // The grammar shared with envFile.ts (dotenv's): where the two copies differed.
+    it("a backslash escapes a single quote too (dotenv): the token after `\\'` is inside the quoted value", () => {
+      const text = `NOTE='it\\' ${A.value}'`;
+      assert.deepEqual([only(text)].map((f) => [f.key, f.commented]), [['NOTE', false]]);
+    });
+
+    it('a quote never closed is a value of its line alone (dotenv): the next lines are read as lines of their own', () => {
+      const text = [`BROKEN="unclosed`, `NEXT=${A.value}`, `# ${B.value}`].join('\n');
+      const found = findTokens(text);
+      assert.deepEqual(found.map((f) => [f.line, f.key, f.commented]), [[1, 'NEXT', false], [2, undefined, true]]);
+    });
+
     it('a token glued to other text or dots is not taken apart', () => {
       assert.deepEqual(findTokens(`X=prefix.${A.value}\nY=${A.value}.suffix\nZ=${A.value}x`), []);
     });
