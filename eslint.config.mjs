@@ -21,6 +21,7 @@ const PURE_FILES = [
   'src/commands/rotate/deps.ts',
   'src/commands/rotate/labels.ts',
   'src/commands/rotate/run.ts',
+  'src/commands/target.ts',
   'src/views/contextValues.ts',
   'src/views/organizationNodes.ts',
   'src/views/treeModel.ts',

@@ -24,6 +24,8 @@ import { pick } from '../ui/pickers';
 import { displayName, inertText } from '../util/text';
 import type { PendingToken, RevealHandle, RevealOptions } from '../webview/revealPanel';
 import { errorMessage } from '../util/errors';
+import { reportFailure } from './failures';
+import { automationOf, rowAccount, rowOf } from './target';
 
 export interface CreateTokenDeps {
   session: Session;
@@ -38,10 +40,23 @@ export interface CreateTokenDeps {
 export interface CreateTokenOptions {
   /** Offer "Use for this extension" as the main action of the reveal (after a 7-day login). */
   useForExtension?: boolean;
-  /** Automation: skip the name step (the name is still checked by the server). */
+  /** Automation (the product's own, src/commands/target.ts): skip the name step (the name is still checked by the server). */
   name?: string;
-  /** Automation: skip the access steps. */
+  /** Automation (the product's own): skip the access steps. */
   restriction?: RestrictionChoice;
+}
+
+/**
+ * The options the command was given: a name and an access only from the product's own code; from
+ * anyone else (another extension) at most "Use for this extension" first, which changes no question.
+ */
+function optionsOf(arg: unknown): CreateTokenOptions {
+  const own = automationOf<CreateTokenOptions>(arg);
+  if (own) {
+    return own;
+  }
+  const useForExtension = typeof arg === 'object' && arg !== null && 'useForExtension' in arg && arg.useForExtension === true;
+  return useForExtension ? { useForExtension } : {};
 }
 
 /** What the command resolves to: never the token's value. */
@@ -59,9 +74,10 @@ export interface CreateTokenResult {
 export function createTokenCommand(deps: CreateTokenDeps) {
   /** Create requests on the network now (never counts a wait for the person). */
   let inFlight = 0;
-  return async (node?: unknown, options: CreateTokenOptions = {}): Promise<CreateTokenResult | undefined> => {
+  return async (node?: unknown, given?: unknown): Promise<CreateTokenResult | undefined> => {
+    const options = optionsOf(given);
     // From an account's row: that account; from the palette: the active one.
-    const accountId = (node as { accountId?: string } | undefined)?.accountId ?? deps.accounts.activeId;
+    const accountId = rowAccount(node) ?? deps.accounts.activeId;
     // From an organization's row: that organization is chosen already.
     const preselected = organizationOf(node);
     const client = accountId === undefined ? undefined : deps.accounts.clientFor(accountId);
@@ -86,10 +102,7 @@ export function createTokenCommand(deps: CreateTokenDeps) {
     try {
       choice = options.restriction ?? (await askRestriction(client, organizations, preselected));
     } catch (err) {
-      deps.log.error('Loading organizations or groups failed', err);
-      if (!reportAuthFailure(err)) {
-        void showErrorMessage(errorMessage(err));
-      }
+      reportFailure(deps.log, 'Loading organizations or groups failed', err);
       return undefined;
     }
     if (!choice) {
@@ -204,8 +217,7 @@ interface ScopeItem extends vscode.QuickPickItem {
 
 /** The organization of an organization's row (the command's tree argument), if that is what it is. */
 function organizationOf(node: unknown): string | undefined {
-  const candidate = node as { kind?: unknown; organization?: { slug?: unknown } } | undefined;
-  return candidate?.kind === 'organization' && typeof candidate.organization?.slug === 'string' ? candidate.organization.slug : undefined;
+  return rowOf(node, 'organization')?.organization.slug;
 }
 
 async function askRestriction(

@@ -4,7 +4,7 @@ import type { Session } from '../auth/session';
 import { tokenScopeLabel, type ApiToken } from '../platform/types';
 import { pick } from '../ui/pickers';
 import { displayName } from '../util/text';
-import type { TreeNode } from '../views/treeModel';
+import { rowOf } from './target';
 
 interface TokenItem extends vscode.QuickPickItem {
   token: ApiToken;
@@ -17,9 +17,9 @@ export async function tokenFromArgOrPick(
   accounts: AccountModel,
   title: string,
 ): Promise<ApiToken | undefined> {
-  const node = arg as TreeNode | undefined;
-  if (node && typeof node === 'object' && node.kind === 'token') {
-    return node.token;
+  const row = rowOf(arg, 'token');
+  if (row) {
+    return row.token;
   }
   const client = session.client();
   if (!client) {

@@ -1,18 +1,16 @@
 import * as vscode from 'vscode';
-import type { AccountModel } from '../accounts/accountModel';
+import type { Account, AccountModel } from '../accounts/accountModel';
 import type { AccountOrganizations } from '../accounts/accountOrganizations';
-import { reportAuthFailure } from '../auth/authFailures';
 import type { Session } from '../auth/session';
 import type { Log } from '../log';
-import { mayHaveTakenEffect, TursoApiError } from '../platform/errors';
 import { organizationTokenOwner, type Organization, type OrganizationApiToken } from '../platform/types';
-import { showErrorMessage, showInformationMessage, showWarningMessage } from '../ui/notify';
 import { organizationItems, type OrganizationItem } from '../ui/organizationItems';
 import { pick } from '../ui/pickers';
-import { errorMessage } from '../util/errors';
 import { displayName } from '../util/text';
-import { organizationTokenScope, type OrganizationNode, type OrganizationTokenNode } from '../views/organizationNodes';
-import { BUSY_MARK_DELAY_MS, type RevokeOutcome } from './revokeToken';
+import { organizationTokenScope } from '../views/organizationNodes';
+import { reportFailure } from './failures';
+import { revokeFlow, type Revocation, type RevokeOutcome, type RevokeWords } from './revokeFlow';
+import { rowOf } from './target';
 
 export interface RevokeOrganizationTokenDeps {
   session: Session;
@@ -39,130 +37,79 @@ interface TokenItem extends vscode.QuickPickItem {
  * (`DELETE /v1/organizations/{org}/api-tokens/{id}`). From a token's row under an organization
  * (inline trash, context menu), from an organization's row (pick one of its tokens), or from the
  * palette (pick the organization, then the token). The confirmation names the token, its owner and
- * the organization; revoking this extension's own credential signs out, as revoking it by name does.
+ * the organization; revoking this extension's own credential signs out, as revoking it by name does
+ * (src/commands/revokeFlow.ts).
  */
 export function revokeOrganizationTokenCommand(deps: RevokeOrganizationTokenDeps) {
-  const revoking = new Set<string>();
-  const revoked = new Set<string>();
-  const command = async (arg?: unknown): Promise<RevokeOutcome> => {
-    const { session, accounts, log } = deps;
+  const flow = revokeFlow(deps);
+  const revokeOne = (target: Target, account: Account): Promise<RevokeOutcome> =>
+    flow(organizationRevocation(deps, target, account, () => {
+      const now = deps.accounts.account(target.accountId);
+      return now ? revokeOne(target, now) : Promise.resolve('cancelled');
+    }));
+  return async (arg?: unknown): Promise<RevokeOutcome> => {
     const target = await targetOrFailure(arg, deps);
     if (target === 'failed') {
       return 'failed';
     }
-    const account = target ? accounts.account(target.accountId) : undefined;
+    const account = target ? deps.accounts.account(target.accountId) : undefined;
     if (!target || !account) {
       return 'cancelled';
     }
-    const { accountId, organization, token, owner } = target;
-    const organizations = deps.organizations.modelFor(accountId);
-    const key = `${organization}\u0000${token.id}`;
-    if (revoking.has(key) || revoked.has(key)) {
-      return 'cancelled';
-    }
-    // For the question's wording only: the credential is read again once the answer is in.
-    const asked = { token: account.token, self: token.id === account.settledCredentialId };
-    const shown = displayName(token.name);
-    const words = wording(target, account.username, asked.self);
-    const revoke = vscode.l10n.t('Revoke');
-    const confirmed = await showWarningMessage(words.question, { modal: true, detail: words.detail }, revoke);
-    if (confirmed !== revoke || revoking.has(key) || revoked.has(key)) {
-      return 'cancelled';
-    }
-    revoking.add(key);
-    let marked = false;
-    const mark = setTimeout(() => {
-      marked = true;
-      organizations?.setBusy(organization, token.id, vscode.l10n.t('Revoking…'));
-    }, BUSY_MARK_DELAY_MS);
-    let outcome: 'gone' | 'unchanged' | 'forbidden' | 'unknown' = 'unknown';
-    let self = asked.self;
-    try {
-      // Another window may have signed out or switched the credential while the question was open:
-      // what was confirmed was for the account asked about, so nothing is sent for another one.
-      await session.reread();
+    return revokeOne(target, account);
+  };
+}
+
+/** A token of an organization: revoked by id, through the organization, with the account that sees it. */
+function organizationRevocation(deps: RevokeOrganizationTokenDeps, target: Target, account: Account, again: Revocation['again']): Revocation {
+  const { accounts } = deps;
+  const { accountId, organization, token, owner } = target;
+  const organizations = deps.organizations.modelFor(accountId);
+  const shown = displayName(token.name);
+  return {
+    key: `${organization}\u0000${token.id}`,
+    token,
+    account,
+    logged: `"${token.name}" of ${owner || 'a member'} in "${organization}"`,
+    words: (self) => wording(target, account.username, self),
+    setBusy: (label) => organizations?.setBusy(organization, token.id, label),
+    // Another window may have signed out or switched the credential while the question was open:
+    // what was confirmed was for the account asked about, so nothing is sent for another one.
+    recheck: async (askedToken) => {
       const now = accounts.account(accountId);
       const client = now ? accounts.clientFor(now.id) : undefined;
-      if (!now || !client || now.token !== asked.token) {
-        outcome = 'unchanged';
-        void showWarningMessage(client
-          ? vscode.l10n.t('API token "{0}" was not revoked: the extension switched to another Turso credential meanwhile.', shown)
-          : vscode.l10n.t('API token "{0}" was not revoked: this extension was signed out of Turso meanwhile.', shown));
-        return 'cancelled';
+      if (!now || !client || now.token !== askedToken) {
+        return {
+          refused: client
+            ? vscode.l10n.t('API token "{0}" was not revoked: the extension switched to another Turso credential meanwhile.', shown)
+            : vscode.l10n.t('API token "{0}" was not revoked: this extension was signed out of Turso meanwhile.', shown),
+        };
       }
-      self = token.id === now.settledCredentialId;
-      await client.revokeOrganizationToken(organization, token.id);
-      revoked.add(key);
-      outcome = 'gone';
-      log.info(`Revoked API token "${token.name}" of ${owner} in "${organization}"`);
-      if (self) {
-        await session.signOutOf(now.id);
-        void showInformationMessage(vscode.l10n.t('Revoked API token "{0}". This extension was signed in with it, so you are now signed out.', shown));
-        return 'revoked-self';
-      }
-      void showInformationMessage(words.revoked);
-      return 'revoked';
-    } catch (err) {
-      log.error(`Revoking API token "${token.name}" of "${organization}" failed`, err);
-      if (reportAuthFailure(err)) {
-        return 'failed';
-      }
-      if (err instanceof TursoApiError && err.kind === 'forbidden') {
-        // Not revoked; the role shown (an owner's or admin's view, every member's tokens) may be out
-        // of date: the organization's role and rows are asked again.
-        outcome = 'forbidden';
-        void showErrorMessage(words.forbidden);
-        return 'failed';
-      }
-      if (err instanceof TursoApiError && err.kind === 'notFound') {
-        void showWarningMessage(vscode.l10n.t('API token "{0}" of "{1}" was already revoked or no longer exists.', shown, displayName(organization)));
-        return 'already-gone';
-      }
-      const again = { kind: 'orgToken', accountId, organization, token, owner } as const;
-      const message = mayHaveTakenEffect(err)
-        ? vscode.l10n.t(
-            "Couldn't confirm that API token \"{0}\" was revoked: {1} The list has been refreshed: if \"{0}\" is still in it, try again.",
-            shown,
-            errorMessage(err),
-          )
-        : errorMessage(err);
-      if (!mayHaveTakenEffect(err)) {
-        outcome = 'unchanged';
-      }
-      const tryAgain = vscode.l10n.t('Try Again');
-      void showErrorMessage(message, tryAgain).then((choice) => {
-        if (choice === tryAgain) {
-          void command(again);
-        }
-      });
-      return 'failed';
-    } finally {
-      revoking.delete(key);
-      clearTimeout(mark);
-      if (marked) {
-        organizations?.setBusy(organization, token.id, undefined);
-      }
-      if (outcome === 'gone') {
+      return { account: now, client };
+    },
+    send: (client) => client.revokeOrganizationToken(organization, token.id),
+    settle: (end) => {
+      if (end.kind === 'gone') {
         // Gone for sure: its rows are dropped, here and among the account's own tokens, without asking again.
         organizations?.removeToken(organization, token.id);
-        if (!self && accounts.knownTokens(accountId)?.some((t) => t.id === token.id)) {
+        if (!end.self && accounts.knownTokens(accountId)?.some((t) => t.id === token.id)) {
           accounts.removeToken(token.id, accountId);
         }
-      } else if (outcome === 'unknown' || outcome === 'forbidden') {
+      } else if (end.kind !== 'unchanged') {
         // Already gone, or maybe revoked, or refused (the role may have changed): this organization's
         // role and list are asked again; nothing else is.
         organizations?.refreshOrganization(organization);
       }
-    }
+    },
+    again,
   };
-  return command;
 }
 
 /**
  * What the dialogs say of the token: its name, its owner ('' when the organization's list gave an
  * owner without a username: then named by no one) and its organization.
  */
-function wording({ token, owner, organization }: Target, me: string | undefined, self: boolean) {
+function wording({ token, owner, organization }: Target, me: string | undefined, self: boolean): RevokeWords {
   const shown = displayName(token.name);
   const shownOwner = displayName(owner);
   const shownOrg = displayName(organization);
@@ -174,8 +121,10 @@ function wording({ token, owner, organization }: Target, me: string | undefined,
       : owner
         ? vscode.l10n.t('{0} minted it. Anything using it stops working at once. This cannot be undone.', shownOwner)
         : vscode.l10n.t("Turso's list does not say who minted it. Anything using it stops working at once. This cannot be undone.");
+  const alreadyGone = vscode.l10n.t('API token "{0}" of "{1}" was already revoked or no longer exists.', shown, shownOrg);
   if (!owner) {
     return {
+      alreadyGone,
       question: vscode.l10n.t('Revoke API token "{0}" in organization "{1}"?', shown, shownOrg),
       detail,
       revoked: vscode.l10n.t('Revoked API token "{0}" in "{1}".', shown, shownOrg),
@@ -183,6 +132,7 @@ function wording({ token, owner, organization }: Target, me: string | undefined,
     };
   }
   return {
+    alreadyGone,
     question: vscode.l10n.t('Revoke API token "{0}" of {1} in organization "{2}"?', shown, shownOwner, shownOrg),
     detail,
     revoked: vscode.l10n.t('Revoked API token "{0}" of {1} in "{2}".', shown, shownOwner, shownOrg),
@@ -200,21 +150,19 @@ async function targetOrFailure(arg: unknown, deps: RevokeOrganizationTokenDeps):
   try {
     return await targetFromArgOrPick(arg, deps);
   } catch (err) {
-    deps.log.error('Listing organization API tokens failed', err);
-    if (!reportAuthFailure(err)) {
-      void showErrorMessage(errorMessage(err));
-    }
+    reportFailure(deps.log, 'Listing organization API tokens failed', err);
     return 'failed';
   }
 }
 
 async function targetFromArgOrPick(arg: unknown, deps: RevokeOrganizationTokenDeps): Promise<Target | undefined> {
-  const node = arg as OrganizationTokenNode | OrganizationNode | undefined;
-  if (node && typeof node === 'object' && node.kind === 'orgToken') {
-    return { accountId: node.accountId, organization: node.organization, token: node.token, owner: node.owner };
+  const tokenRow = rowOf(arg, 'orgToken');
+  if (tokenRow) {
+    return { accountId: tokenRow.accountId, organization: tokenRow.organization, token: tokenRow.token, owner: tokenRow.owner };
   }
   // An organization's row: its account; the palette: the active one.
-  const accountId = (node && typeof node === 'object' && node.kind === 'organization' ? node.accountId : undefined) ?? deps.accounts.activeId;
+  const organizationRow = rowOf(arg, 'organization');
+  const accountId = organizationRow?.accountId ?? deps.accounts.activeId;
   const account = deps.accounts.account(accountId);
   const client = accountId === undefined ? undefined : deps.accounts.clientFor(accountId);
   const model = deps.organizations.existing(accountId);
@@ -222,8 +170,8 @@ async function targetFromArgOrPick(arg: unknown, deps: RevokeOrganizationTokenDe
     return undefined;
   }
   let organization: string | undefined;
-  if (node && typeof node === 'object' && node.kind === 'organization') {
-    organization = node.organization.slug;
+  if (organizationRow) {
+    organization = organizationRow.organization.slug;
   } else {
     const settled = model?.settledOrganizations;
     const list: Promise<readonly Organization[]> = settled?.kind === 'loaded' ? Promise.resolve(settled.organizations) : client.listOrganizations();

@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import { reportAuthFailure } from '../auth/authFailures';
 import { mayHaveTakenEffect } from '../platform/errors';
 import { sameAccess } from '../platform/rotation';
 import { restrictionBody, restrictionLabel, type RestrictionChoice } from '../platform/scopes';
@@ -7,11 +6,11 @@ import { managesAllOrganizationTokens, type ApiToken, type CreatedApiToken } fro
 import type { TursoClient } from '../platform/client';
 import { showErrorMessage, showInformationMessage, showWarningMessage } from '../ui/notify';
 import { rotationWaitsForTrust, workspaceTrusted } from '../ui/trust';
-import { errorMessage } from '../util/errors';
 import { displayName } from '../util/text';
-import type { OrganizationTokenNode } from '../views/organizationNodes';
 import { planTokenReplacement, type FilePlan } from '../workspace/replaceToken';
 import { promptSignIn } from './createToken';
+import { reportFailure } from './failures';
+import { rowOf, tokenRowShape } from './target';
 import { tokenFromArgOrPick } from './pickToken';
 import { checkValues } from './rotate/checks';
 import { reportAfterMint, reportCreateFailure, type RotateOutcome } from './rotate/messages';
@@ -33,12 +32,21 @@ export interface RotateResult {
   id?: string;
 }
 
-/** The organization token row the command was invoked on, if it was. */
-function organizationRow(arg: unknown): OrganizationTokenNode | undefined {
-  const node = arg as OrganizationTokenNode | undefined;
-  return node && typeof node === 'object' && node.kind === 'orgToken' && typeof node.accountId === 'string' && typeof node.organization === 'string'
-    ? node
-    : undefined;
+/**
+ * The token (and its account) the command was run on: a token's row, or what a code action on an env
+ * file's line passes (`{ kind: 'token', token, accountId }`, src/workspace/tokenDiagnostics.ts). That
+ * one is not the tree's own object, and any extension could pass a look-alike: it counts only as the
+ * id of a token the account lists, and the listed token is what is rotated (after every question).
+ */
+function tokenRow(deps: RotateTokenDeps, arg: unknown): { token: ApiToken; accountId?: string } | undefined {
+  const row = rowOf(arg, 'token');
+  if (row) {
+    return row;
+  }
+  const shaped = tokenRowShape(arg);
+  const accountId = shaped?.accountId ?? deps.accounts.activeId;
+  const listed = shaped && deps.accounts.knownTokens(accountId)?.find((t) => t.id === shaped.token.id);
+  return listed ? { token: listed, accountId } : undefined;
 }
 
 /**
@@ -129,16 +137,14 @@ interface Target {
 /** The token the command was invoked on (or picked), or how the command ends before any question. */
 async function targetOf(deps: RotateTokenDeps, arg: unknown, rotated: ReadonlySet<string>): Promise<Target | RotateResult> {
   const cancelled: RotateResult = { outcome: 'cancelled' };
-  const orgRow = organizationRow(arg);
+  const orgRow = rowOf(arg, 'orgToken');
   const org: OrganizationSide | undefined = orgRow && { organization: orgRow.organization, owner: orgRow.owner, yours: orgRow.yours };
+  const row = orgRow ? undefined : tokenRow(deps, arg);
   let old: ApiToken | undefined;
   try {
-    old = orgRow ? orgRow.token : await tokenFromArgOrPick(arg, deps.session, deps.accounts, vscode.l10n.t('Rotate API Token'));
+    old = orgRow?.token ?? row?.token ?? await tokenFromArgOrPick(undefined, deps.session, deps.accounts, vscode.l10n.t('Rotate API Token'));
   } catch (err) {
-    deps.log.error('Listing API tokens failed', err);
-    if (!reportAuthFailure(err)) {
-      void showErrorMessage(errorMessage(err));
-    }
+    reportFailure(deps.log, 'Listing API tokens failed', err);
     return { outcome: 'failed' };
   }
   if (!old) {
@@ -146,10 +152,7 @@ async function targetOf(deps: RotateTokenDeps, arg: unknown, rotated: ReadonlySe
   }
   // A row's (or a code action's) token belongs to that account, an organization row's token is seen
   // by that row's account; a picked one belongs to the active account.
-  const node = arg as { kind?: unknown; accountId?: unknown } | undefined;
-  const accountId = orgRow?.accountId
-    ?? (node?.kind === 'token' && typeof node.accountId === 'string' ? node.accountId : undefined)
-    ?? deps.accounts.activeId;
+  const accountId = orgRow?.accountId ?? row?.accountId ?? deps.accounts.activeId;
   const firstClient = accountId === undefined ? undefined : deps.accounts.clientFor(accountId);
   if (accountId === undefined || !firstClient) {
     void promptSignIn();
@@ -204,10 +207,7 @@ async function askQuestions(deps: RotateTokenDeps, target: Target, now: Date): P
     try {
       access = await askOrganization(firstClient, shown);
     } catch (err) {
-      deps.log.error('Loading organizations failed', err);
-      if (!reportAuthFailure(err)) {
-        void showErrorMessage(errorMessage(err));
-      }
+      reportFailure(deps.log, 'Loading organizations failed', err);
       return { outcome: 'failed' };
     }
     if (!access) {

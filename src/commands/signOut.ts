@@ -2,10 +2,11 @@ import * as vscode from 'vscode';
 import type { AccountModel } from '../accounts/accountModel';
 import type { Session } from '../auth/session';
 import type { Log } from '../log';
-import { showErrorMessage, showInformationMessage } from '../ui/notify';
+import { showInformationMessage } from '../ui/notify';
 import { pick } from '../ui/pickers';
-import { errorMessage } from '../util/errors';
 import { displayName } from '../util/text';
+import { reportFailure } from './failures';
+import { automationOf, rowOf } from './target';
 
 export interface SignOutDeps {
   session: Session;
@@ -20,14 +21,15 @@ interface AccountItem extends vscode.QuickPickItem {
 /**
  * `turso.signOut`: forgets an account's credential (in every window): the account of the row it was
  * invoked on; from the palette, the only account, or the one picked (or all of them); given
- * `{ all: true }`, every account. The tokens themselves stay valid at Turso.
+ * `{ all: true }` by the product's own code (src/commands/target.ts automation), every account.
+ * Another extension's argument is not acted on: the person picks. The tokens themselves stay valid
+ * at Turso.
  */
 export function signOutCommand(deps: SignOutDeps) {
   return async (arg?: unknown): Promise<boolean> => {
     const { session, accounts } = deps;
-    const node = arg as { kind?: string; accountId?: string; all?: unknown } | undefined;
-    let target: string | undefined = node && typeof node === 'object' && node.kind === 'user' ? node.accountId : undefined;
-    let all = node !== null && typeof node === 'object' && node.all === true;
+    let target = rowOf(arg, 'user')?.accountId;
+    let all = automationOf<{ all: boolean }>(arg)?.all === true;
     if (!target && !all) {
       const signedIn = accounts.accounts;
       if (signedIn.length <= 1) {
@@ -61,8 +63,7 @@ export function signOutCommand(deps: SignOutDeps) {
       void showInformationMessage(all ? vscode.l10n.t('Signed out of every Turso account.') : vscode.l10n.t('Signed out of Turso.'));
       return true;
     } catch (err) {
-      deps.log.error('Sign-out failed', err);
-      void showErrorMessage(errorMessage(err));
+      reportFailure(deps.log, 'Sign-out failed', err);
       return false;
     }
   };

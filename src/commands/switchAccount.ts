@@ -7,6 +7,8 @@ import { showErrorMessage, showInformationMessage, showWarningMessage } from '..
 import { pick } from '../ui/pickers';
 import { errorMessage } from '../util/errors';
 import { displayName } from '../util/text';
+import { reportFailure } from './failures';
+import { rowOf } from './target';
 
 export interface AccountCommandDeps {
   session: Session;
@@ -18,9 +20,9 @@ interface AccountItem extends vscode.QuickPickItem {
   accountId: string | 'all';
 }
 
+/** The account of the account's row the command was run on, if it was. */
 function nodeAccount(arg: unknown): string | undefined {
-  const node = arg as { kind?: string; accountId?: string } | undefined;
-  return node && typeof node === 'object' && node.kind === 'user' ? node.accountId : undefined;
+  return rowOf(arg, 'user')?.accountId;
 }
 
 function accountLabel(account: Account): string {
@@ -42,11 +44,13 @@ async function pickAccount(accounts: AccountModel, title: string, withAll: boole
 
 /**
  * `turso.switchAccount`: makes another signed-in account the active one (the one palette commands
- * use), from its row, the status bar or the palette (a pick). Resolves true when switched.
+ * use), from its row, the status bar or the palette (a pick). Resolves true when switched. Any
+ * other argument (an account id, a look-alike of a row, from another extension) is not acted on:
+ * the person picks.
  */
 export function switchAccountCommand(deps: AccountCommandDeps) {
   return async (arg?: unknown): Promise<boolean> => {
-    const target = nodeAccount(arg) ?? (typeof arg === 'string' ? arg : undefined)
+    const target = nodeAccount(arg)
       ?? (await pickAccount(deps.accounts, vscode.l10n.t('Switch Turso Account'), false));
     if (target === undefined || target === 'all' || !deps.accounts.account(target)) {
       return false;
@@ -55,8 +59,7 @@ export function switchAccountCommand(deps: AccountCommandDeps) {
       await deps.session.switchTo(target);
       return true;
     } catch (err) {
-      deps.log.error('Switching the account failed', err);
-      void showErrorMessage(errorMessage(err));
+      reportFailure(deps.log, 'Switching the account failed', err);
       return false;
     }
   };

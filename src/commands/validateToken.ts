@@ -4,10 +4,11 @@ import { isUnauthorized } from '../platform/errors';
 import type { TokenValidation, TursoUser } from '../platform/types';
 import { showErrorMessage, showInformationMessage } from '../ui/notify';
 import { pick } from '../ui/pickers';
-import type { TreeNode } from '../views/treeModel';
 import { describeExpiry } from '../views/treeModel';
 import { checkTokenFormat } from './signIn';
 import { errorMessage } from '../util/errors';
+import { reportFailure } from './failures';
+import { automationOf, treeRow } from './target';
 import type { CommandDeps } from './deps';
 
 /** What the command resolves to (for automation and tests): never the token itself. */
@@ -30,8 +31,10 @@ type Target = 'current' | 'pasted';
  */
 export function validateTokenCommand({ session, log }: Pick<CommandDeps, 'session' | 'log'>) {
   return async (arg?: unknown): Promise<ValidationResult | undefined> => {
-    // Automation: `{ token }` checks that token without asking (it is not stored either).
-    const given = typeof (arg as { token?: unknown } | undefined)?.token === 'string' ? (arg as { token: string }).token.trim() : undefined;
+    // The product's own automation: `{ token }` checks that token without asking (it is not stored
+    // either). Another extension's token is never sent: the person is asked which token, as from the palette.
+    const automated = automationOf<{ token: string }>(arg)?.token;
+    const given = typeof automated === 'string' ? automated.trim() : undefined;
     const target = given ? 'pasted' : await chooseTarget(session, arg);
     if (!target) {
       return undefined;
@@ -54,7 +57,7 @@ export function validateTokenCommand({ session, log }: Pick<CommandDeps, 'sessio
     try {
       client = token ? session.clientFor(token) : session.client();
     } catch (err) {
-      void showErrorMessage(errorMessage(err));
+      reportFailure(log, 'Validating the token failed', err);
       return undefined;
     }
     if (!client) {
@@ -77,8 +80,8 @@ export function validateTokenCommand({ session, log }: Pick<CommandDeps, 'sessio
 }
 
 async function chooseTarget(session: Session, arg: unknown): Promise<Target | undefined> {
-  const node = arg as TreeNode | undefined;
-  if (node && typeof node === 'object' && (node.kind === 'user' || (node.kind === 'token' && node.current))) {
+  const row = treeRow(arg);
+  if (row?.kind === 'user' || (row?.kind === 'token' && row.current)) {
     return 'current';
   }
   if (!session.signedIn) {

@@ -10,6 +10,7 @@ import type { TreeNode } from '../views/tokensTreeProvider';
 import type { TokenDiagnostics } from '../workspace/tokenDiagnostics';
 import type { WorkspaceTokens } from '../workspace/workspaceTokens';
 import { openRevealPanels, type RevealPanelProbe } from '../webview/revealPanel';
+import { automation, ownRows } from '../commands/target';
 
 export { deactivate } from '../extension';
 
@@ -20,6 +21,13 @@ export interface TursoTestApi {
   readonly tokensView: vscode.TreeView<TreeNode>;
   /** Signs in with a token without asking (`turso.signIn` with a token asks the person first). */
   readonly signInWithToken: (token: string) => Promise<boolean>;
+  /**
+   * Brands options as the product's own call (`turso.createToken`'s name and access, `turso.validateToken`'s
+   * token, `turso.signOut`'s `{ all: true }`): acted on without asking, as no other extension's are.
+   */
+  readonly automation: <T extends object>(options: T) => T;
+  /** Brands a hand-made row as one of the tree's (a row the tree no longer shows, a colleague's token…). */
+  readonly asTreeRow: <T extends object>(row: T) => T;
   /** The account model the views follow. */
   readonly accounts: AccountModel;
   /** Every account's organizations. */
@@ -52,6 +60,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<TursoT
     tokensTree,
     tokensView,
     signInWithToken,
+    automation,
+    asTreeRow: (row) => ownRows([row])[0],
     accounts,
     organizations,
     authProvider,

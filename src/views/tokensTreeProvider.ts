@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { Account, AccountLoad, AccountModel } from '../accounts/accountModel';
 import type { AccountOrganizations } from '../accounts/accountOrganizations';
+import { ownRows } from '../commands/target';
 import { inertText } from '../util/text';
 import type { OrganizationTreeNode } from './organizationNodes';
 import { busyContextValue, contextValue } from './contextValues';
@@ -168,6 +169,11 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   }
 
   async getChildren(node?: TreeNode): Promise<TreeNode[]> {
+    // The rows handed to VS Code: commands run on them act on them (src/commands/target.ts).
+    return ownRows(await this.childrenOf(node));
+  }
+
+  private async childrenOf(node?: TreeNode): Promise<TreeNode[]> {
     if (node) {
       if (node.kind === 'user') {
         // Each account's organizations come after its own tokens, collapsed: nothing is asked until expanded.

@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import * as vscode from 'vscode';
 import {
   childRows, describeRows, listTokensOverHttp, restoreAfterSuite, rootRows, Row, signIn, signOut, startEmulator, waitFor,
-  waitForRoot, waitForSignedOutTree,
+  waitForRoot, waitForSignedOutTree, own,
 } from './helpers';
 import {
   describeShown, EmuRequest, figures, maxInFlight, FixtureEmulator, fixtures, ProbedApi, probedSignedOut,
@@ -118,8 +118,8 @@ suite('Concurrency: coalesced refreshes, double clicks, sign-out during a load, 
     const mark = emu.requests.length;
     const uiMark = ui.mark();
     const options = { name, restriction: { kind: 'org', organization: 'acme' } };
-    const first = vscode.commands.executeCommand<{ id: string } | undefined>('turso.createToken', undefined, options);
-    const second = vscode.commands.executeCommand<{ id: string } | undefined>('turso.createToken', undefined, options);
+    const first = vscode.commands.executeCommand<{ id: string } | undefined>('turso.createToken', undefined, own(options));
+    const second = vscode.commands.executeCommand<{ id: string } | undefined>('turso.createToken', undefined, own(options));
     const probe = await waitFor(() => api.revealPanels().find((p) => p.tokenName === name && p.revealed), 'the reveal panel');
     await probe.receive({ type: 'copy' });
     probe.panel?.dispose();

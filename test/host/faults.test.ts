@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import * as vscode from 'vscode';
 import {
   childRows, describeRows, restoreAfterSuite, rootRows, Row, signIn, signOut, startEmulator, waitFor,
-  waitForSignedOutTree,
+  waitForSignedOutTree, own,
 } from './helpers';
 import {
   activateProbed, describeShown, EmuFault, exthostErrorsAbout, exthostLogFile, figures, FixtureEmulator, fixtures,
@@ -204,10 +204,10 @@ suite('Fault matrix: load tree, sign in, create, validate, revoke × 15 faults',
               outcome = await signIn(candidate);
               break;
             case 'create':
-              outcome = await vscode.commands.executeCommand('turso.createToken', undefined, { name, restriction: { kind: 'org', organization: 'acme' } });
+              outcome = await vscode.commands.executeCommand('turso.createToken', undefined, own({ name, restriction: { kind: 'org', organization: 'acme' } }));
               break;
             case 'validate':
-              outcome = await vscode.commands.executeCommand('turso.validateToken', { token: emu.demoApiToken });
+              outcome = await vscode.commands.executeCommand('turso.validateToken', own({ token: emu.demoApiToken }));
               break;
             case 'revoke':
               outcome = await vscode.commands.executeCommand('turso.revokeToken', target?.node);
@@ -382,9 +382,9 @@ suite('A created token is never lost when its reveal fails', () => {
     const clipMark = ui.clipboard.length;
     failReveal();
     ui.answer = (s) => (s.modal && s.items.includes('Copy Token') ? 'Copy Token' : undefined);
-    const result = await vscode.commands.executeCommand<{ id: string } | undefined>('turso.createToken', undefined, {
+    const result = await vscode.commands.executeCommand<{ id: string } | undefined>('turso.createToken', undefined, own({
       name, restriction: { kind: 'org', organization: 'acme' },
-    });
+    }));
     const rescue = ui.messagesSince(mark, (s) => s.modal && s.items.includes('Copy Token'));
     assert.ok(result, 'the token was created');
     assert.strictEqual(rescue.length, 1, `one fallback modal with Copy Token: ${describeShown(ui.messagesSince(mark))}`);
@@ -467,9 +467,9 @@ suite('A created token is never lost when its reveal fails', () => {
       let asked = 0;
       // first the fallback is dismissed (Escape), then the "Discard?" question is answered Copy Token
       ui.answer = (s) => (s.modal && s.items.includes('Copy Token') ? (++asked === 1 ? undefined : 'Copy Token') : undefined);
-      const result = await vscode.commands.executeCommand<{ id: string } | undefined>('turso.createToken', undefined, {
+      const result = await vscode.commands.executeCommand<{ id: string } | undefined>('turso.createToken', undefined, own({
         name: `lost-dismiss-${Date.now() % 100000}`, restriction: { kind: 'unrestricted' },
-      });
+      }));
       assert.ok(result);
       const modals = ui.messagesSince(mark, (s) => s.modal);
       assert.strictEqual(modals.length, 2, describeShown(modals));

@@ -46,6 +46,28 @@ export function requestPaths(emu: Emulator): string[] {
 export interface TursoApi {
   tokensTree: vscode.TreeDataProvider<unknown>;
   signInWithToken(token: string): Promise<boolean>;
+  automation<T extends object>(options: T): T;
+  asTreeRow<T extends object>(row: T): T;
+}
+
+/** The test-only entry's API of the active extension (no wait: for a command's argument, built in line). */
+function activeApi(): TursoApi {
+  const api = vscode.extensions.getExtension<TursoApi>(EXTENSION_ID)?.exports;
+  assert.ok(api?.automation, `extension ${EXTENSION_ID} is active, with the test-only entry's API`);
+  return api;
+}
+
+/**
+ * Options as the product's own code passes them (src/commands/target.ts automation): acted on without
+ * asking. The same options from another extension are not (test/e2e/trust.e2e.mjs).
+ */
+export function own<T extends object>(options: T): T {
+  return activeApi().automation(options);
+}
+
+/** A hand-made row, taken as one of the tree's (another extension's look-alike is not). */
+export function asTreeRow<T extends object>(row: T): T {
+  return activeApi().asTreeRow(row);
 }
 
 export async function activateExtension(): Promise<TursoApi> {
@@ -177,7 +199,7 @@ export async function signIn(token: string): Promise<boolean | undefined> {
 }
 /** Signs out of every account. */
 export async function signOut(): Promise<void> {
-  await vscode.commands.executeCommand('turso.signOut', { all: true });
+  await vscode.commands.executeCommand('turso.signOut', own({ all: true }));
 }
 
 /** A well-formed JWT the emulator did not issue (its signature does not verify). */
@@ -248,7 +270,7 @@ Promise<{ probe: RevealProbe; done: Thenable<{ name: string; id: string } | unde
   assert.ok(api.revealPanels, 'activate() exposes revealPanels() under test');
   const name = String(options.name);
   let settled: { value: unknown } | undefined;
-  const done = vscode.commands.executeCommand<{ name: string; id: string } | undefined>('turso.createToken', undefined, options);
+  const done = vscode.commands.executeCommand<{ name: string; id: string } | undefined>('turso.createToken', undefined, own(options));
   done.then((value) => { settled = { value }; }, (err) => { settled = { value: err }; });
   const found = await waitFor(
     () => (settled ? { ended: settled.value } : api.revealPanels!().find((p) => p.tokenName === name && p.revealed)),

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import {
-  childRows, describeRows, restoreAfterSuite, rootRows, Row, signIn, startEmulator, waitFor,
+  childRows, describeRows, restoreAfterSuite, rootRows, Row, signIn, startEmulator, waitFor, own,
 } from './helpers';
 import {
   describeShown, EmuRequest, fakeQuickPick, figures, FixtureEmulator, fixtures, ProbedApi, probedSignedOut, Shown, UiRecorder,
@@ -193,17 +193,17 @@ suite('Hostile strings are rendered inert; token names are encoded in URL paths'
       // notifications: create (400 with the server's reason), validate (500), sign in (401), the one 401 prompt
       const m = ui.mark();
       emu.injectFault({ kind: 'status', status: 400, error: h.s, method: 'POST' });
-      await vscode.commands.executeCommand('turso.createToken', undefined, { name: 'hostile-error', restriction: { kind: 'unrestricted' } });
+      await vscode.commands.executeCommand('turso.createToken', undefined, own({ name: 'hostile-error', restriction: { kind: 'unrestricted' } }));
       emu.clearFaults();
       emu.injectFault({ kind: 'status', status: 500, error: h.s, method: 'GET' });
-      await vscode.commands.executeCommand('turso.validateToken', { token: emu.demoApiToken });
+      await vscode.commands.executeCommand('turso.validateToken', own({ token: emu.demoApiToken }));
       emu.clearFaults();
       emu.injectFault({ kind: 'status', status: 401, error: h.s, method: 'GET' });
       assert.strictEqual(await signIn(emu.demoApiToken), false);
       emu.clearFaults();
       assert.strictEqual(await signIn(emu.demoToken), true); // resets the one-prompt gate
       emu.injectFault({ kind: 'status', status: 401, error: h.s, method: 'POST' });
-      await vscode.commands.executeCommand('turso.createToken', undefined, { name: 'hostile-401', restriction: { kind: 'unrestricted' } });
+      await vscode.commands.executeCommand('turso.createToken', undefined, own({ name: 'hostile-401', restriction: { kind: 'unrestricted' } }));
       emu.clearFaults();
       const shown = ui.shown.slice(m);
       assert.ok(shown.filter((s) => s.kind === 'error' || s.kind === 'warning').length >= 4, describeShown(shown).slice(0, 500));
@@ -220,9 +220,9 @@ suite('Hostile strings are rendered inert; token names are encoded in URL paths'
       emu.addGroup('acme', h.s);
       const name = `hostile-reveal-${++i}`;
       const m = ui.mark();
-      const done = vscode.commands.executeCommand('turso.createToken', undefined, {
+      const done = vscode.commands.executeCommand('turso.createToken', undefined, own({
         name, restriction: { kind: 'group', organization: 'acme', group: h.s, scopes: ['read-only'] },
-      });
+      }));
       const probe = await waitFor(() => api.revealPanels().find((p) => p.tokenName === name && p.revealed), `the reveal panel of ${name}`);
       const panel = probe.panel as vscode.WebviewPanel;
       const html = panel.webview.html;

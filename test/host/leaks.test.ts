@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { ACCOUNT_CACHE_KEY } from '../../src/accounts/accountCache';
 import {
   childRows, EXTENSION_ID, forgedToken, restoreAfterSuite, rootRows, Row, signIn, signOut, startEmulator, waitFor,
-  waitForRoot, waitForSignedOutTree,
+  waitForRoot, waitForSignedOutTree, own,
 } from './helpers';
 import {
   describeShown, figures, FixtureEmulator, fixtures, hostPaths, ProbedApi, probedSignedOut, readIfExists,
@@ -130,7 +130,7 @@ suite('No secret leaks: every flow with known token values, then every place sea
   /** Creates a token through the command and returns its value, copied from its panel (as the Copy button does). */
   async function createAndCopy(name: string, restriction: unknown, then?: (probe: RevealProbeLike) => Promise<void>): Promise<string> {
     const clip = ui.clipboard.length;
-    const done = vscode.commands.executeCommand('turso.createToken', undefined, { name, restriction });
+    const done = vscode.commands.executeCommand('turso.createToken', undefined, own({ name, restriction }));
     const probe = await waitFor(() => api.revealPanels().find((p) => p.tokenName === name && p.revealed), `the reveal panel of ${name}`);
     watchPanel(probe);
     await probe.receive({ type: 'ready' });
@@ -160,8 +160,8 @@ suite('No secret leaks: every flow with known token values, then every place sea
     // validate: the current credential, a pasted API token, a forged one
     const [user] = await rootRows(api);
     await vscode.commands.executeCommand('turso.validateToken', user.node);
-    await vscode.commands.executeCommand('turso.validateToken', { token: emu.demoApiToken });
-    await vscode.commands.executeCommand('turso.validateToken', { token: forged });
+    await vscode.commands.executeCommand('turso.validateToken', own({ token: emu.demoApiToken }));
+    await vscode.commands.executeCommand('turso.validateToken', own({ token: forged }));
 
     // create, one of each restriction, and each way the value leaves the panel; the .env open in an
     // editor all along (VS Code's local history keeps a copy of every file saved through an editor)
@@ -203,7 +203,7 @@ suite('No secret leaks: every flow with known token values, then every place sea
       throw new Error('no webviews here');
     };
     try {
-      await vscode.commands.executeCommand('turso.createToken', undefined, { name: 'leak-rescued', restriction: { kind: 'org', organization: 'acme' } });
+      await vscode.commands.executeCommand('turso.createToken', undefined, own({ name: 'leak-rescued', restriction: { kind: 'org', organization: 'acme' } }));
     } finally {
       w.createWebviewPanel = createPanel;
     }
@@ -211,21 +211,21 @@ suite('No secret leaks: every flow with known token values, then every place sea
     values.set('created token rescued by the modal', ui.clipboard[clip]);
 
     // a create that fails (name taken), and a validate of a revoked token
-    await vscode.commands.executeCommand('turso.createToken', undefined, { name: 'leak-org', restriction: { kind: 'org', organization: 'acme' } });
+    await vscode.commands.executeCommand('turso.createToken', undefined, own({ name: 'leak-org', restriction: { kind: 'org', organization: 'acme' } }));
     await vscode.commands.executeCommand('turso.refresh');
     const rowsOf = async () => childRows(api, (await rootRows(api))[0]);
     const orgRow = (await rowsOf()).find((t) => t.label === 'leak-org') as Row;
     assert.strictEqual(await vscode.commands.executeCommand('turso.revokeToken', orgRow.node), 'revoked');
-    await vscode.commands.executeCommand('turso.validateToken', { token: orgValue });
+    await vscode.commands.executeCommand('turso.validateToken', own({ token: orgValue }));
 
     // a server that echoes the credential (and another token) in its errors: tree, status, notifications
     emu.injectFault({ kind: 'status', status: 500, error: `internal error for bearer ${unrestricted} (also ${groupValue})`, method: 'GET' });
     await vscode.commands.executeCommand('turso.refresh');
     await snapshotTree('a server error echoing the credential');
-    await vscode.commands.executeCommand('turso.validateToken', { token: groupValue });
+    await vscode.commands.executeCommand('turso.validateToken', own({ token: groupValue }));
     emu.clearFaults();
     emu.injectFault({ kind: 'status', status: 401, error: `token ${unrestricted} has been revoked`, method: 'POST' });
-    await vscode.commands.executeCommand('turso.createToken', undefined, { name: 'leak-401', restriction: { kind: 'unrestricted' } });
+    await vscode.commands.executeCommand('turso.createToken', undefined, own({ name: 'leak-401', restriction: { kind: 'unrestricted' } }));
     emu.clearFaults();
     emu.injectFault({ kind: 'status', status: 401, error: `rejected ${forged}`, method: 'GET' });
     assert.strictEqual(await signIn(forged), false);

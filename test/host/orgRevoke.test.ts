@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import { allChildRows, describeRows, restoreAfterSuite, Row, signIn, signOut, startEmulator, waitFor, waitForRoot, waitForSignedOutTree } from './helpers';
+import { allChildRows, describeRows, restoreAfterSuite, Row, signIn, signOut, startEmulator, waitFor, waitForRoot, waitForSignedOutTree, asTreeRow } from './helpers';
 import { describeShown, FixtureEmulator, fixtures, probedSignedOut, ProbedApi, UiRecorder } from './faultHelpers';
 
 // Revoking an organization's token by id (src/commands/revokeOrganizationToken.ts): a 403 reloads that
@@ -81,7 +81,7 @@ suite('Organization revoke: a 403 reloads the role and rows; a token without an 
     const sync = tokens.find((t) => t.label === 'alice · studio-sync');
     assert.ok(sync);
     const node = sync.node as { token: { owner?: unknown } };
-    const nameless = { ...node, owner: '', yours: false, token: { ...node.token, owner: { email: 'alice@example.com' } } };
+    const nameless = asTreeRow({ ...node, owner: '', yours: false, token: { ...node.token, owner: { email: 'alice@example.com' } } });
     ui.answer = (s) => (s.modal && s.items.includes('Revoke') ? 'Revoke' : undefined);
     const mark = ui.mark();
     assert.strictEqual(await vscode.commands.executeCommand('turso.revokeOrganizationToken', nameless), 'revoked', describeShown(ui.messagesSince(mark)));

@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import {
-  allChildRows, childRows, describeRows, restoreAfterSuite, Row, rootRows, signIn, signOut, startEmulator, waitFor, waitForRoot, waitForSignedOutTree,
+  allChildRows, childRows, describeRows, restoreAfterSuite, Row, rootRows, signIn, signOut, startEmulator, waitFor, waitForRoot, waitForSignedOutTree, asTreeRow,
 } from './helpers';
 import { describeShown, EmuRequest, FixtureEmulator, fixtures, probedSignedOut, ProbedApi, UiRecorder } from './faultHelpers';
 
@@ -179,10 +179,11 @@ suite('Organizations: every API token of an organization, with its owner, revoke
     // A member may not revoke demo's token: the server says 403, the message says why, nothing changes.
     const deploy = (await emulatorTokens('studio', emu.demoToken)).find((t) => t.name === 'studio-deploy');
     assert.ok(deploy);
-    const fake = {
+    // A row as the tree would show it to an admin (the member sees none): the test-only entry brands it as the tree's.
+    const fake = asTreeRow({
       kind: 'orgToken', accountId: (studio.node as { accountId: string }).accountId, organization: 'studio', owner: 'demo',
       token: { name: 'studio-deploy', id: deploy.id, organization: 'studio', owner: { username: 'demo' } },
-    };
+    });
     ui.answer = (s) => (s.modal && s.items.includes('Revoke') ? 'Revoke' : undefined);
     const mark = ui.mark();
     const outcome = await vscode.commands.executeCommand('turso.revokeOrganizationToken', fake);

@@ -6,7 +6,7 @@ import { replaceTokenInFiles, type FilePlan } from '../../src/workspace/replaceT
 import {
   describeShown, fixtures, hostPaths, probedSignedOut, UiRecorder, walkFiles, type FixtureEmulator, type ProbedApi,
 } from './faultHelpers';
-import { childRows, restoreAfterSuite, rootRows, signIn, startEmulator, waitFor, waitForRoot, type Row } from './helpers';
+import { childRows, restoreAfterSuite, rootRows, signIn, startEmulator, waitFor, waitForRoot, type Row, own } from './helpers';
 
 // Issue 21, item 4 and the root of item 1: whatever writes a token into a file (a rotation, Save to
 // .env) writes the file on disk itself, never through a document save, so that VS Code's local
@@ -114,7 +114,7 @@ suite('Writing a token into a file: on disk, no copy in local history, never a t
     try {
       const editor = await vscode.window.showTextDocument(vscode.Uri.file(env));
       ui.answer = () => undefined;
-      const done = vscode.commands.executeCommand('turso.createToken', undefined, { name: unique('wr-env'), restriction: { kind: 'org', organization: 'acme' } });
+      const done = vscode.commands.executeCommand('turso.createToken', undefined, own({ name: unique('wr-env'), restriction: { kind: 'org', organization: 'acme' } }));
       const probe = await waitFor(() => api.revealPanels().find((p) => p.revealed && p.tokenName.startsWith('wr-env-')), 'the reveal panel');
       await probe.receive({ type: 'save-env' });
       assert.strictEqual(probe.status?.kind, 'success', JSON.stringify(probe.status));

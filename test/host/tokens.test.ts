@@ -5,7 +5,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import {
   describeRows, Emulator, emulatorGet, jwtClaims, listTokensOverHttp, pointSignedOut, recordedRequests,
-  restoreAfterSuite, rootRows, signIn, startCreateToken, startEmulator, tokenRows, TursoTestApi, waitFor, waitForRoot,
+  restoreAfterSuite, rootRows, signIn, startCreateToken, startEmulator, tokenRows, TursoTestApi, waitFor, waitForRoot, own,
 } from './helpers';
 
 // Token lifecycle in the real extension host (issue 4): `turso.createToken` with automation options
@@ -128,7 +128,7 @@ suite('Token lifecycle: create (three kinds), reveal once, validate', () => {
   test('a name already taken (ci-bot): the server\'s 409 is shown, no panel, nothing created', async () => {
     const before = await listTokensOverHttp(emu);
     const posts = createRequests('ci-bot').length;
-    const running = vscode.commands.executeCommand<unknown>('turso.createToken', undefined, { name: 'ci-bot', restriction: { kind: 'org', organization: 'acme' } });
+    const running = vscode.commands.executeCommand<unknown>('turso.createToken', undefined, own({ name: 'ci-bot', restriction: { kind: 'org', organization: 'acme' } }));
     let ended = false;
     running.then(() => { ended = true; }, () => { ended = true; });
     // the error notification offers "Change Name" and waits for an answer: dismiss it as a person would
@@ -223,7 +223,7 @@ suite('Token lifecycle: create (three kinds), reveal once, validate', () => {
   });
 
   test('validateToken({token}) with an API token: valid, never expires', async () => {
-    const r = await vscode.commands.executeCommand<ValidationResult>('turso.validateToken', { token: emu.demoApiToken });
+    const r = await vscode.commands.executeCommand<ValidationResult>('turso.validateToken', own({ token: emu.demoApiToken }));
     assert.ok(r);
     assert.strictEqual(r.valid, true);
     assert.strictEqual(r.expiresAt, undefined);
@@ -233,7 +233,7 @@ suite('Token lifecycle: create (three kinds), reveal once, validate', () => {
 
   test('validateToken({token}) with a login token: valid, expires when the token says', async () => {
     const token = await emu.mintLoginToken({ expiresInSeconds: 3 * 24 * 3600 });
-    const r = await vscode.commands.executeCommand<ValidationResult>('turso.validateToken', { token });
+    const r = await vscode.commands.executeCommand<ValidationResult>('turso.validateToken', own({ token }));
     assert.ok(r);
     assert.strictEqual(r.valid, true);
     assert.strictEqual(r.expiresAt, jwtClaims(token).exp);
@@ -248,7 +248,7 @@ suite('Token lifecycle: create (three kinds), reveal once, validate', () => {
     const { token } = (await mint.json()) as { token: string };
     const del = await fetch(`${emu.url}/v1/auth/api-tokens/${name}`, { method: 'DELETE', headers: { authorization: `Bearer ${emu.demoToken}` } });
     assert.strictEqual(del.status, 200);
-    const r = await vscode.commands.executeCommand<ValidationResult>('turso.validateToken', { token });
+    const r = await vscode.commands.executeCommand<ValidationResult>('turso.validateToken', own({ token }));
     assert.ok(r);
     assert.strictEqual(r.valid, false);
     assert.strictEqual(r.reason, 'token has been revoked');

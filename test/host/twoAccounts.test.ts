@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import { allChildRows, childRows, describeRows, listTokensOverHttp, restoreAfterSuite, rootRows, Row, signIn, signOut, startEmulator, waitFor, waitForSignedOutTree } from './helpers';
+import { allChildRows, childRows, describeRows, listTokensOverHttp, restoreAfterSuite, rootRows, Row, signIn, signOut, startEmulator, waitFor, waitForSignedOutTree, own } from './helpers';
 import { AccountModel } from '../../src/accounts/accountModel';
 import { CredentialStore } from '../../src/auth/credentialStore';
 import { Session } from '../../src/auth/session';
@@ -85,7 +85,7 @@ suite('Two accounts: side by side, switch, create and revoke in each, sign out o
     const alice = rows.find((r) => r.label === 'Alice Admin')!;
     const mark = emu.requests.length;
     const name = `alice-row-${Date.now()}`;
-    const done = vscode.commands.executeCommand<{ name: string; id: string } | undefined>('turso.createToken', alice.node, { name, restriction: { kind: 'unrestricted' } });
+    const done = vscode.commands.executeCommand<{ name: string; id: string } | undefined>('turso.createToken', alice.node, own({ name, restriction: { kind: 'unrestricted' } }));
     const probe = await waitFor(() => api.revealPanels().find((p) => p.tokenName === name && p.revealed), `the reveal panel of ${name}`, 15000);
     probe.panel?.dispose();
     const created = await done;
