@@ -15,6 +15,7 @@ import { displayName, inertText } from '../util/text';
 import { createPermanentToken, createPermanentTokenAction } from '../views/expiryWarning';
 import { errorMessage } from '../util/errors';
 import type { CommandDeps } from './deps';
+import { automationOf } from './target';
 
 /** Why a token was not accepted, in words for the input box or a notification. */
 export function rejectionMessage(err: unknown): string {
@@ -60,9 +61,10 @@ export interface SignInOptions {
  * `turso.signIn`: one quick pick of every way in that applies, most convenient first: the browser
  * (the Turso CLI's own login flow), the Turso CLI's token when one is found, pasting a token. Each
  * ends in `session.signIn(token)`: validated against the API, then stored in SecretStorage.
- * Given `{ way }`, skips the pick. Given a string (a token, from another extension or a command
- * link: anyone can run a command), the token is checked, then used only once the person has seen
- * which account it signs in and accepted. Resolves true when signed in.
+ * Given `{ way }` by the product's own call (or the tests', through the test-only entry), skips
+ * the pick; another extension's `{ way }` gets the pick. Given a string (a token, from another
+ * extension or a command link: anyone can run a command), the token is checked, then used only once
+ * the person has seen which account it signs in and accepted. Resolves true when signed in.
  */
 export function signInCommand({ session, log }: Pick<CommandDeps, 'session' | 'log'>, options: SignInOptions = {}) {
   const flows = new SignInFlows(session, log, options.discoverCliTokens ?? (() => discoverFromHost()), options.browserTimeoutMs);
@@ -78,9 +80,10 @@ export function signInCommand({ session, log }: Pick<CommandDeps, 'session' | 'l
   };
 }
 
+/** The way asked for by the product's own call (`{ way }`); another extension's argument asks as from the palette. */
 function wayOf(arg: unknown): SignInWay | undefined {
-  const way = typeof arg === 'object' && arg !== null ? (arg as { way?: unknown }).way : undefined;
-  return way === 'browser' || way === 'cli' || way === 'paste' ? way : undefined;
+  const way = automationOf<{ way: unknown }>(arg)?.way;
+  return WAYS.some((w) => w.way === way) ? (way as SignInWay) : undefined;
 }
 
 /** The extension host's own environment and home folder (in a remote window: the remote machine's). */
@@ -98,6 +101,82 @@ interface WayItem extends vscode.QuickPickItem {
   cliToken?: CliToken;
 }
 
+/** What the pick knows when it opens: the CLI's tokens found, and whether the browser can call back. */
+interface Found {
+  cliTokens: CliToken[];
+  browser: ReturnType<typeof browserCallbackPlan>;
+}
+
+/**
+ * The ways in, one row each, in the pick's order: the rows it offers (none when it does not apply
+ * here) and how it runs (`item`: the picked row; absent when the way was asked for by name).
+ */
+interface SignInWayRow {
+  way: WayItem['way'];
+  items(found: Found): WayItem[];
+  run(flows: SignInFlows, found: Found, item?: WayItem): Promise<boolean>;
+}
+
+const WAYS: readonly SignInWayRow[] = [
+  {
+    way: 'browser',
+    items: ({ browser }) => browser.kind === 'unavailable' ? [] : [{
+      way: 'browser',
+      label: vscode.l10n.t('Sign in with the browser'),
+      iconPath: new vscode.ThemeIcon('globe'),
+      detail: vscode.l10n.t('Authorize VS Code on Turso in your browser, as “turso auth login” does. The sign-in lasts 7 days.'),
+    }],
+    run: (flows, { cliTokens }) => flows.browser(cliTokens),
+  },
+  {
+    way: 'cli',
+    items: ({ cliTokens }) => cliTokens.map((cliToken) => ({
+      way: 'cli' as const,
+      cliToken,
+      label: vscode.l10n.t("Use the Turso CLI's token"),
+      iconPath: new vscode.ThemeIcon('terminal'),
+      description: vscode.l10n.t('from {0}', displayName(cliToken.where, 128)),
+      detail: describeCliToken(cliToken),
+    })),
+    run: (flows, { cliTokens }, item) => {
+      const cliToken = item?.cliToken ?? cliTokens[0];
+      if (!cliToken) {
+        void showErrorMessage(
+          vscode.l10n.t("No Turso CLI token was found: TURSO_API_TOKEN is not set and the Turso CLI's settings have no token. Run “turso auth login” first."),
+        );
+        return Promise.resolve(false);
+      }
+      return flows.cli(cliToken, cliTokens);
+    },
+  },
+  {
+    way: 'paste',
+    items: () => [{
+      way: 'paste',
+      label: vscode.l10n.t('Paste a token'),
+      iconPath: new vscode.ThemeIcon('key'),
+      detail: vscode.l10n.t('A Platform API token from “turso auth token”, or a lasting one from “turso auth api-tokens mint <name>”.'),
+    }],
+    run: (flows) => flows.paste(),
+  },
+  {
+    // Listed last, greyed: says why the browser is not offered here.
+    way: 'browserUnavailable',
+    items: ({ browser }) => browser.kind !== 'unavailable' ? [] : [{
+      way: 'browserUnavailable',
+      label: vscode.l10n.t('Sign in with the browser'),
+      iconPath: new vscode.ThemeIcon('circle-slash'),
+      description: vscode.l10n.t('not available in this window'),
+      detail: `${capitalize(browser.reason)}.`,
+    }],
+    run: (flows, { cliTokens }) => flows.browserUnavailable(browserUnavailableReason(), cliTokens),
+  },
+];
+
+function wayRow(way: WayItem['way']): SignInWayRow {
+  return WAYS.find((w) => w.way === way) ?? WAYS[WAYS.length - 1];
+}
+
 class SignInFlows {
   constructor(
     private readonly session: Session,
@@ -106,36 +185,23 @@ class SignInFlows {
     private readonly browserTimeoutMs?: number,
   ) {}
 
+  /** The way asked for, else the pick of every way that applies here. */
   async run(way?: SignInWay): Promise<boolean> {
-    const cliTokens = way === 'paste' ? [] : await this.cliTokens();
-    if (way === 'paste') {
-      return promptForToken(this.session, this.log);
+    const found: Found = { cliTokens: way === 'paste' ? [] : await this.cliTokens(), browser: browserCallbackPlan() };
+    if (way) {
+      return wayRow(way).run(this, found);
     }
-    if (way === 'browser') {
-      return this.browser(cliTokens);
-    }
-    if (way === 'cli') {
-      if (!cliTokens.length) {
-        void showErrorMessage(
-          vscode.l10n.t("No Turso CLI token was found: TURSO_API_TOKEN is not set and the Turso CLI's settings have no token. Run “turso auth login” first."),
-        );
-        return false;
-      }
-      return this.cli(cliTokens[0], cliTokens);
-    }
-    const item = await this.pick(cliTokens);
-    switch (item?.way) {
-      case undefined:
-        return false;
-      case 'browser':
-        return this.browser(cliTokens);
-      case 'browserUnavailable':
-        return this.browserUnavailable(browserUnavailableReason(), cliTokens);
-      case 'cli':
-        return this.cli(item.cliToken ?? cliTokens[0], cliTokens);
-      case 'paste':
-        return promptForToken(this.session, this.log);
-    }
+    const item = await vscode.window.showQuickPick(WAYS.flatMap((w) => w.items(found)), {
+      title: signInTitle(),
+      placeHolder: vscode.l10n.t('Choose how to sign in to Turso'),
+      matchOnDescription: true,
+      matchOnDetail: true,
+    });
+    return item ? wayRow(item.way).run(this, found, item) : false;
+  }
+
+  paste(): Promise<boolean> {
+    return promptForToken(this.session, this.log);
   }
 
   private async cliTokens(): Promise<CliToken[]> {
@@ -161,51 +227,7 @@ class SignInFlows {
     }
   }
 
-  private async pick(cliTokens: CliToken[]): Promise<WayItem | undefined> {
-    const plan = browserCallbackPlan();
-    const items: WayItem[] = [];
-    if (plan.kind !== 'unavailable') {
-      items.push({
-        way: 'browser',
-        label: vscode.l10n.t('Sign in with the browser'),
-        iconPath: new vscode.ThemeIcon('globe'),
-        detail: vscode.l10n.t('Authorize VS Code on Turso in your browser, as “turso auth login” does. The sign-in lasts 7 days.'),
-      });
-    }
-    for (const cliToken of cliTokens) {
-      items.push({
-        way: 'cli',
-        cliToken,
-        label: vscode.l10n.t("Use the Turso CLI's token"),
-        iconPath: new vscode.ThemeIcon('terminal'),
-        description: vscode.l10n.t('from {0}', displayName(cliToken.where, 128)),
-        detail: describeCliToken(cliToken),
-      });
-    }
-    items.push({
-      way: 'paste',
-      label: vscode.l10n.t('Paste a token'),
-      iconPath: new vscode.ThemeIcon('key'),
-      detail: vscode.l10n.t('A Platform API token from “turso auth token”, or a lasting one from “turso auth api-tokens mint <name>”.'),
-    });
-    if (plan.kind === 'unavailable') {
-      items.push({
-        way: 'browserUnavailable',
-        label: vscode.l10n.t('Sign in with the browser'),
-        iconPath: new vscode.ThemeIcon('circle-slash'),
-        description: vscode.l10n.t('not available in this window'),
-        detail: `${capitalize(plan.reason)}.`,
-      });
-    }
-    return vscode.window.showQuickPick(items, {
-      title: signInTitle(),
-      placeHolder: vscode.l10n.t('Choose how to sign in to Turso'),
-      matchOnDescription: true,
-      matchOnDetail: true,
-    });
-  }
-
-  private async browser(cliTokens: CliToken[]): Promise<boolean> {
+  async browser(cliTokens: CliToken[]): Promise<boolean> {
     const outcome = await signInWithBrowser(this.session, this.log, { timeoutMs: this.browserTimeoutMs });
     switch (outcome.kind) {
       case 'signedIn':
@@ -233,7 +255,7 @@ class SignInFlows {
   }
 
   /** Says why the browser can't be used here, and offers the ways that can. */
-  private async browserUnavailable(reason: string, cliTokens: CliToken[]): Promise<boolean> {
+  async browserUnavailable(reason: string, cliTokens: CliToken[]): Promise<boolean> {
     const useCli = vscode.l10n.t("Use the Turso CLI's Token");
     const paste = pasteTokenAction();
     const actions = cliTokens.length ? [useCli, paste] : [paste];
@@ -249,7 +271,7 @@ class SignInFlows {
   }
 
   /** Validates the CLI's token, then stores it through the session. The CLI's own file is not touched. */
-  private async cli(cliToken: CliToken, cliTokens: CliToken[]): Promise<boolean> {
+  async cli(cliToken: CliToken, cliTokens: CliToken[]): Promise<boolean> {
     try {
       const verified = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t("Signing in to Turso with the Turso CLI's token…") },

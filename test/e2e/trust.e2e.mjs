@@ -180,6 +180,17 @@ describe('Credentials and another extension: the exports, a token passed to turs
     assert.ok((await demoTokenNames()).includes(name), `"${name}" is still listed by Turso`);
   });
 
+  flow('sign-in-way-arg', "another extension's turso.signIn({ way: 'paste' }): the person gets the pick of the ways in, not the way it chose; Escape signs nobody in", async (page) => {
+    await onlyDemo(page);
+    await walkerRuns(page, 'signInWay paste');
+    const pick = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'Sign in with the browser' }).first();
+    const pasteBox = page.locator('.quick-input-widget input[placeholder="Turso Platform API token"]').first();
+    await expectAsked(page, pick, 'the pick of the ways to sign in', [pasteBox]);
+    const said = await dismissAndHear(page);
+    assert.match(said, /turso\.signIn returned false/, `nobody was signed in: "${said}"`);
+    assert.match(await statusBarAccount(page), /^demo\b/, 'demo is still the active account');
+  });
+
   flow('switch-arg', "another extension's turso.switchAccount (an account id, a forged row) and turso.signOut({ all: true }): the person picks; Escape changes nothing", async (page) => {
     await onlyDemo(page);
     await signInWith(page, e2e.emulator.aliceToken);

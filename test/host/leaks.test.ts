@@ -241,7 +241,7 @@ suite('No secret leaks: every flow with known token values, then every place sea
 
     // sign in with the browser: the test plays the browser (the authorize form, then the redirect)
     const opened = ui.opened.length;
-    const browser = vscode.commands.executeCommand<boolean>('turso.signIn', { way: 'browser' });
+    const browser = vscode.commands.executeCommand<boolean>('turso.signIn', own({ way: 'browser' }));
     const authorize = await waitFor(() => ui.opened[opened], 'the authorize URL to be opened');
     const params = new URL(authorize).searchParams;
     const form = new URLSearchParams({ port: params.get('port') ?? '', redirect: 'true', state: params.get('state') ?? '', type: 'cli' });

@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { forgedToken, restoreAfterSuite, RevealProbe, signIn, startCreateToken, startEmulator, waitFor, waitForRoot } from './helpers';
+import { forgedToken, own, restoreAfterSuite, RevealProbe, signIn, startCreateToken, startEmulator, waitFor, waitForRoot } from './helpers';
 import {
   describeShown, fakeQuickPick, FixtureEmulator, fixtures, HeldPrompts, ProbedApi, probedSignedOut, UiRecorder,
 } from './faultHelpers';
@@ -112,12 +112,12 @@ suite('Prompts left unanswered hold nothing: create, revoke, sign in, validate, 
     ui.answer = (s) => (s.kind === 'error' && s.items.length ? held.hold() : undefined);
     const uiMark = ui.mark();
     // The command waits for the answer to its failure message: it is left pending.
-    void vscode.commands.executeCommand('turso.signIn', { way: 'cli' });
+    void vscode.commands.executeCommand('turso.signIn', own({ way: 'cli' }));
     await waitFor(() => held.count === 1, `the sign-in failure with its button: ${describeShown(ui.messagesSince(uiMark))}`);
 
     process.env.TURSO_API_TOKEN = emu.demoApiToken;
     const mark = emu.requests.length;
-    assert.strictEqual(await vscode.commands.executeCommand('turso.signIn', { way: 'cli' }), true, describeShown(ui.messagesSince(uiMark)));
+    assert.strictEqual(await vscode.commands.executeCommand('turso.signIn', own({ way: 'cli' })), true, describeShown(ui.messagesSince(uiMark)));
     assert.ok(sentSince(mark).includes('GET /v1/auth/validate'), `the second sign-in reached the server: ${JSON.stringify(sentSince(mark))}`);
     delete process.env.TURSO_API_TOKEN;
   });
