@@ -78,13 +78,16 @@ export class CredentialStore implements vscode.Disposable {
   async snapshot(): Promise<{ accounts: StoredAccount[]; activeId?: string }> {
     await this.migrate();
     const index = await this.readIndex();
+    // Each read is a round trip to wherever VS Code keeps secrets (in a browser: the page): asked
+    // together, the cold open's first paint waits for one of them, not for one after another.
+    const tokens = await Promise.all(index.accounts.map((entry) => this.read(ACCOUNT_KEY_PREFIX + entry.id)));
     const out: StoredAccount[] = [];
-    for (const entry of index.accounts) {
-      const token = await this.read(ACCOUNT_KEY_PREFIX + entry.id);
+    index.accounts.forEach((entry, i) => {
+      const token = tokens[i];
       if (token) {
         out.push({ id: entry.id, username: entry.username, token });
       }
-    }
+    });
     const activeId = out.some((a) => a.id === index.active) ? index.active : out[0]?.id;
     return { accounts: out, activeId };
   }

@@ -35,6 +35,24 @@ describe('accounts: the credential store and the authentication provider', () =>
       assert.deepEqual((await store.accounts()).map((a) => a.username), ['alice', 'demo'], 'the active one first');
     });
 
+    it('reads the accounts\' credentials together: a cold open waits for one round trip to the secret storage, not one per account', async () => {
+      const ids = [await store.store('token-a', 'a'), await store.store('token-b', 'b'), await store.store('token-c', 'c')];
+      const plain = secrets.get.bind(secrets);
+      let inFlight = 0;
+      let most = 0;
+      secrets.get = async (key: string) => {
+        inFlight++;
+        most = Math.max(most, inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        inFlight--;
+        return plain(key);
+      };
+      const { accounts } = await store.snapshot();
+      assert.deepEqual(accounts.map((a) => a.id), ids, 'in the order they were added');
+      assert.deepEqual(accounts.map((a) => a.token), ['token-a', 'token-b', 'token-c']);
+      assert.equal(most, 3, 'the three credentials were asked at once');
+    });
+
     it('signing in again as the same user replaces that account’s credential', async () => {
       const first = await store.store('token-1', 'demo');
       await store.store('token-alice', 'alice');
