@@ -133,15 +133,22 @@ function wording({ token, owner, organization }: Target, me: string | undefined,
   }
   return {
     alreadyGone,
-    question: vscode.l10n.t('Revoke API token "{0}" of {1} in organization "{2}"?', shown, shownOwner, shownOrg),
+    question: vscode.l10n.t({
+      message: 'Revoke API token "{0}" of {1} in organization "{2}"?',
+      args: [shown, shownOwner, shownOrg],
+      comment: ['{0} is the token\'s name, {1} the member who minted it, {2} the organization\'s name.'],
+    }),
     detail,
-    revoked: vscode.l10n.t('Revoked API token "{0}" of {1} in "{2}".', shown, shownOwner, shownOrg),
-    forbidden: vscode.l10n.t(
-      'You can\'t revoke API token "{0}" of {1}: in "{2}" only owners and admins may revoke other members\' tokens. Ask one of them.',
-      shown,
-      shownOwner,
-      shownOrg,
-    ),
+    revoked: vscode.l10n.t({
+      message: 'Revoked API token "{0}" of {1} in "{2}".',
+      args: [shown, shownOwner, shownOrg],
+      comment: ['{0} is the token\'s name, {1} the member who minted it, {2} the organization\'s name.'],
+    }),
+    forbidden: vscode.l10n.t({
+      message: 'You can\'t revoke API token "{0}" of {1}: in "{2}" only owners and admins may revoke other members\' tokens. Ask one of them.',
+      args: [shown, shownOwner, shownOrg],
+      comment: ['{0} is the token\'s name, {1} the member who minted it, {2} the organization\'s name.'],
+    }),
   };
 }
 

@@ -168,13 +168,11 @@ async function targetOf(deps: RotateTokenDeps, arg: unknown, rotated: ReadonlySe
     // not to allow it is said now, before anything is created.
     const load = deps.organizations?.existing(accountId)?.settledTokens(org.organization);
     if (load?.kind === 'loaded' && load.role !== undefined && !managesAllOrganizationTokens(load.role)) {
-      void showErrorMessage(vscode.l10n.t(
-        'You can\'t rotate API token "{0}" of {1}: in "{2}" only owners and admins may revoke other members\' tokens, and you are a {3}. Nothing was created. Ask {1} or an admin of "{2}".',
-        shown,
-        ownerShown(org.owner),
-        displayName(org.organization),
-        displayName(load.role),
-      ));
+      void showErrorMessage(vscode.l10n.t({
+        message: 'You can\'t rotate API token "{0}" of {1}: in "{2}" only owners and admins may revoke other members\' tokens, and you are a {3}. Nothing was created. Ask {1} or an admin of "{2}".',
+        args: [shown, ownerShown(org.owner), displayName(org.organization), displayName(load.role)],
+        comment: ['{0} is the token\'s name, {1} the member who minted it, {2} the organization\'s name, {3} your role there as Turso names it (e.g. member, viewer).'],
+      }));
       return { outcome: 'failed' };
     }
   }

@@ -148,7 +148,11 @@ export class OrganizationsTree implements vscode.Disposable {
       }
       item.accessibilityInformation = {
         label: node.owner
-          ? vscode.l10n.t('API token {0} of {1}, {2}', inertText(node.token.name, MAX_LABEL), inertText(node.owner, MAX_LABEL), item.description ?? '')
+          ? vscode.l10n.t({
+            message: 'API token {0} of {1}, {2}',
+            args: [inertText(node.token.name, MAX_LABEL), inertText(node.owner, MAX_LABEL), item.description ?? ''],
+            comment: ['Screen-reader label of a tree item: {0} is the token\'s name, {1} the member who minted it, {2} the row\'s notes (e.g. "yours · signed in with this token", or the action under way).'],
+          })
           : vscode.l10n.t('API token {0}, {1}', inertText(node.token.name, MAX_LABEL), item.description ?? ''),
         role: 'treeitem',
       };

@@ -99,7 +99,10 @@ export function renderRevealHtml(input: RevealHtmlInput): string {
   <ul class="hints">
     <li>${fill(l10n.t('In an environment variable such as {0}, or in a secret manager. Never commit it to source control.'), code('TURSO_API_TOKEN'))}</li>
     <li id="use-hint">${fill(l10n.t('{0} signs this extension in with the new token, replacing its current credential (for example a 7-day login token).'), strong(l10n.t('Use for this extension')))}</li>
-    <li id="save-env-hint">${fill(l10n.t('{0} writes {1} to {2} in the workspace folder and, in a git repository, adds {2} to {3}.'), strong(l10n.t('Save to .env')), code('TURSO_API_TOKEN'), code('.env'), code('.gitignore'))}</li>
+    <li id="save-env-hint">${fill(l10n.t({
+      message: '{0} writes {1} to {2} in the workspace folder and, in a git repository, adds {2} to {3}.',
+      comment: ['{0} is the button "Save to .env", {1} the variable name TURSO_API_TOKEN, {2} the file name .env, {3} the file name .gitignore.'],
+    }), strong(l10n.t('Save to .env')), code('TURSO_API_TOKEN'), code('.env'), code('.gitignore'))}</li>
   </ul>
 </main>
 <script nonce="${e(input.nonce)}">${inline(input.script, 'script')}</script>

@@ -139,10 +139,11 @@ async function ignoreEnv(files: FolderFiles, folderName: string, where: string):
   const { change, ignored } = await ignoreWithGit(gitignoreOf(files), ENV, ENV);
   const gitignore = `${folderName}/${GITIGNORE}`;
   if (!ignored) {
-    throw new Refusal(vscode.l10n.t(
-      'Not saved: {0} now lists {1}, but git still does not ignore {2} (another rule brings it back). The token was not written.',
-      gitignore, ENV, where,
-    ));
+    throw new Refusal(vscode.l10n.t({
+      message: 'Not saved: {0} now lists {1}, but git still does not ignore {2} (another rule brings it back). The token was not written.',
+      args: [gitignore, ENV, where],
+      comment: ['{0} is the folder\'s .gitignore file (folder/.gitignore), {1} the file name .env, {2} the folder\'s .env file (folder/.env).'],
+    }));
   }
   switch (change) {
     case 'created':
@@ -160,9 +161,17 @@ async function ignoreUnchecked(files: FolderFiles, folderName: string, reason: s
     return vscode.l10n.t('Git could not check it ({0}), so nothing was added to a .gitignore.', reason);
   }
   if ((await listInGitignore(gitignoreOf(files), ENV, ENV)) === 'listed') {
-    return vscode.l10n.t('{0}/{1} lists {2}; git could not confirm that it ignores it or that it is not tracked ({3}).', folderName, GITIGNORE, ENV, reason);
+    return vscode.l10n.t({
+      message: '{0}/{1} lists {2}; git could not confirm that it ignores it or that it is not tracked ({3}).',
+      args: [folderName, GITIGNORE, ENV, reason],
+      comment: ['{0} is the workspace folder\'s name, {1} the file name .gitignore, {2} the file name .env, {3} why git could not be asked.'],
+    });
   }
-  return vscode.l10n.t('Added {2} to {0}/{1}; git could not confirm that it ignores it or that it is not tracked ({3}).', folderName, GITIGNORE, ENV, reason);
+  return vscode.l10n.t({
+    message: 'Added {2} to {0}/{1}; git could not confirm that it ignores it or that it is not tracked ({3}).',
+    args: [folderName, GITIGNORE, ENV, reason],
+    comment: ['{0} is the workspace folder\'s name, {1} the file name .gitignore, {2} the file name .env, {3} why git could not be asked.'],
+  });
 }
 
 /** The folder's `.gitignore` (never through a link, nor under an editor's unsaved changes), and git's answer for `.env`. */

@@ -230,11 +230,11 @@ export class TokenDiagnostics implements vscode.Disposable {
       }
       const unchecked = this.notChecked.get(key) ?? 0;
       if (unchecked > 0 && firstUnchecked) {
-        // Translators: {0}: tokens of this file not checked; {1}: checks at most per file; {2}: at most per update.
-        const note = new vscode.Diagnostic(rangeOf(firstUnchecked), vscode.l10n.t(
-          '{0} more Turso API tokens in this file were not checked (at most {1} a file, {2} at a time); they are checked when tokens in the workspace change again',
-          unchecked, MAX_CHECKS_PER_FILE, MAX_CHECKS_PER_UPDATE,
-        ), vscode.DiagnosticSeverity.Information);
+        const note = new vscode.Diagnostic(rangeOf(firstUnchecked), vscode.l10n.t({
+          message: '{0} more Turso API tokens in this file were not checked (at most {1} a file, {2} at a time); they are checked when tokens in the workspace change again',
+          args: [unchecked, MAX_CHECKS_PER_FILE, MAX_CHECKS_PER_UPDATE],
+          comment: ['{0} is the number of tokens of this file not checked, {1} the most tokens checked in one file, {2} the most checked in one update.'],
+        }), vscode.DiagnosticSeverity.Information);
         note.source = DIAGNOSTIC_SOURCE;
         note.code = 'tokens-not-checked';
         list.push(note);

@@ -69,7 +69,11 @@ export async function askName(old: ApiToken, names: string[], choice: Restrictio
   const shown = displayName(old.name);
   const name = await vscode.window.showInputBox({
     title: vscode.l10n.t('Rotate API Token "{0}": New Name', shown),
-    prompt: vscode.l10n.t('The token that replaces "{0}", with access to {1}. Names have been {2}.', shown, displayName(restrictionLabel(choice), 128), tokenNameRule()),
+    prompt: vscode.l10n.t({
+      message: 'The token that replaces "{0}", with access to {1}. Names have been {2}.',
+      args: [shown, displayName(restrictionLabel(choice), 128), tokenNameRule()],
+      comment: ['{0} is the old token\'s name, {1} what the new token may reach (e.g. all databases of an organization), {2} the naming rule (e.g. "1–32 lowercase letters, digits and hyphens, …").'],
+    }),
     value,
     valueSelection: [0, value.length],
     ignoreFocusOut: true,
@@ -263,13 +267,11 @@ export async function confirmPlan(
     vscode.l10n.t('A new token "{0}" is created with access to {1}.', displayName(name), displayName(restrictionLabel(choice), 128)),
   ];
   if (other) {
-    parts.push(vscode.l10n.t(
-      'The new token is minted by you ({0}), while "{1}" was minted by {2}: its owner changes. "{3}" is yours, listed among your API tokens, not {2}\'s.',
-      displayName(other.me),
-      shown,
-      ownerShown(other.owner),
-      displayName(name),
-    ));
+    parts.push(vscode.l10n.t({
+      message: 'The new token is minted by you ({0}), while "{1}" was minted by {2}: its owner changes. "{3}" is yours, listed among your API tokens, not {2}\'s.',
+      args: [displayName(other.me), shown, ownerShown(other.owner), displayName(name)],
+      comment: ['{0} is your Turso user name, {1} the old token\'s name, {2} the member who minted it, {3} the new token\'s name.'],
+    }));
   }
   const writing = plans.filter(writes);
   const leaving = plans.filter((p) => !writes(p));
@@ -308,7 +310,11 @@ export async function confirmRevoke(shown: string, newShown: string, placed: Pla
     parts.push(`${vscode.l10n.t('Still holding "{0}" (they stop working once it is revoked):', shown)}\n${listed(placed.skipped.map((s) => `${s.shown} — ${s.reason}`))}`);
   }
   if (other) {
-    parts.push(vscode.l10n.t('"{0}" was minted by {1}; "{2}", minted by you ({3}), replaces it.', shown, ownerShown(other.owner), newShown, displayName(other.me)));
+    parts.push(vscode.l10n.t({
+      message: '"{0}" was minted by {1}; "{2}", minted by you ({3}), replaces it.',
+      args: [shown, ownerShown(other.owner), newShown, displayName(other.me)],
+      comment: ['{0} is the old token\'s name, {1} the member who minted it, {2} the new token\'s name, {3} your Turso user name.'],
+    }));
   }
   parts.push(vscode.l10n.t('Anything else still using "{0}" stops working at once. This cannot be undone.', shown));
   const revoke = vscode.l10n.t('Revoke');
