@@ -329,7 +329,12 @@ ${problems}
   two results: the *first paint* (the account and its tokens from the last known state, marked
   "refreshing…", at the frame that paints them) and the *fresh tree* (the mark gone and the new token
   shown). Both include activating the extension; "first request sent" shows how much of it passes
-  before anything goes to the network.
+  before anything goes to the network. The control (issue 22): after the Turso runs, the same reload
+  with the Search view showing, then a click on Explorer, timed to the frame that paints its first
+  rows (1 warm-up, then as many runs as the actions). The first paint's own part is read from
+  "Developer: Startup Performance": loading the code, the synchronous activate(), the rest of
+  activate() (reading the stored credentials from SecretStorage), and what remains to the paint
+  (VS Code starting the activation, the view asking for and painting its first rows).
 - **Two accounts**: alice, the emulator's second user, is signed in with "Sign In…" → Paste a token,
   as a second account; before each Refresh a token is made for each account through the API (and the
   previous run's revoked). The log names whose credential each request carried.
