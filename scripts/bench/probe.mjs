@@ -10,7 +10,7 @@
 //
 // frames(page) records, from start() to stop(), the gaps between animation frames and the main
 // thread's long tasks (PerformanceObserver 'longtask'): a frame over 200 ms is a visible freeze.
-/* global window, document, requestAnimationFrame, MutationObserver */
+/* global window, document, requestAnimationFrame, MutationObserver, location */
 
 /**
  * Result conditions, evaluated in the page:
@@ -174,4 +174,37 @@ export async function frames(page) {
       };
     }),
   };
+}
+
+/**
+ * Watches a page load for the first frame that paints side-bar rows holding every text of the URL's
+ * `turso-bench-boot` parameter (texts separated by |), from the navigation's start (performance time
+ * 0): added as an init script, it does nothing on pages loaded without that parameter.
+ */
+export function bootWatcher() {
+  const want = new URLSearchParams(location.search).get('turso-bench-boot');
+  if (!want) return;
+  const texts = want.split('|');
+  const st = { paint: null };
+  window.__turso_bench_boot = st;
+  const seen = () => {
+    const rows = [...document.querySelectorAll('.part.sidebar .monaco-list-row')].filter((r) => r.getClientRects().length > 0).map((r) => r.textContent || '');
+    return texts.every((t) => rows.some((x) => x.includes(t)));
+  };
+  const frame = () => {
+    if (st.paint !== null) return;
+    if (seen()) requestAnimationFrame((next) => { st.paint = next; });
+    else requestAnimationFrame(frame);
+  };
+  requestAnimationFrame(frame);
+}
+
+/** The frame `bootWatcher` saw paint the rows (ms from the navigation's start), and the page's time origin. */
+export async function bootPaint(page, { timeoutMs = 60000, what = 'the rows after the reload' } = {}) {
+  try {
+    await page.waitForFunction(() => window.__turso_bench_boot?.paint != null, null, { timeout: timeoutMs, polling: 50 });
+  } catch {
+    throw new Error(`${what}: not painted within ${Math.round(timeoutMs / 1000)} s`);
+  }
+  return page.evaluate(() => ({ paint: window.__turso_bench_boot.paint, origin: performance.timeOrigin }));
 }

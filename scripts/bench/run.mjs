@@ -40,7 +40,7 @@ import { buildForBench, describeSource } from './build.mjs';
 import { nodeRequireTimes, readActivationStats, readRunningExtensions } from './activation.mjs';
 import { CLI_ACTIONS, replay } from './cli-replay.mjs';
 import { chromiumPids, extensionHostPid, machineInfo, memoryMiB, waitQuiet } from './machine.mjs';
-import { arm, frames, result } from './probe.mjs';
+import { arm, bootPaint, bootWatcher, frames, result } from './probe.mjs';
 import { analyze, emulatorClient, fromCli, fromExtension } from './requests.mjs';
 import { renderReport } from './report.mjs';
 import { scanSection, withScanSection } from './sections.mjs';
@@ -555,6 +555,12 @@ try {
     R.problems.push(`Explorer control (cold open): ${e.message.split('\n')[0]}`);
     await recover();
   }
+  if (wanted('open')) try {
+    R.bootControl = await bootControl();
+  } catch (e) {
+    R.problems.push(`reload with the view showing (Turso vs Explorer): ${e.message.split('\n')[0]}`);
+    await recover();
+  }
   await ensureSignedIn();
 
   // refresh (view title action) until a token created elsewhere shows
@@ -848,6 +854,39 @@ async function explorerControl() {
   }
   say(`Explorer control (reload, then a click on Explorer): ${times.map((t) => t.toFixed(0)).join(', ')} ms`);
   return { ms: times, median: median(times) };
+}
+
+/**
+ * The reload itself with a view showing (issue 22): the window reloaded with the Turso view open (the
+ * extension activates while the workbench starts), timed from the navigation's start to the frame that
+ * paints the account and a token; the control, the same reload with the Explorer open, to the frame
+ * that paints its first rows. Alternating, 1 warm-up each, then RUNS each.
+ */
+async function bootControl() {
+  await page.context().addInitScript(bootWatcher);
+  const out = { turso: [], explorer: [], tursoFirstRequest: [] };
+  const load = async (container, texts) => {
+    await ui.openViewContainer(page, container);
+    if (container === 'Turso') await ui.waitForTreeRow(page, USER, 30000);
+    await sleep(500);
+    await api.clearRequests();
+    const sep = cs.folderUrl.includes('?') ? '&' : '?';
+    await ui.openWorkbench(page, `${cs.folderUrl}${sep}turso-bench-boot=${encodeURIComponent(texts.join('|'))}`);
+    const { paint, origin } = await bootPaint(page, { timeoutMs: 60000, what: `the ${container} rows after the reload` });
+    await sleep(L + 700);
+    const reqs = (await api.requests()).filter(fromExtension);
+    return { ms: paint, firstRequest: reqs.length ? Math.min(...reqs.map((q) => q.at)) - origin : undefined };
+  };
+  for (let i = 0; i <= RUNS; i++) {
+    const t = await load('Turso', [USER, 'provisioner']);
+    const x = await load('Explorer', ['bench-control-0.md']);
+    say(`  reload ${i === 0 ? 'warm-up' : `run ${i}`}: Turso view painted ${t.ms.toFixed(0)} ms after the navigation (first request ${t.firstRequest?.toFixed(0) ?? 'none'} ms), Explorer ${x.ms.toFixed(0)} ms`);
+    if (i === 0) continue;
+    out.turso.push(t.ms);
+    out.explorer.push(x.ms);
+    if (t.firstRequest !== undefined) out.tursoFirstRequest.push(t.firstRequest);
+  }
+  return { ...out, tursoMedian: median(out.turso), explorerMedian: median(out.explorer), firstRequestMedian: median(out.tursoFirstRequest) };
 }
 
 async function bulkTree() {
