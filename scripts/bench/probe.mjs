@@ -10,7 +10,7 @@
 //
 // frames(page) records, from start() to stop(), the gaps between animation frames and the main
 // thread's long tasks (PerformanceObserver 'longtask'): a frame over 200 ms is a visible freeze.
-/* global window, document, requestAnimationFrame, MutationObserver */
+/* global window, document, requestAnimationFrame, MutationObserver, location */
 
 /**
  * Result conditions, evaluated in the page:
@@ -174,4 +174,38 @@ export async function frames(page) {
       };
     }),
   };
+}
+
+/**
+ * Watches a page load for the first frame that paints side-bar rows holding every text of each entry
+ * of the URL's `turso-bench-boot` parameter (JSON: label → texts), in ms from the navigation's start
+ * (performance time 0). Added as an init script, it does nothing on pages loaded without that parameter.
+ */
+export function bootWatcher() {
+  const want = new URLSearchParams(location.search).get('turso-bench-boot');
+  if (!want) return;
+  const conds = JSON.parse(want);
+  const st = { paint: {} };
+  window.__turso_bench_boot = st;
+  const rowTexts = () => [...document.querySelectorAll('.part.sidebar .monaco-list-row')].filter((r) => r.getClientRects().length > 0).map((r) => r.textContent || '');
+  const frame = (ts) => {
+    const rows = rowTexts();
+    for (const [label, texts] of Object.entries(conds)) {
+      if (st.paint[label] !== undefined || !texts.every((t) => rows.some((x) => x.includes(t)))) continue;
+      st.paint[label] = null;
+      requestAnimationFrame((next) => { st.paint[label] = next; });
+    }
+    if (ts < 60000 && Object.keys(st.paint).length < Object.keys(conds).length) requestAnimationFrame(frame);
+  };
+  requestAnimationFrame(frame);
+}
+
+/** The frame `bootWatcher` saw paint the rows of `label` (ms from the navigation's start). */
+export async function bootPaint(page, label, { timeoutMs = 60000, what = 'the rows after the reload' } = {}) {
+  try {
+    await page.waitForFunction((l) => Number.isFinite(window.__turso_bench_boot?.paint?.[l]), label, { timeout: timeoutMs, polling: 50 });
+  } catch {
+    throw new Error(`${what}: not painted within ${Math.round(timeoutMs / 1000)} s`);
+  }
+  return page.evaluate((l) => ({ paint: window.__turso_bench_boot.paint[l], origin: performance.timeOrigin }), label);
 }

@@ -40,7 +40,7 @@ import { buildForBench, describeSource } from './build.mjs';
 import { nodeRequireTimes, readActivationStats, readRunningExtensions } from './activation.mjs';
 import { CLI_ACTIONS, replay } from './cli-replay.mjs';
 import { chromiumPids, extensionHostPid, machineInfo, memoryMiB, waitQuiet } from './machine.mjs';
-import { arm, frames, result } from './probe.mjs';
+import { arm, bootPaint, bootWatcher, frames, result } from './probe.mjs';
 import { analyze, emulatorClient, fromCli, fromExtension } from './requests.mjs';
 import { renderReport } from './report.mjs';
 import { scanSection, withScanSection } from './sections.mjs';
@@ -547,6 +547,20 @@ try {
     const all = [...R.actions.open.markRuns, ...R.actions.open.markSlopeRuns];
     cached.markedRefreshing = { runs: all.filter((m) => Number.isFinite(m[MARKED])).length, of: all.length };
   }
+  // control: VS Code's own Explorer opened after the same kind of reload (issue 22): what opening a view
+  // container of a freshly reloaded window costs here without this extension
+  if (wanted('open')) try {
+    R.explorerControl = await explorerControl();
+  } catch (e) {
+    R.problems.push(`Explorer control (cold open): ${e.message.split('\n')[0]}`);
+    await recover();
+  }
+  if (wanted('open')) try {
+    R.bootControl = await bootControl();
+  } catch (e) {
+    R.problems.push(`reload with the view showing (Turso vs Explorer): ${e.message.split('\n')[0]}`);
+    await recover();
+  }
   await ensureSignedIn();
 
   // refresh (view title action) until a token created elsewhere shows
@@ -813,6 +827,90 @@ async function webviewControl() {
   }
   say(`webview control (Markdown preview): ${times.map((t) => t.toFixed(0)).join(', ')} ms`);
   return { ms: times, median: median(times) };
+}
+
+/**
+ * Reloads the window as a person would ("Developer: Reload Window"): VS Code saves its state first, so
+ * the view showing before is the one showing after (a page load of its own leaves that to chance).
+ */
+async function reloadWindow() {
+  const loaded = page.waitForEvent('load', { timeout: 90000 });
+  await ui.runCommand(page, 'Developer: Reload Window');
+  await loaded;
+  await page.locator('.monaco-workbench').first().waitFor({ timeout: 90000 });
+  await page.locator('.part.activitybar, .activitybar').first().waitFor({ timeout: 90000 });
+}
+async function sidebarShows(title) {
+  return page.locator('.part.sidebar .composite.title h2', { hasText: title }).first().isVisible().catch(() => false);
+}
+
+/**
+ * The cold open's control: the same reload as the Turso cold open (a new window, settled: 3 s and the
+ * extension host quiet), with the Search view showing instead, then a click on Explorer in the
+ * activity bar, timed to the frame that paints its first rows (the workspace's files). Nothing of
+ * this extension runs: it activates on its view only.
+ */
+async function explorerControl() {
+  const times = [];
+  for (let i = 0; i <= RUNS; i++) {
+    await ui.openViewContainer(page, 'Search');
+    await sleep(500);
+    await reloadWindow();
+    await sleep(3000);
+    const host = extensionHostPid(cs.pid);
+    if (host) await waitQuiet(host);
+    if (await sidebarShows('Explorer')) throw new Error('the Explorer was already open after the reload: cannot time opening it');
+    await arm(page, { kind: 'rows', texts: ['bench-control-0.md'] });
+    await ui.openViewContainer(page, 'Explorer');
+    const r = await result(page, { timeoutMs: 30000, what: `the Explorer control (run ${i})` });
+    if (i > 0) times.push(r.ms); // the first: a warm-up, as for the actions
+    say(`  Explorer control ${i === 0 ? 'warm-up' : `run ${i}`}: ${r.ms.toFixed(0)} ms`);
+  }
+  say(`Explorer control (reload, then a click on Explorer): ${times.map((t) => t.toFixed(0)).join(', ')} ms`);
+  return { ms: times, median: median(times) };
+}
+
+/**
+ * The reload itself with a view showing (issue 22): the window reloaded with the Turso view open (the
+ * extension activates while the workbench starts), timed from the navigation's start to the frame that
+ * paints the account and a token; the control, the same reload with the Explorer open, to the frame
+ * that paints its first rows. Alternating, 1 warm-up each, then RUNS each.
+ */
+async function bootControl() {
+  await page.context().addInitScript(bootWatcher);
+  const conds = { turso: [USER, 'provisioner'], explorer: ['bench-control-0.md'] };
+  const sep = cs.folderUrl.includes('?') ? '&' : '?';
+  await ui.openWorkbench(page, `${cs.folderUrl}${sep}turso-bench-boot=${encodeURIComponent(JSON.stringify(conds))}`);
+  const out = { turso: [], explorer: [], tursoFirstRequest: [] };
+  const load = async (label, container) => {
+    await ui.openViewContainer(page, container);
+    if (label === 'turso') await ui.waitForTreeRow(page, USER, 30000);
+    await sleep(500);
+    await api.clearRequests();
+    await reloadWindow();
+    if (!(await sidebarShows(container))) {
+      await page.locator('.part.sidebar .composite.title h2', { hasText: container }).first().waitFor({ timeout: 30000 })
+        .catch(() => { throw new Error(`the ${container} view was not showing after the reload`); });
+    }
+    const { paint, origin } = await bootPaint(page, label, { timeoutMs: 60000, what: `the ${container} rows after the reload` });
+    await sleep(L + 700);
+    const reqs = (await api.requests()).filter(fromExtension);
+    return { ms: paint, firstRequest: reqs.length ? Math.min(...reqs.map((q) => q.at)) - origin : undefined };
+  };
+  try {
+    for (let i = 0; i <= RUNS; i++) {
+      const t = await load('turso', 'Turso');
+      const x = await load('explorer', 'Explorer');
+      say(`  reload ${i === 0 ? 'warm-up' : `run ${i}`}: Turso view painted ${t.ms.toFixed(0)} ms after the navigation (first request ${t.firstRequest?.toFixed(0) ?? 'none'} ms), Explorer ${x.ms.toFixed(0)} ms`);
+      if (i === 0) continue;
+      out.turso.push(t.ms);
+      out.explorer.push(x.ms);
+      if (t.firstRequest !== undefined) out.tursoFirstRequest.push(t.firstRequest);
+    }
+  } finally {
+    await ui.openWorkbench(page, cs.folderUrl); // the watcher off again for what follows
+  }
+  return { ...out, tursoMedian: median(out.turso), explorerMedian: median(out.explorer), firstRequestMedian: median(out.tursoFirstRequest) };
 }
 
 async function bulkTree() {
