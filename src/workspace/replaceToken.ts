@@ -263,43 +263,6 @@ async function replaceInFile(plan: FilePlan, oldId: string, newValue: string, ne
   return { kind: 'written', lines: [...new Set(found.map((f) => f.line))] };
 }
 
-/**
- * Rewrites one file on disk as `change` makes its text (undefined: leave it), the way the replacement
- * writes: never through an editor (VS Code's local history and its backups of unsaved editors keep no
- * copy), never through a link, an open document with unsaved changes refused, an open one waited for
- * until it shows the new text. Resolves to undefined once written, else why nothing was written.
- */
-export async function rewriteOnDisk(uri: vscode.Uri, change: (text: string) => string | undefined): Promise<string | undefined> {
-  const unsaved = (): string => vscode.l10n.t('it has unsaved changes');
-  const document = openDocument(uri);
-  if (document?.isDirty) {
-    return unsaved();
-  }
-  try {
-    const before = await readText(uri);
-    if (before === undefined) {
-      return vscode.l10n.t('it is gone');
-    }
-    if (before.includes('\uFFFD')) {
-      return vscode.l10n.t('it is not UTF-8 text, so it could not be written back as it was');
-    }
-    const text = change(before);
-    if (text === undefined) {
-      return vscode.l10n.t('it no longer holds the token');
-    }
-    if (openDocument(uri)?.isDirty) {
-      return unsaved();
-    }
-    await writeText(uri, text);
-  } catch (err) {
-    return notWritten(err) ?? errorMessage(err);
-  }
-  if (document) {
-    await followsDisk(document).catch(() => false);
-  }
-  return undefined;
-}
-
 /** The reason a write was refused before anything was written (a link, not a regular file), or undefined. */
 function notWritten(err: unknown): string | undefined {
   if (err instanceof OutsideFolderError) {

@@ -5,7 +5,6 @@ import { tokenScopeLabel, type ApiToken, type TokenValidation } from '../platfor
 import { TaskQueue } from '../util/taskQueue';
 import { showWarningMessage } from '../ui/notify';
 import { displayName } from '../util/text';
-import { rewriteOnDisk } from './replaceToken';
 import { findTokens, tokenValueHash, type TokenFinding } from './tokenFinder';
 import type { WorkspaceTokenFinding, WorkspaceTokens } from './workspaceTokens';
 
@@ -380,33 +379,11 @@ export class TokenDiagnostics implements vscode.Disposable {
       }
       line = lines[0];
     }
-    if (!doc.isDirty) {
-      return this.removeOnDisk(uri, line, args.valueHash);
-    }
-    // Unsaved edits are the person's: the line goes from the editor's text, with them.
     const edit = new vscode.WorkspaceEdit();
     edit.delete(uri, line + 1 < doc.lineCount ? new vscode.Range(line, 0, line + 1, 0) : doc.lineAt(line).rangeIncludingLineBreak);
     const applied = await vscode.workspace.applyEdit(edit);
     if (!applied) void showWarningMessage(vscode.l10n.t('{0} changed while the line was being removed: nothing was removed. Try again.', vscode.workspace.asRelativePath(uri)));
     return applied;
-  }
-
-  /**
-   * A document without unsaved changes: the line is removed in the file on disk, not through the
-   * editor, so that no dirty copy of the file's other lines (other tokens) reaches VS Code's backups
-   * or, once saved, its local history. The line is the one holding the value in the file as read now.
-   */
-  private async removeOnDisk(uri: vscode.Uri, line: number, valueHash: string): Promise<boolean> {
-    const why = await rewriteOnDisk(uri, (text) => {
-      const parts = text.match(/[^\r\n]*(?:\r\n|\r|\n|$)/g) ?? [];
-      const holds = (i: number): boolean => i < parts.length && findTokens(parts[i]).some((f) => f.valueHash === valueHash);
-      const lines = holds(line) ? [line] : parts.map((_, i) => i).filter(holds);
-      return lines.length === 1 ? parts.filter((_, i) => i !== lines[0]).join('') : undefined;
-    });
-    if (why !== undefined) {
-      void showWarningMessage(vscode.l10n.t('The line was not removed from {0}: {1}.', vscode.workspace.asRelativePath(uri), why));
-    }
-    return why === undefined;
   }
 
   dispose(): void {
