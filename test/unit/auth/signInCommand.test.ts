@@ -21,6 +21,8 @@ type ExpiryWarningModule = typeof import('../../../src/views/expiryWarning');
 type AccountModelModule = typeof import('../../../src/accounts/accountModel');
 const SIGN_IN_TITLE = 'Sign In to Turso';
 const { signInCommand } = loadWithFakeVscode<SignInModule>('../../../src/commands/signIn');
+// The product's own calls are branded; another extension's `{ way }` is not (src/commands/target.ts).
+const { automation } = loadWithFakeVscode<typeof import('../../../src/commands/target')>('../../../src/commands/target');
 const { createPermanentTokenAction } = loadWithFakeVscode<ExpiryWarningModule>('../../../src/views/expiryWarning');
 const { Session } = loadWithFakeVscode<SessionModule>('../../../src/auth/session');
 const { CredentialStore } = loadWithFakeVscode<StoreModule>('../../../src/auth/credentialStore');
@@ -177,12 +179,23 @@ describe('commands/signIn: every way in, through the real session', () => {
 
     it('skips the pick given { way: "browser" }', async () => {
       playBrowser();
-      assert.equal(await command()({ way: 'browser' }), true);
+      assert.equal(await command()(automation({ way: 'browser' })), true);
       assert.equal(fakeVscode.quickPicks.length, 0);
     });
 
-    it('is cancelled from the progress notification: nothing stored, the listener closed', async () => {
+    it('another extension\'s { way: "browser" } (not the product\'s own call) gets the pick: nothing opened, nobody signed in on Escape', async () => {
+      playBrowser();
       const result = command()({ way: 'browser' });
+      const pick = await nextQuickPick();
+      assert.ok(pick.items.some((i) => /browser/i.test(i.label)), 'the pick of the ways in');
+      assert.equal(fakeVscode.opened.length, 0, 'no browser opened before the person picks');
+      pick.choose();
+      assert.equal(await result, false);
+      assert.equal(secrets.values.size, 0);
+    });
+
+    it('is cancelled from the progress notification: nothing stored, the listener closed', async () => {
+      const result = command()(automation({ way: 'browser' }));
       const progress = await eventually(() => (fakeVscode.opened.length ? fakeVscode.progress[0] : undefined), 'the browser to open');
       progress.cancel();
       assert.equal(await result, false);
@@ -192,7 +205,7 @@ describe('commands/signIn: every way in, through the real session', () => {
     });
 
     it('times out with a message that offers to try again or another way', async () => {
-      const result = command({ browserTimeoutMs: 30 })({ way: 'browser' });
+      const result = command({ browserTimeoutMs: 30 })(automation({ way: 'browser' }));
       const error = await nextMessage('error');
       assert.match(error.message, /^Sign-in with the browser timed out: nothing came back from the browser within 30 ms\. Try again, or sign in another way\.$/);
       assert.deepEqual(error.items, ['Try Again', 'Other Ways…']);
@@ -203,7 +216,7 @@ describe('commands/signIn: every way in, through the real session', () => {
 
     it("says so when the browser can't be opened", async () => {
       fakeVscode.onOpenExternal = () => Promise.resolve(false);
-      const result = command()({ way: 'browser' });
+      const result = command()(automation({ way: 'browser' }));
       const error = await nextMessage('error');
       assert.equal(error.message, "Couldn't open the browser to sign in to Turso.");
       error.answer(undefined);
@@ -214,7 +227,7 @@ describe('commands/signIn: every way in, through the real session', () => {
       fakeVscode.env.remoteName = 'ssh-remote';
       fakeVscode.onAsExternalUri = () => 'http://localhost:43210/';
       fakeVscode.onOpenExternal = () => Promise.resolve(true);
-      const result = command()({ way: 'browser' });
+      const result = command()(automation({ way: 'browser' }));
       const progress = await eventually(() => (fakeVscode.opened.length ? fakeVscode.progress[0] : undefined), 'the browser to open');
       assert.equal(new URL(fakeVscode.opened[0]).searchParams.get('port'), '43210');
       progress.cancel();
@@ -248,7 +261,7 @@ describe('commands/signIn: every way in, through the real session', () => {
       fakeVscode.env.uiKind = 2;
       fakeVscode.onAsExternalUri = (url) => `http://127.0.0.1:8080/proxy/${new URL(url).port}/`;
       playBrowser();
-      assert.equal(await command()({ way: 'browser' }), true);
+      assert.equal(await command()(automation({ way: 'browser' })), true);
     });
   });
 
@@ -269,7 +282,7 @@ describe('commands/signIn: every way in, through the real session', () => {
       discovery = await discoverCliTokens({
         env: { TURSO_API_TOKEN: emu.demoApiToken }, homeDir: home, platform: 'linux', readFile: (f) => fs.readFile(f, 'utf8'),
       });
-      assert.equal(await command()({ way: 'cli' }), true);
+      assert.equal(await command()(automation({ way: 'cli' })), true);
       assert.equal(storedCredential(secrets), emu.demoApiToken);
       assert.equal((await nextMessage('info')).message, 'Signed in to Turso as demo.');
     });
@@ -291,7 +304,7 @@ describe('commands/signIn: every way in, through the real session', () => {
         discovery = await discoverCliTokens({
           env: { TURSO_API_TOKEN: emu.mintLoginToken() }, homeDir: home, platform: 'linux', readFile: (f) => fs.readFile(f, 'utf8'),
         });
-        assert.equal(await command()({ way: 'cli' }), true);
+        assert.equal(await command()(automation({ way: 'cli' })), true);
         const info = await nextMessage('info');
         assert.match(info.message, /^Signed in to Turso as demo\[fix\] \(command:turso\.signOut\)evil\. This sign-in expires in [23] days/);
         assert.doesNotMatch(info.message, /\]\(|\u202E/);
@@ -302,7 +315,7 @@ describe('commands/signIn: every way in, through the real session', () => {
 
     it('a rejected token says where it came from and why, and stores nothing', async () => {
       await writeCliSettings({ token: emu.mintLoginToken({ expiresInSeconds: -60 }) });
-      const result = command()({ way: 'cli' });
+      const result = command()(automation({ way: 'cli' }));
       const error = await nextMessage('error');
       assert.match(error.message, /^Couldn't sign in with the Turso CLI's token from ~\/\.config\/turso\/settings\.json\. Turso rejected this token: token is expired\.$/);
       assert.deepEqual(error.items, ['Other Ways…']);
@@ -312,7 +325,7 @@ describe('commands/signIn: every way in, through the real session', () => {
     });
 
     it('none found: { way: "cli" } says so', async () => {
-      const result = command()({ way: 'cli' });
+      const result = command()(automation({ way: 'cli' }));
       const error = await nextMessage('error');
       assert.match(error.message, /^No Turso CLI token was found/);
       assert.equal(await result, false);
