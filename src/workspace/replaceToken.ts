@@ -185,10 +185,9 @@ export interface ReplaceResult {
 /**
  * Replaces the token `oldId` with `newValue` in the files of `plans` that may be written (checked
  * again first; a tracked one the person agreed to stop tracking is untracked first): each file
- * written on disk and read back (see the module comment). `_label` is kept for callers (the
- * replacement is no editor edit, so it names no Undo step). Never throws for a file's problem.
+ * written on disk and read back (see the module comment). Never throws for a file's problem.
  */
-export async function replaceTokenInFiles(plans: readonly FilePlan[], oldId: string, newValue: string, _label: string): Promise<ReplaceResult> {
+export async function replaceTokenInFiles(plans: readonly FilePlan[], oldId: string, newValue: string): Promise<ReplaceResult> {
   const result: ReplaceResult = { written: [], skipped: [], failures: [] };
   const newId = readPlatformToken(newValue)?.tokenId;
   for (const plan of plans) {

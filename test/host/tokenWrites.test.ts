@@ -168,7 +168,7 @@ suite('Writing a token into a file: on disk, no copy in local history, never a t
     };
     let result;
     try {
-      result = await replaceTokenInFiles(plans, old.id, fresh, 'test');
+      result = await replaceTokenInFiles(plans, old.id, fresh);
     } catch (err) {
       assert.fail(`replaceTokenInFiles threw: ${(err as Error).message}`);
     } finally {

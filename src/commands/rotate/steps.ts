@@ -90,11 +90,10 @@ async function place(r: MintedRotation): Promise<Placed> {
   placed.ignored = ignoring.changed;
   const failedIgnore = new Set(ignoring.failed.map((f) => f.shown));
   placed.skipped.push(...ignoring.failed);
-  const label = vscode.l10n.t('Rotate API token "{0}"', shown);
   const outcome = await vscode.window.withProgress(
     // Local work (no request): in the status bar, not one more notification.
     { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Putting API token "{0}" in place of "{1}"…', displayName(created.name), shown) },
-    () => replaceTokenInFiles(toWrite.filter((p) => !failedIgnore.has(p.shown)), old.id, created.token, label),
+    () => replaceTokenInFiles(toWrite.filter((p) => !failedIgnore.has(p.shown)), old.id, created.token),
   );
   placed.written.push(...outcome.written);
   placed.skipped.push(...outcome.skipped);
