@@ -8,6 +8,8 @@ import { TursoApiError, errorKindForStatus, redactSecrets, type TursoErrorKind }
 import {
   ShapeError,
   parseCreatedToken,
+  parseDatabaseJwt,
+  parseDatabases,
   parseGroups,
   parseInvalidation,
   parseMember,
@@ -15,6 +17,7 @@ import {
   parseOrganizations,
   parseRevoked,
   parseRevokedId,
+  parseRotated,
   parseTokenList,
   parseUser,
   parseValidation,
@@ -23,6 +26,7 @@ import type {
   ApiToken, ApiTokenRestriction, CreatedApiToken, Group, Organization, OrganizationApiToken, OrganizationMember, SessionInvalidation,
   TokenValidation, TursoUser,
 } from './types';
+import type { Database, DatabaseTokenRequest, DatabaseTokenTarget } from './databases';
 import { displayName } from '../util/text';
 import { errorMessage } from '../util/errors';
 
@@ -126,6 +130,8 @@ export function normalizeBaseUrl(raw: string | undefined): string {
 interface RequestSpec<T> {
   method: 'GET' | 'POST' | 'DELETE';
   path: string;
+  /** Query parameters, appended after the path (never a secret: the path is logged, the query is not). */
+  query?: Record<string, string>;
   operation: string;
   parse: (body: unknown) => T;
   body?: unknown;
@@ -297,6 +303,48 @@ export class TursoClient {
     }
   }
 
+  /** The organization's databases, one request (the API does not page them). */
+  listDatabases(organization: string, options: CallOptions = {}): Promise<Database[]> {
+    return this.request({
+      method: 'GET',
+      path: `/v1/organizations/${encodeURIComponent(organization)}/databases`,
+      operation: l10n.t('listing the databases of "{0}"', displayName(organization)),
+      parse: parseDatabases,
+      signal: options.signal,
+    });
+  }
+
+  /** Mints a token for a database or for every database of a group; returns its value. Never retried. */
+  createDatabaseToken(
+    organization: string, target: DatabaseTokenTarget, request: DatabaseTokenRequest, options: CallOptions = {},
+  ): Promise<string> {
+    const attach = request.readAttach?.filter((name) => name.length > 0) ?? [];
+    return this.request({
+      method: 'POST',
+      path: `${targetPath(organization, target)}/auth/tokens`,
+      query: { expiration: request.expiration, authorization: request.access },
+      operation: target.kind === 'group'
+        ? l10n.t('creating a token for group "{0}"', displayName(target.name))
+        : l10n.t('creating a token for database "{0}"', displayName(target.name)),
+      parse: parseDatabaseJwt,
+      body: attach.length > 0 ? { permissions: { read_attach: { databases: attach } } } : undefined,
+      signal: options.signal,
+    });
+  }
+
+  /** Invalidates every token of a database, or of every database of a group, at once. Never retried. */
+  async invalidateDatabaseTokens(organization: string, target: DatabaseTokenTarget, options: CallOptions = {}): Promise<void> {
+    await this.request({
+      method: 'POST',
+      path: `${targetPath(organization, target)}/auth/rotate`,
+      operation: target.kind === 'group'
+        ? l10n.t('invalidating the tokens of group "{0}"', displayName(target.name))
+        : l10n.t('invalidating the tokens of database "{0}"', displayName(target.name)),
+      parse: parseRotated,
+      signal: options.signal,
+    });
+  }
+
   private async request<T>(spec: RequestSpec<T>): Promise<T> {
     const idempotent = spec.method === 'GET';
     const attempts = idempotent ? Math.max(1, this.retry.attempts) : 1;
@@ -368,7 +416,7 @@ export class TursoClient {
       let response: Response;
       let text: string;
       try {
-        response = await this.fetchImpl(this.baseUrl + spec.path, init);
+        response = await this.fetchImpl(this.baseUrl + spec.path + queryString(spec.query), init);
         text = await response.text();
       } catch (err) {
         throw this.transportError(spec, err, timedOut);
@@ -451,6 +499,15 @@ export class TursoClient {
 }
 
 /** Whether `baseUrl + path` still addresses `path` once parsed (no dot segment removed a part of it). */
+function targetPath(organization: string, target: DatabaseTokenTarget): string {
+  const kind = target.kind === 'group' ? 'groups' : 'databases';
+  return `/v1/organizations/${encodeURIComponent(organization)}/${kind}/${encodeURIComponent(target.name)}`;
+}
+
+function queryString(query: Record<string, string> | undefined): string {
+  return query && Object.keys(query).length > 0 ? `?${new URLSearchParams(query).toString()}` : '';
+}
+
 function sameResource(baseUrl: string, path: string): boolean {
   try {
     const base = new URL(baseUrl).pathname.replace(/\/+$/, '');

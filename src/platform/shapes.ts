@@ -5,6 +5,7 @@
 import type {
   ApiToken, CreatedApiToken, Group, Organization, OrganizationApiToken, OrganizationMember, SessionInvalidation, TokenValidation, TursoUser,
 } from './types';
+import type { Database } from './databases';
 
 export class ShapeError extends Error {
   constructor(message: string) {
@@ -245,4 +246,38 @@ export function parseGroups(body: unknown): Group[] {
     if (locations !== undefined) group.locations = locations;
     return group;
   });
+}
+
+/** `{databases: [{Name, DbId, Hostname, group, primaryRegion, …}]}`. */
+export function parseDatabases(body: unknown): Database[] {
+  const databases = object(body, 'response').databases;
+  if (databases === null || databases === undefined) {
+    return [];
+  }
+  return array(databases, 'databases').map((value, i) => {
+    const where = `databases[${i}]`;
+    const obj = object(value, where);
+    const database: Database = {
+      name: requiredString(obj, 'Name', where),
+      id: requiredString(obj, 'DbId', where),
+      hostname: requiredString(obj, 'Hostname', where),
+    };
+    const group = optionalString(obj, 'group', where);
+    const primaryRegion = optionalString(obj, 'primaryRegion', where);
+    if (group !== undefined) database.group = group;
+    if (primaryRegion !== undefined) database.primaryRegion = primaryRegion;
+    return database;
+  });
+}
+
+/** `{jwt}`: a database or group token. */
+export function parseDatabaseJwt(body: unknown): string {
+  return requiredString(object(body, 'response'), 'jwt', 'response');
+}
+
+/** The answer to `…/auth/rotate`: no content, or any JSON object. */
+export function parseRotated(body: unknown): void {
+  if (body !== undefined && !isObject(body)) {
+    throw new ShapeError('response is not an object');
+  }
 }
