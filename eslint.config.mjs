@@ -27,6 +27,7 @@ const PURE_FILES = [
   'src/views/treeModel.ts',
   'src/webview/rescue.ts',
   'src/webview/revealHtml.ts',
+  'src/workspace/databaseTokenRules.ts',
   'src/workspace/envFile.ts',
   'src/workspace/gitState.ts',
   'src/workspace/globs.ts',

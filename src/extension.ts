@@ -27,6 +27,7 @@ import { AccountStatusBar } from './views/statusBar';
 import { TOKENS_VIEW_ID, type TreeNode, TokensTreeProvider } from './views/tokensTreeProvider';
 import { openReveal } from './webview/revealPanel';
 import { errorMessage } from './util/errors';
+import { WorkspaceDatabaseTokens, type WorkspaceDatabaseTokensDeps } from './workspace/databaseTokens';
 import { TokenDiagnostics } from './workspace/tokenDiagnostics';
 import { WorkspaceTokens } from './workspace/workspaceTokens';
 
@@ -46,6 +47,7 @@ export interface Wiring {
   readonly authProvider: TursoAuthenticationProvider;
   readonly workspaceTokens: WorkspaceTokens;
   readonly tokenDiagnostics: TokenDiagnostics;
+  readonly databaseTokens: WorkspaceDatabaseTokens;
   /** Signs in with a token without asking (for the in-host tests only: `turso.signIn` asks). */
   readonly signInWithToken: (token: string) => Promise<boolean>;
 }
@@ -95,6 +97,7 @@ export async function wire(context: vscode.ExtensionContext): Promise<Wiring> {
     validate: (value) => signedIn.clientFor(value).validateToken(),
     onError: (message, err) => log.error(message, err),
   });
+  const databaseTokens = databaseTokensOf(context, { tokens: workspaceTokens, accounts, organizations }, log);
 
   const revokeOrganizationToken = revokeOrganizationTokenCommand({ session, accounts, organizations, log });
   const revealDeps = {
@@ -135,6 +138,7 @@ export async function wire(context: vscode.ExtensionContext): Promise<Wiring> {
     vscode.authentication.registerAuthenticationProvider(AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, authProvider, { supportsMultipleAccounts: true }),
     workspaceTokens,
     tokenDiagnostics,
+    databaseTokens,
     restricted,
     workspaceTokens.onDidChange(() => tree.setUsages(usedInFiles(workspaceTokens))),
     // A new credential (signed in here or in another window) gets its own first 401 prompt.
@@ -170,9 +174,19 @@ export async function wire(context: vscode.ExtensionContext): Promise<Wiring> {
   }
   restricted.update();
   return {
-    tokensTree: tree, tokensView: view, accounts, organizations, authProvider, workspaceTokens, tokenDiagnostics,
+    tokensTree: tree, tokensView: view, accounts, organizations, authProvider, workspaceTokens, tokenDiagnostics, databaseTokens,
     signInWithToken: signInWithTokenForTests({ session, log }),
   };
+}
+
+/** Database and group tokens in the same env files (the same scan): Problems, hover, quick fix, invalidations. */
+function databaseTokensOf(context: vscode.ExtensionContext, deps: Pick<WorkspaceDatabaseTokensDeps, 'tokens' | 'accounts' | 'organizations'>, log: Log): WorkspaceDatabaseTokens {
+  return new WorkspaceDatabaseTokens({
+    ...deps,
+    state: context.globalState,
+    apiBaseUrl: () => readApiSettings().baseUrl,
+    onError: (message, err) => log.error(message, err),
+  });
 }
 
 export function deactivate(): void {

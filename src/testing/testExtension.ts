@@ -7,6 +7,7 @@ import { wire } from '../extension';
 import type { AccountModel } from '../accounts/accountModel';
 import type { AccountOrganizations } from '../accounts/accountOrganizations';
 import type { TreeNode } from '../views/tokensTreeProvider';
+import type { WorkspaceDatabaseTokens } from '../workspace/databaseTokens';
 import type { TokenDiagnostics } from '../workspace/tokenDiagnostics';
 import type { WorkspaceTokens } from '../workspace/workspaceTokens';
 import { openRevealPanels, type RevealPanelProbe } from '../webview/revealPanel';
@@ -45,6 +46,8 @@ export interface TursoTestApi {
   readonly workspaceTokens: WorkspaceTokens;
   /** The diagnostics on the workspace's tokens. */
   readonly tokenDiagnostics: TokenDiagnostics;
+  /** The database and group tokens of the workspace: their Problems, quick fix, invalidations. */
+  readonly databaseTokens: WorkspaceDatabaseTokens;
 }
 
 export interface TestProbe {
@@ -55,7 +58,7 @@ export interface TestProbe {
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<TursoTestApi> {
-  const { tokensTree, tokensView, accounts, organizations, authProvider, workspaceTokens, tokenDiagnostics, signInWithToken } = await wire(context);
+  const { tokensTree, tokensView, accounts, organizations, authProvider, workspaceTokens, tokenDiagnostics, databaseTokens, signInWithToken } = await wire(context);
   return {
     tokensTree,
     tokensView,
@@ -69,5 +72,6 @@ export async function activate(context: vscode.ExtensionContext): Promise<TursoT
     testProbe: { logUri: context.logUri, globalState: context.globalState, workspaceState: context.workspaceState, secrets: context.secrets },
     workspaceTokens,
     tokenDiagnostics,
+    databaseTokens,
   };
 }

@@ -209,12 +209,27 @@ export async function replaceTokenInFiles(plans: readonly FilePlan[], oldId: str
   return result;
 }
 
-type FileOutcome = { kind: 'written'; lines: number[] } | { kind: 'skipped' | 'failed'; reason: string };
+export type FileOutcome = { kind: 'written'; lines: number[] } | { kind: 'skipped' | 'failed'; reason: string };
+
+/** Where a value to replace is in a file's text (columns on `findTokens`'s lines). */
+export type ValuePlaces = readonly { line: number; startColumn: number; endColumn: number }[];
 
 const UNSAVED = (): string => vscode.l10n.t('it has unsaved changes (save or revert them, then rotate again)');
 
 /** One file: checked, read, the token's columns replaced, written without following links, read back. */
-async function replaceInFile(plan: FilePlan, oldId: string, newValue: string, newId: string | undefined): Promise<FileOutcome> {
+function replaceInFile(plan: FilePlan, oldId: string, newValue: string, newId: string | undefined): Promise<FileOutcome> {
+  return replaceValueInFile(plan, newValue, (text) => findTokens(text).filter((f) => f.tokenId === oldId), (text) => {
+    const after = findTokens(text);
+    return !after.some((f) => f.tokenId === oldId) && (newId === undefined || after.some((f) => f.tokenId === newId));
+  });
+}
+
+/**
+ * One file: checked, read, the places `locate` finds replaced by `newValue`, written without
+ * following links, read back (`readsBack` says whether the text read back is right). Throws only
+ * when it is not known whether something was written.
+ */
+export async function replaceValueInFile(plan: FilePlan, newValue: string, locate: (text: string) => ValuePlaces, readsBack: (text: string) => boolean): Promise<FileOutcome> {
   const skip = (reason: string): FileOutcome => ({ kind: 'skipped', reason });
   const ready = await readyToWrite(plan);
   if (ready) {
@@ -237,7 +252,7 @@ async function replaceInFile(plan: FilePlan, oldId: string, newValue: string, ne
     return skip(vscode.l10n.t('it is not UTF-8 text, so it could not be written back as it was'));
   }
   // Where the token is in the file now (it may have changed since the scan).
-  const found = findTokens(before).filter((f) => f.tokenId === oldId);
+  const found = locate(before);
   if (found.length === 0) {
     return skip(vscode.l10n.t('it no longer holds the token'));
   }
@@ -251,8 +266,7 @@ async function replaceInFile(plan: FilePlan, oldId: string, newValue: string, ne
     const refused = notWritten(err);
     return refused ? skip(refused) : { kind: 'failed', reason: errorMessage(err) };
   }
-  const after = findTokens(await readBack(plan.uri));
-  if (after.some((f) => f.tokenId === oldId) || (newId !== undefined && !after.some((f) => f.tokenId === newId))) {
+  if (!readsBack(await readBack(plan.uri))) {
     return { kind: 'failed', reason: vscode.l10n.t('the file on disk does not read back with the new token') };
   }
   if (document) {

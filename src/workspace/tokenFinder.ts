@@ -119,7 +119,18 @@ export function isTokenId(id: unknown): id is string {
 
 /** Every Platform API token in an env file's text, in the order they appear. */
 export function findTokens(text: string): TokenFinding[] {
-  const findings: TokenFinding[] = [];
+  return findJwts(text, readPlatformToken);
+}
+
+/** Where a JWT `read` recognised is in an env file's text (never its value). */
+export type Placed<T> = T & Omit<TokenFinding, keyof PlatformToken>;
+
+/**
+ * Every JWT of an env file's text that `read` recognises (returns what it knows of it), with where
+ * it is, in the order they appear: the one grammar for Platform API tokens and database tokens.
+ */
+export function findJwts<T extends object>(text: string, read: (value: string) => T | undefined): Placed<T>[] {
+  const findings: Placed<T>[] = [];
   // A cheap way out for the usual file: every JWT has two dots, and its JSON header and payload
   // start with `{"` = "eyJ" in base64url (or `{ ` = "eyA"/"eyB" with spacing).
   if (!/ey[A-Za-z0-9_-]/.test(text)) {
@@ -134,7 +145,7 @@ export function findTokens(text: string): TokenFinding[] {
     }
     CANDIDATE.lastIndex = 0;
     for (let m = CANDIDATE.exec(body); m; m = CANDIDATE.exec(body)) {
-      const token = readPlatformToken(m[0]);
+      const token = read(m[0]);
       if (!token) {
         continue;
       }

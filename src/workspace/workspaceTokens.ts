@@ -1,6 +1,7 @@
 import { promises as fsp } from 'node:fs';
 import * as vscode from 'vscode';
 import { combineGlobs, enabledPatterns, GlobSet, MAX_PATTERN_LENGTH, MAX_SET_LENGTH } from './globs';
+import { findDatabaseTokens, type DatabaseTokenFile } from './databaseTokenRules';
 import { findTokens, type TokenFinding } from './tokenFinder';
 
 /** The setting (under `turso.`) that lists the env files to look in, as globs relative to each workspace folder. */
@@ -57,6 +58,8 @@ interface FolderRules {
 interface FileEntry {
   uri: vscode.Uri;
   findings: TokenFinding[];
+  /** Its database and group tokens (libSQL) and `*_URL` values, read from the same text. */
+  database?: DatabaseTokenFile;
   /** The findings without the uri, to tell whether a new read changed anything. */
   signature: string;
 }
@@ -107,6 +110,7 @@ export class WorkspaceTokens implements vscode.Disposable {
   private resolveTimer: (() => void) | undefined;
   private flat: WorkspaceTokenFinding[] | undefined;
   private byId: Map<string, TokenUsage[]> | undefined;
+  private databaseFlat: (DatabaseTokenFile & { uri: vscode.Uri })[] | undefined;
   private disposed = false;
   private stats: ScanStats | undefined;
 
@@ -192,6 +196,14 @@ export class WorkspaceTokens implements vscode.Disposable {
         .flatMap((entry) => entry.findings.map((f) => ({ ...f, uri: entry.uri })));
     }
     return this.flat;
+  }
+
+  /** The files holding database or group tokens (with their `*_URL` values), in file order. */
+  databaseFiles(): readonly (DatabaseTokenFile & { uri: vscode.Uri })[] {
+    this.databaseFlat ??= [...this.files.values()]
+      .sort((a, b) => compareStrings(a.uri.toString(), b.uri.toString()))
+      .flatMap((entry) => (entry.database ? [{ ...entry.database, uri: entry.uri }] : []));
+    return this.databaseFlat;
   }
 
   /** Token id → where it is used, in file order. */
@@ -440,7 +452,10 @@ export class WorkspaceTokens implements vscode.Disposable {
       if (!bytes || bytes.includes(0)) {
         return undefined;
       }
-      const findings = findTokens(UTF8.decode(bytes));
+      const text = UTF8.decode(bytes);
+      const findings = findTokens(text);
+      const database = findDatabaseTokens(text);
+      if (database) return { uri, findings, database, signature: JSON.stringify([findings, database]) };
       return findings.length > 0 ? { uri, findings, signature: JSON.stringify(findings) } : undefined;
     } catch (err) {
       if (!isNotFound(err)) {
@@ -453,6 +468,7 @@ export class WorkspaceTokens implements vscode.Disposable {
   private fireChange(): void {
     this.flat = undefined;
     this.byId = undefined;
+    this.databaseFlat = undefined;
     this.changeEmitter.fire();
   }
 }
