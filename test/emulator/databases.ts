@@ -207,9 +207,13 @@ function authorize(store: Store, db: DatabaseRecord, authorization: string | und
   return claims.a === 'ro' || claims.a === 'roa' ? 'ro' : 'rw';
 }
 
-/** Statements that only read (what a read-only token may run). */
+/** Statements that only read (what a read-only token may run); a rough guess, enough for a check. */
 function isRead(sql: string): boolean {
-  return /^\s*(select|explain|values|with\s[\s\S]*\bselect\b(?![\s\S]*\b(insert|update|delete)\b))/i.test(sql);
+  const s = sql.trim();
+  if (/^(select|explain|values)\b/i.test(s)) return true;
+  if (/^pragma\b/i.test(s)) return !s.includes('=');
+  if (/^with\b/i.test(s)) return !/\b(insert|update|delete|replace)\b/i.test(s);
+  return false;
 }
 
 function executeResult(sql: string): Record<string, unknown> {
