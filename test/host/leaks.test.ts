@@ -255,6 +255,44 @@ suite('No secret leaks: every flow with known token values, then every place sea
     await snapshotTree('signed in with the browser');
     await snapshotKeptState('signed in with the browser', 'leak-rescued');
 
+    // database tokens in an env file: Problems, hover, Replace with a New Token, the libSQL check (the
+    // values go only to the file and to their database); the file is removed before the search
+    const dbDir = path.join(vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '', 'leak-db');
+    const dbEnv = path.join(dbDir, '.env');
+    const dbRes = await fetch(`${emu.url}/v1/organizations/demo/databases/notes/auth/tokens?expiration=2d&authorization=full-access`, { method: 'POST', headers: { authorization: `Bearer ${emu.demoToken}` } });
+    assert.strictEqual(dbRes.status, 200, 'the emulator minted a database token');
+    const dbOld = ((await dbRes.json()) as { jwt: string }).jwt;
+    values.set('database token (replaced)', dbOld);
+    fs.mkdirSync(dbDir, { recursive: true });
+    fs.writeFileSync(dbEnv, `TURSO_DATABASE_URL=libsql://notes-demo.turso.io\nTURSO_AUTH_TOKEN=${dbOld}\n`);
+    try {
+      await vscode.commands.executeCommand('workbench.view.extension.turso');
+      const dbUri = vscode.Uri.file(dbEnv);
+      const [expiring] = await waitFor(() => {
+        const list = vscode.languages.getDiagnostics(dbUri).filter((d) => d.code === 'database-token-expiring' && /of demo/.test(d.message));
+        return list.length > 0 ? list : undefined;
+      }, 'the database token\'s warning', 20000);
+      extra.push({ kind: 'Problems panel', name: 'database token', text: JSON.stringify(vscode.languages.getDiagnostics(dbUri).map((d) => ({ message: d.message, code: d.code }))) });
+      await vscode.workspace.openTextDocument(dbUri);
+      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', dbUri, new vscode.Position(1, 'TURSO_AUTH_TOKEN='.length + 4));
+      const hover = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+      assert.ok(hover.includes('Turso database token'), `the database token's hover: ${hover.slice(0, 200)}`);
+      extra.push({ kind: 'hover', name: 'database token', text: `${hover}\n${hover.replace(/&nbsp;/g, ' ').replace(/\\(.)/g, '$1')}` });
+      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', dbUri, new vscode.Range(expiring.range.start, expiring.range.end));
+      extra.push({ kind: 'quick fixes', name: 'database token', text: JSON.stringify(actions.map((a) => ({ title: a.title, command: a.command }))) });
+      const replace = actions.find((a) => a.title === 'Replace with a New Token');
+      assert.ok(replace?.command, 'Replace with a New Token is offered');
+      assert.strictEqual(await vscode.commands.executeCommand(replace.command.command, ...(replace.command.arguments ?? [])), 'replaced');
+      const dbNew = /TURSO_AUTH_TOKEN=(\S+)/.exec(fs.readFileSync(dbEnv, 'utf8'))?.[1] ?? '';
+      assert.ok(dbNew && dbNew !== dbOld, 'the .env holds the replacement');
+      values.set('database token (its replacement)', dbNew);
+      const counts = await vscode.commands.executeCommand<{ opens: number }>('turso.checkDatabaseTokens');
+      assert.ok(counts && counts.opens >= 1, `the libSQL check: ${JSON.stringify(counts)}`);
+    } finally {
+      fs.rmSync(dbDir, { recursive: true, force: true });
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    }
+
     // sign out: the last known state goes too
     await signOut();
     await waitForSignedOutTree(api);
