@@ -13,6 +13,7 @@ import {
 
 const NOTES = '6a1f3c2e-7b4d-11ef-a1c2-0242ac120002';
 const TODO = '6a1f4e90-7b4d-11ef-a1c2-0242ac120002';
+const ACME_DEFAULT = '0a28102d-6906-11ee-8553-eaa7715aeaf2';
 
 suite('Database tokens in the workspace: Problems, hover, quick fix, invalidation, libSQL check', function () {
   let emu: Emulator;
@@ -20,8 +21,8 @@ suite('Database tokens in the workspace: Problems, hover, quick fix, invalidatio
   let base: string;
   const values: string[] = [];
 
-  async function mint(target: string, query: string): Promise<string> {
-    const res = await fetch(`${emu.url.replace(/\/$/, '')}/v1/organizations/demo/${target}/auth/tokens?${query}`, { method: 'POST', headers: { authorization: `Bearer ${emu.demoToken}` } });
+  async function mint(target: string, query: string, organization = 'demo'): Promise<string> {
+    const res = await fetch(`${emu.url.replace(/\/$/, '')}/v1/organizations/${organization}/${target}/auth/tokens?${query}`, { method: 'POST', headers: { authorization: `Bearer ${emu.demoToken}` } });
     assert.strictEqual(res.status, 200, `minting a token for ${target} answered ${res.status}`);
     const { jwt } = (await res.json()) as { jwt: string };
     values.push(jwt);
@@ -74,6 +75,9 @@ suite('Database tokens in the workspace: Problems, hover, quick fix, invalidatio
     write('expiring', `TURSO_DATABASE_URL=libsql://notes-demo.turso.io\nTURSO_AUTH_TOKEN=${await mint('databases/notes', 'expiration=3d&authorization=read-only')}\n`);
     write('other', `TURSO_DATABASE_URL=libsql://todo-demo.turso.io\nTURSO_AUTH_TOKEN=${await mint('databases/notes', 'expiration=30d&authorization=full-access')}\n`);
     write('expired', `TURSO_AUTH_TOKEN=${madeUp({ a: 'rw', id: NOTES, iat: now - 10 * 86_400, exp: now - 3_600 })}\n`);
+    const groupToken = await mint('groups/default', 'expiration=30d&authorization=full-access', 'acme');
+    write('group-ok', `TURSO_DATABASE_URL=libsql://inventory-acme.turso.io\nTURSO_AUTH_TOKEN=${groupToken}\n`);
+    write('group-other', `TURSO_DATABASE_URL=libsql://events-acme.turso.io\nTURSO_AUTH_TOKEN=${groupToken}\n`);
     write('unknown', `TURSO_AUTH_TOKEN=${madeUp({ a: 'rw', id: 'not-a-database-of-anyone', iat: now })}\n`);
     assert.strictEqual(await signIn(emu.demoToken), true);
     // The scan starts once the view is visible.
@@ -113,7 +117,12 @@ suite('Database tokens in the workspace: Problems, hover, quick fix, invalidatio
     assert.strictEqual(unknown.code, 'database-token-unknown');
     assert.strictEqual(unknown.severity, vscode.DiagnosticSeverity.Information);
 
+    const [group] = await diagnosticsOf(file('group-other'), 'the group token\'s error', (d) => d.length > 0);
+    assert.strictEqual(group.code, 'database-token-other-database');
+    assert.match(group.message, /group "default" of acme, but TURSO_DATABASE_URL is database "events" of acme/);
+
     assert.deepStrictEqual(vscode.languages.getDiagnostics(file('ok')), [], 'a fine token is flagged');
+    assert.deepStrictEqual(vscode.languages.getDiagnostics(file('group-ok')), [], 'a group token for a database of its group is flagged');
     const all = vscode.languages.getDiagnostics().flatMap(([, list]) => list);
     assertNoValue(JSON.stringify(all.map((d) => [d.message, d.code, d.source])), 'a diagnostic');
   });
@@ -153,6 +162,7 @@ suite('Database tokens in the workspace: Problems, hover, quick fix, invalidatio
     const held = api.databaseTokens.filesHolding([NOTES]).map((u) => path.basename(path.dirname(u.fsPath))).sort();
     assert.deepStrictEqual(held, ['expired', 'expiring', 'ok', 'other']);
     assert.deepStrictEqual(api.databaseTokens.filesHolding([TODO]).map((u) => path.basename(path.dirname(u.fsPath))), ['later']);
+    assert.deepStrictEqual(api.databaseTokens.filesHolding([ACME_DEFAULT]).map((u) => path.basename(path.dirname(u.fsPath))).sort(), ['group-ok', 'group-other']);
     const iat = jwtClaims(fs.readFileSync(file('ok').fsPath, 'utf8').split('TURSO_AUTH_TOKEN=')[1].trim()).iat as number;
     api.databaseTokens.markInvalidated([NOTES], iat + 1);
     const list = vscode.languages.getDiagnostics(file('ok'));
@@ -203,6 +213,9 @@ suite('Database tokens in the workspace: Problems, hover, quick fix, invalidatio
     assert.strictEqual(list.length, 1, `the rotated token's diagnostics: ${JSON.stringify(vscode.languages.getDiagnostics(uri).map((d) => d.message))}`);
     assert.match(list[0].message, /does not open database "todo" of demo: 401/);
     const hosts = recordedRequests(emu).filter((r) => r.path === '/v2/pipeline').map((r) => (r as { host?: string }).host);
-    assert.ok(hosts.length >= 3 && hosts.every((h) => h === 'notes-demo.turso.io' || h === 'todo-demo.turso.io'), `asked: ${JSON.stringify(hosts)}`);
+    // Each token only to its own database (a group token to its file's database of the group).
+    const allowed = new Set(['notes-demo.turso.io', 'todo-demo.turso.io', 'inventory-acme.turso.io']);
+    assert.ok(hosts.length >= 4 && hosts.every((h) => h !== undefined && allowed.has(h)), `asked: ${JSON.stringify(hosts)}`);
+    assert.ok(hosts.includes('inventory-acme.turso.io') && !hosts.includes('events-acme.turso.io'), `the group token is checked at its file's database of the group: ${JSON.stringify(hosts)}`);
   });
 });
