@@ -200,6 +200,48 @@ suite('Database tokens in the workspace: Problems, hover, quick fix, invalidatio
     await diagnosticsOf(uri, 'the replaced token\'s diagnostics to go', (list) => list.length === 0);
   });
 
+  test('Replace with a New Token, the file changed while the token was minted: nothing written, the new value shown once (Copy Token)', async function () {
+    this.timeout(40000);
+    const uri = file('expiring');
+    const [d] = await diagnosticsOf(uri, 'the expiring token\'s warning', (list) => list.some((x) => x.code === 'database-token-expiring'));
+    await vscode.workspace.openTextDocument(uri);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, new vscode.Range(d.range.start, d.range.end));
+    const replace = actions.find((a) => a.title === 'Replace with a New Token');
+    assert.ok(replace?.command, `quick fixes: ${JSON.stringify(actions.map((a) => a.title))}`);
+    const fixture = emu as Emulator & { arrived: number; injectFault(f: Record<string, unknown>): void; clearFaults(): void };
+    const w = vscode.window as unknown as Record<string, unknown>;
+    const original = w.showWarningMessage;
+    const modals: string[] = [];
+    w.showWarningMessage = (message: string, ...rest: unknown[]) => {
+      const options = rest[0] as vscode.MessageOptions | undefined;
+      if (options?.modal) {
+        modals.push(message);
+        return Promise.resolve('Copy Token');
+      }
+      return Promise.resolve(undefined);
+    };
+    await vscode.env.clipboard.writeText('');
+    try {
+      fixture.injectFault({ kind: 'delay', method: 'POST', path: '/v1/organizations/demo/databases/notes/auth/tokens', delayMs: 2000, times: 1 });
+      const before = fixture.arrived;
+      const running = vscode.commands.executeCommand<string>(replace.command.command, ...(replace.command.arguments ?? []));
+      await waitFor(() => fixture.arrived > before, 'the mint to reach the emulator');
+      // While the token is minted, the line goes (someone edited the file).
+      fs.writeFileSync(uri.fsPath, 'TURSO_DATABASE_URL=libsql://notes-demo.turso.io\n');
+      assert.strictEqual(await running, 'shown');
+    } finally {
+      w.showWarningMessage = original;
+      fixture.clearFaults();
+    }
+    assert.strictEqual(modals.length, 1, `one modal offered the value: ${JSON.stringify(modals)}`);
+    assert.match(modals[0], /database "notes" of demo was not written/);
+    const copied = await vscode.env.clipboard.readText();
+    values.push(copied);
+    assert.strictEqual(jwtClaims(copied).id, NOTES, 'the clipboard holds the new token');
+    assert.ok(!fs.readFileSync(uri.fsPath, 'utf8').includes(copied), 'nothing was written');
+    assertNoValue(JSON.stringify(modals), 'the modal');
+  });
+
   test('Check Database Tokens Against Their Databases: each database asked over libSQL (the emulator by Host); a rotated key\'s token does not open it', async function () {
     this.timeout(40000);
     const rotate = await fetch(`${emu.url.replace(/\/$/, '')}/v1/organizations/demo/databases/todo/auth/rotate`, { method: 'POST', headers: { authorization: `Bearer ${emu.demoToken}` } });
