@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { AccountModel } from '../accounts/accountModel';
+import type { CommandDeps } from './deps';
 import { showInformationMessage } from '../ui/notify';
 import { pick } from '../ui/pickers';
 import { displayName } from '../util/text';
@@ -22,7 +22,7 @@ export function usedInFiles(tokens: WorkspaceTokens): Map<string, string[]> {
  * signed-in accounts' tokens found in the workspace). Opens the file at the token's line; asks which
  * place when there are several.
  */
-export function openTokenUsageCommand({ tokens, accounts }: { tokens: WorkspaceTokens; accounts: AccountModel }) {
+export function openTokenUsageCommand({ tokens, accounts }: Pick<CommandDeps, 'accounts'> & { tokens: WorkspaceTokens }) {
   return async (node?: TreeNode | OrganizationTokenNode): Promise<TokenUsage | undefined> => {
     await tokens.start();
     let tokenId = node?.kind === 'token' || node?.kind === 'orgToken' ? node.token.id : undefined;
