@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
-import type { CommandDeps } from './deps';
 import { showInformationMessage } from '../ui/notify';
 import { pick } from '../ui/pickers';
 import { displayName } from '../util/text';
 import type { OrganizationTokenNode } from '../views/organizationNodes';
 import type { TreeNode } from '../views/treeModel';
 import type { TokenUsage, WorkspaceTokens } from '../workspace/workspaceTokens';
+import type { CommandDeps } from './deps';
 
 /** Token id → the workspace files that hold it, as a row shows them (each file once, in file order). */
 export function usedInFiles(tokens: WorkspaceTokens): Map<string, string[]> {
