@@ -94,7 +94,7 @@ export async function wire(context: vscode.ExtensionContext): Promise<Wiring> {
   const tokenDiagnostics = new TokenDiagnostics({
     tokens: workspaceTokens,
     accounts,
-    validate: (value) => signedIn.clientFor(value).validateToken(),
+    validate: (value) => accounts.clientForValue(value).validateToken(),
     onError: (message, err) => log.error(message, err),
   });
   const databaseTokens = databaseTokensOf(context, { tokens: workspaceTokens, accounts, organizations }, log);
@@ -106,7 +106,6 @@ export async function wire(context: vscode.ExtensionContext): Promise<Wiring> {
     useForExtension: (value: string) => useCreatedToken(signedIn, value),
   };
   const createToken = createTokenCommand({
-    session,
     accounts,
     organizations,
     log,
@@ -147,7 +146,7 @@ export async function wire(context: vscode.ExtensionContext): Promise<Wiring> {
     accounts.onDidLearnUsername(({ accountId, username }) => {
       store.setUsername(accountId, username).catch((err: unknown) => log.error('Noting the account name failed', err));
     }),
-    vscode.commands.registerCommand('turso.signIn', signInCommand({ session, log })),
+    vscode.commands.registerCommand('turso.signIn', signInCommand({ session, accounts, log })),
     vscode.commands.registerCommand('turso.signOut', signOutCommand({ session, accounts, log })),
     vscode.commands.registerCommand('turso.switchAccount', switchAccountCommand({ session, accounts, log })),
     vscode.commands.registerCommand('turso.signOutEverywhere', signOutEverywhereCommand({ session, accounts, log })),
@@ -155,7 +154,7 @@ export async function wire(context: vscode.ExtensionContext): Promise<Wiring> {
     vscode.commands.registerCommand('turso.openTokenUsage', (node?: Parameters<typeof openTokenUsage>[0]) =>
       (workspaceTrusted() ? openTokenUsage(node) : tokenUsageWaitsForTrust())),
     vscode.commands.registerCommand('turso.createToken', createToken),
-    vscode.commands.registerCommand('turso.validateToken', validateTokenCommand({ session, log })),
+    vscode.commands.registerCommand('turso.validateToken', validateTokenCommand({ accounts, log })),
     vscode.commands.registerCommand('turso.revokeOrganizationToken', revokeOrganizationToken),
     vscode.commands.registerCommand('turso.revokeToken', revokeTokenCommand({ session, accounts, log }, revokeOrganizationToken)),
     vscode.commands.registerCommand('turso.rotateToken', rotateToken),

@@ -157,9 +157,25 @@ export class AccountModel implements vscode.Disposable {
   }
 
   /** A client for an account's credential (undefined when it is no longer signed in). */
-  clientFor(accountId: string): TursoClient | undefined {
+  clientFor(accountId: string | undefined): TursoClient | undefined {
     const account = this.account(accountId);
     return account ? this.session.clientFor(account.token) : undefined;
+  }
+
+  /**
+   * A client for any token value (a pasted one, one found in a file): nothing is stored. Throws
+   * ApiSettingsError when the API base URL setting is not usable.
+   */
+  clientForValue(token: string): TursoClient {
+    return this.session.clientFor(token);
+  }
+
+  /**
+   * Reads the stored credentials again: for a command about to act on an answer, since another
+   * window may have signed out or switched while the question was open (before its change event arrived).
+   */
+  reread(): Promise<void> {
+    return this.session.reread();
   }
 
   /**

@@ -48,8 +48,9 @@ export interface SessionOptions {
 }
 
 /**
- * Who the extension is signed in as, and the API client for that credential. It follows the
- * credential in every window and the API settings, and says so through `onDidChange`.
+ * Signs in, out and switches, and keeps who the extension is signed in as: it follows the credential
+ * in every window and the API settings, and says so through `onDidChange`. Commands and views read
+ * the accounts, and get a client for one, from AccountModel (src/accounts/accountModel.ts).
  */
 export class Session implements vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<SessionChange>();
@@ -67,7 +68,6 @@ export class Session implements vscode.Disposable {
   private reads = 0;
   private readChain: Promise<void> = Promise.resolve();
   private queuedRead: Promise<void> | undefined;
-  private cachedClient: TursoClient | undefined;
   private loaded: Promise<void> | undefined;
   /**
    * Counts real changes (credential or API settings). Views note the generation they loaded for, so
@@ -88,7 +88,6 @@ export class Session implements vscode.Disposable {
         if (affectsApi(e) && key !== this.settingsKey) {
           this.settingsKey = key;
           this.generation++;
-          this.cachedClient = undefined;
           this.emitter.fire('settings');
         }
       }),
@@ -136,15 +135,6 @@ export class Session implements vscode.Disposable {
   /** Values that must never be written anywhere (used by the log's redaction). */
   secrets(): string[] {
     return this.token ? [this.token] : [];
-  }
-
-  /** A client for the signed-in credential, or undefined when signed out. */
-  client(): TursoClient | undefined {
-    if (!this.token) {
-      return undefined;
-    }
-    this.cachedClient ??= this.clientFor(this.token);
-    return this.cachedClient;
   }
 
   /** Checks a token against the API (validate and current user, in parallel) without storing it. */
@@ -264,7 +254,6 @@ export class Session implements vscode.Disposable {
   private async setToken(token: string | undefined): Promise<boolean> {
     const changed = token !== this.token;
     this.token = token;
-    this.cachedClient = undefined;
     if (changed) {
       this.generation++;
     }

@@ -1,9 +1,5 @@
 import * as vscode from 'vscode';
 import { reportAuthFailure } from '../auth/authFailures';
-import type { AccountModel } from '../accounts/accountModel';
-import type { AccountOrganizations } from '../accounts/accountOrganizations';
-import type { Session } from '../auth/session';
-import type { Log } from '../log';
 import type { TursoClient } from '../platform/client';
 import { mayHaveTakenEffect, reasonAndHint, TursoApiError } from '../platform/errors';
 import {
@@ -24,15 +20,12 @@ import { pick } from '../ui/pickers';
 import { displayName, inertText } from '../util/text';
 import type { PendingToken, RevealHandle, RevealOptions } from '../webview/revealPanel';
 import { errorMessage } from '../util/errors';
+import type { CommandDeps } from './deps';
 import { reportFailure } from './failures';
 import { automationOf, rowAccount, rowOf } from './target';
 
-export interface CreateTokenDeps {
-  session: Session;
-  accounts: AccountModel;
-  /** Every account's organizations: a token created for one whose list is shown joins it. */
-  organizations?: AccountOrganizations;
-  log: Log;
+/** `organizations`: a token created for an account whose organizations' list is shown joins it. */
+export interface CreateTokenDeps extends Pick<CommandDeps, 'accounts' | 'organizations' | 'log'> {
   /** Opens the reveal panel of a token being created; its value follows (src/webview/revealPanel.ts openReveal). */
   openReveal(token: PendingToken, options: RevealOptions): RevealHandle;
 }
@@ -158,7 +151,7 @@ export function createTokenCommand(deps: CreateTokenDeps) {
       deps.accounts.addToken(listing, accountId);
       const creator = deps.accounts.account(accountId);
       if (listing.organization && creator?.username) {
-        deps.organizations?.existing(accountId)?.addToken({ ...listing, organization: listing.organization, owner: { username: creator.username } });
+        deps.organizations.existing(accountId)?.addToken({ ...listing, organization: listing.organization, owner: { username: creator.username } });
       }
       await reveal.outcome;
       return { name: created.name, id: created.id };

@@ -9,5 +9,5 @@ export interface CommandDeps {
   accounts: AccountModel;
   log: Log;
   /** Every account's organizations and their API tokens (the tree's Organizations). */
-  organizations?: AccountOrganizations;
+  organizations: AccountOrganizations;
 }

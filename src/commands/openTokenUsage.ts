@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
-import type { AccountModel } from '../accounts/accountModel';
 import { showInformationMessage } from '../ui/notify';
 import { pick } from '../ui/pickers';
 import { displayName } from '../util/text';
 import type { OrganizationTokenNode } from '../views/organizationNodes';
 import type { TreeNode } from '../views/treeModel';
 import type { TokenUsage, WorkspaceTokens } from '../workspace/workspaceTokens';
+import type { CommandDeps } from './deps';
 
 /** Token id → the workspace files that hold it, as a row shows them (each file once, in file order). */
 export function usedInFiles(tokens: WorkspaceTokens): Map<string, string[]> {
@@ -22,7 +22,7 @@ export function usedInFiles(tokens: WorkspaceTokens): Map<string, string[]> {
  * signed-in accounts' tokens found in the workspace). Opens the file at the token's line; asks which
  * place when there are several.
  */
-export function openTokenUsageCommand({ tokens, accounts }: { tokens: WorkspaceTokens; accounts: AccountModel }) {
+export function openTokenUsageCommand({ tokens, accounts }: Pick<CommandDeps, 'accounts'> & { tokens: WorkspaceTokens }) {
   return async (node?: TreeNode | OrganizationTokenNode): Promise<TokenUsage | undefined> => {
     await tokens.start();
     let tokenId = node?.kind === 'token' || node?.kind === 'orgToken' ? node.token.id : undefined;

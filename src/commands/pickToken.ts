@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
 import type { AccountModel } from '../accounts/accountModel';
-import type { Session } from '../auth/session';
 import { tokenScopeLabel, type ApiToken } from '../platform/types';
 import { pick } from '../ui/pickers';
 import { displayName } from '../util/text';
@@ -13,7 +12,6 @@ interface TokenItem extends vscode.QuickPickItem {
 /** The token a command was invoked on from the tree, or one the user picks (palette). */
 export async function tokenFromArgOrPick(
   arg: unknown,
-  session: Session,
   accounts: AccountModel,
   title: string,
 ): Promise<ApiToken | undefined> {
@@ -21,11 +19,11 @@ export async function tokenFromArgOrPick(
   if (row) {
     return row.token;
   }
-  const client = session.client();
+  const client = accounts.clientFor(accounts.activeId);
   if (!client) {
     return undefined;
   }
-  const credentialId = session.credentialId;
+  const credentialId = accounts.credentialId;
   const known = accounts.knownTokens();
   const items = (known ? Promise.resolve(known) : client.listApiTokens()).then((tokens) => {
     if (tokens.length === 0) {

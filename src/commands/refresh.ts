@@ -11,7 +11,7 @@ export function refreshCommand(
 ) {
   return async (): Promise<void> => {
     accounts.refresh();
-    organizations?.refresh();
+    organizations.refresh();
     // The workspace is searched once the view has been visible: before that there is nothing to refresh.
     await Promise.all([accounts.whenLoaded(), workspaceTokens?.started ? workspaceTokens.rescan() : undefined]);
   };

@@ -1,13 +1,13 @@
 import * as vscode from 'vscode';
 import type { Account } from '../accounts/accountModel';
 import { reportAuthFailure } from '../auth/authFailures';
-import type { Session } from '../auth/session';
 import type { Log } from '../log';
 import type { TursoClient } from '../platform/client';
 import { mayHaveTakenEffect, TursoApiError } from '../platform/errors';
 import { showErrorMessage, showInformationMessage, showWarningMessage } from '../ui/notify';
 import { errorMessage } from '../util/errors';
 import { displayName } from '../util/text';
+import type { CommandDeps } from './deps';
 import { offerTryAgain } from './failures';
 
 export type RevokeOutcome = 'revoked' | 'revoked-self' | 'already-gone' | 'failed' | 'cancelled';
@@ -66,10 +66,8 @@ export interface Revocation {
   again(accountId: string): Promise<RevokeOutcome>;
 }
 
-export interface RevokeFlowDeps {
-  session: Session;
-  log: Log;
-}
+/** Signs out (revoking its own credential), reads the credentials again before sending, logs. */
+export type RevokeFlowDeps = Pick<CommandDeps, 'session' | 'accounts' | 'log'>;
 
 /**
  * The revoke, for every kind of token: asks first (naming the token), shows "Revoking…" on its row
@@ -78,7 +76,7 @@ export interface RevokeFlowDeps {
  * each failure in its words, with Try Again where trying again may help. A second request for a token
  * already being revoked, or revoked, is ignored.
  */
-export function revokeFlow({ session, log }: RevokeFlowDeps) {
+export function revokeFlow({ session, accounts, log }: RevokeFlowDeps) {
   const revoking = new Set<string>();
   /** Revoked from this window: a second confirmation queued by a double click sends nothing. */
   const revoked = new Set<string>();
@@ -105,7 +103,7 @@ export function revokeFlow({ session, log }: RevokeFlowDeps) {
     // The account the request goes out with, once the question is answered.
     let sentWith = r.account.id;
     try {
-      await session.reread();
+      await accounts.reread();
       const now = await r.recheck(askedToken);
       if ('refused' in now) {
         end = { kind: 'unchanged' };

@@ -1,23 +1,16 @@
 import * as vscode from 'vscode';
-import type { Account, AccountModel } from '../accounts/accountModel';
-import type { AccountOrganizations } from '../accounts/accountOrganizations';
-import type { Session } from '../auth/session';
-import type { Log } from '../log';
+import type { Account } from '../accounts/accountModel';
 import { organizationTokenOwner, type Organization, type OrganizationApiToken } from '../platform/types';
 import { organizationItems, type OrganizationItem } from '../ui/organizationItems';
 import { pick } from '../ui/pickers';
 import { displayName } from '../util/text';
 import { organizationTokenScope } from '../views/organizationNodes';
+import type { CommandDeps } from './deps';
 import { reportFailure } from './failures';
 import { revokeFlow, type Revocation, type RevokeOutcome, type RevokeWords } from './revokeFlow';
 import { rowOf } from './target';
 
-export interface RevokeOrganizationTokenDeps {
-  session: Session;
-  accounts: AccountModel;
-  organizations: AccountOrganizations;
-  log: Log;
-}
+export type RevokeOrganizationTokenDeps = Pick<CommandDeps, 'session' | 'accounts' | 'organizations' | 'log'>;
 
 /** What is revoked: a token of an organization, and who minted it; with the account that sees it. */
 interface Target {
@@ -64,7 +57,8 @@ export function revokeOrganizationTokenCommand(deps: RevokeOrganizationTokenDeps
 function organizationRevocation(deps: RevokeOrganizationTokenDeps, target: Target, account: Account, again: Revocation['again']): Revocation {
   const { accounts } = deps;
   const { accountId, organization, token, owner } = target;
-  const organizations = deps.organizations.modelFor(accountId);
+  // Undefined once the account is signed out: nothing of its organizations is shown then.
+  const orgModel = deps.organizations.modelFor(accountId);
   const shown = displayName(token.name);
   return {
     key: `${organization}\u0000${token.id}`,
@@ -72,7 +66,7 @@ function organizationRevocation(deps: RevokeOrganizationTokenDeps, target: Targe
     account,
     logged: `"${token.name}" of ${owner || 'a member'} in "${organization}"`,
     words: (self) => wording(target, account.username, self),
-    setBusy: (label) => organizations?.setBusy(organization, token.id, label),
+    setBusy: (label) => orgModel?.setBusy(organization, token.id, label),
     // Another window may have signed out or switched the credential while the question was open:
     // what was confirmed was for the account asked about, so nothing is sent for another one.
     recheck: async (askedToken) => {
@@ -91,14 +85,14 @@ function organizationRevocation(deps: RevokeOrganizationTokenDeps, target: Targe
     settle: (end) => {
       if (end.kind === 'gone') {
         // Gone for sure: its rows are dropped, here and among the account's own tokens, without asking again.
-        organizations?.removeToken(organization, token.id);
+        orgModel?.removeToken(organization, token.id);
         if (!end.self && accounts.knownTokens(accountId)?.some((t) => t.id === token.id)) {
           accounts.removeToken(token.id, accountId);
         }
       } else if (end.kind !== 'unchanged') {
         // Already gone, or maybe revoked, or refused (the role may have changed): this organization's
         // role and list are asked again; nothing else is.
-        organizations?.refreshOrganization(organization);
+        orgModel?.refreshOrganization(organization);
       }
     },
     again,

@@ -16,11 +16,11 @@ export { BUSY_MARK_DELAY_MS, type RevokeOutcome } from './revokeFlow';
  * an organization's row goes to `turso.revokeOrganizationToken`.
  */
 export function revokeTokenCommand(
-  deps: CommandDeps,
+  deps: Pick<CommandDeps, 'session' | 'accounts' | 'log'>,
   /** Revokes a token of an organization by id: the command on such a row goes there. */
   revokeOrganizationToken?: (arg: unknown) => Promise<RevokeOutcome>,
 ) {
-  const { session, accounts, log } = deps;
+  const { accounts, log } = deps;
   const flow = revokeFlow(deps);
   const revokeOne = (token: ApiToken, account: Account): Promise<RevokeOutcome> =>
     flow(accountRevocation(deps, token, account, (accountId) => {
@@ -33,7 +33,7 @@ export function revokeTokenCommand(
     }
     let token;
     try {
-      token = await tokenFromArgOrPick(arg, session, accounts, vscode.l10n.t('Revoke API Token'));
+      token = await tokenFromArgOrPick(arg, accounts, vscode.l10n.t('Revoke API Token'));
     } catch (err) {
       reportFailure(log, 'Listing API tokens failed', err);
       return 'failed';
@@ -49,7 +49,7 @@ export function revokeTokenCommand(
 
 /** An account's own token: revoked by name with the account's credential. */
 function accountRevocation(
-  { accounts, log }: CommandDeps,
+  { accounts, log }: Pick<CommandDeps, 'accounts' | 'log'>,
   token: ApiToken,
   account: Account,
   again: Revocation['again'],

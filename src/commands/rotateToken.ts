@@ -93,7 +93,7 @@ export function rotateTokenCommand(deps: RotateTokenDeps) {
     const { old, accountId, org } = target;
     const shown = displayName(old.name);
     // The account may have been signed out, or its credential replaced, while the questions were open.
-    await deps.session.reread();
+    await deps.accounts.reread();
     const client = deps.accounts.clientFor(accountId);
     if (!client) {
       void showWarningMessage(vscode.l10n.t('API token "{0}" was not rotated: this extension was signed out of that Turso account meanwhile. Nothing was changed.', shown));
@@ -142,7 +142,7 @@ async function targetOf(deps: RotateTokenDeps, arg: unknown, rotated: ReadonlySe
   const row = orgRow ? undefined : tokenRow(deps, arg);
   let old: ApiToken | undefined;
   try {
-    old = orgRow?.token ?? row?.token ?? await tokenFromArgOrPick(undefined, deps.session, deps.accounts, vscode.l10n.t('Rotate API Token'));
+    old = orgRow?.token ?? row?.token ?? await tokenFromArgOrPick(undefined, deps.accounts, vscode.l10n.t('Rotate API Token'));
   } catch (err) {
     reportFailure(deps.log, 'Listing API tokens failed', err);
     return { outcome: 'failed' };
@@ -166,7 +166,7 @@ async function targetOf(deps: RotateTokenDeps, arg: unknown, rotated: ReadonlySe
   if (org && !org.yours) {
     // A colleague's token: its revoke needs the owner or admin role. A role known (as last loaded)
     // not to allow it is said now, before anything is created.
-    const load = deps.organizations?.existing(accountId)?.settledTokens(org.organization);
+    const load = deps.organizations.existing(accountId)?.settledTokens(org.organization);
     if (load?.kind === 'loaded' && load.role !== undefined && !managesAllOrganizationTokens(load.role)) {
       void showErrorMessage(vscode.l10n.t({
         message: 'You can\'t rotate API token "{0}" of {1}: in "{2}" only owners and admins may revoke other members\' tokens, and you are a {3}. Nothing was created. Ask {1} or an admin of "{2}".',

@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as vscode from 'vscode';
+import type { AccountModel } from '../accounts/accountModel';
 import { authFailures } from '../auth/authFailures';
 import { browserCallbackPlan, signInWithBrowser } from '../auth/browserSignIn';
 import { discoverCliTokens, type CliToken, type CliTokenDiscovery } from '../auth/cliToken';
@@ -66,11 +67,11 @@ export interface SignInOptions {
  * extension or a command link: anyone can run a command), the token is checked, then used only once
  * the person has seen which account it signs in and accepted. Resolves true when signed in.
  */
-export function signInCommand({ session, log }: Pick<CommandDeps, 'session' | 'log'>, options: SignInOptions = {}) {
+export function signInCommand({ session, accounts, log }: Pick<CommandDeps, 'session' | 'accounts' | 'log'>, options: SignInOptions = {}) {
   const flows = new SignInFlows(session, log, options.discoverCliTokens ?? (() => discoverFromHost()), options.browserTimeoutMs);
   return async (arg?: unknown): Promise<boolean> => {
     const ok = typeof arg === 'string'
-      ? await signInWithToken(session, log, arg, () => flows.run(), { confirm: true })
+      ? await signInWithToken(session, log, arg, () => flows.run(), { confirmWith: accounts })
       : await flows.run(wayOf(arg));
     if (ok) {
       // A new credential: its first 401 deserves a prompt of its own.
@@ -349,7 +350,7 @@ function announceSignIn(verified: VerifiedCredential): void {
  */
 export function signInWithTokenForTests({ session, log }: Pick<CommandDeps, 'session' | 'log'>) {
   return async (token: string): Promise<boolean> => {
-    const ok = await signInWithToken(session, log, token, () => Promise.resolve(false), { confirm: false });
+    const ok = await signInWithToken(session, log, token, () => Promise.resolve(false), {});
     if (ok) {
       authFailures.reset();
     }
@@ -358,10 +359,10 @@ export function signInWithTokenForTests({ session, log }: Pick<CommandDeps, 'ses
 }
 
 /**
- * A token given as an argument: checked, then (with `confirm`) used only after a modal dialog that
- * names the account it signs in; a failure offers the other ways in.
+ * A token given as an argument: checked, then (with `confirmWith`, the accounts signed in) used only
+ * after a modal dialog that names the account it signs in; a failure offers the other ways in.
  */
-async function signInWithToken(session: Session, log: Log, raw: string, otherWays: () => Promise<unknown>, { confirm }: { confirm: boolean }): Promise<boolean> {
+async function signInWithToken(session: Session, log: Log, raw: string, otherWays: () => Promise<unknown>, { confirmWith }: { confirmWith?: AccountModel }): Promise<boolean> {
   const token = raw.trim();
   const fail = (message: string): false => {
     void showErrorMessage(message, otherWaysAction()).then((choice) => {
@@ -376,7 +377,7 @@ async function signInWithToken(session: Session, log: Log, raw: string, otherWay
     return fail(formatError);
   }
   try {
-    if (confirm && !(await confirmPassedToken(session, token))) {
+    if (confirmWith && !(await confirmPassedToken(session, confirmWith, token))) {
       return false;
     }
     const verified = await vscode.window.withProgress(
@@ -395,7 +396,7 @@ async function signInWithToken(session: Session, log: Log, raw: string, otherWay
  * Whether the person accepts signing in with a token they did not type: the dialog names the account
  * (checked against the API first, nothing stored) and says where the token came from.
  */
-async function confirmPassedToken(session: Session, token: string): Promise<boolean> {
+async function confirmPassedToken(session: Session, accounts: AccountModel, token: string): Promise<boolean> {
   const verified = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Checking the token passed to “Turso: Sign In”…') },
     () => session.verify(token),
@@ -404,7 +405,7 @@ async function confirmPassedToken(session: Session, token: string): Promise<bool
   const name = verified.user.name ? displayName(verified.user.name) : undefined;
   const who = name && name !== username ? vscode.l10n.t('{0} ({1})', username, name) : username;
   const accept = vscode.l10n.t('Sign In as {0}', username);
-  const already = session.accounts.some((a) => a.username === verified.user.username);
+  const already = accounts.accounts.some((a) => a.username === verified.user.username);
   const choice = await showWarningMessage(
     vscode.l10n.t('Sign in to Turso as {0}?', who),
     {

@@ -1,18 +1,12 @@
 import * as vscode from 'vscode';
-import type { AccountModel } from '../accounts/accountModel';
-import type { Session } from '../auth/session';
-import type { Log } from '../log';
 import { showInformationMessage } from '../ui/notify';
 import { pick } from '../ui/pickers';
 import { displayName } from '../util/text';
+import type { CommandDeps } from './deps';
 import { reportFailure } from './failures';
 import { automationOf, rowOf } from './target';
 
-export interface SignOutDeps {
-  session: Session;
-  accounts: AccountModel;
-  log: Log;
-}
+export type SignOutDeps = Pick<CommandDeps, 'session' | 'accounts' | 'log'>;
 
 interface AccountItem extends vscode.QuickPickItem {
   accountId: string;

@@ -1,20 +1,15 @@
 import * as vscode from 'vscode';
 import type { Account, AccountModel } from '../accounts/accountModel';
-import type { Session } from '../auth/session';
-import type { Log } from '../log';
 import { TursoApiError } from '../platform/errors';
 import { showErrorMessage, showInformationMessage, showWarningMessage } from '../ui/notify';
 import { pick } from '../ui/pickers';
 import { errorMessage } from '../util/errors';
 import { displayName } from '../util/text';
+import type { CommandDeps } from './deps';
 import { reportFailure } from './failures';
 import { rowOf } from './target';
 
-export interface AccountCommandDeps {
-  session: Session;
-  accounts: AccountModel;
-  log: Log;
-}
+export type AccountCommandDeps = Pick<CommandDeps, 'session' | 'accounts' | 'log'>;
 
 interface AccountItem extends vscode.QuickPickItem {
   accountId: string | 'all';

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { Session } from '../auth/session';
+import type { AccountModel } from '../accounts/accountModel';
 import { isUnauthorized } from '../platform/errors';
 import type { TokenValidation, TursoUser } from '../platform/types';
 import { showErrorMessage, showInformationMessage } from '../ui/notify';
@@ -29,13 +29,13 @@ type Target = 'current' | 'pasted';
  * `turso.validateToken`: the signed-in credential (user node, or the current token's node) or a
  * pasted token (password input; never stored). Shows whether it is valid and when it expires.
  */
-export function validateTokenCommand({ session, log }: Pick<CommandDeps, 'session' | 'log'>) {
+export function validateTokenCommand({ accounts, log }: Pick<CommandDeps, 'accounts' | 'log'>) {
   return async (arg?: unknown): Promise<ValidationResult | undefined> => {
     // The product's own automation: `{ token }` checks that token without asking (it is not stored
     // either). Another extension's token is never sent: the person is asked which token, as from the palette.
     const automated = automationOf<{ token: string }>(arg)?.token;
     const given = typeof automated === 'string' ? automated.trim() : undefined;
-    const target = given ? 'pasted' : await chooseTarget(session, arg);
+    const target = given ? 'pasted' : await chooseTarget(accounts, arg);
     if (!target) {
       return undefined;
     }
@@ -55,7 +55,7 @@ export function validateTokenCommand({ session, log }: Pick<CommandDeps, 'sessio
     }
     let client;
     try {
-      client = token ? session.clientFor(token) : session.client();
+      client = token ? accounts.clientForValue(token) : accounts.clientFor(accounts.activeId);
     } catch (err) {
       reportFailure(log, 'Validating the token failed', err);
       return undefined;
@@ -79,12 +79,12 @@ export function validateTokenCommand({ session, log }: Pick<CommandDeps, 'sessio
   };
 }
 
-async function chooseTarget(session: Session, arg: unknown): Promise<Target | undefined> {
+async function chooseTarget(accounts: AccountModel, arg: unknown): Promise<Target | undefined> {
   const row = treeRow(arg);
   if (row?.kind === 'user' || (row?.kind === 'token' && row.current)) {
     return 'current';
   }
-  if (!session.signedIn) {
+  if (!accounts.signedIn) {
     return 'pasted';
   }
   const items: (vscode.QuickPickItem & { target: Target })[] = [

@@ -35,7 +35,7 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   private readonly built = new Map<string, { load: AccountLoad; key: string; root: AccountTreeNode; rows: ReadonlyMap<string, TokenNode> }>();
   /** The TreeItem made for a token row, and the busy text it shows: made again only when either changed. */
   private readonly items = new WeakMap<TokenNode, { busy: string | undefined; item: vscode.TreeItem }>();
-  private readonly organizations: OrganizationsTree | undefined;
+  private readonly organizations: OrganizationsTree;
 
   /** Token id → the workspace files that hold it, as shown. */
   private usedIn: ReadonlyMap<string, readonly string[]> | undefined;
@@ -44,11 +44,9 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   /** A whole-tree repaint waiting for the loads it shows; `again`: something changed meanwhile. */
   private repaint: { again: boolean } | undefined;
 
-  constructor(private readonly accounts: AccountModel, organizations?: AccountOrganizations) {
-    if (organizations) {
-      this.organizations = new OrganizationsTree(organizations, accounts, (node) => this.fireOrganizations(node));
-      this.disposables.push(this.organizations);
-    }
+  constructor(private readonly accounts: AccountModel, organizations: AccountOrganizations) {
+    this.organizations = new OrganizationsTree(organizations, accounts, (node) => this.fireOrganizations(node));
+    this.disposables.push(this.organizations);
     this.disposables.push(
       accounts.onDidChange((change) => {
         if (change) {
@@ -82,7 +80,7 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     const before = this.usedIn;
     this.usedIn = usedIn;
     // The organizations' token rows too (a colleague's token found in a file is matched by its id).
-    const changed: TreeNode[] = this.organizations?.setUsages(usedIn) ?? [];
+    const changed: TreeNode[] = this.organizations.setUsages(usedIn);
     for (const { root } of this.built.values()) {
       if (root.kind !== 'user') {
         continue;
@@ -106,7 +104,7 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
 
   getTreeItem(node: TreeNode): vscode.TreeItem {
     if (node.kind === 'organizations' || node.kind === 'organization' || node.kind === 'orgToken') {
-      return this.organizations ? this.organizations.getTreeItem(node) : new vscode.TreeItem(node.label);
+      return this.organizations.getTreeItem(node);
     }
     if (node.kind === 'token') {
       const busy = this.accounts.busyText(node.token.id);
@@ -165,7 +163,7 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     if (node.kind === 'token' && !item.tooltip) {
       item.tooltip = markdownTooltip(node.tooltip);
     }
-    return node.kind === 'orgToken' && this.organizations ? this.organizations.resolveTreeItem(item, node) : item;
+    return node.kind === 'orgToken' ? this.organizations.resolveTreeItem(item, node) : item;
   }
 
   async getChildren(node?: TreeNode): Promise<TreeNode[]> {
@@ -177,11 +175,11 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     if (node) {
       if (node.kind === 'user') {
         // Each account's organizations come after its own tokens, collapsed: nothing is asked until expanded.
-        return this.organizations && node.accountId !== undefined
+        return node.accountId !== undefined
           ? [...node.children, this.organizations.rootFor(node.accountId)]
           : node.children;
       }
-      return this.organizations?.getChildren(node) ?? [];
+      return this.organizations.getChildren(node);
     }
     // VS Code asks as soon as the view is registered, while activate() still reads the stored
     // credentials: until they are known there is no account to show, not even from its last known state.
@@ -217,8 +215,8 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     if (node.kind === 'organizations') {
       return this.built.get(node.accountId)?.root;
     }
-    if (node.kind === 'organization' || node.kind === 'orgToken' || this.organizations?.owns(node)) {
-      return this.organizations?.getParent(node);
+    if (node.kind === 'organization' || node.kind === 'orgToken' || this.organizations.owns(node)) {
+      return this.organizations.getParent(node);
     }
     if (node.kind === 'user' || node.accountId === undefined) {
       return undefined;
@@ -229,12 +227,12 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
 
   /** The view collapsed a row: an organization no longer shown is not reloaded by a refresh. */
   collapsed(node: TreeNode): void {
-    this.organizations?.collapsed(node);
+    this.organizations.collapsed(node);
   }
 
   /** The view expanded a row (perhaps showing rows it kept): reloaded by a refresh again. */
   expanded(node: TreeNode): void {
-    this.organizations?.expanded(node);
+    this.organizations.expanded(node);
   }
 
   dispose(): void {

@@ -2,6 +2,7 @@ import * as assert from 'assert';
 import * as vscode from 'vscode';
 import { ACCOUNT_CACHE_KEY, AccountCache } from '../../src/accounts/accountCache';
 import { AccountModel } from '../../src/accounts/accountModel';
+import { AccountOrganizations } from '../../src/accounts/accountOrganizations';
 import { CredentialStore } from '../../src/auth/credentialStore';
 import { Session } from '../../src/auth/session';
 import type { Log } from '../../src/log';
@@ -92,7 +93,8 @@ suite('A tree that paints at once: the last known state of each account', functi
     const session = new Session(store, { userAgent: 'cold-open-test', onRequest: () => answered.push(Date.now()) });
     const cache = new AccountCache(api.testProbe.globalState, () => readApiSettings().baseUrl ?? '');
     const model = new AccountModel(session, log as unknown as Log, cache);
-    const tree = new TokensTreeProvider(model);
+    const organizations = new AccountOrganizations(model, log as unknown as Log);
+    const tree = new TokensTreeProvider(model, organizations);
     const rowsOf = async (nodes: TreeNode[]) => nodes.map((n) => {
       const item = tree.getTreeItem(n);
       return { node: n, label: String(item.label), description: String(item.description ?? ''), contextValue: item.contextValue ?? '' };
@@ -130,6 +132,7 @@ suite('A tree that paints at once: the last known state of each account', functi
       console.log(`      cold open: first paint ${paintMs} ms with 0 answers; fresh tree ${freshMs} ms (answers at ${rt.join(', ')} ms; ${LATENCY_MS} ms latency)`);
     } finally {
       tree.dispose();
+      organizations.dispose();
       model.dispose();
       session.dispose();
       store.dispose();
@@ -144,7 +147,8 @@ suite('A tree that paints at once: the last known state of each account', functi
     const session = new Session(store, { userAgent: 'cold-open-test', onRequest: () => answered.push(Date.now()) });
     const cache = new AccountCache(api.testProbe.globalState, () => readApiSettings().baseUrl ?? '');
     const model = new AccountModel(session, log as unknown as Log, cache);
-    const tree = new TokensTreeProvider(model);
+    const organizations = new AccountOrganizations(model, log as unknown as Log);
+    const tree = new TokensTreeProvider(model, organizations);
     try {
       // VS Code asks as soon as the provider is registered; activate() reads SecretStorage meanwhile.
       const asked = tree.getChildren();
@@ -159,6 +163,7 @@ suite('A tree that paints at once: the last known state of each account', functi
       await waitFor(async () => (await tree.getChildren()).every((n) => !/refreshing/.test(String(tree.getTreeItem(n).description ?? ''))), 'the fresh tree', 10000);
     } finally {
       tree.dispose();
+      organizations.dispose();
       model.dispose();
       session.dispose();
       store.dispose();

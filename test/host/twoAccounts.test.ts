@@ -2,6 +2,7 @@ import * as assert from 'assert';
 import * as vscode from 'vscode';
 import { allChildRows, childRows, describeRows, listTokensOverHttp, restoreAfterSuite, rootRows, Row, signIn, signOut, startEmulator, waitFor, waitForSignedOutTree, own } from './helpers';
 import { AccountModel } from '../../src/accounts/accountModel';
+import { AccountOrganizations } from '../../src/accounts/accountOrganizations';
 import { CredentialStore } from '../../src/auth/credentialStore';
 import { Session } from '../../src/auth/session';
 import type { Log } from '../../src/log';
@@ -119,7 +120,8 @@ suite('Two accounts: side by side, switch, create and revoke in each, sign out o
     const store = new CredentialStore(secrets);
     const session = new Session(store, { userAgent: 'reload-test' });
     const model = new AccountModel(session, log as unknown as Log);
-    const tree = new TokensTreeProvider(model);
+    const organizations = new AccountOrganizations(model, log as unknown as Log);
+    const tree = new TokensTreeProvider(model, organizations);
     try {
       await session.initialize();
       const reloaded = await Promise.all(((await tree.getChildren()) ?? []).map(async (n) => {
@@ -133,6 +135,7 @@ suite('Two accounts: side by side, switch, create and revoke in each, sign out o
       );
     } finally {
       tree.dispose();
+      organizations.dispose();
       model.dispose();
       session.dispose();
       store.dispose();

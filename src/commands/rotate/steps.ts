@@ -54,7 +54,7 @@ export function rotationSteps(r: MintedRotation): RotationSteps<Placed> {
     addToLists: () => addToLists(deps, accountId, createdTokenListing(created.name, created.id, choice, new Date().toISOString().slice(0, 10))),
     place: () => place(r),
     account: async () => {
-      await deps.session.reread();
+      await deps.accounts.reread();
       const account = deps.accounts.account(accountId);
       return { signedIn: account !== undefined, self: account?.settledCredentialId === old.id };
     },
@@ -62,7 +62,7 @@ export function rotationSteps(r: MintedRotation): RotationSteps<Placed> {
       const wasActive = deps.accounts.activeId;
       await deps.useForExtension(value);
       // Signing in makes the account active: the one that was active before stays so.
-      if (wasActive !== undefined && wasActive !== accountId && deps.session.accounts.some((a) => a.id === wasActive)) {
+      if (wasActive !== undefined && wasActive !== accountId && deps.accounts.account(wasActive) !== undefined) {
         await deps.session.switchTo(wasActive);
       }
       deps.log.info(`This extension now uses API token "${created.name}" in place of "${old.name}"`);
@@ -117,7 +117,7 @@ async function place(r: MintedRotation): Promise<Placed> {
  */
 async function revoke(r: MintedRotation): Promise<RevokeAnswer> {
   const { deps, accountId, old, org } = r;
-  await deps.session.reread();
+  await deps.accounts.reread();
   const revoker = deps.accounts.clientFor(accountId);
   if (!revoker) {
     return { kind: 'signed-out' };
@@ -153,7 +153,7 @@ async function revoke(r: MintedRotation): Promise<RevokeAnswer> {
     }
     if (org) {
       // Reloaded, with the account's role there: a 403 says the role shown may be stale.
-      deps.organizations?.existing(accountId)?.refreshOrganization(org.organization);
+      deps.organizations.existing(accountId)?.refreshOrganization(org.organization);
     }
     if (org && err instanceof TursoApiError && err.kind === 'forbidden') {
       return { kind: 'forbidden' };
@@ -175,7 +175,7 @@ function addToLists(deps: RotateTokenDeps, accountId: string, listing: ApiToken)
   deps.accounts.addToken(listing, accountId);
   const username = deps.accounts.account(accountId)?.username;
   if (listing.organization && username) {
-    deps.organizations?.existing(accountId)?.addToken({ ...listing, organization: listing.organization, owner: { username } });
+    deps.organizations.existing(accountId)?.addToken({ ...listing, organization: listing.organization, owner: { username } });
   }
 }
 
@@ -187,7 +187,7 @@ function removeFromLists(deps: RotateTokenDeps, accountId: string, old: ApiToken
       deps.accounts.removeToken(old.id, accountId);
     }
     if (old.organization) {
-      deps.organizations?.existing(accountId)?.removeToken(old.organization, old.id);
+      deps.organizations.existing(accountId)?.removeToken(old.organization, old.id);
     }
   } catch (err) {
     deps.log.error(`Dropping API token "${old.name}" from the lists failed`, err);

@@ -70,6 +70,21 @@ describe('accounts/accountModel: one account, loaded on demand', () => {
     assert.equal(emu.requests.length, 3);
   });
 
+  it("is where commands get a client: an account's (none for no account, none once signed out), and any token value's (nothing stored)", async () => {
+    await secrets.store(SECRET_KEY, emu.demoApiToken);
+    await model.initialize();
+    const id = model.activeId;
+    assert.ok(id, 'an active account');
+    assert.equal(model.clientFor(undefined), undefined);
+    assert.equal((await model.clientFor(id)?.getCurrentUser())?.username, 'demo');
+    assert.equal((await model.clientForValue(emu.aliceToken).getCurrentUser()).username, 'alice');
+    assert.deepEqual(model.accounts.map((a) => a.id), [id], 'a value\'s client signs nobody in');
+    await session.signOut();
+    await model.reread();
+    assert.equal(model.signedIn, false);
+    assert.equal(model.clientFor(id), undefined);
+  });
+
   it("sign-in's own checks serve the first load (no request), once; a refresh asks again", async () => {
     await model.initialize();
     await session.signIn(emu.demoToken);

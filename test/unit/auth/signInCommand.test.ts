@@ -67,6 +67,7 @@ describe('commands/signIn: every way in, through the real session', () => {
   let secrets: FakeSecretStorage;
   let session: InstanceType<SessionModule['Session']>;
   let log: InstanceType<LogModule['Log']>;
+  let accounts: InstanceType<AccountModelModule['AccountModel']>;
   let discovery: CliTokenDiscovery;
   /** What the browser did last: the landing page on the listener. */
   let browsing: Promise<{ status: number; text: string; jwt: string }> | undefined;
@@ -86,17 +87,19 @@ describe('commands/signIn: every way in, through the real session', () => {
     session = new Session(store, { userAgent: 'sign-in-test' });
     await session.initialize();
     log = new Log(() => session.secrets());
+    accounts = new AccountModel(session, log);
     discovery = { tokens: [], settingsFile: path.join(home, '.config/turso/settings.json'), problems: [] };
     browsing = undefined;
   });
   afterEach(async () => {
+    accounts.dispose();
     session.dispose();
     emu.reset();
     await fs.rm(home, { recursive: true, force: true });
   });
 
   function command(options: { browserTimeoutMs?: number } = {}) {
-    return signInCommand({ session, log }, { discoverCliTokens: () => Promise.resolve(discovery), ...options });
+    return signInCommand({ session, accounts, log }, { discoverCliTokens: () => Promise.resolve(discovery), ...options });
   }
   /** The browser: opens the authorization page, clicks Authorize, follows the redirect. */
   function playBrowser(): void {
@@ -371,6 +374,7 @@ describe('commands/signIn: every way in, through the real session', () => {
       const options = ask.items[0] as unknown as { modal?: boolean; detail?: string };
       assert.equal(options.modal, true, 'a modal dialog');
       assert.match(options.detail ?? '', /Another extension or a link passed a token/);
+      assert.match(options.detail ?? '', /It would add the account demo here/);
       assert.ok(ask.items.includes('Sign In as demo'), `the accept button names the account: ${JSON.stringify(ask.items.slice(1))}`);
       ask.answer(undefined);
       assert.equal(await result, false);
@@ -385,6 +389,13 @@ describe('commands/signIn: every way in, through the real session', () => {
       assert.equal(await result, true);
       assert.equal(fakeVscode.quickPicks.length, 0);
       assert.equal(storedCredential(secrets), emu.demoToken);
+      fakeVscode.messages.length = 0;
+      // The same account again: the question says its credential is replaced.
+      const again = command()(emu.demoToken);
+      const askAgain = await nextMessage('warning');
+      assert.match((askAgain.items[0] as unknown as { detail?: string }).detail ?? '', /It would replace the credential of demo here/);
+      askAgain.answer(undefined);
+      assert.equal(await again, false);
       fakeVscode.messages.length = 0;
       const [hdr, payload, sig] = emu.demoApiToken.split('.');
       const forged = [hdr, payload, (sig[0] === 'A' ? 'B' : 'A') + sig.slice(1)].join('.');
