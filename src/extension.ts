@@ -7,17 +7,24 @@ import { AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, TursoAuthenticationProvider } fr
 import { authFailures } from './auth/authFailures';
 import { CredentialStore } from './auth/credentialStore';
 import { Session } from './auth/session';
-import { useCreatedToken } from './auth/useCreatedToken';
-import { createTokenCommand } from './commands/createToken';
-import { openTokenUsageCommand, usedInFiles } from './commands/openTokenUsage';
-import { refreshCommand } from './commands/refresh';
-import { revokeOrganizationTokenCommand } from './commands/revokeOrganizationToken';
-import { revokeTokenCommand } from './commands/revokeToken';
-import { rotateTokenCommand } from './commands/rotateToken';
-import { signInCommand, signInWithTokenForTests } from './commands/signIn';
-import { signOutCommand } from './commands/signOut';
-import { signOutEverywhereCommand, switchAccountCommand } from './commands/switchAccount';
-import { validateTokenCommand } from './commands/validateToken';
+// The commands load with their first use (dist/features.js): see src/lazy/commands.ts.
+import {
+  createTokenCommand,
+  openReveal,
+  openTokenUsageCommand,
+  refreshCommand,
+  revokeOrganizationTokenCommand,
+  revokeTokenCommand,
+  rotateTokenCommand,
+  signInCommand,
+  signInWithTokenForTests,
+  signOutCommand,
+  signOutEverywhereCommand,
+  switchAccountCommand,
+  useCreatedToken,
+  validateTokenCommand,
+} from './lazy/commands';
+import { LazyWorkspace } from './lazy/workspace';
 import { Log } from './log';
 import { readApiSettings } from './settings';
 import { showErrorMessage } from './ui/notify';
@@ -25,10 +32,9 @@ import { RestrictedMode, tokenUsageWaitsForTrust, workspaceTrusted } from './ui/
 import { ExpiryWarning } from './views/expiryWarning';
 import { AccountStatusBar } from './views/statusBar';
 import { TOKENS_VIEW_ID, type TreeNode, TokensTreeProvider } from './views/tokensTreeProvider';
-import { openReveal } from './webview/revealPanel';
+import type { TokenDiagnostics } from './workspace/tokenDiagnostics';
+import type { WorkspaceTokens } from './workspace/workspaceTokens';
 import { errorMessage } from './util/errors';
-import { TokenDiagnostics } from './workspace/tokenDiagnostics';
-import { WorkspaceTokens } from './workspace/workspaceTokens';
 
 /**
  * What activation made. Nothing of it leaves this module in the product: `activate()` returns
@@ -44,7 +50,9 @@ export interface Wiring {
   readonly accounts: AccountModel;
   readonly organizations: AccountOrganizations;
   readonly authProvider: TursoAuthenticationProvider;
+  /** Made on first read (it loads dist/features.js). */
   readonly workspaceTokens: WorkspaceTokens;
+  /** Made on first read, with `workspaceTokens`. */
   readonly tokenDiagnostics: TokenDiagnostics;
   /** Signs in with a token without asking (for the in-host tests only: `turso.signIn` asks). */
   readonly signInWithToken: (token: string) => Promise<boolean>;
@@ -84,17 +92,17 @@ export async function wire(context: vscode.ExtensionContext): Promise<Wiring> {
 
   // The accounts in VS Code's Accounts menu, and for other extensions (after VS Code's consent prompt).
   const authProvider = new TursoAuthenticationProvider(store, () => vscode.commands.executeCommand('turso.signIn'));
-  // The tokens in the workspace's env files: nothing is read until `start()`, once the view is visible.
-  const workspaceTokens = new WorkspaceTokens({ onError: (message, err) => log.error(message, err) });
-  // The workspace is searched once the view is visible, and only in a trusted folder.
-  const restricted = new RestrictedMode(view, accounts, () => void workspaceTokens.start());
-  const openTokenUsage = openTokenUsageCommand({ tokens: workspaceTokens, accounts });
-  const tokenDiagnostics = new TokenDiagnostics({
-    tokens: workspaceTokens,
+  // The tokens in the workspace's env files and their diagnostics, made on first use (dist/features.js):
+  // nothing is read until `start()`, once the view is visible.
+  const workspace = new LazyWorkspace({
     accounts,
+    tree,
     validate: (value) => signedIn.clientFor(value).validateToken(),
     onError: (message, err) => log.error(message, err),
   });
+  // The workspace is searched once the view is visible, and only in a trusted folder.
+  const restricted = new RestrictedMode(view, accounts, () => workspace.start());
+  const openTokenUsage = openTokenUsageCommand({ get tokens() { return workspace.tokens; }, accounts });
 
   const revokeOrganizationToken = revokeOrganizationTokenCommand({ session, accounts, organizations, log });
   const revealDeps = {
@@ -114,7 +122,7 @@ export async function wire(context: vscode.ExtensionContext): Promise<Wiring> {
     accounts,
     organizations,
     log,
-    workspaceTokens,
+    get workspaceTokens() { return workspace.tokens; },
     openReveal: (token, options) => openReveal(revealDeps, token, options),
     useForExtension: (value) => useCreatedToken(signedIn, value),
   });
@@ -133,10 +141,8 @@ export async function wire(context: vscode.ExtensionContext): Promise<Wiring> {
     view.onDidCollapseElement((e) => tree.collapsed(e.element)),
     view.onDidExpandElement((e) => tree.expanded(e.element)),
     vscode.authentication.registerAuthenticationProvider(AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, authProvider, { supportsMultipleAccounts: true }),
-    workspaceTokens,
-    tokenDiagnostics,
+    workspace,
     restricted,
-    workspaceTokens.onDidChange(() => tree.setUsages(usedInFiles(workspaceTokens))),
     // A new credential (signed in here or in another window) gets its own first 401 prompt.
     session.onDidChange(() => authFailures.reset()),
     // A credential moved in from an earlier version has no username until its first load tells it.
@@ -147,7 +153,7 @@ export async function wire(context: vscode.ExtensionContext): Promise<Wiring> {
     vscode.commands.registerCommand('turso.signOut', signOutCommand({ session, accounts, log })),
     vscode.commands.registerCommand('turso.switchAccount', switchAccountCommand({ session, accounts, log })),
     vscode.commands.registerCommand('turso.signOutEverywhere', signOutEverywhereCommand({ session, accounts, log })),
-    vscode.commands.registerCommand('turso.refresh', refreshCommand({ accounts, organizations, workspaceTokens })),
+    vscode.commands.registerCommand('turso.refresh', refreshCommand({ accounts, organizations, get workspaceTokens() { return workspace.tokens; } })),
     vscode.commands.registerCommand('turso.openTokenUsage', (node?: Parameters<typeof openTokenUsage>[0]) =>
       (workspaceTrusted() ? openTokenUsage(node) : tokenUsageWaitsForTrust())),
     vscode.commands.registerCommand('turso.createToken', createToken),
@@ -170,7 +176,9 @@ export async function wire(context: vscode.ExtensionContext): Promise<Wiring> {
   }
   restricted.update();
   return {
-    tokensTree: tree, tokensView: view, accounts, organizations, authProvider, workspaceTokens, tokenDiagnostics,
+    tokensTree: tree, tokensView: view, accounts, organizations, authProvider,
+    get workspaceTokens() { return workspace.tokens; },
+    get tokenDiagnostics() { return workspace.diagnostics; },
     signInWithToken: signInWithTokenForTests({ session, log }),
   };
 }
