@@ -4,6 +4,9 @@ import type { WorkspaceTokens } from '../workspace/workspaceTokens';
 import type { WorkspaceFeaturesDeps } from './features';
 import { features } from './load';
 
+/** How long after the view shows the workspace's search starts (after the view's first rows). */
+const AFTER_FIRST_PAINT_MS = 500;
+
 /**
  * The workspace's tokens and their diagnostics, made with dist/features.js on first use: once the view
  * is visible in a trusted folder (`start()`), or when a command or a test asks for them. Nothing reads the
@@ -25,15 +28,17 @@ export class LazyWorkspace implements vscode.Disposable {
   }
 
   /**
-   * Starts the search on the next task rather than now: the view asked for its first rows, which go out
-   * before dist/features.js loads.
+   * Starts the search a moment later rather than now: the view has just asked for its first rows, and
+   * VS Code asks for their items in further round trips, all answered before dist/features.js loads
+   * (loading it holds the extension host for some milliseconds). Nothing waits on the search: a command
+   * that needs it starts it itself.
    */
   start(): void {
-    if (this.startTimer !== undefined || this.disposed) return;
+    if (this.startTimer !== undefined || this.disposed || this.made?.tokens.started) return;
     this.startTimer = setTimeout(() => {
       this.startTimer = undefined;
       if (!this.disposed) void this.tokens.start();
-    }, 0);
+    }, AFTER_FIRST_PAINT_MS);
   }
 
   private make(): NonNullable<LazyWorkspace['made']> {
