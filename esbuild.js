@@ -1,23 +1,38 @@
-// Bundles the extension into one CommonJS file (dist/extension.js) with `vscode` left external.
+// Bundles the extension as two CommonJS files, `vscode` left external:
+// - dist/extension.js, the core: what activation and the view's first paint need (the log, settings,
+//   the session and stored credentials, the account models, the views, src/platform, src/util);
+// - dist/features.js (src/lazy/features.ts): the commands, the reveal panel, the workspace's tokens,
+//   loaded on first use by src/lazy/load.ts;
+// - dist/node-fetch.js: node-fetch, which src/platform/client.ts requires with the first request.
+// No module is in both. dist/features.js is a function of the core's modules it imports
+// (`module.exports = (core) => …`): each import of a module the core holds becomes `core['<path>']`,
+// which the core's entry hands over (provideCore). So there is one copy of each module's state
+// (authFailures, the reveal panels, the l10n config…) and of each class (`instanceof` works across).
 // usage: node esbuild.js [--production] [--watch] [--test]
 // --test: bundles the test-only entry instead (src/testing/testExtension.ts: the product plus what the
-// in-host tests look inside), as dist/extension.js; scripts/host/run-host-tests.mjs builds it before
-// the suite. The VSIX is built with --production from src/extension.ts, so it never holds test hooks.
+// in-host tests look inside) as dist/extension.js, with its dist/features.js; scripts/host/run-host-tests.mjs
+// builds it before the suite. The VSIX is built with --production from src/extension.ts, so it never
+// holds test hooks. --watch rebuilds both on every change (polling the sources).
+// Used by test/unit/scripts/bundles.test.ts through `buildBundles()`.
 const esbuild = require('esbuild');
+const fs = require('node:fs');
+const path = require('node:path');
 
-const production = process.argv.includes('--production');
-const watch = process.argv.includes('--watch');
-const test = process.argv.includes('--test');
-const outfile = 'dist/extension.js';
+const ROOT = __dirname;
+const CORE_OUT = 'dist/extension.js';
+const FEATURES_OUT = 'dist/features.js';
+const FEATURES_ENTRY = 'src/lazy/features.ts';
+const NODE_FETCH_OUT = 'dist/node-fetch.js';
+/** The free name dist/features.js receives the core's modules under (the banner's parameter). */
+const CORE_PARAM = '__tursoCore';
 
-async function main() {
-  const ctx = await esbuild.context({
-    entryPoints: [test ? 'src/testing/testExtension.ts' : 'src/extension.ts'],
+function common(production) {
+  return {
+    absWorkingDir: ROOT,
     bundle: true,
     format: 'cjs',
     platform: 'node',
     target: 'node20',
-    outfile,
     external: ['vscode'],
     // node-fetch 2 prefers Node's built-in URL; its whatwg-url fallback is dead weight in VS Code's Node.
     // Its `url` is mapped to a WHATWG-based parse(): Node's url.parse() is deprecated (DEP0169, a run-time
@@ -29,19 +44,126 @@ async function main() {
     metafile: true,
     logLevel: 'warning',
     define: { 'process.env.NODE_ENV': production ? '"production"' : '"development"' },
-  });
-  if (watch) {
-    await ctx.watch();
-    console.log('esbuild: watching');
-    return;
-  }
-  const result = await ctx.rebuild();
-  await ctx.dispose();
-  const bytes = Object.values(result.metafile.outputs).reduce((n, o) => (o.entryPoint ? n + o.bytes : n), 0);
-  console.log(`esbuild: ${outfile}${test ? ' (test entry)' : ''} ${(bytes / 1024).toFixed(1)} KB${production ? ' (minified)' : ''}`);
+  };
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+/** The core's require of the features (src/lazy/load.ts) stays a require of the file next to it. */
+const featuresExternal = {
+  name: 'features-external',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/features$/ }, (args) =>
+      (path.resolve(args.resolveDir) === path.join(ROOT, 'src', 'lazy') ? { path: './features.js', external: true } : undefined));
+  },
+};
+
+/** node-fetch, required by the client with the first request, is a file of its own next to the core. */
+const nodeFetchExternal = {
+  name: 'node-fetch-external',
+  setup(build) {
+    build.onResolve({ filter: /^node-fetch$/ }, (args) => (args.kind === 'entry-point' ? undefined : { path: './node-fetch.js', external: true }));
+  },
+};
+
+const rel = (file) => path.relative(ROOT, file).split(path.sep).join('/');
+
+/** In the features' build: every import of a module the core holds becomes the core's copy (noted in `used`). */
+function fromCore(coreInputs, used) {
+  return {
+    name: 'from-core',
+    setup(build) {
+      build.onResolve({ filter: /.*/ }, async (args) => {
+        if (args.pluginData === 'from-core' || args.kind === 'entry-point') return undefined;
+        const found = await build.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: 'from-core' });
+        if (found.errors.length || found.external || !found.path) return undefined;
+        const key = rel(found.path);
+        if (!coreInputs.has(key)) return undefined;
+        used.add(key);
+        return { path: key, namespace: 'turso-core' };
+      });
+      build.onLoad({ filter: /.*/, namespace: 'turso-core' }, (args) => ({
+        contents: `module.exports = ${CORE_PARAM}[${JSON.stringify(args.path)}];`,
+        loader: 'js',
+      }));
+    },
+  };
+}
+
+/** The core's entry: the real entry's exports, and the modules the features import handed to src/lazy/load.ts. */
+function coreEntry(entry, used) {
+  const keys = [...used].sort();
+  return [
+    `import { provideCore } from './src/lazy/load';`,
+    ...keys.map((k, i) => `import * as m${i} from ${JSON.stringify(`./${k}`)};`),
+    `provideCore({ ${keys.map((k, i) => `${JSON.stringify(k)}: m${i}`).join(', ')} });`,
+    `export * from ${JSON.stringify(`./${entry}`)};`,
+  ].join('\n');
+}
+
+/**
+ * Builds both bundles. `write: false` builds in memory (the unit tests read the metafiles).
+ * @returns {Promise<{core: import('esbuild').BuildResult, features: import('esbuild').BuildResult,
+ *   nodeFetch: import('esbuild').BuildResult, shared: string[]}>}
+ */
+async function buildBundles({ production = false, test = false, write = true } = {}) {
+  const entry = test ? 'src/testing/testExtension.ts' : 'src/extension.ts';
+  const base = { ...common(production), write };
+  // 1. which modules the core holds
+  const probe = await esbuild.build({ ...base, write: false, entryPoints: [entry], outfile: CORE_OUT, plugins: [featuresExternal, nodeFetchExternal] });
+  const coreInputs = new Set(Object.keys(probe.metafile.inputs));
+  // 2. the features, taking those from the core
+  const used = new Set();
+  const features = await esbuild.build({
+    ...base,
+    entryPoints: [FEATURES_ENTRY],
+    outfile: FEATURES_OUT,
+    plugins: [nodeFetchExternal, fromCore(coreInputs, used)],
+    banner: { js: `module.exports = function (${CORE_PARAM}) { var module = { exports: {} }, exports = module.exports;` },
+    footer: { js: 'return module.exports; };' },
+  });
+  // 3. the core, handing over what the features take
+  const core = await esbuild.build({
+    ...base,
+    stdin: { contents: coreEntry(entry, used), resolveDir: ROOT, sourcefile: 'core-entry.js', loader: 'js' },
+    outfile: CORE_OUT,
+    plugins: [featuresExternal, nodeFetchExternal],
+  });
+  const nodeFetch = await esbuild.build({ ...base, entryPoints: ['node-fetch'], outfile: NODE_FETCH_OUT });
+  return { core, features, nodeFetch, shared: [...used].sort() };
+}
+
+/** Bytes of the bundle itself (not its source map). */
+function bundleBytes(result, out) {
+  return Object.entries(result.metafile.outputs).reduce((n, [file, o]) => (file === out ? n + o.bytes : n), 0);
+}
+
+async function once(production, test) {
+  const { core, features, nodeFetch } = await buildBundles({ production, test });
+  const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
+  const c = bundleBytes(core, CORE_OUT);
+  const f = bundleBytes(features, FEATURES_OUT);
+  const n = bundleBytes(nodeFetch, NODE_FETCH_OUT);
+  console.log(`esbuild: ${CORE_OUT}${test ? ' (test entry)' : ''} ${kb(c)} + ${FEATURES_OUT} ${kb(f)} + ${NODE_FETCH_OUT} ${kb(n)} = ${kb(c + f + n)}${production ? ' (minified)' : ''}`);
+}
+
+async function main() {
+  const production = process.argv.includes('--production');
+  const test = process.argv.includes('--test');
+  await once(production, test);
+  if (process.argv.includes('--watch')) {
+    console.log('esbuild: watching src/');
+    let timer;
+    fs.watch(path.join(ROOT, 'src'), { recursive: true }, () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => once(production, test).catch((err) => console.error(err)), 200);
+    });
+  }
+}
+
+module.exports = { buildBundles, bundleBytes, CORE_OUT, FEATURES_OUT, NODE_FETCH_OUT };
+
+if (require.main === module) {
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

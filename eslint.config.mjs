@@ -22,6 +22,8 @@ const PURE_FILES = [
   'src/commands/rotate/labels.ts',
   'src/commands/rotate/run.ts',
   'src/commands/target.ts',
+  'src/lazy/commands.ts',
+  'src/lazy/load.ts',
   'src/views/contextValues.ts',
   'src/views/organizationNodes.ts',
   'src/views/treeModel.ts',

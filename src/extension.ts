@@ -7,17 +7,24 @@ import { AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, TursoAuthenticationProvider } fr
 import { authFailures } from './auth/authFailures';
 import { CredentialStore } from './auth/credentialStore';
 import { Session } from './auth/session';
-import { useCreatedToken } from './auth/useCreatedToken';
-import { createTokenCommand } from './commands/createToken';
-import { openTokenUsageCommand, usedInFiles } from './commands/openTokenUsage';
-import { refreshCommand } from './commands/refresh';
-import { revokeOrganizationTokenCommand } from './commands/revokeOrganizationToken';
-import { revokeTokenCommand } from './commands/revokeToken';
-import { rotateTokenCommand } from './commands/rotateToken';
-import { signInCommand, signInWithTokenForTests } from './commands/signIn';
-import { signOutCommand } from './commands/signOut';
-import { signOutEverywhereCommand, switchAccountCommand } from './commands/switchAccount';
-import { validateTokenCommand } from './commands/validateToken';
+// The commands load with their first use (dist/features.js): see src/lazy/commands.ts.
+import {
+  createTokenCommand,
+  openReveal,
+  openTokenUsageCommand,
+  refreshCommand,
+  revokeOrganizationTokenCommand,
+  revokeTokenCommand,
+  rotateTokenCommand,
+  signInCommand,
+  signInWithTokenForTests,
+  signOutCommand,
+  signOutEverywhereCommand,
+  switchAccountCommand,
+  useCreatedToken,
+  validateTokenCommand,
+} from './lazy/commands';
+import { LazyWorkspace } from './lazy/workspace';
 import { Log } from './log';
 import { readApiSettings } from './settings';
 import { showErrorMessage } from './ui/notify';
@@ -25,11 +32,10 @@ import { RestrictedMode, tokenUsageWaitsForTrust, workspaceTrusted } from './ui/
 import { ExpiryWarning } from './views/expiryWarning';
 import { AccountStatusBar } from './views/statusBar';
 import { TOKENS_VIEW_ID, type TreeNode, TokensTreeProvider } from './views/tokensTreeProvider';
-import { openReveal } from './webview/revealPanel';
+import type { TokenDiagnostics } from './workspace/tokenDiagnostics';
+import type { WorkspaceTokens } from './workspace/workspaceTokens';
 import { errorMessage } from './util/errors';
-import { WorkspaceDatabaseTokens, type WorkspaceDatabaseTokensDeps } from './workspace/databaseTokens';
-import { TokenDiagnostics } from './workspace/tokenDiagnostics';
-import { WorkspaceTokens } from './workspace/workspaceTokens';
+import type { WorkspaceDatabaseTokens } from './workspace/databaseTokens';
 
 /**
  * What activation made. Nothing of it leaves this module in the product: `activate()` returns
@@ -45,7 +51,9 @@ export interface Wiring {
   readonly accounts: AccountModel;
   readonly organizations: AccountOrganizations;
   readonly authProvider: TursoAuthenticationProvider;
+  /** Made on first read (it loads dist/features.js). */
   readonly workspaceTokens: WorkspaceTokens;
+  /** Made on first read, with `workspaceTokens`. */
   readonly tokenDiagnostics: TokenDiagnostics;
   readonly databaseTokens: WorkspaceDatabaseTokens;
   /** Signs in with a token without asking (for the in-host tests only: `turso.signIn` asks). */
@@ -72,7 +80,6 @@ export async function wire(context: vscode.ExtensionContext): Promise<Wiring> {
     userAgent: `turso-api-tokens-vscode/${version} (VS Code ${vscode.version})`,
     onRequest: (event) => log.request(event),
   });
-  const signedIn = session;
   // The last known state of each account (never a token value), so that a cold open paints at once.
   const cache = new AccountCache(context.globalState, () => readApiSettings().baseUrl ?? '');
   const accounts = new AccountModel(session, log, cache);
@@ -86,40 +93,19 @@ export async function wire(context: vscode.ExtensionContext): Promise<Wiring> {
 
   // The accounts in VS Code's Accounts menu, and for other extensions (after VS Code's consent prompt).
   const authProvider = new TursoAuthenticationProvider(store, () => vscode.commands.executeCommand('turso.signIn'));
-  // The tokens in the workspace's env files: nothing is read until `start()`, once the view is visible.
-  const workspaceTokens = new WorkspaceTokens({ onError: (message, err) => log.error(message, err) });
-  // The workspace is searched once the view is visible, and only in a trusted folder.
-  const restricted = new RestrictedMode(view, accounts, () => void workspaceTokens.start());
-  const openTokenUsage = openTokenUsageCommand({ tokens: workspaceTokens, accounts });
-  const tokenDiagnostics = new TokenDiagnostics({
-    tokens: workspaceTokens,
+  // The tokens in the workspace's env files and their diagnostics, made on first use (dist/features.js):
+  // nothing is read until `start()`, once the view is visible.
+  const workspace = new LazyWorkspace({
     accounts,
+    organizations,
+    tree,
+    state: context.globalState,
+    apiBaseUrl: () => readApiSettings().baseUrl,
     validate: (value) => accounts.clientForValue(value).validateToken(),
     onError: (message, err) => log.error(message, err),
   });
-  const databaseTokens = databaseTokensOf(context, { tokens: workspaceTokens, accounts, organizations }, log);
-
-  const revokeOrganizationToken = revokeOrganizationTokenCommand({ session, accounts, organizations, log });
-  const revealDeps = {
-    extensionUri: context.extensionUri,
-    log,
-    useForExtension: (value: string) => useCreatedToken(signedIn, value),
-  };
-  const createToken = createTokenCommand({
-    accounts,
-    organizations,
-    log,
-    openReveal: (token, options) => openReveal(revealDeps, token, options),
-  });
-  const rotateToken = rotateTokenCommand({
-    session,
-    accounts,
-    organizations,
-    log,
-    workspaceTokens,
-    openReveal: (token, options) => openReveal(revealDeps, token, options),
-    useForExtension: (value) => useCreatedToken(signedIn, value),
-  });
+  // The workspace is searched once the view is visible, and only in a trusted folder.
+  const restricted = new RestrictedMode(view, accounts, () => workspace.start());
 
   context.subscriptions.push(
     log,
@@ -135,29 +121,15 @@ export async function wire(context: vscode.ExtensionContext): Promise<Wiring> {
     view.onDidCollapseElement((e) => tree.collapsed(e.element)),
     view.onDidExpandElement((e) => tree.expanded(e.element)),
     vscode.authentication.registerAuthenticationProvider(AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, authProvider, { supportsMultipleAccounts: true }),
-    workspaceTokens,
-    tokenDiagnostics,
-    databaseTokens,
+    workspace,
     restricted,
-    workspaceTokens.onDidChange(() => tree.setUsages(usedInFiles(workspaceTokens))),
     // A new credential (signed in here or in another window) gets its own first 401 prompt.
     session.onDidChange(() => authFailures.reset()),
     // A credential moved in from an earlier version has no username until its first load tells it.
     accounts.onDidLearnUsername(({ accountId, username }) => {
       store.setUsername(accountId, username).catch((err: unknown) => log.error('Noting the account name failed', err));
     }),
-    vscode.commands.registerCommand('turso.signIn', signInCommand({ session, accounts, log })),
-    vscode.commands.registerCommand('turso.signOut', signOutCommand({ session, accounts, log })),
-    vscode.commands.registerCommand('turso.switchAccount', switchAccountCommand({ session, accounts, log })),
-    vscode.commands.registerCommand('turso.signOutEverywhere', signOutEverywhereCommand({ session, accounts, log })),
-    vscode.commands.registerCommand('turso.refresh', refreshCommand({ accounts, organizations, workspaceTokens })),
-    vscode.commands.registerCommand('turso.openTokenUsage', (node?: Parameters<typeof openTokenUsage>[0]) =>
-      (workspaceTrusted() ? openTokenUsage(node) : tokenUsageWaitsForTrust())),
-    vscode.commands.registerCommand('turso.createToken', createToken),
-    vscode.commands.registerCommand('turso.validateToken', validateTokenCommand({ accounts, log })),
-    vscode.commands.registerCommand('turso.revokeOrganizationToken', revokeOrganizationToken),
-    vscode.commands.registerCommand('turso.revokeToken', revokeTokenCommand({ session, accounts, log }, revokeOrganizationToken)),
-    vscode.commands.registerCommand('turso.rotateToken', rotateToken),
+    ...registerCommands({ context, session, accounts, organizations, log, workspace }),
   );
 
   try {
@@ -168,24 +140,68 @@ export async function wire(context: vscode.ExtensionContext): Promise<Wiring> {
   }
   // Opening the view is what activated us: start the first load now instead of waiting for the
   // view to ask for its rows. Never when a command activated us with the view hidden.
-  if (session.signedIn && view.visible) {
+  if (accounts.signedIn && view.visible) {
     void accounts.whenLoaded();
   }
   restricted.update();
   return {
-    tokensTree: tree, tokensView: view, accounts, organizations, authProvider, workspaceTokens, tokenDiagnostics, databaseTokens,
+    tokensTree: tree, tokensView: view, accounts, organizations, authProvider,
+    get workspaceTokens() { return workspace.tokens; },
+    get tokenDiagnostics() { return workspace.diagnostics; },
+    get databaseTokens() { return workspace.databaseTokens; },
     signInWithToken: signInWithTokenForTests({ session, log }),
   };
 }
 
-/** Database and group tokens in the same env files (the same scan): Problems, hover, quick fix, invalidations. */
-function databaseTokensOf(context: vscode.ExtensionContext, deps: Pick<WorkspaceDatabaseTokensDeps, 'tokens' | 'accounts' | 'organizations'>, log: Log): WorkspaceDatabaseTokens {
-  return new WorkspaceDatabaseTokens({
-    ...deps,
-    state: context.globalState,
-    apiBaseUrl: () => readApiSettings().baseUrl,
-    onError: (message, err) => log.error(message, err),
+interface Core {
+  context: vscode.ExtensionContext;
+  session: Session;
+  accounts: AccountModel;
+  organizations: AccountOrganizations;
+  log: Log;
+  workspace: LazyWorkspace;
+}
+
+/** Every contributed command, each made on its first use (src/lazy/commands.ts). */
+function registerCommands({ context, session, accounts, organizations, log, workspace }: Core): vscode.Disposable[] {
+  const openTokenUsage = openTokenUsageCommand({ get tokens() { return workspace.tokens; }, accounts });
+
+  const revokeOrganizationToken = revokeOrganizationTokenCommand({ session, accounts, organizations, log });
+  const revealDeps = {
+    extensionUri: context.extensionUri,
+    log,
+    useForExtension: (value: string) => useCreatedToken(session, value),
+  };
+  const createToken = createTokenCommand({
+    accounts,
+    organizations,
+    log,
+    openReveal: (token, options) => openReveal(revealDeps, token, options),
   });
+  const rotateToken = rotateTokenCommand({
+    session,
+    accounts,
+    organizations,
+    log,
+    get workspaceTokens() { return workspace.tokens; },
+    openReveal: (token, options) => openReveal(revealDeps, token, options),
+    useForExtension: (value) => useCreatedToken(session, value),
+  });
+  return [
+    vscode.commands.registerCommand('turso.signIn', signInCommand({ session, accounts, log })),
+    vscode.commands.registerCommand('turso.signOut', signOutCommand({ session, accounts, log })),
+    vscode.commands.registerCommand('turso.switchAccount', switchAccountCommand({ session, accounts, log })),
+    vscode.commands.registerCommand('turso.signOutEverywhere', signOutEverywhereCommand({ session, accounts, log })),
+    vscode.commands.registerCommand('turso.refresh', refreshCommand({ accounts, organizations, get workspaceTokens() { return workspace.tokens; } })),
+    vscode.commands.registerCommand('turso.openTokenUsage', (node?: Parameters<typeof openTokenUsage>[0]) =>
+      (workspaceTrusted() ? openTokenUsage(node) : tokenUsageWaitsForTrust())),
+    vscode.commands.registerCommand('turso.createToken', createToken),
+    vscode.commands.registerCommand('turso.validateToken', validateTokenCommand({ accounts, log })),
+    vscode.commands.registerCommand('turso.revokeOrganizationToken', revokeOrganizationToken),
+    vscode.commands.registerCommand('turso.revokeToken', revokeTokenCommand({ session, accounts, log }, revokeOrganizationToken)),
+    vscode.commands.registerCommand('turso.rotateToken', rotateToken),
+    vscode.commands.registerCommand('turso.checkDatabaseTokens', () => workspace.databaseTokens.checkAgainstDatabases()),
+  ];
 }
 
 export function deactivate(): void {

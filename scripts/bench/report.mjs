@@ -133,14 +133,14 @@ export function checkTargets(R) {
   const split = act.filter((a) => a.loadCode !== undefined);
   if (act.length) {
     const own = median(act.map(ownOf));
-    add('Activation < 20 ms of own code', `median ${own} ms (load code + call activate) of ${act.length} cold activations: ${act.map(ownOf).join(', ')} ms`,
-      own < 20, own === 20 ? 'at the limit, not under it' : `${Math.round((own - 20) * 10) / 10} ms over`,
-      split.length ? `load code (require of the ${kb(R.sizes?.bundleBytes ?? 0)} bundle) median ${median(split.map((a) => a.loadCode))} ms, call activate median ${median(split.map((a) => a.callActivate))} ms` : '',
+    add('Activation ≤ 15 ms of own code', `median ${own} ms (load code + call activate) of ${act.length} cold activations: ${act.map(ownOf).join(', ')} ms`,
+      own <= 15, `${Math.round((own - 15) * 10) / 10} ms over`,
+      split.length ? `load code (require of the ${kb(R.sizes?.bundleBytes ?? 0)} core bundle) median ${median(split.map((a) => a.loadCode))} ms, call activate median ${median(split.map((a) => a.callActivate))} ms` : '',
       [['own code, median', own, 'ms']]);
-  } else add('Activation < 20 ms of own code', 'not measured', false, 'not measured', '');
+  } else add('Activation ≤ 15 ms of own code', 'not measured', false, 'not measured', '');
   if (R.sizes) {
-    add('Bundle < 80 KB minified', kb(R.sizes.bundleBytes), R.sizes.bundleBytes < 80 * KB, `${kb(R.sizes.bundleBytes - 80 * KB)} over`,
-      `largest parts: ${R.sizes.composition.slice(0, 3).map(([k, v]) => `${k} ${kb(v)}`).join(', ')}`, [['bundle', R.sizes.bundleBytes, 'bytes']]);
+    add('Bundle loaded at activation < 80 KB minified', kb(R.sizes.bundleBytes), R.sizes.bundleBytes < 80 * KB, `${kb(R.sizes.bundleBytes - 80 * KB)} over`,
+      `${R.sizes.totalBundleBytes ? `${kb(R.sizes.totalBundleBytes)} with the bundles loaded on first use; ` : ''}largest parts: ${R.sizes.composition.slice(0, 3).map(([k, v]) => `${k} ${kb(v)}`).join(', ')}`, [['bundle', R.sizes.bundleBytes, 'bytes']]);
     add('VSIX < 150 KB', kb(R.sizes.vsixBytes), R.sizes.vsixBytes < 150 * KB, `${kb(R.sizes.vsixBytes - 150 * KB)} over`, '', [['VSIX', R.sizes.vsixBytes, 'bytes']]);
   }
   const B = R.bulk;
@@ -224,11 +224,13 @@ export function renderReport(R, { command, repeats } = {}) {
   }
   if (R.activation.nodeRequire.length) sizeRows.push(['require() of the bundle in plain Node (vscode stubbed, built-ins preloaded)', `median ${median(R.activation.nodeRequire).toFixed(1)} ms of ${R.activation.nodeRequire.length} cold processes`]);
   if (R.sizes) {
-    sizeRows.push(['bundle (node esbuild.js --production → dist/extension.js)', `${kb(R.sizes.bundleBytes)} (${R.sizes.bundleBytes} bytes)`]);
+    sizeRows.push(['bundle loaded at activation (node esbuild.js --production → dist/extension.js)', `${kb(R.sizes.bundleBytes)} (${R.sizes.bundleBytes} bytes)`]);
+    for (const [file, bytes] of Object.entries(R.sizes.lazyBytes ?? {})) sizeRows.push([`… loaded on first use: dist/${file}`, `${kb(bytes)} (${bytes} bytes)`]);
+    if (R.sizes.totalBundleBytes) sizeRows.push(['bundles in all', `${kb(R.sizes.totalBundleBytes)} (${R.sizes.totalBundleBytes} bytes)`]);
     sizeRows.push(['VSIX (vsce package --no-dependencies)', `${kb(R.sizes.vsixBytes)} (${R.sizes.vsixBytes} bytes; ${R.sizes.vsixFiles.length} files: ${R.sizes.vsixFiles.join(', ')})`]);
   }
   const sizeTable = table(['measure', 'value'], sizeRows);
-  const comp = R.sizes ? table(['part of the bundle', 'minified bytes', 'share'], R.sizes.composition.map(([k, v]) => [k, `${kb(v)}`, `${((100 * v) / R.sizes.bundleBytes).toFixed(0)} %`])) : '';
+  const comp = R.sizes ? table(['part of the bundle loaded at activation', 'minified bytes', 'share'], R.sizes.composition.map(([k, v]) => [k, `${kb(v)}`, `${((100 * v) / R.sizes.bundleBytes).toFixed(0)} %`])) : '';
 
   const B = R.bulk;
   const bulk = B ? table(['measure', 'value'], [

@@ -28,6 +28,10 @@ export async function buildAndPackage({ prefix = '   │ ', quiet = false, env }
   const main = (pkg.main || '').replace(/^\.\//, '');
   const problems = [];
   if (main && !files.includes(main)) problems.push(`${main} is not in the VSIX`);
+  // the bundles the core loads on first use (esbuild.js): without them every command fails
+  for (const lazy of ['dist/features.js', 'dist/node-fetch.js']) {
+    if (!files.includes(lazy)) problems.push(`${lazy} (loaded on first use) is not in the VSIX`);
+  }
   const stray = files.filter((f) => /^(src|test|out|node_modules|scripts|docs|\.test-results|\.vscode-test|\.ci)\//.test(f) || /\.vsix$/.test(f));
   if (stray.length) problems.push(`the VSIX holds files it should not: ${stray.slice(0, 5).join(', ')}${stray.length > 5 ? ` (+${stray.length - 5} more)` : ''}`);
   // the shipped bundle is the product's entry: the test-only entry's hooks (src/testing/) are not in it

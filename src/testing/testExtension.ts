@@ -10,7 +10,9 @@ import type { TreeNode } from '../views/tokensTreeProvider';
 import type { WorkspaceDatabaseTokens } from '../workspace/databaseTokens';
 import type { TokenDiagnostics } from '../workspace/tokenDiagnostics';
 import type { WorkspaceTokens } from '../workspace/workspaceTokens';
-import { openRevealPanels, type RevealPanelProbe } from '../webview/revealPanel';
+import type { RevealPanelProbe } from '../webview/revealPanel';
+import { features, featuresLoaded } from '../lazy/load';
+import { LAZY_FACTORIES } from '../lazy/commands';
 import { automation, ownRows } from '../commands/target';
 
 export { deactivate } from '../extension';
@@ -46,8 +48,12 @@ export interface TursoTestApi {
   readonly workspaceTokens: WorkspaceTokens;
   /** The diagnostics on the workspace's tokens. */
   readonly tokenDiagnostics: TokenDiagnostics;
-  /** The database and group tokens of the workspace: their Problems, quick fix, invalidations. */
+  /** The database and group tokens of the workspace: their Problems, quick fix, invalidations (made with the tokens). */
   readonly databaseTokens: WorkspaceDatabaseTokens;
+  /** Whether dist/features.js (the commands, the reveal panel, the workspace's tokens) is loaded yet. */
+  readonly featuresLoaded: () => boolean;
+  /** The lazy command factories (src/lazy/commands.ts) that dist/features.js does not provide (loads it). */
+  readonly unresolvedCommandFactories: () => string[];
 }
 
 export interface TestProbe {
@@ -58,7 +64,9 @@ export interface TestProbe {
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<TursoTestApi> {
-  const { tokensTree, tokensView, accounts, organizations, authProvider, workspaceTokens, tokenDiagnostics, databaseTokens, signInWithToken } = await wire(context);
+  // Not destructured: workspaceTokens and tokenDiagnostics are made (dist/features.js loaded) on first read.
+  const wiring = await wire(context);
+  const { tokensTree, tokensView, accounts, organizations, authProvider, signInWithToken } = wiring;
   return {
     tokensTree,
     tokensView,
@@ -68,10 +76,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<TursoT
     accounts,
     organizations,
     authProvider,
-    revealPanels: openRevealPanels,
+    revealPanels: () => features().openRevealPanels(),
     testProbe: { logUri: context.logUri, globalState: context.globalState, workspaceState: context.workspaceState, secrets: context.secrets },
-    workspaceTokens,
-    tokenDiagnostics,
-    databaseTokens,
+    get workspaceTokens() { return wiring.workspaceTokens; },
+    get tokenDiagnostics() { return wiring.tokenDiagnostics; },
+    get databaseTokens() { return wiring.databaseTokens; },
+    featuresLoaded,
+    unresolvedCommandFactories: () => LAZY_FACTORIES.filter((name) => typeof features()[name] !== 'function'),
   };
 }

@@ -17,7 +17,6 @@ import type { WorkspaceTokens } from './workspaceTokens';
 export const INVALIDATIONS_KEY = 'turso.databaseTokenInvalidations';
 /** The command of the quick fix "Replace with a New Token" (given the place and the value's hash, never the value). */
 export const REPLACE_DATABASE_TOKEN_COMMAND = '_turso.replaceDatabaseToken';
-export const CHECK_DATABASE_TOKENS_COMMAND = 'turso.checkDatabaseTokens';
 
 export interface ReplaceDatabaseTokenArgs {
   uri: string;
@@ -74,7 +73,6 @@ export class WorkspaceDatabaseTokens implements vscode.Disposable {
       }),
       deps.accounts.onDidChange((change) => change === undefined && void this.update()),
       vscode.commands.registerCommand(REPLACE_DATABASE_TOKEN_COMMAND, (args: ReplaceDatabaseTokenArgs) => this.replace(args)),
-      vscode.commands.registerCommand(CHECK_DATABASE_TOKENS_COMMAND, () => this.checkAgainstDatabases()),
       vscode.languages.registerHoverProvider({ scheme: 'file' }, { provideHover: (doc, pos) => this.hover(doc, pos) }),
       vscode.languages.registerCodeActionsProvider({ scheme: 'file' }, { provideCodeActions: (doc, range, context) => this.codeActions(doc, range, context) }, {
         providedCodeActionKinds: [vscode.CodeActionKind.QuickFix],
