@@ -8,7 +8,9 @@ import { authFailures } from './auth/authFailures';
 import { CredentialStore } from './auth/credentialStore';
 import { Session } from './auth/session';
 import { useCreatedToken } from './auth/useCreatedToken';
+import { createDatabaseTokenCommand, type CreateDatabaseTokenDeps } from './commands/createDatabaseToken';
 import { createTokenCommand } from './commands/createToken';
+import { invalidateDatabaseTokensCommand } from './commands/invalidateDatabaseTokens';
 import { openTokenUsageCommand, usedInFiles } from './commands/openTokenUsage';
 import { refreshCommand } from './commands/refresh';
 import { revokeOrganizationTokenCommand } from './commands/revokeOrganizationToken';
@@ -155,6 +157,7 @@ export async function wire(context: vscode.ExtensionContext): Promise<Wiring> {
     vscode.commands.registerCommand('turso.revokeOrganizationToken', revokeOrganizationToken),
     vscode.commands.registerCommand('turso.revokeToken', revokeTokenCommand({ session, accounts, log }, revokeOrganizationToken)),
     vscode.commands.registerCommand('turso.rotateToken', rotateToken),
+    ...databaseTokenCommands({ accounts, organizations, log, openReveal: (token, options) => openReveal(revealDeps, token, options) }),
   );
 
   try {
@@ -173,6 +176,18 @@ export async function wire(context: vscode.ExtensionContext): Promise<Wiring> {
     tokensTree: tree, tokensView: view, accounts, organizations, authProvider, workspaceTokens, tokenDiagnostics,
     signInWithToken: signInWithTokenForTests({ session, log }),
   };
+}
+
+/** `turso.createDatabaseToken` and `turso.invalidateDatabaseTokens`, registered. */
+function databaseTokenCommands(deps: CreateDatabaseTokenDeps): vscode.Disposable[] {
+  return [
+    vscode.commands.registerCommand('turso.createDatabaseToken', createDatabaseTokenCommand(deps)),
+    vscode.commands.registerCommand('turso.invalidateDatabaseTokens', invalidateDatabaseTokensCommand({
+      ...deps,
+      // wired to WorkspaceDatabaseTokens on merge
+      databaseTokens: { filesHolding: () => [], markInvalidated: () => undefined },
+    })),
+  ];
 }
 
 export function deactivate(): void {
