@@ -1,40 +1,15 @@
 // Request handlers of the emulated Turso Platform API (turso-api.md §2 and §8; OpenAPI spec).
 import { RouteDef } from './routes';
-import {
-  ApiTokenRecord, AuthResult, Org, PRESETS, Principal, Role, SCOPES, Store, todayUtc, User,
-} from './store';
+import { ApiTokenRecord, Org, PRESETS, Principal, SCOPES, Store, todayUtc, User } from './store';
 import { newTokenId } from './jwt';
+import { databaseTokenWrongShape, listDatabases, mintDatabaseToken, rotateDatabaseKey } from './databases';
+import {
+  ApiRequest, ApiResponse, err, isGroupScoped, isResponse, ok, orgAccess, restrictedOrg, restrictedTo,
+} from './respond';
 
-export interface ApiRequest {
-  route: RouteDef;
-  params: Record<string, string>;
-  undecodable: string[];
-  query: URLSearchParams;
-  /** Raw request body text ('' when none). */
-  body: string;
-  /** Base URL of the emulator, no trailing slash. */
-  baseUrl: string;
-  auth: AuthResult | undefined;
-  now: number;
-}
-
-export interface ApiResponse {
-  status: number;
-  /** JSON body; ignored when `raw` is set. */
-  body?: unknown;
-  raw?: { contentType: string; text: string };
-  headers?: Record<string, string>;
-}
+export type { ApiRequest, ApiResponse } from './respond';
 
 const TOKEN_NAME_MAX = 32;
-
-function err(status: number, error: string): ApiResponse {
-  return { status, body: { error } };
-}
-
-function ok(body: unknown): ApiResponse {
-  return { status: 200, body };
-}
 
 /** The CLI's historical client-side rule (turso-api.md §2.4), with its messages. */
 export function checkTokenName(name: string): string | undefined {
@@ -82,33 +57,7 @@ function tokenBody(t: ApiTokenRecord): Record<string, unknown> {
   return out;
 }
 
-/** The org an API token is restricted to (org- and group-scoped tokens), if any. */
-function restrictedOrg(p: Principal): string | undefined {
-  return p.kind === 'api' ? p.token.organization : undefined;
-}
-
-function isGroupScoped(p: Principal): boolean {
-  return p.kind === 'api' && p.token.group !== undefined;
-}
-
-function restrictedTo(org: string): ApiResponse {
-  return err(403, `this token is restricted to organization "${org}"`);
-}
-
 const GROUP_TOKEN_CANNOT_MANAGE = 'group-scoped tokens cannot manage API tokens';
-
-/** Organization-route preamble: membership (404, not leaking other orgs), then the token's own restriction (403). */
-function orgAccess(store: Store, p: Principal, slug: string): { org: Org; role: Role } | ApiResponse {
-  const m = store.membership(p.user.username, slug);
-  if (!m) return err(404, 'organization not found');
-  const only = restrictedOrg(p);
-  if (only !== undefined && only !== slug) return restrictedTo(only);
-  return m;
-}
-
-function isResponse(x: unknown): x is ApiResponse {
-  return typeof x === 'object' && x !== null && 'status' in x;
-}
 
 interface MintInput {
   organization?: string;
@@ -417,6 +366,14 @@ export function handle(store: Store, req: ApiRequest): ApiResponse {
       return revokeOrgToken(store, req, p);
     case 'get-member':
       return getMember(store, req, p);
+    case 'list-databases':
+      return listDatabases(store, req, p);
+    case 'create-database-token':
+    case 'create-group-token':
+      return mintDatabaseToken(store, req, p);
+    case 'rotate-database-key':
+    case 'rotate-group-key':
+      return rotateDatabaseKey(store, req, p);
   }
 }
 
@@ -448,6 +405,12 @@ export function wrongShapeBody(route: RouteDef | undefined): unknown {
       return { validFrom: 'yesterday' };
     case 'get-member':
       return { member: { username: 42, role: ['owner'] } };
+    case 'list-databases':
+    case 'create-database-token':
+    case 'create-group-token':
+    case 'rotate-database-key':
+    case 'rotate-group-key':
+      return databaseTokenWrongShape(route.id);
     default:
       return { tokens: 'nope', user: 42 };
   }

@@ -53,7 +53,7 @@ export function isTokenId(id: unknown): id is string {
 
 export class JwtSigner {
   private readonly privateKey: crypto.KeyObject;
-  private readonly publicKey: crypto.KeyObject;
+  readonly publicKey: crypto.KeyObject;
 
   constructor() {
     const pair = crypto.generateKeyPairSync('ed25519');
@@ -62,8 +62,13 @@ export class JwtSigner {
   }
 
   sign(claims: JwtClaims): string {
+    return this.signPayload(claims);
+  }
+
+  /** Any JSON payload (database and group tokens carry no `jti`). */
+  signPayload(payload: object): string {
     const head = b64url(Buffer.from(JSON.stringify(HEADER)));
-    const body = b64url(Buffer.from(JSON.stringify(claims)));
+    const body = b64url(Buffer.from(JSON.stringify(payload)));
     const sig = crypto.sign(null, Buffer.from(`${head}.${body}`), this.privateKey);
     return `${head}.${body}.${b64url(sig)}`;
   }
@@ -94,6 +99,27 @@ export class JwtSigner {
     if (typeof payload.exp === 'number') claims.exp = payload.exp;
     return { ok: true, claims };
   }
+}
+
+/**
+ * A database or group token's payload when `token` is an EdDSA JWT signed by `publicKey`; undefined
+ * otherwise (malformed, another algorithm, another key). Expiry is the caller's.
+ */
+export function verifiedPayload(token: string, publicKey: crypto.KeyObject): Record<string, unknown> | undefined {
+  const parts = token.split('.');
+  if (parts.length !== 3 || !parts.every((p) => /^[A-Za-z0-9_-]+$/.test(p))) return undefined;
+  const [head, body, sig] = parts;
+  let header: unknown;
+  let payload: unknown;
+  try {
+    header = decodeSegment(head);
+    payload = decodeSegment(body);
+  } catch {
+    return undefined;
+  }
+  if (!isObject(header) || !isObject(payload) || header.alg !== 'EdDSA') return undefined;
+  const good = crypto.verify(null, Buffer.from(`${head}.${body}`), publicKey, Buffer.from(sig, 'base64url'));
+  return good ? payload : undefined;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

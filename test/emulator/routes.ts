@@ -16,6 +16,11 @@ export type RouteId =
   | 'list-org-tokens'
   | 'revoke-org-token'
   | 'get-member'
+  | 'list-databases'
+  | 'create-database-token'
+  | 'create-group-token'
+  | 'rotate-database-key'
+  | 'rotate-group-key'
   | 'login-page'
   | 'signup-page'
   | 'login-authorize'
@@ -54,6 +59,11 @@ export const ROUTES: readonly RouteDef[] = [
   api('list-org-tokens', 'GET', '/v1/organizations/{organizationSlug}/api-tokens', true),
   api('revoke-org-token', 'DELETE', '/v1/organizations/{organizationSlug}/api-tokens/{tokenId}', true),
   api('get-member', 'GET', '/v1/organizations/{organizationSlug}/members/{username}', true),
+  api('list-databases', 'GET', '/v1/organizations/{organizationSlug}/databases', true),
+  api('create-database-token', 'POST', '/v1/organizations/{organizationSlug}/databases/{databaseName}/auth/tokens', true),
+  api('create-group-token', 'POST', '/v1/organizations/{organizationSlug}/groups/{groupName}/auth/tokens', true),
+  api('rotate-database-key', 'POST', '/v1/organizations/{organizationSlug}/databases/{databaseName}/auth/rotate', true),
+  api('rotate-group-key', 'POST', '/v1/organizations/{organizationSlug}/groups/{groupName}/auth/rotate', true),
   // The browser sign-in pages of the CLI login flow (§4.3): `<base>?port=&redirect=true&state=&type=cli`
   // shows an Authorize button; its form (POST, same path) redirects back to the CLI's local listener.
   { id: 'login-page', method: 'GET', path: '/', documented: false, auth: false, api: false },

@@ -4,6 +4,7 @@
 import * as http from 'node:http';
 import type { Socket } from 'node:net';
 import { handle, wrongShapeBody } from './api';
+import { serveLibsql } from './databases';
 import { isRouteId, matchRoute, RouteDef, RouteId } from './routes';
 import { AuthResult, Role, Store } from './store';
 
@@ -31,6 +32,8 @@ export interface RecordedRequest {
   authorized: boolean /* had a valid bearer */;
   /** Whose valid bearer it was (never the bearer itself). */
   username?: string;
+  /** A libSQL request: the database's hostname (its `Host` header); `authorized` then says whether its token opened it. */
+  host?: string;
   userAgent?: string;
   body?: unknown;
   status: number;
@@ -64,6 +67,13 @@ export interface TursoEmulator {
   setMemberRole(organization: string, username: string, role: Role | null): void;
   /** `count` org-scoped (or group-scoped) tokens `<prefix>-1…` owned by `owner` (default demo); their ids. */
   addOrgTokens(opts: { organization: string; count: number; owner?: string; prefix?: string; group?: string; scopes?: string[]; created_at?: string }): string[];
+  /**
+   * `count` databases `<prefix>-1…` (prefix default `db`) in an organization, in `group` if given (else
+   * each without a group, with its own key); their names. Hostnames `<name>-<org>.turso.io`.
+   */
+  addDatabases(opts: { organization: string; count: number; prefix?: string; group?: string }): string[];
+  /** Whose key signs a database's (or group's) tokens, and its generation: 1, plus one per `…/auth/rotate`. */
+  keyGeneration(organization: string, target: { database?: string; group?: string }): { key: 'group' | 'database'; name: string; generation: number };
   /** Makes a route answer 404 `{"error":"not found"}` as on a server without it (or brings it back). */
   setRouteEnabled(id: RouteId, enabled: boolean): void;
   reset(): void;
@@ -259,6 +269,14 @@ class Emulator implements TursoEmulator {
     return this.store.addOrgTokens(opts);
   }
 
+  addDatabases(opts: { organization: string; count: number; prefix?: string; group?: string }): string[] {
+    return this.store.addDatabases(opts);
+  }
+
+  keyGeneration(organization: string, target: { database?: string; group?: string }): { key: 'group' | 'database'; name: string; generation: number } {
+    return this.store.keyGeneration(organization, target);
+  }
+
   setRouteEnabled(id: RouteId, enabled: boolean): void {
     if (!isRouteId(id)) throw new TypeError(`unknown route id ${JSON.stringify(id)}`);
     if (typeof enabled !== 'boolean') throw new TypeError('enabled must be a boolean');
@@ -350,12 +368,14 @@ class Emulator implements TursoEmulator {
     const rawPath = q < 0 ? rawUrl : rawUrl.slice(0, q);
     const query = q < 0 ? '' : rawUrl.slice(q + 1);
     if (rawPath === ADMIN_PREFIX || rawPath.startsWith(`${ADMIN_PREFIX}/`)) {
-      await this.onAdmin(req, res, method, rawPath);
+      await this.onAdmin(req, res, method, rawPath, new URLSearchParams(query));
       return;
     }
     this.arrivals++;
     const { text, tooLarge } = await this.readBody(req);
-    const match = matchRoute(method, rawPath, this.disabledRoutes);
+    // A database's hostname in `Host`: its libSQL endpoint, not the Platform API.
+    const database = this.store.databaseByHost(req.headers.host);
+    const match = database ? { kind: 'not-found' as const } : matchRoute(method, rawPath, this.disabledRoutes);
     const route = match.kind === 'found' ? match.route : undefined;
     const ua = req.headers['user-agent'];
 
@@ -363,9 +383,10 @@ class Emulator implements TursoEmulator {
     if (this.closed) return;
 
     const authHeader = req.headers.authorization;
-    const auth: AuthResult | undefined = authHeader !== undefined || route?.auth ? this.store.authenticate(authHeader) : undefined;
+    const auth: AuthResult | undefined = !database && (authHeader !== undefined || route?.auth) ? this.store.authenticate(authHeader) : undefined;
     const rec: RecordedRequest = { method, path: rawPath, query, authorized: auth?.ok === true, status: 0, at, ms: 0 };
     if (auth?.ok) rec.username = auth.principal.user.username;
+    if (database) rec.host = database.hostname;
     if (ua !== undefined) rec.userAgent = ua;
     if (text) {
       try {
@@ -433,6 +454,14 @@ class Emulator implements TursoEmulator {
       finish(413, note);
       return;
     }
+    if (database) {
+      const out = serveLibsql(this.store, database, { method, path: rawPath, authorization: authHeader, body: text, now: Date.now() });
+      rec.authorized = out.authorized;
+      if (out.text !== undefined) this.sendRaw(res, out.status, 'text/plain; charset=utf-8', Buffer.from(out.text), extraHeaders);
+      else this.sendJson(res, out.status, out.body, extraHeaders);
+      finish(out.status, note);
+      return;
+    }
     if (match.kind === 'not-found') {
       this.sendJson(res, 404, { error: 'not found' }, extraHeaders);
       finish(404, note);
@@ -460,7 +489,7 @@ class Emulator implements TursoEmulator {
     finish(out.status, note);
   }
 
-  private async onAdmin(req: http.IncomingMessage, res: http.ServerResponse, method: string, rawPath: string): Promise<void> {
+  private async onAdmin(req: http.IncomingMessage, res: http.ServerResponse, method: string, rawPath: string, query: URLSearchParams): Promise<void> {
     const { text, tooLarge } = await this.readBody(req);
     if (tooLarge) return this.sendJson(res, 413, { error: 'request body too large' });
     let body: unknown = undefined;
@@ -578,6 +607,27 @@ class Emulator implements TursoEmulator {
             throw new TypeError('scopes must be an array of strings');
           }
           return { ids: this.addOrgTokens(o as unknown as Parameters<Emulator['addOrgTokens']>[0]) };
+        }),
+      },
+      '/databases': {
+        // {organization, count, prefix?, group?} -> {names}: many databases at once (benches)
+        POST: () => this.adminFixture(res, body, (o) => {
+          if (typeof o.organization !== 'string') throw new TypeError('organization must be a string');
+          if (typeof o.count !== 'number') throw new TypeError('count must be a number');
+          for (const k of ['prefix', 'group']) {
+            if (o[k] !== undefined && typeof o[k] !== 'string') throw new TypeError(`${k} must be a string`);
+          }
+          return { names: this.addDatabases(o as unknown as Parameters<Emulator['addDatabases']>[0]) };
+        }),
+      },
+      '/key-generation': {
+        // ?organization=&database= or ?organization=&group= -> {key, name, generation}
+        GET: () => this.adminFixture(res, Object.fromEntries(query), (o) => {
+          if (typeof o.organization !== 'string') throw new TypeError('organization must be a string');
+          for (const k of ['database', 'group']) {
+            if (o[k] !== undefined && typeof o[k] !== 'string') throw new TypeError(`${k} must be a string`);
+          }
+          return this.keyGeneration(o.organization, { database: o.database as string | undefined, group: o.group as string | undefined });
         }),
       },
       '/routes': {

@@ -50,6 +50,25 @@ export interface ApiTokenRecord {
   created_at: string; // YYYY-MM-DD
 }
 
+/** A database (libSQL): `Hostname` is `<name>-<organization>.turso.io`, its tokens signed by its group's key. */
+export interface DatabaseRecord {
+  name: string;
+  /** `DbId`: the `id` claim of its database tokens. */
+  dbId: string;
+  hostname: string;
+  organization: string;
+  /** The group's name; none for a database created before groups (it has its own key). */
+  group?: string;
+  primaryRegion: string;
+}
+
+/** The key database and group tokens are signed with: one per group, or per database without a group. */
+export interface DatabaseKey {
+  signer: JwtSigner;
+  /** 1 from the seed (or a reset); each `…/auth/rotate` adds one. */
+  generation: number;
+}
+
 export interface Session {
   jti: string;
   username: string;
@@ -85,6 +104,7 @@ export const DEMO_USERNAME = 'demo';
 export const SECOND_USERNAME = 'alice';
 export const LOGIN_TOKEN_LIFETIME_S = 7 * 24 * 60 * 60;
 export const MAX_BULK_TOKENS = 10_000;
+export const MAX_BULK_DATABASES = 10_000;
 
 export function todayUtc(now = Date.now()): string {
   return new Date(now).toISOString().slice(0, 10);
@@ -135,6 +155,33 @@ function seedOrgs(): Record<string, Org> {
   };
 }
 
+function database(organization: string, name: string, dbId: string, group: Group | undefined): DatabaseRecord {
+  const db: DatabaseRecord = {
+    name, dbId, hostname: `${name}-${organization}.turso.io`, organization, primaryRegion: group?.primary ?? 'aws-us-east-1',
+  };
+  if (group) db.group = group.name;
+  return db;
+}
+
+/**
+ * A few databases per organization, in groups, so the Databases node has something to show offline:
+ * demo's personal org has two from before groups (each its own key), the team orgs some per group.
+ */
+function seedDatabases(orgs: Record<string, Org>): DatabaseRecord[] {
+  const g = (slug: string, name: string): Group | undefined => orgs[slug].groups.find((x) => x.name === name);
+  return [
+    database('demo', 'notes', '6a1f3c2e-7b4d-11ef-a1c2-0242ac120002', undefined),
+    database('demo', 'todo', '6a1f4e90-7b4d-11ef-a1c2-0242ac120002', undefined),
+    database('acme', 'orders', '0eb771dd-6906-11ee-8553-eaa7715aeaf2', g('acme', 'default')),
+    database('acme', 'inventory', '1c9a2b7e-6906-11ee-8553-eaa7715aeaf2', g('acme', 'default')),
+    database('acme', 'events', '4d2e8f10-2a7d-11ef-9c1b-0242ac120002', g('acme', 'analytics')),
+    database('partner', 'partner-data', '8e0f3a21-5b3c-11ef-8a4d-0242ac120002', g('partner', 'default')),
+    database('studio', 'portfolio', 'c6b8f1d3-6c1d-11ef-b864-0242ac120002', g('studio', 'default')),
+    database('studio', 'assets', 'c6b9a2e4-6c1d-11ef-b864-0242ac120002', g('studio', 'default')),
+    database('alice', 'scratch', '9f1e2d3c-7b4d-11ef-a1c2-0242ac120002', undefined),
+  ];
+}
+
 interface SeedIds {
   ciBot: string;
   deployBot: string;
@@ -165,6 +212,11 @@ export class Store {
 
   /** Whom the browser sign-in pages sign in (POST /__emulator/browser-user); reset() makes it demo again. */
   browserUser = DEMO_USERNAME;
+
+  /** Every organization's databases, in creation order. */
+  databases: DatabaseRecord[] = [];
+  /** Signing keys of database and group tokens by `keyId` (made when first needed, replaced by a rotate). */
+  private databaseKeys = new Map<string, DatabaseKey>();
 
   private readonly seedIds: SeedIds;
   readonly demoToken: string;
@@ -226,6 +278,103 @@ export class Store {
     this.orgs = seedOrgs();
     this.invalidatedThrough = {};
     this.browserUser = DEMO_USERNAME;
+    this.databases = seedDatabases(this.orgs);
+    this.databaseKeys = new Map();
+  }
+
+  // ---- databases and the keys of their tokens ------------------------------------------------------
+
+  /** A database of an organization by name. */
+  database(slug: string, name: string): DatabaseRecord | undefined {
+    return this.databases.find((d) => d.organization === slug && d.name === name);
+  }
+
+  /** The database a libSQL request is for, by its `Host` header (port and case ignored). */
+  databaseByHost(host: string | undefined): DatabaseRecord | undefined {
+    if (!host) return undefined;
+    const name = host.trim().toLowerCase().replace(/:\d+$/, '').replace(/\.$/, '');
+    return name.endsWith('.turso.io') ? this.databases.find((d) => d.hostname === name) : undefined;
+  }
+
+  /** The group a database belongs to (its record in the org), if any. */
+  groupOf(db: DatabaseRecord): Group | undefined {
+    return db.group === undefined ? undefined : this.orgs[db.organization]?.groups.find((g) => g.name === db.group);
+  }
+
+  /**
+   * Which key signs a database's tokens: its group's (the CLI rotates the group for a database in one,
+   * internal/cmd/db_invalidatetokens.go), or its own when it has no group.
+   */
+  keyIdOf(target: { database: DatabaseRecord } | { group: Group }): string {
+    if ('group' in target) return `group:${target.group.uuid}`;
+    const g = this.groupOf(target.database);
+    return g ? `group:${g.uuid}` : `database:${target.database.dbId}`;
+  }
+
+  /** The current key of `keyId` (made on first use, generation 1). */
+  databaseKey(keyId: string): DatabaseKey {
+    let key = this.databaseKeys.get(keyId);
+    if (!key) {
+      key = { signer: new JwtSigner(), generation: 1 };
+      this.databaseKeys.set(keyId, key);
+    }
+    return key;
+  }
+
+  /** `…/auth/rotate`: a new key, so every token signed with the old one stops opening its databases. */
+  rotateDatabaseKey(keyId: string): DatabaseKey {
+    const next = { signer: new JwtSigner(), generation: (this.databaseKeys.get(keyId)?.generation ?? 1) + 1 };
+    this.databaseKeys.set(keyId, next);
+    return next;
+  }
+
+  /** Whose key a database's or group's tokens are signed with and its generation (for tests and benches). */
+  keyGeneration(slug: string, target: { database?: string; group?: string }): { key: 'group' | 'database'; name: string; generation: number } {
+    const o = Object.prototype.hasOwnProperty.call(this.orgs, slug) ? this.orgs[slug] : undefined;
+    if (!o) throw new TypeError(`unknown organization ${JSON.stringify(slug)}`);
+    if ((target.database === undefined) === (target.group === undefined)) throw new TypeError('give either database or group');
+    let keyId: string;
+    let owner: { key: 'group' | 'database'; name: string };
+    if (target.group !== undefined) {
+      const g = o.groups.find((x) => x.name === target.group);
+      if (!g) throw new TypeError(`organization ${slug} has no group ${JSON.stringify(target.group)}`);
+      keyId = this.keyIdOf({ group: g });
+      owner = { key: 'group', name: g.name };
+    } else {
+      const db = this.database(slug, target.database as string);
+      if (!db) throw new TypeError(`organization ${slug} has no database ${JSON.stringify(target.database)}`);
+      keyId = this.keyIdOf({ database: db });
+      const g = this.groupOf(db);
+      owner = g ? { key: 'group', name: g.name } : { key: 'database', name: db.name };
+    }
+    return { ...owner, generation: this.databaseKeys.get(keyId)?.generation ?? 1 };
+  }
+
+  /**
+   * Adds `count` databases `<prefix>-<n>` (n from 1; prefix default `db`) to an organization, in `group`
+   * if given (else without a group: each its own key). All or nothing. Returns their names.
+   */
+  addDatabases(opts: { organization: string; count: number; prefix?: string; group?: string }): string[] {
+    const o = Object.prototype.hasOwnProperty.call(this.orgs, opts.organization) ? this.orgs[opts.organization] : undefined;
+    if (!o) throw new TypeError(`unknown organization ${JSON.stringify(opts.organization)}`);
+    if (!Number.isInteger(opts.count) || opts.count < 1 || opts.count > MAX_BULK_DATABASES) {
+      throw new TypeError(`count must be an integer from 1 to ${MAX_BULK_DATABASES}`);
+    }
+    const prefix = opts.prefix ?? 'db';
+    if (typeof prefix !== 'string' || !/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/.test(prefix)) {
+      throw new TypeError('prefix must be lowercase letters, numbers and inner hyphens');
+    }
+    const g = opts.group === undefined ? undefined : o.groups.find((x) => x.name === opts.group);
+    if (opts.group !== undefined && !g) throw new TypeError(`organization ${o.slug} has no group ${JSON.stringify(opts.group)}`);
+    const taken = new Set(this.databases.filter((d) => d.organization === o.slug).map((d) => d.name));
+    const added: DatabaseRecord[] = [];
+    for (let i = 1; i <= opts.count; i++) {
+      const name = `${prefix}-${i}`;
+      if (taken.has(name)) throw new TypeError(`organization ${o.slug} already has a database named ${JSON.stringify(name)}`);
+      added.push(database(o.slug, name, randomUUID(), g));
+    }
+    this.databases.push(...added);
+    return added.map((d) => d.name);
   }
 
   /** Makes the browser sign-in pages sign in `username` (a known user). */

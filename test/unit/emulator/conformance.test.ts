@@ -141,7 +141,73 @@ const CASES: Case[] = [
       conforms('/v1/organizations/{organizationSlug}/api-tokens/{tokenId}', 'DELETE', again);
     },
   },
+  {
+    path: '/v1/organizations/{organizationSlug}/databases', method: 'GET',
+    run: async (emu) => {
+      const p = '/v1/organizations/{organizationSlug}/databases';
+      const body = conforms(p, 'GET', await call(emu.url, 'GET', '/v1/organizations/acme/databases', { token: emu.demoToken })) as {
+        databases: Record<string, unknown>[];
+      };
+      assert.deepEqual(body.databases.map((d) => [d.Name, d.group, d.Hostname]), [
+        ['orders', 'default', 'orders-acme.turso.io'], ['inventory', 'default', 'inventory-acme.turso.io'], ['events', 'analytics', 'events-acme.turso.io'],
+      ]);
+      const declared = Object.keys((spec.components as { schemas: Record<string, { properties: object }> }).schemas.Database.properties).sort();
+      for (const d of body.databases) assert.deepEqual(Object.keys(d).sort(), declared);
+      const filtered = conforms(p, 'GET', await call(emu.url, 'GET', '/v1/organizations/acme/databases?group=analytics', { token: emu.demoToken }));
+      assert.deepEqual((filtered as { databases: { Name: string }[] }).databases.map((d) => d.Name), ['events']);
+      const groupless = conforms(p, 'GET', await call(emu.url, 'GET', '/v1/organizations/demo/databases', { token: emu.demoToken }));
+      assert.deepEqual((groupless as { databases: Record<string, unknown>[] }).databases.map((d) => [d.Name, 'group' in d]), [['notes', false], ['todo', false]]);
+      const missing = await call(emu.url, 'GET', '/v1/organizations/nope/databases', { token: emu.demoToken });
+      assert.equal(missing.status, 404);
+      conforms(p, 'GET', missing);
+    },
+  },
+  ...(['databases/{databaseName}', 'groups/{groupName}'] as const).map((kind): Case => ({
+    path: `/v1/organizations/{organizationSlug}/${kind}/auth/tokens`, method: 'POST',
+    run: async (emu) => {
+      const p = `/v1/organizations/{organizationSlug}/${kind}/auth/tokens`;
+      const base = kind === 'groups/{groupName}' ? '/v1/organizations/acme/groups/default' : '/v1/organizations/acme/databases/orders';
+      for (const [query, body] of [
+        ['', undefined], ['?expiration=2w1d30m&authorization=read-only', undefined],
+        ['?expiration=never&authorization=full-access', { permissions: { read_attach: { databases: ['events'] } } }],
+      ] as const) {
+        const r = conforms(p, 'POST', await call(emu.url, 'POST', `${base}/auth/tokens${query}`, { token: emu.demoToken, body }));
+        assert.deepEqual(Object.keys(r), ['jwt']);
+      }
+      const badExpiry = await call(emu.url, 'POST', `${base}/auth/tokens?expiration=soon`, { token: emu.demoToken });
+      assert.deepEqual([badExpiry.status, badExpiry.json], [400, { error: 'Invalid expiration format' }]);
+      conforms(p, 'POST', badExpiry);
+      const unknown = await call(emu.url, 'POST', `${base.replace(/\/[^/]+$/, '/nope')}/auth/tokens`, { token: emu.demoToken });
+      assert.equal(unknown.status, 404);
+      conforms(p, 'POST', unknown);
+      emu.setMemberRole('acme', 'demo', 'viewer');
+      const viewer = await call(emu.url, 'POST', `${base}/auth/tokens`, { token: emu.demoToken });
+      assert.equal(viewer.status, 403);
+      conforms(p, 'POST', viewer);
+    },
+  })),
+  ...(['databases/{databaseName}', 'groups/{groupName}'] as const).map((kind): Case => ({
+    path: `/v1/organizations/{organizationSlug}/${kind}/auth/rotate`, method: 'POST',
+    run: async (emu) => {
+      const p = `/v1/organizations/{organizationSlug}/${kind}/auth/rotate`;
+      const base = kind === 'groups/{groupName}' ? '/v1/organizations/acme/groups/default' : '/v1/organizations/acme/databases/orders';
+      // 200 "Successful response (No Content)": the spec gives it no body.
+      const op = (spec.paths[p] as Record<string, { responses: Record<string, { content?: unknown }> }>).post;
+      assert.equal(op.responses['200'].content, undefined, 'the spec documents no body');
+      const r = await call(emu.url, 'POST', `${base}/auth/rotate`, { token: emu.demoToken });
+      assert.deepEqual([r.status, r.text], [200, '']);
+      const unknown = await call(emu.url, 'POST', `${base.replace(/\/[^/]+$/, '/nope')}/auth/rotate`, { token: emu.demoToken });
+      assert.equal(unknown.status, 404);
+      conforms(p, 'POST', unknown);
+    },
+  })),
 ];
+
+/** Sample path values for a documented route's template. */
+function samplePath(template: string): string {
+  return template.replace('{tokenName}', 'x').replace('{organizationSlug}', 'acme').replace('{tokenId}', 'x')
+    .replace('{databaseName}', 'orders').replace('{groupName}', 'default').replace('{username}', 'demo');
+}
 
 describe('emulator: conformance to the official OpenAPI spec', () => {
   let emu: TursoEmulator;
@@ -172,7 +238,7 @@ describe('emulator: conformance to the official OpenAPI spec', () => {
 
   it('401 bodies on every documented route follow the error shape', async () => {
     for (const r of ROUTES.filter((x) => x.documented)) {
-      const p = r.path.replace('{tokenName}', 'x').replace('{organizationSlug}', 'acme').replace('{tokenId}', 'x');
+      const p = samplePath(r.path);
       const reply = await call(emu.url, r.method, p, { authorization: 'Bearer not-a-jwt' });
       assert.equal(reply.status, 401, `${r.method} ${p}`);
       conforms(r.path, r.method, reply);
@@ -182,10 +248,16 @@ describe('emulator: conformance to the official OpenAPI spec', () => {
   it('the checker fails each documented route\'s wrong-shape fault (so these tests can fail)', async () => {
     emu.injectFault({ kind: 'wrong-shape' });
     for (const r of ROUTES.filter((x) => x.documented)) {
-      const p = r.path.replace('{tokenName}', 'x').replace('{organizationSlug}', 'acme').replace('{tokenId}', 'x');
+      const p = samplePath(r.path);
       const reply = await call(emu.url, r.method, p, { token: emu.demoToken });
       assert.equal(reply.status, 200);
-      const errors = checkSchema(spec, responseSchema(spec, r.path, r.method, 200)!, reply.json);
+      const schema = responseSchema(spec, r.path, r.method, 200);
+      if (!schema) {
+        // "No Content" (auth/rotate): any body at all is the wrong shape.
+        assert.notEqual(reply.text, '', `${r.method} ${r.path}`);
+        continue;
+      }
+      const errors = checkSchema(spec, schema, reply.json);
       assert.notDeepEqual(errors, [], `${r.method} ${r.path}: ${reply.text}`);
     }
   });
