@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import * as ui from '../../scripts/host/vscode-ui.mjs';
 import { e2e, emulatorHttp } from './context.mjs';
 import {
-  closeRevealTab, collapse, ensureSignedInWithLoginToken, expand, flowsWithPrefix, quickPickRowNamed, regionAround, revealFrame, shootInThemes,
+  collapse, ensureSignedInWithLoginToken, expand, flowsWithPrefix, quickPickRowNamed, regionAround, revealFrame, shootInThemes,
   treeRowLabelled, workbenchHooks,
 } from './tokens-ui.mjs';
 
@@ -76,7 +76,8 @@ describe('Databases: expand, create a database token from its row (end to end)',
       subject: frame.locator('#value'), what: 'the database token panel',
     });
     await frame.locator('#copy').click();
-    await closeRevealTab(page, name);
+    await tab.hover();
+    await tab.locator('.tab-actions .action-label[aria-label^="Close"]').first().click();
     await tab.waitFor({ state: 'hidden', timeout: 20000 });
     await collapse(page, 'Databases');
     await collapse(page, org);
