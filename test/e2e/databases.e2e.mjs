@@ -8,7 +8,7 @@ import * as ui from '../../scripts/host/vscode-ui.mjs';
 import { e2e, emulatorHttp } from './context.mjs';
 import {
   collapse, ensureSignedInWithLoginToken, expand, flowsWithPrefix, quickPickRowNamed, regionAround, revealFrame, shootInThemes,
-  treeRowLabelled, workbenchHooks,
+  treeRowLabelled, uniqueName, workbenchHooks,
 } from './tokens-ui.mjs';
 
 const flow = flowsWithPrefix('D');
@@ -82,4 +82,53 @@ describe('Databases: expand, create a database token from its row (end to end)',
     await collapse(page, 'Databases');
     await collapse(page, org);
   });
+
+  flow('thousand-databases', '1,000 databases in one organization: Databases expanded with every frame timed', async (page) => {
+    await ensureSignedInWithLoginToken(page);
+    const prefix = uniqueName('bulk').replace(/-/g, '');
+    await emulatorHttp('POST', '/__emulator/databases', { organization: 'studio', count: 1000, prefix });
+    await (await ui.viewTitleAction(page, 'Refresh')).click();
+    await expand(page, 'Organizations');
+    await expand(page, 'studio');
+    await treeRowLabelled(page, 'Databases').waitFor({ timeout: 20000 });
+    // Frames timed in the page from before the click until the first rows are drawn, and ten after.
+    await page.evaluate(() => {
+      const w = /** @type {any} */ (globalThis);
+      w.__frames = { last: performance.now(), longest: 0, running: true };
+      const tick = (now) => {
+        const f = w.__frames;
+        f.longest = Math.max(f.longest, now - f.last);
+        f.last = now;
+        if (f.running) globalThis.requestAnimationFrame(tick);
+      };
+      globalThis.requestAnimationFrame(tick);
+    });
+    await expand(page, 'Databases');
+    const rows = await waitForBulkRows(page, prefix);
+    await page.evaluate(() => new Promise((resolve) => {
+      let left = 10;
+      const next = () => (--left <= 0 ? resolve(undefined) : globalThis.requestAnimationFrame(next));
+      globalThis.requestAnimationFrame(next);
+    }));
+    const longest = await page.evaluate(() => {
+      const w = /** @type {any} */ (globalThis);
+      w.__frames.running = false;
+      return Math.round(w.__frames.longest);
+    });
+    console.log(`      longest frame while expanding 1,000 databases: ${longest} ms (${e2e.host})`);
+    assert.ok(rows.length > 0, 'the first of the 1,000 rows are drawn (as many as the view has room for)');
+    assert.ok(longest < 200, `no frame over 200 ms while 1,000 database rows arrive (longest ${longest} ms)`);
+    await collapse(page, 'Databases');
+    await collapse(page, 'studio');
+  });
 });
+
+/** Waits (bounded) until rows of the bulk databases are drawn; returns them. */
+async function waitForBulkRows(page, prefix, timeout = 30000) {
+  for (const until = Date.now() + timeout; Date.now() < until;) {
+    const rows = (await ui.treeRows(page)).filter((r) => r.startsWith(prefix));
+    if (rows.length) return rows;
+    await page.waitForTimeout(50); // polling the tree, bounded above
+  }
+  throw new Error(`no row of the 1,000 databases "${prefix}…" within ${timeout / 1000} s: ${JSON.stringify((await ui.treeRows(page)).slice(0, 12))}`);
+}
