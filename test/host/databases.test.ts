@@ -269,6 +269,7 @@ suite('Databases: the tree node, Create Database Token, Invalidate Database Toke
       [/Expiry/, /^Custom…$/],
       [/Access/, /^Full access$/],
       [/Read Other Databases/, new RegExp(`^${other.Name}$`)],
+      [/Save to \.env: TURSO_DATABASE_URL for which database/, new RegExp(`^${grouped.Name}$`)],
     ]));
     const w = vscode.window as unknown as { showInputBox: unknown };
     const input = w.showInputBox;
@@ -292,6 +293,17 @@ suite('Databases: the tree node, Create Database Token, Invalidate Database Toke
       assert.deepStrictEqual(mint[0].body, { permissions: { read_attach: { databases: [other.Name] } } });
       const targetPick = picks.seen.find((p) => /Database or Group/.test(p.title));
       assert.ok(targetPick && targetPick.labels.includes('Groups'), 'databases, then a separator, then the groups');
+      if (ws) {
+        // A group's token: Save to .env asks which database's URL goes with it (or none).
+        fs.rmSync(path.join(ws, '.env'), { force: true });
+        await probe.receive({ type: 'save-env' });
+        const urlPick = picks.seen.find((p) => /for which database/.test(p.title));
+        assert.ok(urlPick, 'the database whose URL goes with the group token is asked');
+        assert.ok(urlPick.labels.some((l) => /^No URL: only TURSO_AUTH_TOKEN$/.test(l)), urlPick.labels.join(' | '));
+        const env = fs.readFileSync(path.join(ws, '.env'), 'utf8');
+        assert.ok(env.includes(`TURSO_DATABASE_URL=libsql://${grouped.Hostname}\n`) && env.includes(`TURSO_AUTH_TOKEN=${value}\n`), 'the chosen database\'s URL and the token');
+        fs.rmSync(path.join(ws, '.env'), { force: true });
+      }
       probe.panel?.dispose();
       assert.strictEqual(await run, 'created');
     } finally {
