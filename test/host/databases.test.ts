@@ -312,6 +312,35 @@ suite('Databases: the tree node, Create Database Token, Invalidate Database Toke
     }
   });
 
+  test('the panel closed before the value was kept: the closing dialog names the database token and copies it (never lost)', async () => {
+    await signedIn();
+    const dbRow = (await rowsUnder(api, await databasesRow())).find((r) => r.label === grouped.Name);
+    assert.ok(dbRow);
+    const picks = scriptedPicks(byTitle([[/Expiry/, /^Never$/], [/Access/, /^Full access$/], [/Read Other Databases/, 'none']]));
+    let rescue: { message: string; items: string[] } | undefined;
+    ui.answer = (m) => {
+      if (m.modal && !rescue) {
+        rescue = m;
+        return 'Copy Token';
+      }
+      return undefined;
+    };
+    const name = `database ${grouped.Name}`;
+    const clip = ui.clipboard.length;
+    try {
+      const run = vscode.commands.executeCommand('turso.createDatabaseToken', dbRow.node);
+      const probe = await waitFor(() => api.revealPanels!().find((p) => p.tokenName === name && p.revealed), `the reveal panel of "${name}"`, 15000);
+      probe.panel?.dispose();
+      assert.strictEqual(await run, 'created');
+    } finally {
+      picks.restore();
+    }
+    assert.ok(rescue, 'a dialog when the panel closed with the value not kept');
+    assert.strictEqual(rescue.message, `The database token for ${name} was not copied or saved.`);
+    const value = ui.clipboard[clip];
+    assert.strictEqual(readDatabaseTokenClaims(value ?? '')?.targetId, grouped.DbId, 'the value copied from the dialog is the database token');
+  });
+
   test('Escape at each step: nothing minted, nothing said', async () => {
     await signedIn();
     const steps: [RegExp, RegExp | 'none' | 'dismiss'][] = [
