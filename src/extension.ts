@@ -9,7 +9,9 @@ import { CredentialStore } from './auth/credentialStore';
 import { Session } from './auth/session';
 // The commands load with their first use (dist/features.js): see src/lazy/commands.ts.
 import {
+  createDatabaseTokenCommand,
   createTokenCommand,
+  invalidateDatabaseTokensCommand,
   openReveal,
   openTokenUsageCommand,
   refreshCommand,
@@ -178,6 +180,7 @@ function registerCommands({ context, session, accounts, organizations, log, work
     log,
     openReveal: (token, options) => openReveal(revealDeps, token, options),
   });
+  const databaseDeps = { accounts, organizations, log, openReveal: (token: Parameters<typeof openReveal>[1], options?: Parameters<typeof openReveal>[2]) => openReveal(revealDeps, token, options) };
   const rotateToken = rotateTokenCommand({
     session,
     accounts,
@@ -201,6 +204,11 @@ function registerCommands({ context, session, accounts, organizations, log, work
     vscode.commands.registerCommand('turso.revokeToken', revokeTokenCommand({ session, accounts, log }, revokeOrganizationToken)),
     vscode.commands.registerCommand('turso.rotateToken', rotateToken),
     vscode.commands.registerCommand('turso.checkDatabaseTokens', () => workspace.databaseTokens.checkAgainstDatabases()),
+    vscode.commands.registerCommand('turso.createDatabaseToken', createDatabaseTokenCommand(databaseDeps)),
+    vscode.commands.registerCommand('turso.invalidateDatabaseTokens', invalidateDatabaseTokensCommand({
+      ...databaseDeps,
+      get databaseTokens() { return workspace.databaseTokens; },
+    })),
   ];
 }
 

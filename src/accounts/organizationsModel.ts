@@ -9,6 +9,7 @@
  * a load superseded while it ran (a refresh, a reset) is dropped.
  */
 import type { TursoClient } from '../platform/client';
+import { DatabasesModel } from './databasesModel';
 import { managesAllOrganizationTokens, type Organization, type OrganizationApiToken } from '../platform/types';
 
 export type OrganizationTokensLoad =
@@ -57,8 +58,12 @@ export class OrganizationsModel {
   private readonly expanded = new Set<string>();
   private readonly busy = new Map<string, string>();
   private disposed = false;
+  /** Each organization's databases (its Databases node): loaded, refreshed and reset with the rest. */
+  readonly databases: DatabasesModel;
 
-  constructor(private readonly options: OrganizationsModelOptions) {}
+  constructor(private readonly options: OrganizationsModelOptions) {
+    this.databases = new DatabasesModel({ client: () => options.client(), onError: options.onError });
+  }
 
   /** Called on every change; returns a function that stops the calls. */
   onDidChange(listener: (change: OrganizationsChange) => void): { dispose(): void } {
@@ -73,7 +78,9 @@ export class OrganizationsModel {
   async settled(organization?: string): Promise<void> {
     for (;;) {
       const running = (): (Promise<unknown> | undefined)[] =>
-        organization === undefined ? [this.list.current, ...[...this.orgs.values()].map((s) => s.current)] : [this.orgs.get(organization)?.current];
+        organization === undefined
+          ? [this.list.current, ...[...this.orgs.values()].map((s) => s.current), ...this.databases.running()]
+          : [this.orgs.get(organization)?.current];
       const before = running();
       await Promise.allSettled(before);
       const after = running();
@@ -157,6 +164,7 @@ export class OrganizationsModel {
       this.supersede(slot);
       void this.startTokens(organization, slot);
     }
+    this.databases.refresh();
     this.fire(undefined);
   }
 
@@ -229,11 +237,13 @@ export class OrganizationsModel {
     this.orgs.clear();
     this.expanded.clear();
     this.busy.clear();
+    this.databases.reset();
     this.fire(undefined);
   }
 
   dispose(): void {
     this.disposed = true;
+    this.databases.reset();
     this.list.controller?.abort();
     for (const slot of this.orgs.values()) {
       slot.controller?.abort();

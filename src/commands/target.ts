@@ -44,7 +44,7 @@ export function treeRow(arg: unknown): TreeRow | undefined {
   return isOwn(arg) && hasKind(arg) && isRowKind(arg.kind) ? (arg as TreeRow) : undefined;
 }
 
-const ROW_KINDS: ReadonlySet<unknown> = new Set<TreeRow['kind']>(['user', 'token', 'message', 'organizations', 'organization', 'orgToken']);
+const ROW_KINDS: ReadonlySet<unknown> = new Set<TreeRow['kind']>(['user', 'token', 'message', 'organizations', 'organization', 'orgToken', 'databases', 'database']);
 function isRowKind(kind: unknown): kind is TreeRow['kind'] {
   return ROW_KINDS.has(kind);
 }

@@ -23,7 +23,9 @@ function lazyCommand<K extends FactoryName>(name: K): FeaturesModule[K] {
   return factory as unknown as FeaturesModule[K];
 }
 
+export const createDatabaseTokenCommand = lazyCommand('createDatabaseTokenCommand');
 export const createTokenCommand = lazyCommand('createTokenCommand');
+export const invalidateDatabaseTokensCommand = lazyCommand('invalidateDatabaseTokensCommand');
 export const openTokenUsageCommand = lazyCommand('openTokenUsageCommand');
 export const refreshCommand = lazyCommand('refreshCommand');
 export const revokeOrganizationTokenCommand = lazyCommand('revokeOrganizationTokenCommand');

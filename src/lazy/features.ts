@@ -11,7 +11,9 @@ import { WorkspaceDatabaseTokens } from '../workspace/databaseTokens';
 import { TokenDiagnostics } from '../workspace/tokenDiagnostics';
 import { WorkspaceTokens } from '../workspace/workspaceTokens';
 
+export { createDatabaseTokenCommand } from '../commands/createDatabaseToken';
 export { createTokenCommand } from '../commands/createToken';
+export { invalidateDatabaseTokensCommand } from '../commands/invalidateDatabaseTokens';
 export { openTokenUsageCommand } from '../commands/openTokenUsage';
 export { refreshCommand } from '../commands/refresh';
 export { revokeOrganizationTokenCommand } from '../commands/revokeOrganizationToken';

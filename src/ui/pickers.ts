@@ -10,6 +10,8 @@ export interface PickOptions<T extends vscode.QuickPickItem> {
   selected?: (item: T) => boolean;
   /** Why the current selection can't be accepted, or undefined (multi-select only). */
   validate?: (picked: readonly T[]) => string | undefined;
+  /** Multi-select: accepting with nothing selected resolves to [] (an optional choice), not ignored. */
+  allowEmpty?: boolean;
 }
 
 /**
@@ -44,7 +46,7 @@ export function pick<T extends vscode.QuickPickItem>(options: PickOptions<T>): P
         return;
       }
       const picked = qp.canSelectMany ? [...qp.selectedItems] : [...qp.activeItems].slice(0, 1);
-      if (picked.length === 0) {
+      if (picked.length === 0 && !(qp.canSelectMany && options.allowEmpty)) {
         return;
       }
       const problem = options.validate?.(picked);

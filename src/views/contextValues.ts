@@ -11,6 +11,8 @@ export const ROW_KINDS = [
   'turso.orgToken',
   'turso.organizations',
   'turso.organization',
+  'turso.databases',
+  'turso.database',
   'turso.empty',
   'turso.error',
 ] as const;
@@ -41,6 +43,8 @@ export const ROW_FLAGS = {
   busy: { on: ['turso.token', 'turso.orgToken'], menus: true },
   /** The user sees only their own tokens in that organization (a member or viewer). */
   ownOnly: { on: ['turso.organization'], menus: false },
+  /** The account is a viewer of the organization: it cannot mint or invalidate database tokens. */
+  viewer: { on: ['turso.databases', 'turso.database'], menus: true },
   /** What went wrong is cured by signing in again. */
   signIn: { on: ['turso.error'], menus: true },
   /** What went wrong may pass: Retry. */

@@ -8,6 +8,7 @@ import type { OrganizationTokensLoad } from '../accounts/organizationsModel';
 import { TursoApiError } from '../platform/errors';
 import { organizationTokenOwner, tokenPermissionsLabel, tokenScopeKind, type Organization, type OrganizationApiToken } from '../platform/types';
 import { contextValue } from './contextValues';
+import type { DatabaseNode, DatabasesNode } from './databaseNodes';
 import { errorNode, usedInText, type MessageNode, type TooltipRow } from './treeModel';
 
 /** Ids are made of these parts; the parts come from the server, so they are encoded. */
@@ -63,11 +64,11 @@ export interface OrganizationTokenNode {
   icon: string;
 }
 
-export type OrganizationTreeNode = OrganizationsNode | OrganizationNode | OrganizationTokenNode;
+export type OrganizationTreeNode = OrganizationsNode | OrganizationNode | OrganizationTokenNode | DatabasesNode | DatabaseNode;
 
 export function isOrganizationTreeNode(node: unknown): node is OrganizationTreeNode {
   const kind = (node as { kind?: unknown } | undefined)?.kind;
-  return kind === 'organizations' || kind === 'organization' || kind === 'orgToken';
+  return kind === 'organizations' || kind === 'organization' || kind === 'orgToken' || kind === 'databases' || kind === 'database';
 }
 
 /** The account's "Organizations" node (collapsed: nothing is asked until it is expanded). */

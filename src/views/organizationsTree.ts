@@ -15,6 +15,7 @@ import {
   type OrganizationTreeNode,
 } from './organizationNodes';
 import { busyContextValue } from './contextValues';
+import { databaseChildren, databasesNode, databaseTooltip, type DatabaseNode, type DatabasesNode } from './databaseNodes';
 import { markdownTooltip } from './markdownTooltip';
 import { sameFiles, type MessageNode, type TreeNode as AccountTreeNode } from './treeModel';
 
@@ -32,7 +33,9 @@ export class OrganizationsTree implements vscode.Disposable {
   /** Organization node id → node, as last given to the view. */
   private readonly orgNodes = new Map<string, OrganizationNode>();
   /** Child → parent, for the rows given to the view (reveal asks for parents). */
-  private readonly parents = new WeakMap<object, OrganizationsNode | OrganizationNode>();
+  private readonly parents = new WeakMap<object, OrganizationsNode | OrganizationNode | DatabasesNode>();
+  /** An organization's Databases node by its id, as last given to the view (the same object: it stays expanded). */
+  private readonly databaseNodes = new Map<string, DatabasesNode>();
   private readonly subscription: { dispose(): void };
   /** Token rows as last given to the view, by account, organization and token id. */
   private readonly tokenRows = new Map<string, OrganizationTokenNode>();
@@ -114,11 +117,14 @@ export class OrganizationsTree implements vscode.Disposable {
     return this.parents.has(node);
   }
 
-  getParent(node: object): OrganizationsNode | OrganizationNode | undefined {
+  getParent(node: object): OrganizationsNode | OrganizationNode | DatabasesNode | undefined {
     return this.parents.get(node);
   }
 
   getTreeItem(node: OrganizationTreeNode): vscode.TreeItem {
+    if (node.kind === 'database') {
+      return databaseItem(node);
+    }
     const label = inertText(node.label, MAX_LABEL);
     const item = new vscode.TreeItem(
       label,
@@ -165,6 +171,9 @@ export class OrganizationsTree implements vscode.Disposable {
     if (node.kind === 'orgToken' && !item.tooltip) {
       item.tooltip = markdownTooltip(node.tooltip);
     }
+    if (node.kind === 'database' && !item.tooltip) {
+      item.tooltip = markdownTooltip(databaseTooltip(node));
+    }
     return item;
   }
 
@@ -206,7 +215,11 @@ export class OrganizationsTree implements vscode.Disposable {
       const load = await model.tokens(org.organization.slug);
       const account = this.accounts.account(org.accountId);
       const me = { username: account?.username ?? '', credentialId: account?.settledCredentialId };
-      const children: Child[] = organizationChildren(org.accountId, load, me, this.usedIn).map((c) => (c.kind === 'message' ? { ...c, accountId: org.accountId } : c));
+      const children: Child[] = [
+        // First, so a long token list does not hide it.
+        this.databasesNodeFor(org.accountId, org.organization.slug, load.kind === 'loaded' ? load.role : undefined),
+        ...organizationChildren(org.accountId, load, me, this.usedIn).map((c) => (c.kind === 'message' ? { ...c, accountId: org.accountId } : c)),
+      ];
       for (const [key, row] of this.tokenRows) {
         if (row.accountId === org.accountId && row.organization === org.organization.slug) {
           this.tokenRows.delete(key);
@@ -226,7 +239,33 @@ export class OrganizationsTree implements vscode.Disposable {
       }
       return children;
     }
+    if (kind === 'databases') {
+      const parent = node as DatabasesNode;
+      const model = this.organizations.modelFor(parent.accountId);
+      if (!model) {
+        return [];
+      }
+      const load = await model.databases.databases(parent.organization);
+      const settled = model.settledTokens(parent.organization);
+      const children = databaseChildren(parent.accountId, load, settled?.kind === 'loaded' ? settled.role : undefined);
+      for (const child of children) {
+        this.parents.set(child, parent);
+      }
+      return children;
+    }
     return [];
+  }
+
+  /** The organization's Databases node: the same object as before (kept expanded), updated for the role. */
+  private databasesNodeFor(accountId: string, organization: string, role: string | undefined): DatabasesNode {
+    const fresh = databasesNode(accountId, organization, role);
+    const known = this.databaseNodes.get(fresh.id);
+    if (known) {
+      delete known.description;
+      return Object.assign(known, fresh);
+    }
+    this.databaseNodes.set(fresh.id, fresh);
+    return fresh;
   }
 
   /**
@@ -258,6 +297,10 @@ export class OrganizationsTree implements vscode.Disposable {
       const org = node as OrganizationNode;
       this.organizations.existing(org.accountId)?.collapse(org.organization.slug);
     }
+    if ((node as { kind?: unknown } | undefined)?.kind === 'databases') {
+      const dbs = node as DatabasesNode;
+      this.organizations.existing(dbs.accountId)?.databases.collapse(dbs.organization);
+    }
   }
 
   /** The view expanded a row again (it may show the rows it kept without asking): reloaded by a refresh again. */
@@ -265,6 +308,10 @@ export class OrganizationsTree implements vscode.Disposable {
     if ((node as { kind?: unknown } | undefined)?.kind === 'organization') {
       const org = node as OrganizationNode;
       this.organizations.existing(org.accountId)?.expand(org.organization.slug);
+    }
+    if ((node as { kind?: unknown } | undefined)?.kind === 'databases') {
+      const dbs = node as DatabasesNode;
+      this.organizations.existing(dbs.accountId)?.databases.expand(dbs.organization);
     }
   }
 
@@ -281,6 +328,25 @@ export class OrganizationsTree implements vscode.Disposable {
   dispose(): void {
     this.subscription.dispose();
   }
+}
+
+const DATABASE_ICON = new vscode.ThemeIcon('database');
+
+/**
+ * A database row: constant work (an organization can have thousands). No id, as for token rows (a
+ * refresh racing an expand makes VS Code 1.100 register ids twice); the tooltip is built on hover.
+ */
+function databaseItem(node: DatabaseNode): vscode.TreeItem {
+  const label = inertText(node.label, MAX_LABEL);
+  const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
+  item.description = node.description === '' ? undefined : inertText(node.description, MAX_LABEL);
+  item.contextValue = node.contextValue;
+  item.iconPath = DATABASE_ICON;
+  item.accessibilityInformation = {
+    label: item.description ? vscode.l10n.t('Database {0}, {1}', label, item.description) : vscode.l10n.t('Database {0}', label),
+    role: 'treeitem',
+  };
+  return item;
 }
 
 function rowKey(accountId: string, organization: string, tokenId: string): string {

@@ -103,7 +103,7 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   }
 
   getTreeItem(node: TreeNode): vscode.TreeItem {
-    if (node.kind === 'organizations' || node.kind === 'organization' || node.kind === 'orgToken') {
+    if (node.kind === 'organizations' || node.kind === 'organization' || node.kind === 'orgToken' || node.kind === 'databases' || node.kind === 'database') {
       return this.organizations.getTreeItem(node);
     }
     if (node.kind === 'token') {
@@ -163,7 +163,7 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     if (node.kind === 'token' && !item.tooltip) {
       item.tooltip = markdownTooltip(node.tooltip);
     }
-    return node.kind === 'orgToken' ? this.organizations.resolveTreeItem(item, node) : item;
+    return node.kind === 'orgToken' || node.kind === 'database' ? this.organizations.resolveTreeItem(item, node) : item;
   }
 
   async getChildren(node?: TreeNode): Promise<TreeNode[]> {
@@ -215,7 +215,7 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     if (node.kind === 'organizations') {
       return this.built.get(node.accountId)?.root;
     }
-    if (node.kind === 'organization' || node.kind === 'orgToken' || this.organizations.owns(node)) {
+    if (node.kind === 'organization' || node.kind === 'orgToken' || node.kind === 'databases' || node.kind === 'database' || this.organizations.owns(node)) {
       return this.organizations.getParent(node);
     }
     if (node.kind === 'user' || node.accountId === undefined) {

@@ -34,21 +34,38 @@ export const RESCUE_ITEMS = {
   get discard(): string { return l10n.t('Discard'); },
 };
 
-export function rescueMessage(name: string, reason: RescueReason): string {
+/** What the token is: a Platform API token, or a database (or group) token. */
+export type TokenNoun = 'api' | 'database';
+
+export function rescueMessage(name: string, reason: RescueReason, noun: TokenNoun = 'api'): string {
+  if (noun === 'database') {
+    return reason === 'failed-to-show'
+      ? l10n.t('The database token for {0} was created, but its value could not be shown in a panel.', name)
+      : l10n.t('The database token for {0} was not copied or saved.', name);
+  }
   return reason === 'failed-to-show'
     ? l10n.t('The API token "{0}" was created, but its value could not be shown in a panel.', name)
     : l10n.t('The API token "{0}" was not copied or saved.', name);
 }
 
-export function rescueDetail(): string {
+export function rescueDetail(noun: TokenNoun = 'api'): string {
+  if (noun === 'database') {
+    return l10n.t('Its value will not be shown again. Copy it now and keep it somewhere safe, such as your app\'s TURSO_AUTH_TOKEN or a secret manager. Never commit it.');
+  }
   return l10n.t('Its value will not be shown again. Copy it now and keep it somewhere safe, such as an environment variable (TURSO_API_TOKEN) or a secret manager. Never commit it.');
 }
 
-export function discardMessage(name: string): string {
+export function discardMessage(name: string, noun: TokenNoun = 'api'): string {
+  if (noun === 'database') {
+    return l10n.t('Discard the value of the database token for {0}?', name);
+  }
   return l10n.t('Discard the value of the API token "{0}"?', name);
 }
 
-export function discardDetail(): string {
+export function discardDetail(noun: TokenNoun = 'api'): string {
+  if (noun === 'database') {
+    return l10n.t('It cannot be shown again. If you need it later, create another one (earlier tokens stay valid until the database\'s tokens are invalidated).');
+  }
   return l10n.t('It cannot be shown again. If you need it later, revoke this token and create a new one.');
 }
 
@@ -56,16 +73,16 @@ export function discardDetail(): string {
  * Offers Copy Token (and Save to .env when possible) until the value is kept; dismissing asks once
  * more, and only a second dismissal (or Discard) lets the value go.
  */
-export async function rescueToken(ui: RescueUi, name: string, reason: RescueReason): Promise<RescueResult> {
+export async function rescueToken(ui: RescueUi, name: string, reason: RescueReason, noun: TokenNoun = 'api'): Promise<RescueResult> {
   const items: string[] = [RESCUE_ITEMS.copy];
   if (ui.saveToEnv) {
     items.push(RESCUE_ITEMS.save);
   }
   // Each round waits for the user, so a failing copy or save just asks again.
   for (;;) {
-    const choice = await ui.warn(rescueMessage(name, reason), rescueDetail(), items);
+    const choice = await ui.warn(rescueMessage(name, reason, noun), rescueDetail(noun), items);
     if (choice === RESCUE_ITEMS.copy) {
-      if (await tryCopy(ui, name)) {
+      if (await tryCopy(ui, name, noun)) {
         return 'modal-copy';
       }
       continue;
@@ -79,9 +96,9 @@ export async function rescueToken(ui: RescueUi, name: string, reason: RescueReas
       ui.error(result.message);
       continue;
     }
-    const confirm = await ui.warn(discardMessage(name), discardDetail(), [RESCUE_ITEMS.copy, RESCUE_ITEMS.discard]);
+    const confirm = await ui.warn(discardMessage(name, noun), discardDetail(noun), [RESCUE_ITEMS.copy, RESCUE_ITEMS.discard]);
     if (confirm === RESCUE_ITEMS.copy) {
-      if (await tryCopy(ui, name)) {
+      if (await tryCopy(ui, name, noun)) {
         return 'modal-copy';
       }
       continue;
@@ -90,13 +107,17 @@ export async function rescueToken(ui: RescueUi, name: string, reason: RescueReas
   }
 }
 
-async function tryCopy(ui: RescueUi, name: string): Promise<boolean> {
+async function tryCopy(ui: RescueUi, name: string, noun: TokenNoun): Promise<boolean> {
   try {
     await ui.copy();
-    ui.info(l10n.t('The API token "{0}" is on the clipboard. Paste it somewhere safe now.', name));
+    ui.info(noun === 'database'
+      ? l10n.t('The database token for {0} is on the clipboard. Paste it somewhere safe now.', name)
+      : l10n.t('The API token "{0}" is on the clipboard. Paste it somewhere safe now.', name));
     return true;
   } catch (err) {
-    ui.error(l10n.t("Couldn't copy the API token \"{0}\": {1}", name, errorMessage(err)));
+    ui.error(noun === 'database'
+      ? l10n.t("Couldn't copy the database token for {0}: {1}", name, errorMessage(err))
+      : l10n.t("Couldn't copy the API token \"{0}\": {1}", name, errorMessage(err)));
     return false;
   }
 }

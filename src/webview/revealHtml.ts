@@ -19,6 +19,11 @@ export interface RevealHtmlInput {
   scopeLabel: string;
   /** Make "Use for this extension" the primary, focused action (instead of Copy). */
   preselectUse?: boolean;
+  /**
+   * A database or group token (not a Platform API token): no "Use for this extension", and Save to
+   * .env writes it as TURSO_AUTH_TOKEN next to TURSO_DATABASE_URL.
+   */
+  database?: boolean;
 }
 
 /** DOM ids the script and tests in the extension host rely on. */
@@ -51,7 +56,8 @@ function inline(text: string, element: 'script' | 'style'): string {
 
 export function renderRevealHtml(input: RevealHtmlInput): string {
   const e = escapeHtml;
-  const useFirst = input.preselectUse === true;
+  const database = input.database === true;
+  const useFirst = input.preselectUse === true && !database;
   // Inert (aria-disabled, still focusable) until the value arrives.
   const button = (id: string, label: string, primary: boolean, describedBy?: string): string =>
     `<button type="button" id="${id}" class="${primary ? 'primary' : 'secondary'}" aria-disabled="true"` +
@@ -71,14 +77,15 @@ export function renderRevealHtml(input: RevealHtmlInput): string {
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <style nonce="${e(input.nonce)}">${inline(input.style, 'style')}</style>
-<title>${e(l10n.t('New API token'))}</title>
+<title>${e(database ? l10n.t('New database token') : l10n.t('New API token'))}</title>
 </head>
 <body data-preselect="${useFirst ? REVEAL_IDS.use : REVEAL_IDS.copy}" data-state="pending">
 <main>
-  <h1 id="heading" data-created="${e(l10n.t('API token created'))}">${e(l10n.t('Creating API token…'))}</h1>
+  <h1 id="heading" data-created="${e(database ? l10n.t('Database token created') : l10n.t('API token created'))}">${
+    e(database ? l10n.t('Creating database token…') : l10n.t('Creating API token…'))}</h1>
   <dl class="facts">
-    <dt>${e(l10n.t('Name'))}</dt><dd id="token-name">${e(input.name)}</dd>
-    <dt>${e(l10n.t('Scope'))}</dt><dd id="token-scope">${e(input.scopeLabel)}</dd>
+    <dt>${e(database ? l10n.t('For') : l10n.t('Name'))}</dt><dd id="token-name">${e(input.name)}</dd>
+    <dt>${e(database ? l10n.t('Access') : l10n.t('Scope'))}</dt><dd id="token-scope">${e(input.scopeLabel)}</dd>
   </dl>
 
   <p class="notice" id="notice">${strong(l10n.t('This value will not be shown again.'))}
@@ -90,23 +97,35 @@ export function renderRevealHtml(input: RevealHtmlInput): string {
 
   <div class="actions" role="group" aria-label="${e(l10n.t('Token actions'))}">
     ${button(REVEAL_IDS.copy, e(l10n.t('Copy')), !useFirst)}
-    ${button(REVEAL_IDS.use, e(l10n.t('Use for this extension')), useFirst, 'use-hint')}
+    ${database ? '' : button(REVEAL_IDS.use, e(l10n.t('Use for this extension')), useFirst, 'use-hint')}
     ${button(REVEAL_IDS.saveEnv, e(l10n.t('Save to .env')), false, 'save-env-hint')}
   </div>
   <p class="status" id="${REVEAL_IDS.status}" role="status" aria-live="polite" aria-atomic="true"></p>
 
   <h2>${e(l10n.t('Where to keep it'))}</h2>
-  <ul class="hints">
+  ${database ? databaseHints(fill, code, strong) : `<ul class="hints">
     <li>${fill(l10n.t('In an environment variable such as {0}, or in a secret manager. Never commit it to source control.'), code('TURSO_API_TOKEN'))}</li>
     <li id="use-hint">${fill(l10n.t('{0} signs this extension in with the new token, replacing its current credential (for example a 7-day login token).'), strong(l10n.t('Use for this extension')))}</li>
     <li id="save-env-hint">${fill(l10n.t({
       message: '{0} writes {1} to {2} in the workspace folder and, in a git repository, adds {2} to {3}.',
       comment: ['{0} is the button "Save to .env", {1} the variable name TURSO_API_TOKEN, {2} the file name .env, {3} the file name .gitignore.'],
     }), strong(l10n.t('Save to .env')), code('TURSO_API_TOKEN'), code('.env'), code('.gitignore'))}</li>
-  </ul>
+  </ul>`}
 </main>
 <script nonce="${e(input.nonce)}">${inline(input.script, 'script')}</script>
 </body>
 </html>
 `;
+}
+
+/** What the page says of where to keep a database or group token. */
+function databaseHints(fill: (template: string, ...args: string[]) => string, code: (t: string) => string, strong: (t: string) => string): string {
+  return `<ul class="hints">
+    <li>${fill(l10n.t('In your app\'s environment as {0}, next to its database\'s URL in {1}, or in a secret manager. Never commit it to source control.'), code('TURSO_AUTH_TOKEN'), code('TURSO_DATABASE_URL'))}</li>
+    <li id="save-env-hint">${fill(l10n.t({
+      message: '{0} writes {1} and {2} to {3} in the workspace folder and, in a git repository, adds {3} to {4}.',
+      comment: ['{0} is the button "Save to .env", {1} TURSO_DATABASE_URL, {2} TURSO_AUTH_TOKEN, {3} the file name .env, {4} the file name .gitignore.'],
+    }), strong(l10n.t('Save to .env')), code('TURSO_DATABASE_URL'), code('TURSO_AUTH_TOKEN'), code('.env'), code('.gitignore'))}</li>
+    <li>${escapeHtml(l10n.t('It is not a Platform API token: this extension cannot sign in with it. Database tokens cannot be revoked one by one; Invalidate Database Tokens stops every token of the database (or its group) at once.'))}</li>
+  </ul>`;
 }

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { showErrorMessage, showInformationMessage, showWarningMessage } from '../ui/notify';
 import { errorMessage } from '../util/errors';
 import { displayName, inertText } from '../util/text';
-import { saveTokenToEnv, type SaveEnvResult } from '../workspace/saveEnv';
+import { saveTokenToEnv, saveVarsToEnv, type EnvVar, type SaveEnvResult } from '../workspace/saveEnv';
 import { makeNonce, renderRevealHtml } from './revealHtml';
 import { rescueToken, type RescueReason, type RescueUi } from './rescue';
 
@@ -19,7 +19,16 @@ export interface PendingToken {
 export interface RevealOptions {
   /** Make "Use for this extension" the primary, focused action (after creating a token while signed in with a 7-day login token). */
   preselectUse?: boolean;
+  /**
+   * A database or group token: not a Platform API token, so "Use for this extension" is not offered;
+   * Save to .env writes it as TURSO_AUTH_TOKEN together with what `companions` gives (its database's
+   * TURSO_DATABASE_URL), asked when Save to .env is chosen (undefined: the person cancelled).
+   */
+  database?: { companions(): Promise<EnvVar[] | undefined> };
 }
+
+/** The variable a database (or group) token is written to, as Turso's SDK examples read it. */
+export const DATABASE_TOKEN_ENV_VAR = 'TURSO_AUTH_TOKEN';
 
 export interface RevealDeps {
   extensionUri: vscode.Uri;
@@ -181,7 +190,8 @@ class TokenReveal implements RevealPanelProbe {
       case 'copy':
         return this.runAction('copy', () => this.copy());
       case 'use':
-        return this.runAction('use', () => this.use());
+        // A database token is not a Platform API token: never the extension's credential.
+        return this.options.database ? undefined : this.runAction('use', () => this.use());
       case 'save-env':
         // It may ask which folder, or before replacing a value: not marked busy, so a question left
         // open never disables the button (another click asks again).
@@ -198,7 +208,9 @@ class TokenReveal implements RevealPanelProbe {
         const media = vscode.Uri.joinPath(this.deps.extensionUri, 'media');
         const panel = vscode.window.createWebviewPanel(
           REVEAL_VIEW_TYPE,
-          vscode.l10n.t('New API token: {0}', displayName(this.tokenName)),
+          this.options.database
+            ? vscode.l10n.t('New database token: {0}', displayName(this.tokenName))
+            : vscode.l10n.t('New API token: {0}', displayName(this.tokenName)),
           { viewColumn: vscode.ViewColumn.Active, preserveFocus: false },
           {
             enableScripts: true,
@@ -245,6 +257,7 @@ class TokenReveal implements RevealPanelProbe {
       name: inertText(this.tokenName),
       scopeLabel: inertText(this.scopeLabel),
       preselectUse: this.options.preselectUse,
+      database: this.options.database !== undefined,
     });
   }
 
@@ -309,8 +322,21 @@ class TokenReveal implements RevealPanelProbe {
     }
   }
 
+  /** Writes the value to `.env`: a Platform API token alone, a database token with its companions. */
+  private async writeEnv(): Promise<SaveEnvResult> {
+    const database = this.options.database;
+    if (!database) {
+      return saveTokenToEnv(this.value ?? '');
+    }
+    const companions = await database.companions();
+    if (!companions) {
+      return { status: 'cancelled', message: vscode.l10n.t('Not saved to .env.') };
+    }
+    return saveVarsToEnv([...companions, { name: DATABASE_TOKEN_ENV_VAR, value: this.value ?? '' }]);
+  }
+
   private async saveEnv(): Promise<void> {
-    const result = await saveTokenToEnv(this.value ?? '');
+    const result = await this.writeEnv();
     if (result.status === 'saved') {
       this.markDelivered('env', 'saved to .env');
     } else {
@@ -349,11 +375,11 @@ class TokenReveal implements RevealPanelProbe {
     };
     if (vscode.workspace.workspaceFolders?.length) {
       ui.saveToEnv = async () => {
-        const result = await saveTokenToEnv(this.value ?? '');
+        const result = await this.writeEnv();
         return { saved: result.status === 'saved', message: this.scrub(result.message) };
       };
     }
-    return rescueToken(ui, displayName(this.tokenName), reason);
+    return rescueToken(ui, displayName(this.tokenName), reason, this.options.database ? 'database' : 'api');
   }
 
   /** Error or text, with the value cut out in case anything echoed it back. */

@@ -12,6 +12,12 @@ import { errorMessage } from '../util/errors';
 /** The variable the Turso CLI and SDK examples read a Platform API token from. */
 export const TOKEN_ENV_VAR = 'TURSO_API_TOKEN';
 
+/** A line to write: its variable and value. */
+export interface EnvVar {
+  name: string;
+  value: string;
+}
+
 export type SaveEnvStatus = 'saved' | 'no-folder' | 'read-only' | 'cancelled' | 'refused' | 'failed';
 
 export interface SaveEnvResult {
@@ -48,9 +54,19 @@ class Refusal extends Error {}
  * when the person says so. The message says exactly what is and is not protected.
  * Never throws: failures come back as `status: 'failed'` or `'refused'` with the reason.
  */
-export async function saveTokenToEnv(value: string): Promise<SaveEnvResult> {
+export function saveTokenToEnv(value: string): Promise<SaveEnvResult> {
+  return saveVarsToEnv([{ name: TOKEN_ENV_VAR, value }]);
+}
+
+/**
+ * `saveTokenToEnv` for several variables written together, with the same care: a database token
+ * and its database's URL (`TURSO_DATABASE_URL`, `TURSO_AUTH_TOKEN`). All are written in one write,
+ * or none.
+ */
+export async function saveVarsToEnv(vars: readonly EnvVar[]): Promise<SaveEnvResult> {
   if (!workspaceTrusted()) return saveEnvWaitsForTrust();
-  const folder = await pickFolder();
+  const names = vars.map((v) => v.name).join(', ');
+  const folder = await pickFolder(names);
   if (folder === 'none') {
     return { status: 'no-folder', message: vscode.l10n.t('No folder is open: open a folder to save the token in its .env file.') };
   }
@@ -63,7 +79,7 @@ export async function saveTokenToEnv(value: string): Promise<SaveEnvResult> {
   const files = folder.uri.scheme === 'file' ? localFiles(folder.uri) : workspaceFiles(folder.uri);
   const where = `${folder.name}/${ENV}`;
   try {
-    return await save(folder, files, where, value);
+    return await save(folder, files, where, vars);
   } catch (err) {
     if (err instanceof Refusal) {
       return { status: 'refused', message: err.message };
@@ -72,7 +88,19 @@ export async function saveTokenToEnv(value: string): Promise<SaveEnvResult> {
   }
 }
 
-async function save(folder: vscode.WorkspaceFolder, files: FolderFiles, where: string, value: string): Promise<SaveEnvResult> {
+/** `text` with each variable set (replaced where it was, added at the end where it was not). */
+function upsertAll(text: string, vars: readonly EnvVar[]): { text: string; replaced: boolean } {
+  let replaced = false;
+  for (const v of vars) {
+    const result = upsertEnvVar(text, v.name, v.value);
+    text = result.text;
+    replaced ||= result.replaced;
+  }
+  return { text, replaced };
+}
+
+async function save(folder: vscode.WorkspaceFolder, files: FolderFiles, where: string, vars: readonly EnvVar[]): Promise<SaveEnvResult> {
+  const names = vars.map((v) => v.name).join(', ');
   // Nothing is asked before a refusal that no answer could change.
   files.assertNoUnsavedChanges(ENV);
   await files.assertRegular(ENV);
@@ -95,8 +123,8 @@ async function save(folder: vscode.WorkspaceFolder, files: FolderFiles, where: s
     return { status: 'cancelled', message: vscode.l10n.t('Not saved to {0}: git could not check it. Nothing was changed.', where) };
   }
   const before = await files.read(ENV);
-  if (before !== undefined && upsertEnvVar(before, TOKEN_ENV_VAR, value).replaced && !(await confirmReplace(where))) {
-    return { status: 'cancelled', message: vscode.l10n.t('Not saved: {0} still has its old {1}.', where, TOKEN_ENV_VAR) };
+  if (before !== undefined && upsertAll(before, vars).replaced && !(await confirmReplace(where, names))) {
+    return { status: 'cancelled', message: vscode.l10n.t('Not saved: {0} still has its old {1}.', where, names) };
   }
 
   // Ask git again: the repository may have changed while a question was open.
@@ -124,13 +152,13 @@ async function save(folder: vscode.WorkspaceFolder, files: FolderFiles, where: s
   // Read again: the file may have changed while a question was open.
   await files.assertRegular(ENV);
   const current = await files.read(ENV);
-  const { text, replaced } = upsertEnvVar(current ?? '', TOKEN_ENV_VAR, value);
+  const { text, replaced } = upsertAll(current ?? '', vars);
   await files.write(ENV, text, current !== undefined, SECRET_MODE);
   const action = current === undefined
-    ? vscode.l10n.t('Created {0} with {1}.', where, TOKEN_ENV_VAR)
+    ? vscode.l10n.t('Created {0} with {1}.', where, names)
     : replaced
-      ? vscode.l10n.t('Replaced {1} in {0}.', where, TOKEN_ENV_VAR)
-      : vscode.l10n.t('Added {1} to {0}.', where, TOKEN_ENV_VAR);
+      ? vscode.l10n.t('Replaced {1} in {0}.', where, names)
+      : vscode.l10n.t('Added {1} to {0}.', where, names);
   return { status: 'saved', message: [action, ...notes].join(' '), file: files.uri(ENV) };
 }
 
@@ -187,7 +215,7 @@ function gitignoreOf(files: FolderFiles): GitignoreAccess {
 }
 
 /** The folder to save in: the only one, the one picked, 'none' when no folder is open, undefined when the pick was dismissed. */
-async function pickFolder(): Promise<vscode.WorkspaceFolder | 'none' | undefined> {
+async function pickFolder(names: string): Promise<vscode.WorkspaceFolder | 'none' | undefined> {
   const folders = vscode.workspace.workspaceFolders ?? [];
   if (folders.length === 0) {
     return 'none';
@@ -196,15 +224,15 @@ async function pickFolder(): Promise<vscode.WorkspaceFolder | 'none' | undefined
     return folders[0];
   }
   return vscode.window.showWorkspaceFolderPick({
-    placeHolder: vscode.l10n.t('Save {0} to the .env file of which folder?', TOKEN_ENV_VAR),
+    placeHolder: vscode.l10n.t('Save {0} to the .env file of which folder?', names),
     ignoreFocusOut: true,
   });
 }
 
-async function confirmReplace(where: string): Promise<boolean> {
+async function confirmReplace(where: string, names: string): Promise<boolean> {
   const replace = vscode.l10n.t('Replace');
   const answer = await showWarningMessage(
-    vscode.l10n.t('{0} already sets {1}. Replace it with the new token?', where, TOKEN_ENV_VAR),
+    vscode.l10n.t('{0} already sets {1}. Replace it with the new token?', where, names),
     { modal: true, detail: vscode.l10n.t('The old value is overwritten. Every other line of the file stays as it is.') },
     replace,
   );

@@ -165,7 +165,15 @@ export async function rootRows(api: TursoApi): Promise<Row[]> {
 export async function childRows(api: TursoApi, parent: Row): Promise<Row[]> {
   return (await allChildRows(api, parent)).filter((r) => r.contextValue !== 'turso.organizations');
 }
+/**
+ * The rows under `parent`, but for an organization's "Databases" row (first under each organization,
+ * collapsed; tested by databases.test.ts): `rowsUnder` has it.
+ */
 export async function allChildRows(api: TursoApi, parent: Row): Promise<Row[]> {
+  return (await rowsUnder(api, parent)).filter((r) => !r.contextValue.startsWith('turso.databases'));
+}
+/** Every row under `parent`. */
+export async function rowsUnder(api: TursoApi, parent: Row): Promise<Row[]> {
   const nodes = (await api.tokensTree.getChildren(parent.node)) ?? [];
   return Promise.all(nodes.map((n) => toRow(api.tokensTree, n)));
 }

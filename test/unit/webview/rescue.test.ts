@@ -122,3 +122,13 @@ describe('rescueToken (the modal when a value was not kept)', () => {
     }
   });
 });
+
+describe('rescueToken for a database token', () => {
+  it('names it as a database token, never as an API token', async () => {
+    const ui = new FakeUi([RESCUE_ITEMS.copy]);
+    assert.equal(await rescueToken(ui, 'database orders', 'closed', 'database'), 'modal-copy');
+    assert.equal(ui.dialogs[0].message, 'The database token for database orders was not copied or saved.');
+    assert.match(ui.dialogs[0].detail, /TURSO_AUTH_TOKEN/);
+    assert.deepEqual(ui.infos, ['The database token for database orders is on the clipboard. Paste it somewhere safe now.']);
+  });
+});

@@ -174,3 +174,22 @@ describe('renderRevealHtml (pure)', () => {
     }
   });
 });
+
+describe('renderRevealHtml for a database token (pure)', () => {
+  const html = renderRevealHtml(input({ name: 'database orders', scopeLabel: 'acme · full access · never expires', database: true, preselectUse: true }));
+
+  it('offers Copy and Save to .env, never "Use for this extension" (it is not a Platform API token)', () => {
+    assert.ok(html.includes('id="copy"') && html.includes('id="save-env"'));
+    assert.ok(!html.includes('id="use"'), 'no Use for this extension button');
+    assert.ok(!html.includes('Use for this extension'), 'nor its hint');
+    assert.match(tagWithId(html, 'copy'), /class="primary"[^>]*autofocus/, 'Copy is the primary action even when preselectUse is asked');
+  });
+
+  it('says what it is, and that Save to .env writes the URL and the token as a pair', () => {
+    assert.match(html, /Creating database token…/);
+    assert.match(html, /data-created="Database token created"/);
+    assert.match(html, /<dd id="token-name">database orders<\/dd>/);
+    assert.match(html, /<code>TURSO_DATABASE_URL<\/code> and <code>TURSO_AUTH_TOKEN<\/code> to <code>\.env<\/code>/);
+    assert.ok(!html.includes('TURSO_API_TOKEN'));
+  });
+});
