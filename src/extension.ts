@@ -6,7 +6,7 @@ import { AccountOrganizations } from './accounts/accountOrganizations';
 import { AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, TursoAuthenticationProvider } from './accounts/authProvider';
 import { authFailures } from './auth/authFailures';
 import { CredentialStore } from './auth/credentialStore';
-import { Session } from './auth/session';
+import { ACCOUNTS_READ_CONTEXT, Session } from './auth/session';
 // The commands load with their first use (dist/features.js): see src/lazy/commands.ts.
 import {
   createDatabaseTokenCommand,
@@ -140,6 +140,7 @@ export async function wire(context: vscode.ExtensionContext): Promise<Wiring> {
     log.error('Reading the stored credential failed', err);
     void showErrorMessage(errorMessage(err));
   }
+  await vscode.commands.executeCommand('setContext', ACCOUNTS_READ_CONTEXT, true);
   // Opening the view is what activated us: start the first load now instead of waiting for the
   // view to ask for its rows. Never when a command activated us with the view hidden.
   if (accounts.signedIn && view.visible) {

@@ -6,6 +6,12 @@ import { affectsApi, readApiSettings } from '../settings';
 import type { CredentialStore, StoredAccount } from './credentialStore';
 
 export const SIGNED_IN_CONTEXT = 'turso.signedIn';
+/**
+ * Set once the stored accounts were read at activation (or failed to be). The signed-out welcome waits
+ * for it: before, `turso.signedIn` is unset in every window, and a signed-in person would see "Sign in
+ * to Turso" until SecretStorage answers.
+ */
+export const ACCOUNTS_READ_CONTEXT = 'turso.accountsRead';
 
 function settingsKey(): string {
   const { baseUrl, rawBaseUrl, timeoutMs } = readApiSettings();

@@ -13,7 +13,7 @@ import {
   ensureSignedInWithLoginToken, flowsWithPrefix, shootInThemes, uniqueName, workbenchHooks,
 } from './tokens-ui.mjs';
 
-const flow = flowsWithPrefix('D');
+const flow = flowsWithPrefix('K');
 
 async function problemRows(page) {
   return page.locator('.markers-panel .monaco-list-row').evaluateAll((rows) => rows.map((r) => (r.textContent ?? '').replace(/\s+/g, ' ').trim()));
