@@ -50,6 +50,19 @@ async function mint(database, query) {
   return jwt;
 }
 
+/**
+ * Show Hover (Ctrl+K Ctrl+I) on the TURSO_AUTH_TOKEN line's value, pressed once the editor has the
+ * focus: a chord pressed while the click is still moving the focus from another part is lost.
+ */
+async function showHoverOnToken(page) {
+  await page.keyboard.press('Escape');
+  await editorLine(page, 'TURSO_AUTH_TOKEN=').click({ position: { x: 320, y: 6 } });
+  await page.locator('.editor-group-container.active .monaco-editor.focused').first().waitFor({ timeout: 10000 })
+    .catch(() => { throw new Error('the .env editor did not have the focus within 10 s of a click on its token'); });
+  await page.keyboard.press('Control+K');
+  await page.keyboard.press('Control+I');
+}
+
 describe('Database tokens in the workspace: problems, hover and "Replace with a New Token" (end to end)', function () {
   workbenchHooks({
     cleanup: async (page) => {
@@ -86,20 +99,14 @@ describe('Database tokens in the workspace: problems, hover and "Replace with a 
       await ui.clearNotifications(page);
       const hover = page.locator('.monaco-hover', { hasText: 'Turso database token' }).first();
       await shootInThemes(page, extraShot, 'a-database-tokens', 'database-token-problems', {
-        show: async () => {
-          await editorLine(page, 'TURSO_AUTH_TOKEN=').click({ position: { x: 320, y: 6 } });
-          await page.keyboard.press('Control+K');
-          await page.keyboard.press('Control+I');
-        },
+        show: () => showHoverOnToken(page),
         hide: () => page.keyboard.press('Escape'),
         subject: hover,
         pointer: hover,
         what: 'the hover on the database token',
       });
       // the hover opened from the keyboard (a resting pointer's hover can be dismissed by the workbench's own moves)
-      await editorLine(page, 'TURSO_AUTH_TOKEN=').click({ position: { x: 320, y: 6 } });
-      await page.keyboard.press('Control+K');
-      await page.keyboard.press('Control+I');
+      await showHoverOnToken(page);
       await hover.waitFor({ timeout: 15000 }).catch(() => {
         throw new Error('no hover naming the Turso database token within 15 s of Show Hover on it');
       });

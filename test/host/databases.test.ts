@@ -4,6 +4,8 @@ import * as http from 'http';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { readDatabaseTokenClaims, type DatabaseTokenClaims } from '../../src/platform/databases';
+import type { WorkspaceDatabaseTokens } from '../../src/workspace/databaseTokens';
+import type { WorkspaceTokens } from '../../src/workspace/workspaceTokens';
 import { describeShown, fixtures, type FixtureEmulator, type EmuRequest, UiRecorder } from './faultHelpers';
 import {
   allChildRows, describeRows, emulatorGet, pointSignedOut, restoreAfterSuite, rowsUnder, signIn, signOut, startEmulator, waitFor, waitForRoot,
@@ -408,6 +410,17 @@ suite('Databases: the tree node, Create Database Token, Invalidate Database Toke
     });
     const old = ((await before.json()) as { jwt: string }).jwt;
     assert.strictEqual(await libsqlStatus(emu, grouped.Hostname, old), 200, 'the token opens its database before');
+    // The workspace holds it: the modal lists the file, and the file's token is marked invalidated after.
+    assert.ok(ws, 'the test host opened a workspace folder');
+    const envFile = vscode.Uri.file(path.join(ws, '.env'));
+    fs.writeFileSync(envFile.fsPath, `TURSO_DATABASE_URL=libsql://${grouped.Hostname}\nTURSO_AUTH_TOKEN=${old}\n`);
+    await vscode.commands.executeCommand('workbench.view.extension.turso');
+    const withWorkspace = api as TursoTestApi & { workspaceTokens: WorkspaceTokens; databaseTokens: WorkspaceDatabaseTokens };
+    await withWorkspace.workspaceTokens.rescan();
+    await waitFor(() => withWorkspace.databaseTokens.filesHolding([grouped.DbId]).some((u) => u.fsPath === envFile.fsPath), 'the workspace scan finding the .env holding the token', 20000);
+    // The invalidation is kept to the second: the token must be of an earlier second than it.
+    const iat = readDatabaseTokenClaims(old)?.issuedAt ?? 0;
+    await waitFor(() => Math.floor(Date.now() / 1000) > iat, 'the clock passing the second the token was created in', 3000);
     let modal: { message: string; detail?: string } | undefined;
     ui.answer = (s) => {
       if (s.modal) {
@@ -424,9 +437,15 @@ suite('Databases: the tree node, Create Database Token, Invalidate Database Toke
       assert.ok(modal.detail?.includes(d.Name), `the modal names ${d.Name}: ${modal.detail}`);
     }
     assert.match(modal.detail ?? '', /stops working at once/);
+    assert.ok(modal.detail?.includes('.env'), `the modal lists the workspace's .env holding a token of it: ${modal.detail}`);
     assert.deepStrictEqual(requestsTo(mark, /^POST /).map((r) => r.path), [`/v1/organizations/${org}/groups/${groupName}/auth/rotate`]);
     assert.strictEqual(await libsqlStatus(emu, grouped.Hostname, old), 401, 'the old token no longer opens the database');
     const done = ui.messagesSince(0, (m) => m.kind === 'info').at(-1);
     assert.match(done?.message ?? '', new RegExp(`Every earlier token of group ${groupName} in ${org} was invalidated`));
+    const marked = await waitFor(() => vscode.languages.getDiagnostics(envFile).find((d) => d.code === 'database-token-invalidated'),
+      'the .env\'s token marked invalidated in Problems', 20000)
+      .catch((err: Error) => { throw new Error(`${err.message}: ${JSON.stringify(vscode.languages.getDiagnostics(envFile).map((d) => d.code))}`); });
+    assert.strictEqual(marked.severity, vscode.DiagnosticSeverity.Error);
+    assert.ok(!marked.message.includes(old.split('.')[2]), 'no part of the value in the message');
   });
 });
