@@ -920,7 +920,9 @@ async function databaseActions({ rowLabelled, setExpanded }) {
       await recover();
     }
   }
-  for (const label of ['Databases', DB_ORG, 'Organizations']) await setExpanded(label, false).catch(() => {});
+  for (const label of ['Databases', DB_ORG, 'Organizations']) {
+    if (await rowLabelled(label).isVisible().catch(() => false)) await setExpanded(label, false).catch(() => {});
+  }
   // back to the seed: the databases added here are dropped (the login session survives)
   await api.reset();
   await api.setLatency(L);
