@@ -197,6 +197,12 @@ const mode = (xs) => {
 const USER = 'Demo User';
 const ALICE = 'Alice Admin';
 const ALICE_USERNAME = 'alice';
+/** The organization whose Databases node and database tokens are measured (demo is its admin). */
+const DB_ORG = 'acme';
+/** The database a token is created for (in acme's group "default"). */
+const DB_NAME = 'orders';
+/** Databases added to one organization for the frame check. */
+const DB_BULK = 1000;
 let page;
 let emu;
 let api;
@@ -811,12 +817,6 @@ async function refreshTwoAccounts() {
 }
 
 // ---- databases (issue 23) -----------------------------------------------------------------------
-/** The organization whose Databases node and database tokens are measured (demo is its admin). */
-const DB_ORG = 'acme';
-/** The database a token is created for (in acme's group "default"). */
-const DB_NAME = 'orders';
-/** Databases added to one organization for the frame check. */
-const DB_BULK = 1000;
 
 /** A quick pick row whose label is exactly `label` (a group row's description may name a database). */
 async function quickPickRowLabelled(label, timeout = 20000) {
