@@ -833,8 +833,11 @@ async function addDatabases(organization, prefix, count = 1) {
   return r.body?.names ?? [];
 }
 
-/** Waits (bounded) until the extension has sent no request for L + 300 ms and has one answered at least. */
-async function requestsSettled(what) {
+/**
+ * Waits (bounded) until no new request of the extension has been logged for `latency` + 300 ms (a
+ * request is logged once answered: one still in flight shows up at most `latency` later).
+ */
+async function requestsSettled(what, latency = L) {
   let count = -1;
   let since = Date.now();
   await waitFor(async () => {
@@ -844,8 +847,8 @@ async function requestsSettled(what) {
       since = Date.now();
       return false;
     }
-    return Date.now() - since > L + 300;
-  }, { timeoutMs: 30000 + 10 * L, intervalMs: 100, message: `the extension's requests to settle (${what})` });
+    return Date.now() - since > latency + 300;
+  }, { timeoutMs: 30000 + 10 * latency, intervalMs: 100, message: `the extension's requests to settle (${what})` });
 }
 
 /** Closes the reveal panel whose tab says `title`: the value kept first (Copy), as a person would. */
@@ -872,7 +875,7 @@ async function databaseActions({ rowLabelled, setExpanded }) {
   await measure('dbExpand', {
     title: 'expand Databases', driven: `UI: the twistie of "Databases" under ${DB_ORG} (collapsed, a database added elsewhere, then Refresh, before each run)`,
     resultLabel: 'the new database\'s row visible',
-    prepare: async (i) => {
+    prepare: async (i, { slope }) => {
       await ensureSignedIn();
       await setExpanded('Organizations', true);
       await setExpanded(DB_ORG, true);
@@ -882,7 +885,7 @@ async function databaseActions({ rowLabelled, setExpanded }) {
       // refresh's answers are awaited, so that the expand does not wait behind them.
       await api.clearRequests();
       await (await ui.viewTitleAction(page, 'Refresh')).click();
-      await requestsSettled('the refresh before expanding Databases');
+      await requestsSettled('the refresh before expanding Databases', slope ? L2 : L);
     },
     cond: (i) => ({ kind: 'rows', texts: [`${dx(i)}-1`] }),
     trigger: async () => rowLabelled('Databases').locator('.monaco-tl-twistie').click(),
