@@ -276,7 +276,7 @@ export function renderReport(R, { command, repeats } = {}) {
 
   const D = R.databases;
   const databases = D?.loads?.length ? table(['measure', 'value'], [
-    ['databases in the organization', `${D.databases.toLocaleString('en')} added to ${D.organization} (+ its seeded ones) in one call of \`POST /__emulator/databases\`, ${D.seedSeconds.toFixed(1)} s`],
+    ['databases in the organization', `${D.databases.toLocaleString('en')} added to ${D.organization} (+ its seeded ones) in one call of \`POST /__emulator/databases\` (${ms(D.seedSeconds * 1000)})`],
     ['expand: click → first rows visible', `${D.loads.map((l) => ms(l.renderMs)).join(', ')} (3 expands, the node collapsed and the view refreshed before each); ${D.requests} request(s) per expand, ${D.roundTrips} round trip(s)`],
     ...D.loads.map((l, i) => [`frames during expand ${i + 1} (click → first rows + 1 s)`, frameText(l)]),
     ['baseline: 2 s idle just before (the shared machine alone)', frameText(D.idle)],
