@@ -85,7 +85,11 @@ export async function readActivationStats(page) {
 
 const REQUIRE_PROBE = `
 const Module = require('node:module');
-const handler = { get: (t, p) => (p === 'then' ? undefined : p === Symbol.toPrimitive ? () => '' : stub), apply: () => stub, construct: () => stub };
+const get = (t, p) => (p === 'then' ? undefined : p === Symbol.toPrimitive ? () => '' : stub);
+// esbuild's __toESM copies the module's own properties onto an object whose prototype is the module's:
+// that prototype answers every other name (vscode.ThemeIcon made at load time, say)
+const anyName = new Proxy({}, { get });
+const handler = { get, apply: () => stub, construct: () => stub, getPrototypeOf: () => anyName };
 const stub = new Proxy(function () {}, handler);
 const orig = Module._load;
 Module._load = function (request, ...rest) { return request === 'vscode' ? stub : orig.call(this, request, ...rest); };

@@ -1,5 +1,5 @@
 // Turns the bench's results (scripts/bench/run.mjs) into docs/BENCHMARKS.md and the console table,
-// and checks the targets of issue 8.
+// and checks the targets of issue 8 (and of issues 14, 22 and 23).
 import { describeStages } from './requests.mjs';
 
 const KB = 1024;
@@ -113,6 +113,38 @@ export function checkTargets(R) {
   }
   timed(A.expandOrg, 100, 'Expand an organization: its tokens and the role in one round trip (+ < 100 ms)');
   timed(A.refreshOrgs, 100, 'Refresh with three organizations expanded: one round trip for all (+ < 100 ms)');
+  // issue 23: the Databases node and database tokens — one request after the input, one round trip
+  const oneRequest = (a, label, what) => {
+    if (!a || !a.runs) return add(label, 'not measured', false, 'not measured', '');
+    if (waited(a) === undefined) return add(label, `median ${ms(a.median)}; round trips not measured`, false, 'round trips not measured (--slope-runs 0)', '');
+    const n = a.requestsAfterTrigger;
+    const range = a.requestsAfterTriggerRange ?? [n, n];
+    const ok = n === 1 && range[0] === 1 && range[1] === 1 && waited(a) === 1;
+    const by = [
+      range[0] === 1 && range[1] === 1 ? '' : `${range[0] === range[1] ? n : `${range[0]}–${range[1]}`} request(s) after the input instead of 1`,
+      waited(a) === 1 ? '' : `${waited(a)} round trip(s) waited for instead of 1`,
+    ].filter(Boolean).join(', ');
+    add(label, `${range[0] === range[1] ? n : `${n} (${range[0]}–${range[1]})`} request(s) after the input (${describeStages(a.stagesAfterTrigger) || 'none'}), ` +
+      `${waitedText(a)} round trip(s) waited for; ${what} median ${ms(a.median)} (${a.ms.map(ms).join(', ')})`, ok, by, requestsText(a),
+    [['requests after the input', n, ''], ...rtFigures(a)]);
+  };
+  oneRequest(A.dbExpand, 'Databases expanded: one request, one round trip (click → rows painted)', 'click → rows painted');
+  oneRequest(A.dbCreate, 'Create Database Token → value shown: one request after the last answer (the mint), one round trip', 'last answer → value painted in the panel');
+  if (A.dbCreate?.runs && R.webviewControl && t.at(-1)) {
+    t.at(-1).measured += `; a built-in webview (Markdown preview) takes ${ms(R.webviewControl.median)} on this host`;
+  }
+  const D = R.databases;
+  if (D?.loads?.length) {
+    const longest = (f) => Math.max(f.maxGapMs, f.maxLongTaskMs);
+    const bad = D.loads.filter((l) => longest(l) > 200);
+    const worst = Math.max(...D.loads.map(longest));
+    add(`${D.databases.toLocaleString('en')} databases: the Databases node expanded with no frame over 200 ms`,
+      `longest frame per expand: ${D.loads.map((l, i) => `${i + 1}: ${ms(longest(l))}`).join(', ')}; first rows after ${D.loads.map((l) => ms(l.renderMs)).join(', ')}; ` +
+        `${D.requests} request(s) per expand; idle baseline ${ms(longest(D.idle))}`,
+      bad.length === 0, `a frame over 200 ms in ${bad.length} of ${D.loads.length} expands; the longest ${Math.round(worst - 200)} ms over`,
+      `frames are the gaps between animation frames and long tasks of the workbench page; see the ${D.databases.toLocaleString('en')}-database section`,
+      [...D.loads.map((l, i) => [`longest frame, expand ${i + 1}`, longest(l), 'ms']), ['idle baseline', longest(D.idle), 'ms']]);
+  } else add('1,000 databases: the Databases node expanded with no frame over 200 ms', 'not measured', false, 'not measured', '');
   if (A.revoke?.runs && waited(A.revoke) !== undefined) {
     add('Revoke in one round trip (row gone)', `${waitedText(A.revoke)} round trip(s) waited for until the row is gone, median ${ms(A.revoke.median)}`,
       waited(A.revoke) === 1, `${waited(A.revoke) - 1} extra round trip(s)`, `requests after the input: ${describeStages(A.revoke.stagesAfterTrigger)}`, rtFigures(A.revoke));
@@ -180,7 +212,7 @@ export function renderReport(R, { command, repeats } = {}) {
 
   const targetTable = table(['target', 'measured', 'verdict'], targets.map((t) => [t.target, t.measured, t.met ? 'met' : `**missed** (${t.by})`]));
 
-  const order = ['openCached', 'open', 'refresh', 'refreshTwo', 'create', 'validate', 'revoke', 'expandOrg', 'refreshOrgs', 'signIn'];
+  const order = ['openCached', 'open', 'refresh', 'refreshTwo', 'create', 'validate', 'revoke', 'expandOrg', 'refreshOrgs', 'dbExpand', 'dbCreate', 'signIn'];
   const acts = order.filter((k) => A[k]).map((k) => A[k]);
   const actionTable = table(
     ['action', 'driven by', 'on screen when', 'requests', 'round trips in the action (log)', 'round trips the result waited for', 'repeated', `wall, median of ${R.runs}`, 'min – max', '× latency', `wall at ${R.latency2Ms} ms`],
@@ -242,6 +274,14 @@ export function renderReport(R, { command, repeats } = {}) {
     ['baseline: 2 s idle just before (the shared machine alone)', frameText(B.idle)],
   ]) : '_not measured_';
 
+  const D = R.databases;
+  const databases = D?.loads?.length ? table(['measure', 'value'], [
+    ['databases in the organization', `${D.databases.toLocaleString('en')} added to ${D.organization} (+ its seeded ones) in one call of \`POST /__emulator/databases\` (${ms(D.seedSeconds * 1000)})`],
+    ['expand: click → first rows visible', `${D.loads.map((l) => ms(l.renderMs)).join(', ')} (3 expands, the node collapsed and the view refreshed before each); ${D.requests} request(s) per expand, ${D.roundTrips} round trip(s)`],
+    ...D.loads.map((l, i) => [`frames during expand ${i + 1} (click → first rows + 1 s)`, frameText(l)]),
+    ['baseline: 2 s idle just before (the shared machine alone)', frameText(D.idle)],
+  ]) : '_not measured_';
+
   const notes = targets.filter((t) => !t.met && t.why).map((t) => `- **${t.target}** — ${t.by}. ${t.why}`).join('\n');
   const problems = R.problems.length ? R.problems.map((p) => `- ${p}`).join('\n') : '- none';
 
@@ -259,7 +299,7 @@ Generated by \`npm run bench\` (scripts/bench/): do not edit by hand, run it aga
 The extension runs in a real VS Code (code-server) driven through its UI by Playwright, against the
 Turso API emulator (test/emulator) answering every API request after an injected ${L} ms — the round
 trip to api.turso.tech, roughly. The targets are issue 8's, with issue 14's cold open (two results) and
-refresh with two accounts.
+refresh with two accounts, and issue 23's databases (the Databases node, a database token, 1,000 databases).
 
 Run it with \`npm run bench\` (about 6 minutes; \`-- --help\` for the options: latency, host, runs,
 \`--ref <commit>\` to measure a commit instead of the working tree; \`--repeat 3\` runs the whole bench
@@ -302,6 +342,10 @@ ${comp}
 ## A tree with ${B ? B.tokens.toLocaleString('en') : 'many'} tokens
 
 ${bulk}
+
+## An organization with ${D?.databases ? D.databases.toLocaleString('en') : '1,000'} databases
+
+${databases}
 
 ## Problems during this run
 
@@ -366,6 +410,19 @@ ${problems}
   show; a gap over 200 ms is a visible freeze. Memory: VmRSS of the extension host process (the
   \`--type=extensionHost\` child of this code-server, from /proc/<pid>/status) — the whole host's,
   garbage not yet collected included.
+- **Databases** (issue 23), in acme (demo is its admin): *expand* — before each run the Databases node
+  is collapsed, a database is added through the emulator's \`POST /__emulator/databases\` (not logged),
+  and the view refreshed (a collapsed node is forgotten, so expanding asks again), its answers
+  awaited; then the node's twistie is clicked, timed to the frame that paints the added database's
+  row. *Create* — "Turso: Create Database Token…" from the palette: acme → orders → 7 days →
+  Read-only → Enter on "Read Other Databases" with none selected, timed from that Enter (the last
+  answer) to the frame that paints the value in the reveal panel; the panel is then closed after
+  Copy. For both, "requests after the input" counts the extension's requests that reached the
+  emulator after the click or Enter (target: 1 — the list, the mint), and the round trips the result
+  waited for come from the latency slope, as for every action. *1,000 databases* — added to studio
+  in one call of the fixture route; its Databases node expanded three times (collapsed and Refresh
+  before each), frames timed as for the tokens below (gaps between animation frames and long tasks,
+  from the click to 1 s after the first database rows show), next to 2 s idle just before.
 - **Turso CLI**: its HTTP requests only, replayed from Node in sequence (each waits for the previous
   answer, as the CLI does), with the login token; the CLI's process start, config reads and output are
   not included, so the real CLI is slower than its column. The CLI validates its token before every
@@ -377,6 +434,7 @@ ${problems}
   const text = [
     `Targets (${met} of ${targets.length} met)`, targetTable, '', ...(spread ? [spread, ''] : []), 'Actions', actionTable, '', evidence, '', control, '', ...(explorer ? [explorer, ''] : []),
     'Turso CLI side by side', cliTable, '', 'Activation and size', sizeTable, '', comp, '', `Tree with ${B ? B.tokens : '?'} tokens`, bulk,
+    '', `Organization with ${D?.databases ?? '?'} databases`, databases,
     '', 'Problems', problems,
   ].join('\n');
   return { markdown, text, met, total: targets.length, targets };

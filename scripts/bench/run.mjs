@@ -15,8 +15,8 @@
 //   --ref         bench a commit (git archive) instead of the working tree
 //   --no-write print only; --strict exit 1 when a target is missed
 //   --only     only these actions, comma-separated keys (signIn, open, refresh, validate, create,
-//              revoke, expandOrg, refreshOrgs, refreshTwo, bulk): to work on one; the others' targets
-//              say "not measured"
+//              revoke, expandOrg, refreshOrgs, dbExpand, dbCreate, dbBulk, refreshTwo, bulk): to work
+//              on one; the others' targets say "not measured"
 //   --profile  record a CPU profile of the workbench page during each 5,000-token load
 //              (<work>/bulk-load-N.cpuprofile, for Chrome DevTools; it slows the frames it profiles),
 //              and during the last run of every other action (<work>/<action>.cpuprofile, its busiest
@@ -197,6 +197,12 @@ const mode = (xs) => {
 const USER = 'Demo User';
 const ALICE = 'Alice Admin';
 const ALICE_USERNAME = 'alice';
+/** The organization whose Databases node and database tokens are measured (demo is its admin). */
+const DB_ORG = 'acme';
+/** The database a token is created for (in acme's group "default"). */
+const DB_NAME = 'orders';
+/** Databases added to one organization for the frame check. */
+const DB_BULK = 1000;
 let page;
 let emu;
 let api;
@@ -374,6 +380,8 @@ async function measure(key, o) {
     slopeMs: slopeRuns.map((r) => r.ms), slopeMedian: medSlope, rtSlope, rtWaited: rtSlope === undefined ? undefined : Math.max(0, Math.round(rtSlope)),
     requests: mode(runs.map((r) => r.all.requests)), requestsRange: [Math.min(...runs.map((r) => r.all.requests)), Math.max(...runs.map((r) => r.all.requests))],
     rtAll: mode(runs.map((r) => r.all.roundTrips)), rtAfterTrigger: mode(runs.map((r) => r.afterTrigger.roundTrips)),
+    requestsAfterTrigger: mode(runs.map((r) => r.afterTrigger.requests)),
+    requestsAfterTriggerRange: [Math.min(...runs.map((r) => r.afterTrigger.requests)), Math.max(...runs.map((r) => r.afterTrigger.requests))],
     repeated: [...new Set([...runs, ...slopeRuns].flatMap((r) => r.all.repeated))],
     stages: last?.all.stages ?? [], stagesAfterTrigger: last?.afterTrigger.stages ?? [],
     marks: Object.fromEntries([...new Set(runs.flatMap((r) => Object.keys(r.marks || {})))]
@@ -705,6 +713,15 @@ try {
     },
   });
 
+  // ---- databases (issue 23): the Databases node expanded, a database token created, 1,000 databases
+  if (['dbExpand', 'dbCreate', 'dbBulk'].some(wanted)) {
+    await api.reset();
+    await api.setLatency(L);
+    await ensureSignedIn();
+    await refreshAndSee('Organizations');
+    await databaseActions({ rowLabelled, setExpanded });
+  }
+
   // ---- two accounts (issue 14): demo and alice signed in, one Refresh reloads both
   if (wanted('refreshTwo')) try {
     await refreshTwoAccounts();
@@ -797,6 +814,163 @@ async function refreshTwoAccounts() {
     .catch(logged);
   a.byAccount = Object.fromEntries([...new Set(reqs.map((q) => q.username ?? '?'))].map((u) => [u, reqs.filter((q) => (q.username ?? '?') === u).length]));
   for (const m of minted.splice(0)) await api.call('DELETE', `/v1/auth/api-tokens/${m.name}`, { bearer: m.bearer }).catch(() => {});
+}
+
+// ---- databases (issue 23) -----------------------------------------------------------------------
+
+/** A quick pick row whose label is exactly `label` (a group row's description may name a database). */
+async function quickPickRowLabelled(label, timeout = 20000) {
+  const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row')
+    .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }) }).first();
+  await row.waitFor({ timeout }).catch(() => { throw new Error(`"${label}" in the quick pick (not seen within ${timeout / 1000} s)`); });
+  return row;
+}
+
+/** Adds `count` databases `<prefix>-1`… to `organization` through the emulator's fixture route (not logged). */
+async function addDatabases(organization, prefix, count = 1) {
+  const r = await api.call('POST', '/__emulator/databases', { body: { organization, count, prefix }, timeoutMs: 60000 });
+  if (!r.ok) throw new Error(`POST /__emulator/databases ${prefix} (${count}) answered ${r.status}: ${JSON.stringify(r.body).slice(0, 200)}`);
+  return r.body?.names ?? [];
+}
+
+/**
+ * Waits (bounded) until no new request of the extension has been logged for `latency` + 300 ms (a
+ * request is logged once answered: one still in flight shows up at most `latency` later).
+ */
+async function requestsSettled(what, latency = L) {
+  let count = -1;
+  let since = Date.now();
+  await waitFor(async () => {
+    const n = (await api.requests()).filter(fromExtension).length;
+    if (n !== count) {
+      count = n;
+      since = Date.now();
+      return false;
+    }
+    return Date.now() - since > latency + 300;
+  }, { timeoutMs: 30000 + 10 * latency, intervalMs: 100, message: `the extension's requests to settle (${what})` });
+}
+
+/** Closes the reveal panel whose tab says `title`: the value kept first (Copy), as a person would. */
+async function closeRevealPanel(title) {
+  const frame = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+  await frame.locator('#copy').click({ timeout: 10000 }).catch(() => {});
+  await frame.locator('#status', { hasText: /Copied|Couldn't copy/ }).waitFor({ timeout: 5000 }).catch(() => {});
+  const tab = page.locator('.part.editor .tabs-container .tab', { hasText: title }).first();
+  await tab.hover({ timeout: 5000 });
+  await tab.locator('.tab-actions .action-label').first().click({ timeout: 5000 });
+  await tab.waitFor({ state: 'detached', timeout: 10000 }).catch(() => {});
+  if (await page.locator('.monaco-dialog-box').isVisible().catch(() => false)) {
+    await page.keyboard.press('Escape');
+    await page.locator('.monaco-dialog-box .monaco-button', { hasText: /^(Discard|Close)$/ }).first().click({ timeout: 5000 }).catch(() => {});
+  }
+}
+
+/**
+ * The Databases node of acme expanded (one request), a database token created from the palette (one
+ * request after the last answer), and 1,000 databases expanded with every frame timed.
+ */
+async function databaseActions({ rowLabelled, setExpanded }) {
+  const dx = (i) => `dbx${String(i).padStart(2, '0')}`;
+  await measure('dbExpand', {
+    title: 'expand Databases', driven: `UI: the twistie of "Databases" under ${DB_ORG} (collapsed, a database added elsewhere, then Refresh, before each run)`,
+    resultLabel: 'the new database\'s row visible',
+    prepare: async (i, { slope }) => {
+      await ensureSignedIn();
+      await setExpanded('Organizations', true);
+      await setExpanded(DB_ORG, true);
+      await setExpanded('Databases', false);
+      await addDatabases(DB_ORG, dx(i));
+      // a collapsed Databases node is forgotten by a refresh: expanded, it is asked for again. The
+      // refresh's answers are awaited, so that the expand does not wait behind them.
+      await api.clearRequests();
+      await (await ui.viewTitleAction(page, 'Refresh')).click();
+      await requestsSettled('the refresh before expanding Databases', slope ? L2 : L);
+    },
+    cond: (i) => ({ kind: 'rows', texts: [`${dx(i)}-1`] }),
+    trigger: async () => rowLabelled('Databases').locator('.monaco-tl-twistie').click(),
+  });
+
+  const tab = `New database token: database ${DB_NAME}`;
+  await measure('dbCreate', {
+    title: 'create (database token)',
+    driven: `UI: F1 "Turso: Create Database Token…" → ${DB_ORG} → ${DB_NAME} → 7 days → Read-only → no other database (timed from that last Enter)`,
+    resultLabel: 'reveal panel shows the value',
+    prepare: async () => {
+      await ensureSignedIn();
+      await clearNotifications();
+    },
+    lead: async () => {
+      await ui.runCommand(page, 'Turso: Create Database Token…');
+      await (await ui.waitForQuickPickRow(page, DB_ORG)).click();
+      await (await quickPickRowLabelled(DB_NAME)).click();
+      await (await quickPickRowLabelled('7 days')).click();
+      await (await quickPickRowLabelled('Read-only')).click();
+      await page.locator('.quick-input-widget').filter({ hasText: 'Read Other Databases' }).waitFor({ timeout: 20000 });
+    },
+    cond: () => ({ kind: 'reveal', name: `database ${DB_NAME}`, also: [{ label: 'the panel\'s tab', kind: 'tab', text: tab }] }),
+    trigger: async () => page.keyboard.press('Enter'),
+    after: async () => closeRevealPanel(tab),
+  });
+
+  if (wanted('dbBulk')) {
+    try {
+      R.databases = await databasesBulk({ rowLabelled, setExpanded });
+    } catch (e) {
+      R.problems.push(`${DB_BULK} databases: ${e.message.split('\n')[0]}`);
+      say(`${DB_BULK} databases FAILED: ${e.message.split('\n')[0]}`);
+      await ui.screenshot(page, path.join(WORK, 'failed-databases-bulk.png'));
+      await recover();
+    }
+  }
+  for (const label of ['Databases', DB_ORG, 'Organizations']) {
+    if (await rowLabelled(label).isVisible().catch(() => false)) await setExpanded(label, false).catch(() => {});
+  }
+  // back to the seed: the databases added here are dropped (the login session survives)
+  await api.reset();
+  await api.setLatency(L);
+}
+
+/**
+ * 1,000 databases in one organization (studio, with its 2 seeded): its Databases node expanded three
+ * times (collapsed and Refresh before each: asked again), every frame timed from before the click to
+ * 1 s after the first rows show, next to an idle baseline.
+ */
+async function databasesBulk({ rowLabelled, setExpanded }) {
+  const org = 'studio';
+  const prefix = 'bulkdb';
+  const t0 = Date.now();
+  const names = await addDatabases(org, prefix, DB_BULK);
+  if (names.length !== DB_BULK) throw new Error(`POST /__emulator/databases added ${names.length} databases, not ${DB_BULK}`);
+  const seedSeconds = (Date.now() - t0) / 1000;
+  say(`${DB_BULK} databases added to ${org} in ${seedSeconds.toFixed(1)} s`);
+  await setExpanded(DB_ORG, false).catch(() => {});
+  await setExpanded('Organizations', true);
+  await setExpanded(org, true);
+  const idle = await frames(page);
+  await sleep(2000);
+  const idleStats = await idle.stop();
+  const loads = [];
+  for (let k = 0; k < 3; k++) {
+    await setExpanded('Databases', false);
+    await api.clearRequests();
+    await (await ui.viewTitleAction(page, 'Refresh')).click();
+    await requestsSettled(`the refresh before expanding ${DB_BULK} databases`);
+    await api.clearRequests();
+    const f = await frames(page);
+    await arm(page, { kind: 'rows', texts: [`${prefix}-1`] });
+    await rowLabelled('Databases').locator('.monaco-tl-twistie').click();
+    const r = await result(page, { timeoutMs: 60000, what: `the first of ${DB_BULK} databases (expand ${k + 1})` });
+    await sleep(1000); // the tree may go on working after the first rows show
+    const stats = await f.stop();
+    await sleep(L + 200);
+    const reqs = analyze((await api.requests()).filter(fromExtension), L);
+    loads.push({ renderMs: r.ms, ...stats, requests: reqs.requests, roundTrips: reqs.roundTrips });
+    say(`  expand ${k + 1}: first rows after ${r.ms.toFixed(0)} ms; longest frame ${Math.max(stats.maxGapMs, stats.maxLongTaskMs).toFixed(0)} ms; ${reqs.requests} request(s)`);
+  }
+  await setExpanded('Databases', false).catch(() => {});
+  await setExpanded(org, false).catch(() => {});
+  return { databases: DB_BULK, organization: org, seedSeconds, idle: idleStats, loads, requests: mode(loads.map((l) => l.requests)), roundTrips: mode(loads.map((l) => l.roundTrips)) };
 }
 
 function controlText(i) {

@@ -121,4 +121,58 @@ describe('bench targets (scripts/bench/report.mjs)', () => {
     const paint = lines.find((l) => l.startsWith('| Cold open, first useful paint'));
     assert.match(paint ?? '', /\| round trips waited for \| 0 \| 0 \| 1 \| 2 of 3 \|$/);
   });
+  describe('databases (issue 23)', () => {
+    const dbExpand = (o: Action = {}) => action({
+      title: 'expand Databases', requests: 1, requestsRange: [1, 1], requestsAfterTrigger: 1, requestsAfterTriggerRange: [1, 1],
+      stages: [['GET /v1/organizations/acme/databases']], stagesAfterTrigger: [['GET /v1/organizations/acme/databases']], ...o,
+    });
+    const dbCreate = (o: Action = {}) => action({
+      title: 'create (database token)', median: 420, requestsAfterTrigger: 1, requestsAfterTriggerRange: [1, 1],
+      stagesAfterTrigger: [['POST /v1/organizations/acme/databases/orders/auth/tokens?expiration=7d&authorization=read-only']], ...o,
+    });
+    const frames = (longest: number) => ({ frames: 60, maxGapMs: longest, over200: longest > 200 ? 1 : 0, over50: 1, longTasks: 1, maxLongTaskMs: 40, longTasksOver200: 0, longTaskSupported: true });
+    const bulk = (longest: number[]) => ({
+      databases: 1000, organization: 'studio', seedSeconds: 0.4, idle: frames(20), requests: 1, roundTrips: 1,
+      loads: longest.map((l) => ({ renderMs: 300, requests: 1, roundTrips: 1, ...frames(l) })),
+    });
+
+    it('expanding Databases is met with one request after the click and one round trip; two requests or two round trips miss it', () => {
+      const met = find(report.checkTargets(results({ dbExpand: dbExpand() })), 'Databases expanded');
+      assert.equal(met.met, true, met.measured);
+      assert.match(met.measured, /^1 request\(s\) after the input \(GET \/v1\/organizations\/acme\/databases\), 1 \(slope 1\.00\) round trip/);
+      const two = find(report.checkTargets(results({ dbExpand: dbExpand({ requestsAfterTrigger: 2, requestsAfterTriggerRange: [2, 2] }) })), 'Databases expanded');
+      assert.equal(two.met, false);
+      assert.match(two.by, /2 request\(s\) after the input instead of 1/);
+      const chained = find(report.checkTargets(results({ dbExpand: dbExpand({ rtSlope: 2.04, rtWaited: 2 }) })), 'Databases expanded');
+      assert.equal(chained.met, false);
+      assert.match(chained.by, /2 round trip\(s\) waited for instead of 1/);
+      const once = find(report.checkTargets(results({ dbExpand: dbExpand({ requestsAfterTriggerRange: [1, 2] }) })), 'Databases expanded');
+      assert.equal(once.met, false, 'one run with 2 requests misses it');
+      assert.equal(find(report.checkTargets(results({})), 'Databases expanded').by, 'not measured');
+    });
+
+    it('Create Database Token is met with the mint alone after the last answer and one round trip', () => {
+      const met = find(report.checkTargets(results({ dbCreate: dbCreate() })), 'Create Database Token → value shown');
+      assert.equal(met.met, true, met.measured);
+      assert.match(met.measured, /POST \/v1\/organizations\/acme\/databases\/orders\/auth\/tokens/);
+      assert.match(met.measured, /last answer → value painted in the panel median 420 ms/);
+      const listed = find(report.checkTargets(results({ dbCreate: dbCreate({ requestsAfterTrigger: 2, requestsAfterTriggerRange: [2, 2], rtSlope: 1.9, rtWaited: 2 }) })), 'Create Database Token → value shown');
+      assert.equal(listed.met, false);
+      assert.match(listed.by, /2 request\(s\) after the input instead of 1, 2 round trip\(s\) waited for instead of 1/);
+    });
+
+    it('1,000 databases are met with every frame at most 200 ms, missed by one over it, and have a section of their own', () => {
+      const met = find(report.checkTargets(results({}, { databases: bulk([120, 90, 80]) })), '1,000 databases');
+      assert.equal(met.met, true, met.measured);
+      const slow = find(report.checkTargets(results({}, { databases: bulk([120, 260, 80]) })), '1,000 databases');
+      assert.equal(slow.met, false);
+      assert.match(slow.by, /a frame over 200 ms in 1 of 3 expands; the longest 60 ms over/);
+      assert.equal(find(report.checkTargets(results({})), '1,000 databases').by, 'not measured');
+      const { markdown } = report.renderReport(results({ dbExpand: dbExpand(), dbCreate: dbCreate() }, { databases: bulk([120, 90, 80]) }), { command: 'npm run bench' });
+      assert.match(markdown, /## An organization with 1,000 databases/);
+      assert.match(markdown, /\| frames during expand 2 \(click → first rows \+ 1 s\) \| 60 frames, longest 90 ms/);
+      assert.match(markdown, /\| expand Databases \|/, 'the action table has the expand');
+      assert.match(markdown, /- \*\*Databases\*\* \(issue 23\)/, 'the Method section describes them');
+    });
+  });
 });
