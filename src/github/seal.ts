@@ -18,7 +18,9 @@ let sodium: Promise<Sodium> | undefined;
 export function loadSodium(): Promise<Sodium> {
   sodium ??= (async () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const lib = require('libsodium-wrappers') as Sodium;
+    const mod = require('libsodium-wrappers') as Sodium & { default?: Sodium };
+    // the CommonJS build is the library itself; its ES module build (a bundle of its own) has it as `default`
+    const lib = mod.default ?? mod;
     await lib.ready;
     return lib;
   })().catch((err: unknown) => {

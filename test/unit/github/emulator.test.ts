@@ -113,6 +113,24 @@ describe('github-emulator: the Actions secrets API over HTTP', () => {
     assert.equal((await call('GET', '/repos/octo-org/app/environments', emu.adminToken)).status, 200, 'the faults were used up');
   });
 
+  it('latency, a delay fault, and faults matched by method and path (without /api/v3, exact or a prefix with *)', async () => {
+    emu.setLatency(120);
+    let started = Date.now();
+    assert.equal((await call('GET', '/api/v3/repos/octo-org/app/environments', emu.adminToken)).status, 200);
+    assert.ok(Date.now() - started >= 110, `latency: ${Date.now() - started} ms`);
+    emu.setLatency(0);
+    emu.injectFault({ kind: 'delay', delayMs: 150, times: 1 });
+    started = Date.now();
+    assert.equal((await call('GET', '/repos/octo-org/app/environments', emu.adminToken)).status, 200, 'a delay, then the normal answer');
+    assert.ok(Date.now() - started >= 140, `delay: ${Date.now() - started} ms`);
+    emu.injectFault({ kind: 'status', status: 503, method: 'PUT', path: '/repos/octo-org/app/environments/*' });
+    emu.injectFault({ kind: 'status', status: 500, path: '/repos/octo-org/app/environments', times: 1 });
+    assert.equal((await call('GET', '/repos/octo-org/app/environments/production/secrets', emu.adminToken)).status, 200, 'not that exact path, not a PUT');
+    assert.equal((await call('GET', '/api/v3/repos/octo-org/app/environments', emu.adminToken)).status, 500);
+    assert.equal((await call('PUT', '/api/v3/repos/octo-org/app/environments/production/secrets/X', emu.adminToken, {})).status, 503);
+    assert.equal((await call('PUT', '/repos/octo-org/app/actions/secrets/X', emu.adminToken, {})).status, 422, 'another path: answered normally');
+  });
+
   it('the request log and the log lines hold no token, value or sealed value', async () => {
     lines.length = 0;
     const body = await sealFor('/repos/octo-org/app/actions/secrets/public-key', 'the-plain-value-123');

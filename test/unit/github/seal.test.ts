@@ -2,6 +2,8 @@
 // loaded on the first call only, and never part of the core bundle (dist/extension.js).
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { decodePublicKey, sealForGitHub } from '../../../src/github/seal';
 
@@ -84,5 +86,44 @@ describe('github/seal: libsodium is loaded on first use only', function () {
     assert.ok(inputs.includes('src/extension.ts'), 'the metafile lists the core\'s sources');
     const stray = inputs.filter((f) => /^src\/github\/seal\.ts$|^node_modules\/libsodium/.test(f));
     assert.deepEqual(stray, [], `in the core bundle: ${stray.join(', ')}`);
+  });
+});
+
+describe('github/seal: bundled with libsodium as a file of its own', function () {
+  this.timeout(60000);
+  let dir: string;
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'seal-bundle-'));
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  // How esbuild.js is to bundle it once a command uses it (like node-fetch): `require('libsodium-wrappers')`
+  // kept as a require of ./libsodium.js, itself built from the package (esbuild picks its ES module build).
+  it('seals, and loads ./libsodium.js only on the first call', async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const esbuild = require('esbuild') as typeof import('esbuild');
+    const common = { absWorkingDir: ROOT, bundle: true, format: 'cjs' as const, platform: 'node' as const, target: 'node20', logLevel: 'silent' as const, metafile: true };
+    const external = {
+      name: 'libsodium-external',
+      setup(build: import('esbuild').PluginBuild): void {
+        build.onResolve({ filter: /^libsodium-wrappers$/ }, (args) => (args.kind === 'entry-point' ? undefined : { path: './libsodium.js', external: true }));
+      },
+    };
+    const main = await esbuild.build({ ...common, entryPoints: ['src/github/seal.ts'], outfile: path.join(dir, 'seal.js'), plugins: [external] });
+    await esbuild.build({ ...common, entryPoints: ['libsodium-wrappers'], outfile: path.join(dir, 'libsodium.js') });
+    assert.ok(main.metafile);
+    assert.deepEqual(Object.keys(main.metafile.inputs).filter((f) => f.includes('libsodium')), [], 'libsodium stays out of the bundle that holds seal.ts');
+    await sodium.ready;
+    const pair = sodium.crypto_box_keypair();
+    const script = `
+      const loaded = () => Object.keys(require.cache).some((f) => f.endsWith('libsodium.js'));
+      const { sealForGitHub } = require(${JSON.stringify(path.join(dir, 'seal.js'))});
+      const before = loaded();
+      sealForGitHub('bundled value', ${JSON.stringify(Buffer.from(pair.publicKey).toString('base64'))})
+        .then((sealed) => console.log(JSON.stringify({ before, after: loaded(), sealed })));`;
+    const out = JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' })) as { before: boolean; after: boolean; sealed: string };
+    assert.deepEqual({ before: out.before, after: out.after }, { before: false, after: true });
+    const opened = sodium.crypto_box_seal_open(new Uint8Array(Buffer.from(out.sealed, 'base64')), pair.publicKey, pair.privateKey);
+    assert.equal(Buffer.from(opened).toString('utf8'), 'bundled value');
   });
 });
