@@ -4,8 +4,13 @@
 // parameter (honoured only when the server runs with --enable-smoke-test-driver), loads the extension
 // from the repo on the server's disk, calls run() of the tests module, then window.codeAutomationExit(code).
 //
-// usage: node scripts/host/run-host-tests.mjs [--host oldest|newest] [--timeout 300] [--results file.json] [--untrusted]
+// usage: node scripts/host/run-host-tests.mjs [--host oldest|newest] [--timeout 300] [--results file.json] [--untrusted | --github]
 //   --untrusted: the folder in Restricted Mode (workspace trust on); only the suites written for it run
+//   --github: the GitHub suites (*.github.test.js) in the GitHub test host (scripts/host/variants.mjs:
+//             without VS Code's own GitHub sign-in), with the test GitHub sign-in of
+//             test/fixtures/github-auth loaded beside the extension
+//   --builtin-github-auth: with --github, in the host as installed (VS Code's own GitHub sign-in in
+//             it): shows what the GitHub suites see without the test host (they fail)
 // Writes .test-results/host/<host>/results.json ({passed, failed, tests:[{title,state,error?}]}) and
 // ends with "N passed, M failed". Exit 0 only when the suite ran, had tests, and none failed.
 import fs from 'node:fs';
@@ -14,6 +19,7 @@ import util from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { hostInfo, REPO } from './hosts.mjs';
 import { startCodeServer } from './code-server.mjs';
+import { GITHUB_AUTH_FIXTURE, githubTestHost } from './variants.mjs';
 import { launch, bounded } from './vscode-ui.mjs';
 import { installSignalHandlers, runBounded, stopAll } from './procs.mjs';
 
@@ -36,11 +42,16 @@ export async function buildTestEntry({ timeoutMs = 120000 } = {}) {
 // folder: the workspace folder to open (default: the instance's fresh, empty one); env: more variables
 // for the extension host; work: where the instance lives (default .test-results/host/<host>, or
 // <host>-untrusted); untrusted: workspace trust on and the folder in Restricted Mode (the tests see
-// TURSO_HOST_UNTRUSTED=1: the suites written for it run, the others are skipped).
+// TURSO_HOST_UNTRUSTED=1: the suites written for it run, the others are skipped); github: the GitHub
+// suites (the tests see TURSO_HOST_GITHUB=1) in the GitHub test host with test/fixtures/github-auth
+// loaded too (builtinGitHubAuth: in the host as installed instead).
 export async function runHostSuite({ verbose = false, host = 'newest', timeoutSec = 300, resultsFile, extensionDir,
-  testsModule = path.join(REPO, 'out', 'test', 'host', 'index.js'), folder, env = {}, work, untrusted = false } = {}) {
-  const info = hostInfo(host);
-  const base = work || path.join(REPO, '.test-results', 'host', untrusted ? `${host}-untrusted` : host);
+  testsModule = path.join(REPO, 'out', 'test', 'host', 'index.js'), folder, env = {}, work, untrusted = false, github = false,
+  builtinGitHubAuth = false } = {}) {
+  if (untrusted && github) throw new Error('--untrusted and --github are separate suites: run one at a time');
+  const info = github && !builtinGitHubAuth ? githubTestHost(host) : hostInfo(host);
+  const suite = untrusted ? 'untrusted' : github ? 'github' : '';
+  const base = work || path.join(REPO, '.test-results', 'host', suite ? `${host}-${suite}` : host);
   fs.rmSync(base, { recursive: true, force: true });
   fs.mkdirSync(base, { recursive: true });
   if (extensionDir === undefined) {
@@ -58,12 +69,14 @@ export async function runHostSuite({ verbose = false, host = 'newest', timeoutSe
   console.log(`in-host suite on ${info.label}`);
   const cs = await startCodeServer(info, {
     root: path.join(base, 'instance'), smoke: true, untrusted,
-    env: { ...env, TURSO_HOST_TEST_RESULTS: resultsFile, TURSO_TEST_HOST: host, ...(untrusted ? { TURSO_HOST_UNTRUSTED: '1' } : {}) },
+    env: { ...env, TURSO_HOST_TEST_RESULTS: resultsFile, TURSO_TEST_HOST: host, ...(untrusted ? { TURSO_HOST_UNTRUSTED: '1' } : {}),
+      ...(github ? { TURSO_HOST_GITHUB: '1' } : {}) },
   });
   console.log(`${cs.label} up (PID ${cs.pid}) after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   const authority = new URL(cs.url).host; // code-server uses location.host as the remote authority
   const payload = JSON.stringify([
     ['extensionDevelopmentPath', `vscode-remote://${authority}${extensionDir}`],
+    ...(github ? [['extensionDevelopmentPath', `vscode-remote://${authority}${GITHUB_AUTH_FIXTURE}`]] : []),
     ['extensionTestsPath', `vscode-remote://${authority}${testsModule}`],
   ]);
   const url = `${cs.url}/?folder=${encodeURIComponent(folder || cs.dirs.ws)}&payload=${encodeURIComponent(payload)}`;
@@ -117,11 +130,12 @@ export async function runHostSuite({ verbose = false, host = 'newest', timeoutSe
 
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   const { values } = util.parseArgs({ options: { verbose: { type: 'boolean', default: false }, host: { type: 'string', default: 'newest' }, timeout: { type: 'string', default: '300' }, results: { type: 'string' },
-    untrusted: { type: 'boolean', default: false } } });
+    untrusted: { type: 'boolean', default: false }, github: { type: 'boolean', default: false }, 'builtin-github-auth': { type: 'boolean', default: false } } });
   installSignalHandlers();
   let s;
   try {
-    s = await runHostSuite({ verbose: values.verbose, host: values.host, timeoutSec: Number(values.timeout), resultsFile: values.results, untrusted: values.untrusted });
+    s = await runHostSuite({ verbose: values.verbose, host: values.host, timeoutSec: Number(values.timeout), resultsFile: values.results, untrusted: values.untrusted,
+      github: values.github || values['builtin-github-auth'], builtinGitHubAuth: values['builtin-github-auth'] });
   } catch (e) {
     console.error(`in-host suite on ${values.host}: ${e.message}`);
     await stopAll();
