@@ -8,7 +8,7 @@
 //   --untrusted: the folder in Restricted Mode (workspace trust on); only the suites written for it run
 //   --github: the GitHub suites (*.github.test.js) in the GitHub test host (scripts/host/variants.mjs:
 //             without VS Code's own GitHub sign-in), with the test GitHub sign-in of
-//             test/fixtures/github-auth loaded beside the extension
+//             test/fixtures/github-auth installed beside the extension
 //   --builtin-github-auth: with --github, in the host as installed (VS Code's own GitHub sign-in in
 //             it): shows what the GitHub suites see without the test host (they fail)
 // Writes .test-results/host/<host>/results.json ({passed, failed, tests:[{title,state,error?}]}) and
@@ -18,7 +18,7 @@ import path from 'node:path';
 import util from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { hostInfo, REPO } from './hosts.mjs';
-import { startCodeServer } from './code-server.mjs';
+import { installExtension, startCodeServer } from './code-server.mjs';
 import { GITHUB_AUTH_FIXTURE, githubTestHost } from './variants.mjs';
 import { launch, bounded } from './vscode-ui.mjs';
 import { installSignalHandlers, runBounded, stopAll } from './procs.mjs';
@@ -39,12 +39,23 @@ export async function buildTestEntry({ timeoutMs = 120000 } = {}) {
   if (r.code !== 0) throw new Error(`bundling the test entry failed${r.timedOut ? ` (timed out after ${timeoutMs / 1000} s)` : ` (exit ${r.code})`}:\n${r.output.trim().split('\n').slice(-15).join('\n')}`);
 }
 
+/** Packages the test extension in `dir` (vsce) into `into`; returns the VSIX's path. */
+async function packageFixture(into, dir, { timeoutMs = 60000 } = {}) {
+  const out = path.join(into, `${path.basename(dir)}.vsix`);
+  const vsce = path.join(REPO, 'node_modules', '@vscode', 'vsce', 'vsce');
+  const r = await runBounded(process.execPath, [vsce, 'package', '--no-dependencies', '-o', out], { cwd: dir, timeoutMs, quiet: true, label: `vsce package (${path.basename(dir)})` });
+  if (r.code !== 0 || !fs.existsSync(out)) {
+    throw new Error(`packaging the test extension ${path.relative(REPO, dir)} failed${r.timedOut ? ` (timed out after ${timeoutMs / 1000} s)` : ` (exit ${r.code})`}:\n${r.output.trim().split('\n').slice(-10).join('\n')}`);
+  }
+  return out;
+}
+
 // folder: the workspace folder to open (default: the instance's fresh, empty one); env: more variables
 // for the extension host; work: where the instance lives (default .test-results/host/<host>, or
 // <host>-untrusted); untrusted: workspace trust on and the folder in Restricted Mode (the tests see
 // TURSO_HOST_UNTRUSTED=1: the suites written for it run, the others are skipped); github: the GitHub
 // suites (the tests see TURSO_HOST_GITHUB=1) in the GitHub test host with test/fixtures/github-auth
-// loaded too (builtinGitHubAuth: in the host as installed instead).
+// installed (builtinGitHubAuth: in the host as installed instead).
 export async function runHostSuite({ verbose = false, host = 'newest', timeoutSec = 300, resultsFile, extensionDir,
   testsModule = path.join(REPO, 'out', 'test', 'host', 'index.js'), folder, env = {}, work, untrusted = false, github = false,
   builtinGitHubAuth = false } = {}) {
@@ -67,6 +78,11 @@ export async function runHostSuite({ verbose = false, host = 'newest', timeoutSe
   if (main && !fs.existsSync(path.join(extensionDir, main))) throw new Error(`${path.join(extensionDir, main)} not found: build first (node esbuild.js)`);
 
   console.log(`in-host suite on ${info.label}`);
+  if (github) {
+    // installed, not a second extensionDevelopmentPath: code-server's web workbench loads only one of those
+    await installExtension(info, { root: path.join(base, 'instance'), vsix: await packageFixture(base, GITHUB_AUTH_FIXTURE) });
+    console.log(`installed the test GitHub sign-in (${path.relative(REPO, GITHUB_AUTH_FIXTURE)}) after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  }
   const cs = await startCodeServer(info, {
     root: path.join(base, 'instance'), smoke: true, untrusted,
     env: { ...env, TURSO_HOST_TEST_RESULTS: resultsFile, TURSO_TEST_HOST: host, ...(untrusted ? { TURSO_HOST_UNTRUSTED: '1' } : {}),
@@ -76,7 +92,6 @@ export async function runHostSuite({ verbose = false, host = 'newest', timeoutSe
   const authority = new URL(cs.url).host; // code-server uses location.host as the remote authority
   const payload = JSON.stringify([
     ['extensionDevelopmentPath', `vscode-remote://${authority}${extensionDir}`],
-    ...(github ? [['extensionDevelopmentPath', `vscode-remote://${authority}${GITHUB_AUTH_FIXTURE}`]] : []),
     ['extensionTestsPath', `vscode-remote://${authority}${testsModule}`],
   ]);
   const url = `${cs.url}/?folder=${encodeURIComponent(folder || cs.dirs.ws)}&payload=${encodeURIComponent(payload)}`;
