@@ -86,7 +86,7 @@ export async function runHostSuite({ verbose = false, host = 'newest', timeoutSe
   const cs = await startCodeServer(info, {
     root: path.join(base, 'instance'), smoke: true, untrusted,
     env: { ...env, TURSO_HOST_TEST_RESULTS: resultsFile, TURSO_TEST_HOST: host, ...(untrusted ? { TURSO_HOST_UNTRUSTED: '1' } : {}),
-      ...(github ? { TURSO_HOST_GITHUB: '1' } : {}) },
+      ...(github ? { TURSO_HOST_GITHUB: '1', TURSO_FIXTURE_GITHUB_FILE: path.join(base, 'github-auth.json') } : {}) },
   });
   console.log(`${cs.label} up (PID ${cs.pid}) after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   const authority = new URL(cs.url).host; // code-server uses location.host as the remote authority

@@ -1,5 +1,6 @@
 import * as assert from 'assert';
 import * as crypto from 'crypto';
+import * as fs from 'fs';
 import * as vscode from 'vscode';
 
 // The GitHub test host (issue 24): run only by `run-host-tests.mjs --github`, in the host without
@@ -79,6 +80,20 @@ suite('GitHub test host: the test GitHub sign-in answers getSession for github a
       'getSession("github-enterprise", ["repo"], {createIfNone: true}) did not answer');
     assert.deepStrictEqual(shown(session, token), { label: 'ghe-tester', token: 'the test token', scopes: ['repo'] });
     assert.ok(gh.calls('github-enterprise').some((c) => c.method === 'getSessions' && c.uri === GHE_URI), 'VS Code asked the test provider for that server');
+  });
+
+  test('github: a session written into $TURSO_FIXTURE_GITHUB_FILE (how a test outside the extension host signs in) answers', async () => {
+    const file = process.env.TURSO_FIXTURE_GITHUB_FILE;
+    assert.ok(file, 'the runner names the file');
+    const token = fakeToken();
+    fs.writeFileSync(file, JSON.stringify({ github: { sessions: [{ token, label: 'file-tester', scopes: ['repo'] }] } }));
+    try {
+      const session = await within(vscode.authentication.getSession('github', ['repo'], { createIfNone: true }), 15000,
+        'getSession("github", ["repo"], {createIfNone: true}) did not answer');
+      assert.deepStrictEqual(shown(session, token), { label: 'file-tester', token: 'the test token', scopes: ['repo'] });
+    } finally {
+      fs.rmSync(file, { force: true });
+    }
   });
 
   test('no GitHub sign-in: signed out, the sign-in refused: createIfNone rejects, silent answers undefined, the provider creates nothing', async () => {
