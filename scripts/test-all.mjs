@@ -6,7 +6,8 @@
 //
 // usage: npm test -- [options]
 //   --only a,b        run only these steps (names or prefixes: setup typecheck lint compile unit package
-//                     host host:oldest host:newest e2e e2e:newest e2e:oldest); prerequisites are added
+//                     host host:oldest host:newest host-untrusted host-github e2e e2e:newest e2e:oldest;
+//                     host-github:newest ...); prerequisites are added
 //   --skip a,b        leave these steps out
 //   --hosts a,b       hosts for the in-host suite (default: oldest,newest)
 //   --e2e-hosts a,b   hosts for the e2e suite (default: newest,oldest)
@@ -69,6 +70,11 @@ const ALL = [
     name: `host-untrusted:${h}`, host: h, timeoutSec: 240, needs: ['compile', 'package'], kind: 'tests',
     what: `in-host Restricted Mode suite (*.untrusted.test.js: the folder not trusted) in code-server ${hostInfo(h).codeServer}`,
     cmd: [NODE, path.join(REPO, 'scripts/host/run-host-tests.mjs'), '--host', h, '--timeout', '200', '--untrusted'], parse: parseSummaryLine,
+  })),
+  ...inHostHosts.map((h) => ({
+    name: `host-github:${h}`, host: h, timeoutSec: 240, needs: ['compile', 'package'], kind: 'tests',
+    what: `in-host GitHub suite (*.github.test.js: the test GitHub sign-in of test/fixtures/github-auth) in code-server ${hostInfo(h).codeServer} without VS Code's own GitHub sign-in`,
+    cmd: [NODE, path.join(REPO, 'scripts/host/run-host-tests.mjs'), '--host', h, '--timeout', '200', '--github'], parse: parseSummaryLine,
   })),
   ...e2eHosts.map((h) => ({
     name: `e2e:${h}`, host: h, timeoutSec: 600, needs: ['compile', 'package'], kind: 'tests',

@@ -4,8 +4,13 @@
 // parameter (honoured only when the server runs with --enable-smoke-test-driver), loads the extension
 // from the repo on the server's disk, calls run() of the tests module, then window.codeAutomationExit(code).
 //
-// usage: node scripts/host/run-host-tests.mjs [--host oldest|newest] [--timeout 300] [--results file.json] [--untrusted]
+// usage: node scripts/host/run-host-tests.mjs [--host oldest|newest] [--timeout 300] [--results file.json] [--untrusted | --github]
 //   --untrusted: the folder in Restricted Mode (workspace trust on); only the suites written for it run
+//   --github: the GitHub suites (*.github.test.js) in the GitHub test host (scripts/host/variants.mjs:
+//             without VS Code's own GitHub sign-in), with the test GitHub sign-in of
+//             test/fixtures/github-auth installed beside the extension
+//   --builtin-github-auth: with --github, in the host as installed (VS Code's own GitHub sign-in in
+//             it): shows what the GitHub suites see without the test host (they fail)
 // Writes .test-results/host/<host>/results.json ({passed, failed, tests:[{title,state,error?}]}) and
 // ends with "N passed, M failed". Exit 0 only when the suite ran, had tests, and none failed.
 import fs from 'node:fs';
@@ -13,7 +18,8 @@ import path from 'node:path';
 import util from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { hostInfo, REPO } from './hosts.mjs';
-import { startCodeServer } from './code-server.mjs';
+import { installExtension, startCodeServer } from './code-server.mjs';
+import { GITHUB_AUTH_FIXTURE, githubTestHost } from './variants.mjs';
 import { launch, bounded } from './vscode-ui.mjs';
 import { installSignalHandlers, runBounded, stopAll } from './procs.mjs';
 
@@ -33,14 +39,30 @@ export async function buildTestEntry({ timeoutMs = 120000 } = {}) {
   if (r.code !== 0) throw new Error(`bundling the test entry failed${r.timedOut ? ` (timed out after ${timeoutMs / 1000} s)` : ` (exit ${r.code})`}:\n${r.output.trim().split('\n').slice(-15).join('\n')}`);
 }
 
+/** Packages the test extension in `dir` (vsce) into `into`; returns the VSIX's path. */
+async function packageFixture(into, dir, { timeoutMs = 60000 } = {}) {
+  const out = path.join(into, `${path.basename(dir)}.vsix`);
+  const vsce = path.join(REPO, 'node_modules', '@vscode', 'vsce', 'vsce');
+  const r = await runBounded(process.execPath, [vsce, 'package', '--no-dependencies', '-o', out], { cwd: dir, timeoutMs, quiet: true, label: `vsce package (${path.basename(dir)})` });
+  if (r.code !== 0 || !fs.existsSync(out)) {
+    throw new Error(`packaging the test extension ${path.relative(REPO, dir)} failed${r.timedOut ? ` (timed out after ${timeoutMs / 1000} s)` : ` (exit ${r.code})`}:\n${r.output.trim().split('\n').slice(-10).join('\n')}`);
+  }
+  return out;
+}
+
 // folder: the workspace folder to open (default: the instance's fresh, empty one); env: more variables
 // for the extension host; work: where the instance lives (default .test-results/host/<host>, or
 // <host>-untrusted); untrusted: workspace trust on and the folder in Restricted Mode (the tests see
-// TURSO_HOST_UNTRUSTED=1: the suites written for it run, the others are skipped).
+// TURSO_HOST_UNTRUSTED=1: the suites written for it run, the others are skipped); github: the GitHub
+// suites (the tests see TURSO_HOST_GITHUB=1) in the GitHub test host with test/fixtures/github-auth
+// installed (builtinGitHubAuth: in the host as installed instead).
 export async function runHostSuite({ verbose = false, host = 'newest', timeoutSec = 300, resultsFile, extensionDir,
-  testsModule = path.join(REPO, 'out', 'test', 'host', 'index.js'), folder, env = {}, work, untrusted = false } = {}) {
-  const info = hostInfo(host);
-  const base = work || path.join(REPO, '.test-results', 'host', untrusted ? `${host}-untrusted` : host);
+  testsModule = path.join(REPO, 'out', 'test', 'host', 'index.js'), folder, env = {}, work, untrusted = false, github = false,
+  builtinGitHubAuth = false } = {}) {
+  if (untrusted && github) throw new Error('--untrusted and --github are separate suites: run one at a time');
+  const info = github && !builtinGitHubAuth ? githubTestHost(host) : hostInfo(host);
+  const suite = untrusted ? 'untrusted' : github ? 'github' : '';
+  const base = work || path.join(REPO, '.test-results', 'host', suite ? `${host}-${suite}` : host);
   fs.rmSync(base, { recursive: true, force: true });
   fs.mkdirSync(base, { recursive: true });
   if (extensionDir === undefined) {
@@ -56,9 +78,15 @@ export async function runHostSuite({ verbose = false, host = 'newest', timeoutSe
   if (main && !fs.existsSync(path.join(extensionDir, main))) throw new Error(`${path.join(extensionDir, main)} not found: build first (node esbuild.js)`);
 
   console.log(`in-host suite on ${info.label}`);
+  if (github) {
+    // installed, not a second extensionDevelopmentPath: code-server's web workbench loads only one of those
+    await installExtension(info, { root: path.join(base, 'instance'), vsix: await packageFixture(base, GITHUB_AUTH_FIXTURE) });
+    console.log(`installed the test GitHub sign-in (${path.relative(REPO, GITHUB_AUTH_FIXTURE)}) after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  }
   const cs = await startCodeServer(info, {
     root: path.join(base, 'instance'), smoke: true, untrusted,
-    env: { ...env, TURSO_HOST_TEST_RESULTS: resultsFile, TURSO_TEST_HOST: host, ...(untrusted ? { TURSO_HOST_UNTRUSTED: '1' } : {}) },
+    env: { ...env, TURSO_HOST_TEST_RESULTS: resultsFile, TURSO_TEST_HOST: host, ...(untrusted ? { TURSO_HOST_UNTRUSTED: '1' } : {}),
+      ...(github ? { TURSO_HOST_GITHUB: '1', TURSO_FIXTURE_GITHUB_FILE: path.join(base, 'github-auth.json') } : {}) },
   });
   console.log(`${cs.label} up (PID ${cs.pid}) after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   const authority = new URL(cs.url).host; // code-server uses location.host as the remote authority
@@ -117,11 +145,12 @@ export async function runHostSuite({ verbose = false, host = 'newest', timeoutSe
 
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   const { values } = util.parseArgs({ options: { verbose: { type: 'boolean', default: false }, host: { type: 'string', default: 'newest' }, timeout: { type: 'string', default: '300' }, results: { type: 'string' },
-    untrusted: { type: 'boolean', default: false } } });
+    untrusted: { type: 'boolean', default: false }, github: { type: 'boolean', default: false }, 'builtin-github-auth': { type: 'boolean', default: false } } });
   installSignalHandlers();
   let s;
   try {
-    s = await runHostSuite({ verbose: values.verbose, host: values.host, timeoutSec: Number(values.timeout), resultsFile: values.results, untrusted: values.untrusted });
+    s = await runHostSuite({ verbose: values.verbose, host: values.host, timeoutSec: Number(values.timeout), resultsFile: values.results, untrusted: values.untrusted,
+      github: values.github || values['builtin-github-auth'], builtinGitHubAuth: values['builtin-github-auth'] });
   } catch (e) {
     console.error(`in-host suite on ${values.host}: ${e.message}`);
     await stopAll();

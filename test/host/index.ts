@@ -1,6 +1,6 @@
 // Entry point the VS Code extension host loads through `extensionTestsPath` (code-server in-host runner:
 // scripts/host/run-host-tests.mjs). Runs every out/test/host/**/*.test.js (*.untrusted.test.js in a
-// folder in Restricted Mode, and only those) with mocha (TDD UI) inside the
+// folder in Restricted Mode, *.github.test.js in the GitHub test host, and only those) with mocha (TDD UI) inside the
 // real Node extension host, writes a JSON result file and prints "N passed, M failed".
 // Result file: $TURSO_HOST_TEST_RESULTS, else .test-results/host/results.json in the repo.
 import * as fs from 'fs';
@@ -45,9 +45,10 @@ export function run(): Promise<void> {
     grep: process.env.TURSO_HOST_TEST_GREP || undefined,
   });
   // A folder in Restricted Mode (run-host-tests.mjs --untrusted) runs the *.untrusted.test.js files
-  // only; a trusted one everything else.
-  const untrusted = process.env.TURSO_HOST_UNTRUSTED === '1';
-  for (const f of findTests(__dirname)) if (f.endsWith('.untrusted.test.js') === untrusted) mocha.addFile(f);
+  // only, the GitHub test host (--github) the *.github.test.js files only; a plain run everything else.
+  const group = process.env.TURSO_HOST_UNTRUSTED === '1' ? 'untrusted' : process.env.TURSO_HOST_GITHUB === '1' ? 'github' : '';
+  const groupOf = (f: string) => /\.(untrusted|github)\.test\.js$/.exec(f)?.[1] ?? '';
+  for (const f of findTests(__dirname)) if (groupOf(f) === group) mocha.addFile(f);
 
   return new Promise<void>((resolve, reject) => {
     const tests: TestResult[] = [];
