@@ -23,7 +23,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as ui from '../../scripts/host/vscode-ui.mjs';
 import { e2e, emulatorHttp } from './context.mjs';
-import { ENVIRONMENT, githubControl, openSecret, REPOSITORY } from './github.mjs';
+import { ENVIRONMENT, githubControl, openSecret, REPOSITORY, resetGitHub } from './github.mjs';
 import { searchForValues } from './leaks.mjs';
 import {
   chooseFromContextMenu, clickDialogButton, closeLeftoverPanels, closeRevealTab, createThroughWizard, ensureSignedInWithLoginToken, flowsWithPrefix,
@@ -169,8 +169,7 @@ describe('GitHub Actions secrets: a new token saved as a secret, Rotate updates 
     const missing = saveUiMissing();
     if (missing) skip(missing);
     await ensureSignedInWithLoginToken(page);
-    await githubControl('POST', '/reset');
-    await githubControl('POST', '/repository', { fullName: REPOSITORY, access: { [e2e.github.login]: 'admin' }, environments: [ENVIRONMENT] });
+    await resetGitHub();
     const name = uniqueName('e2e-gh');
     await createThroughWizard(page, { name, access: 'org' });
     const { frame, value } = await waitForReveal(page, name);
