@@ -39,8 +39,8 @@ const esc = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Secret values the flows used (what it is → the value), for the leak search of G05. */
 const secrets = new Map();
-/** What G02 leaves for G03 and G04: the token saved to both places. */
-const saved = { name: '', id: '', value: '' };
+/** What G02 leaves for G03 (stage 'saved': the token saved to both places), and G03 for G04 (stage 'rotated'). */
+const saved = { stage: '', name: '', id: '', value: '' };
 
 /**
  * Why the save flows cannot run, or '' when they can: the VSIX under test, as installed in this
@@ -116,11 +116,13 @@ async function rowSaying(page, name, re, what, timeout = 30000) {
  */
 async function startRotation(page, name) {
   const stamp = new Date().toISOString().slice(0, 10).replace(/-/g, '');
-  const successor = `${name}-${stamp}`;
   const nameStep = page.locator('.quick-input-widget .quick-input-title', { hasText: `Rotate API Token "${name}": New Name` }).first();
   await chooseFromContextMenu(page, treeRowLabelled(page, name), 'Rotate API Token', nameStep, 'the name step');
   const input = await ui.waitForInputBox(page, `Rotate API Token "${name}": New Name`);
-  assert.equal(await input.inputValue(), successor, 'the name step offers <name>-<yyyymmdd>');
+  // <name>-<yyyymmdd>; rotated again the same day: the date suffix replaced, then -2
+  const successor = await input.inputValue();
+  const stem = name.replace(/-\d{8}(-\d+)?$/, '');
+  assert.match(successor, new RegExp(`^${esc(stem)}-${stamp}(-\\d+)?$`), 'the name step offers <name>-<yyyymmdd>');
   await page.keyboard.press('Enter');
   const dialog = await waitForDialog(page, `Rotate API token "${name}"?`);
   const question = (await dialog.innerText()).replace(/\s+/g, ' ');
@@ -185,7 +187,8 @@ describe('GitHub Actions secrets: a new token saved as a secret, Rotate updates 
 
     // for the README, in both themes: the panel with its buttons
     await ui.clearNotifications(page);
-    const region = () => regionAround(page, [revealTab(page, name), frame.locator('#save-env'), saveButton(page)], { margin: 24, from: { left: true, top: true, right: true } });
+    // the window from its top down to below the panel's hints (which say what the button does)
+    const region = () => regionAround(page, [revealTab(page, name), saveButton(page), frame.locator('ul.hints')], { margin: 24, from: { left: true, top: true, right: true } });
     const shots = {};
     for (const [theme, label, dark] of [['light', 'Light Modern', false], ['dark', 'Dark Modern', true]]) {
       await setColorTheme(page, label);
@@ -214,14 +217,14 @@ describe('GitHub Actions secrets: a new token saved as a secret, Rotate updates 
     await saveToGitHub(page, `Environment: ${ENVIRONMENT}`, new RegExp(`Saved as GitHub Actions secret ${SECRET} of ${repoPattern()}, environment "${ENVIRONMENT}"\\.`));
     assert.equal(await openSecret({ environment: ENVIRONMENT, name: SECRET }), value, `the emulator opens ${REPOSITORY} (${ENVIRONMENT})'s ${SECRET} to the value the panel shows`);
     await rowSaying(page, name, /in 2 GitHub secrets/, '"in 2 GitHub secrets"');
-    Object.assign(saved, { name, id: listed.id, value });
+    Object.assign(saved, { stage: 'saved', name, id: listed.id, value });
     await closeLeftoverPanels(page);
   });
 
   flow('rotate-updates-secrets', 'Rotate API Token on that row: its confirmation names both secrets, both then hold the new token, and the old one is revoked', async (page, extraShot, skip) => {
     const missing = saveUiMissing();
     if (missing) skip(missing);
-    assert.ok(saved.name, 'G02 saved a token to both places (it did not get that far)');
+    assert.equal(saved.stage, 'saved', 'G02 saved a token to both places (it did not get that far)');
     await ensureSignedInWithLoginToken(page);
     const { name, id, value: old } = saved;
     await rowSaying(page, name, /in 2 GitHub secrets/, '"in 2 GitHub secrets"');
@@ -260,13 +263,13 @@ describe('GitHub Actions secrets: a new token saved as a secret, Rotate updates 
     await rowSaying(page, successor, /in 2 GitHub secrets/, '"in 2 GitHub secrets"');
     await treeRowLabelled(page, name).waitFor({ state: 'hidden', timeout: 20000 }).catch(() => { throw new Error(`the row "${name}" is still in the tree`); });
     await extraShot('-rotated');
-    Object.assign(saved, { name: successor, id: listed.id, value: repoValue });
+    Object.assign(saved, { stage: 'rotated', name: successor, id: listed.id, value: repoValue });
   });
 
   flow('rotate-update-fails', 'a failed update (GitHub answers 403 for the environment): the old token is not revoked and still works, the message names "acme/app (production) · TURSO_API_TOKEN", the new value is shown once', async (page, extraShot, skip) => {
     const missing = saveUiMissing();
     if (missing) skip(missing);
-    assert.ok(saved.name && saved.value !== undefined, 'G03 rotated the token (it did not get that far)');
+    assert.equal(saved.stage, 'rotated', 'G03 rotated the token (it did not get that far)');
     await ensureSignedInWithLoginToken(page);
     const { name, id, value: old } = saved;
     await rowSaying(page, name, /in 2 GitHub secrets/, '"in 2 GitHub secrets"');
