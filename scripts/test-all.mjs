@@ -6,8 +6,8 @@
 //
 // usage: npm test -- [options]
 //   --only a,b        run only these steps (names or prefixes: setup typecheck lint compile unit package
-//                     host host:oldest host:newest host-untrusted host-github e2e e2e:newest e2e:oldest;
-//                     host-github:newest ...); prerequisites are added
+//                     host host:oldest host:newest host-untrusted host-github e2e e2e:newest e2e:oldest
+//                     e2e-github; host-github:newest ...); prerequisites are added
 //   --skip a,b        leave these steps out
 //   --hosts a,b       hosts for the in-host suite (default: oldest,newest)
 //   --e2e-hosts a,b   hosts for the e2e suite (default: newest,oldest)
@@ -80,6 +80,11 @@ const ALL = [
     name: `e2e:${h}`, host: h, timeoutSec: 600, needs: ['compile', 'package'], kind: 'tests',
     what: `UI flows (Playwright + chromium) in code-server ${hostInfo(h).codeServer} (VS Code ${hostInfo(h).vscode})`,
     cmd: [NODE, path.join(REPO, 'test/e2e/run.mjs'), '--host', h, '--vsix', VSIX, '--timeout', '540'], parse: parseSummaryLine,
+  })),
+  ...e2eHosts.map((h) => ({
+    name: `e2e-github:${h}`, host: h, timeoutSec: 360, needs: ['compile', 'package'], kind: 'tests',
+    what: `GitHub UI flows (*.github.e2e.mjs: the GitHub API emulator, the test GitHub sign-in) in code-server ${hostInfo(h).codeServer} without VS Code's own GitHub sign-in`,
+    cmd: [NODE, path.join(REPO, 'test/e2e/run.mjs'), '--host', h, '--vsix', VSIX, '--timeout', '300', '--github'], parse: parseSummaryLine,
   })),
 ];
 

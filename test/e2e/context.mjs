@@ -13,6 +13,10 @@ export const e2e = {
   /** TURSO_CONFIG_FOLDER of the extension host (the Turso CLI's settings.json goes here) */ cliConfigDir: '',
   /** the VSIX under test (a flow that starts its own code-server installs it there) */ vsix: '',
   /** this run's results folder (.test-results/e2e/<host>) */ base: '',
+  /**
+   * Only in a GitHub run (run.mjs --github, github.mjs): the GitHub API emulator and the test GitHub
+   * sign-in — {url, remote, login, token (the session's), sessionFile, repository, environment}
+   */ github: undefined,
 };
 
 /** The emulator's HTTP admin API and Platform API, called as another client would. */

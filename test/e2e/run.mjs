@@ -6,8 +6,10 @@
 //
 // usage: node test/e2e/run.mjs [--host newest|oldest] [--vsix dist/turso-api-tokens.vsix] [--grep text]
 //          [--files a.e2e.mjs,b.e2e.mjs] (only these flow files) [--tag name] (results under <host>-<name>)
-// Screenshots: .test-results/screenshots/<host>/NN-name.png (failures: NN-name-FAILED.png + .txt).
-// Results: .test-results/e2e/<host>/results.json. Ends with "N passed, M failed"; exit 0 only if all passed.
+//          [--github] (the GitHub flows, *.github.e2e.mjs, in the GitHub test host: see github.mjs)
+// Without --github every *.e2e.mjs flow file runs but the *.github.e2e.mjs ones.
+// Screenshots: .test-results/screenshots/<host>[-github]/NN-name.png (failures: NN-name-FAILED.png + .txt).
+// Results: .test-results/e2e/<host>[-github]/results.json. Ends with "N passed, M failed"; exit 0 only if all passed.
 import fs from 'node:fs';
 import path from 'node:path';
 import util from 'node:util';
@@ -17,6 +19,8 @@ import { installExtension, startCodeServer } from '../../scripts/host/code-serve
 import { launch } from '../../scripts/host/vscode-ui.mjs';
 import { installSignalHandlers, runBounded, spawnTracked, stopAll, stopPid, waitFor } from '../../scripts/host/procs.mjs';
 import { e2e } from './context.mjs';
+import { GITHUB_FLOWS, isGitHubFlowFile, prepareGitHubRun } from './github.mjs';
+import { githubTestHost } from '../../scripts/host/variants.mjs';
 
 const HERE = path.dirname(new URL(import.meta.url).pathname);
 
@@ -64,11 +68,18 @@ export function packageSessionConsumer(dir, options) {
   return packageTestExtension(dir, 'session-consumer', options);
 }
 
-export async function runE2e({ host = 'newest', vsix = path.join(REPO, 'dist', 'turso-api-tokens.vsix'), grep, timeoutSec = 480, files, tag } = {}) {
-  const info = hostInfo(host);
+/** The flow files a run takes by default: the GitHub ones (`*.github.e2e.mjs`) or all the others. */
+export function defaultFlowFiles(github, dir = HERE) {
+  return fs.readdirSync(dir).filter((f) => f.endsWith('.e2e.mjs') && isGitHubFlowFile(f) === github).sort();
+}
+
+// github: the GitHub flows (*.github.e2e.mjs) in the GitHub test host (scripts/host/variants.mjs) with
+// the test GitHub sign-in, the GitHub API emulator and the workspace a git repository on it (github.mjs)
+export async function runE2e({ host = 'newest', vsix = path.join(REPO, 'dist', 'turso-api-tokens.vsix'), grep, timeoutSec = 480, files, tag, github = false } = {}) {
+  const info = github ? githubTestHost(host) : hostInfo(host);
   const t0 = Date.now();
   // a tag keeps a run's results apart from another run on the same host (e.g. one started by npm test)
-  const dirName = tag ? `${host}-${tag}` : host;
+  const dirName = [host, github ? GITHUB_FLOWS : '', tag].filter(Boolean).join('-');
   const base = path.join(REPO, '.test-results', 'e2e', dirName);
   const shots = path.join(REPO, '.test-results', 'screenshots', dirName);
   fs.rmSync(base, { recursive: true, force: true });
@@ -81,6 +92,7 @@ export async function runE2e({ host = 'newest', vsix = path.join(REPO, 'dist', '
   let browser;
   let cs;
   let emu;
+  let gh;
   const step = (m) => console.log(`[e2e ${host} +${((Date.now() - t0) / 1000).toFixed(1)}s] ${m}`);
   try {
     step(`host ${info.label}`);
@@ -89,7 +101,7 @@ export async function runE2e({ host = 'newest', vsix = path.join(REPO, 'dist', '
     const root = path.join(base, 'instance');
     await installExtension(info, { root, vsix });
     step(`installed ${path.relative(REPO, vsix)} with --install-extension`);
-    for (const name of ['session-consumer', 'exports-walker']) {
+    for (const name of github ? ['github-auth'] : ['session-consumer', 'exports-walker']) {
       const fixture = await packageTestExtension(base, name);
       await installExtension(info, { root, vsix: fixture });
       step(`installed the test extension ${path.basename(fixture)} beside it`);
@@ -98,16 +110,24 @@ export async function runE2e({ host = 'newest', vsix = path.join(REPO, 'dist', '
     // imports the CLI's token writes settings.json there first.
     const cliConfigDir = path.join(base, 'turso-cli');
     fs.mkdirSync(cliConfigDir, { recursive: true });
-    cs = await startCodeServer(info, { root, proxy: true, settings: { 'turso.apiBaseUrl': emu.url }, env: { TURSO_CONFIG_FOLDER: cliConfigDir } });
+    const settings = { 'turso.apiBaseUrl': emu.url };
+    const env = { TURSO_CONFIG_FOLDER: cliConfigDir };
+    if (github) {
+      gh = await prepareGitHubRun({ base, root });
+      Object.assign(settings, gh.settings);
+      Object.assign(env, gh.env);
+      step(`GitHub API emulator ${gh.url} (PID ${gh.pid}); the workspace a git repository with origin ${gh.remote}; signed in to GitHub Enterprise as ${gh.login}`);
+    }
+    cs = await startCodeServer(info, { root, proxy: true, settings, env });
     step(`${cs.label} up (PID ${cs.pid})`);
     browser = await launch({ dir: path.join(base, 'chromium') });
     step('chromium up');
     browser.page.on('pageerror', (e) => fs.appendFileSync(path.join(base, 'page-errors.log'), `${e.message}\n`));
     Object.assign(e2e, { page: browser.page, host, codeServer: info.codeServer, vscode: info.vscode, workbenchUrl: cs.folderUrl, emulator: emu, shotsDir: shots, crashed: browser.crashed,
-      codeServerUrl: cs.url, instanceRoot: root, workspaceDir: cs.dirs.ws, cliConfigDir, vsix, base });
+      codeServerUrl: cs.url, instanceRoot: root, workspaceDir: cs.dirs.ws, cliConfigDir, vsix, base, github: gh });
 
     const mocha = new Mocha({ ui: 'bdd', color: false, reporter: 'spec', timeout: 90000, slow: 10000, grep, bail: false });
-    const flowFiles = files?.length ? files : fs.readdirSync(HERE).filter((f) => f.endsWith('.e2e.mjs')).sort();
+    const flowFiles = files?.length ? files : defaultFlowFiles(github);
     for (const f of flowFiles) mocha.addFile(path.resolve(HERE, f));
     await mocha.loadFilesAsync();
     await new Promise((resolve, reject) => {
@@ -124,13 +144,14 @@ export async function runE2e({ host = 'newest', vsix = path.join(REPO, 'dist', '
     if (browser) await browser.context.close().catch(() => {});
     if (cs) await cs.stop();
     if (emu) await emu.stop();
+    if (gh) await gh.stop();
   }
   const passed = tests.filter((t) => t.state === 'passed').length;
   let failed = tests.filter((t) => t.state === 'failed').length;
   if (!problems.length && !tests.length) problems.push('no e2e flows ran');
   if (problems.length && !failed) failed = 1;
   const pending = tests.filter((t) => t.state === 'pending').length;
-  const summary = { host, vscode: info.vscode, passed, failed, pending, seconds: (Date.now() - t0) / 1000, problems, tests, screenshots: shots };
+  const summary = { host: github ? `${host} (GitHub test host)` : host, vscode: info.vscode, passed, failed, pending, seconds: (Date.now() - t0) / 1000, problems, tests, screenshots: shots };
   fs.writeFileSync(resultsFile, JSON.stringify(summary, null, 2));
   return summary;
 }
@@ -138,13 +159,13 @@ export async function runE2e({ host = 'newest', vsix = path.join(REPO, 'dist', '
 if (import.meta.url === new URL(`file://${path.resolve(process.argv[1])}`).href) {
   const { values } = util.parseArgs({ options: {
     host: { type: 'string', default: 'newest' }, vsix: { type: 'string' }, grep: { type: 'string' }, timeout: { type: 'string', default: '480' },
-    files: { type: 'string' }, tag: { type: 'string' },
+    files: { type: 'string' }, tag: { type: 'string' }, github: { type: 'boolean', default: false },
   } });
   installSignalHandlers();
   let s;
   try {
     s = await runE2e({ host: values.host, vsix: values.vsix && path.resolve(values.vsix), grep: values.grep, timeoutSec: Number(values.timeout),
-      files: values.files?.split(',').map((f) => f.trim()).filter(Boolean), tag: values.tag });
+      files: values.files?.split(',').map((f) => f.trim()).filter(Boolean), tag: values.tag, github: values.github });
   } catch (e) {
     console.error(e.message);
     s = { host: values.host, passed: 0, failed: 1, problems: [e.message], tests: [], seconds: 0 };
