@@ -440,6 +440,47 @@ suite('Save as GitHub Actions Secret: from the reveal panel to the GitHub emulat
     assert.strictEqual(ghe.openSecret(REPO, undefined, 'TURSO_API_TOKEN'), value);
   });
 
+  test('a database token: the default name is TURSO_AUTH_TOKEN; saved, and not remembered (it has no id of its own)', async function () {
+    this.timeout(60000);
+    await signInGitHub('github-enterprise', ghe.adminToken, 'octo-admin', ghe.url);
+    const remembered = JSON.stringify(api.testProbe.globalState.get('turso.githubSecretPlaces') ?? {});
+    const first = (items: readonly Item[]): Answer => {
+      const item = items.find((i) => i.kind !== vscode.QuickPickItemKind.Separator);
+      return item ? { accept: item } : 'escape';
+    };
+    // Create Database Token from the palette: the first organization and database, 7 days, read-only.
+    answer = (title, items) => {
+      if (title.startsWith('Create Database Token')) {
+        if (/: Expiry$/.test(title)) return { accept: items.find((i) => i.label === '7 days') ?? items[0] };
+        if (/: Access$/.test(title)) return { accept: items.find((i) => i.label === 'Read-only') ?? items[0] };
+        return first(items);
+      }
+      return 'escape';
+    };
+    const before = new Set(api.revealPanels());
+    const run = vscode.commands.executeCommand('turso.createDatabaseToken');
+    let ended: unknown;
+    run.then((r) => { ended = { ended: r }; }, (e: unknown) => { ended = { ended: String(e) }; });
+    const probe = await waitFor(() => (ended ? { ended } : api.revealPanels().find((p) => !before.has(p) && p.revealed)), 'the database token\'s reveal panel', 20000);
+    assert.ok(!('ended' in probe), `Create Database Token ended without a panel: ${JSON.stringify(ended)} ${JSON.stringify(seen.map((x) => x.title))}`);
+    const panel = probe as RevealProbe;
+    const clip = ui.clipboard.length;
+    await panel.receive({ type: 'copy' });
+    const value = ui.clipboard[clip];
+    assert.ok(value);
+    values.push(value);
+
+    seen = [];
+    answer = answers({ name: 'TURSO_AUTH_TOKEN' });
+    await panel.receive({ type: 'save-github' });
+    assert.deepStrictEqual(seen.find((x) => x.title === 'Save as GitHub Actions Secret: Name')?.items[0], { label: 'TURSO_AUTH_TOKEN', description: 'new secret', detail: undefined });
+    assert.deepStrictEqual(panel.status, { text: `Saved as GitHub Actions secret TURSO_AUTH_TOKEN of ${REPO}.`, kind: 'success' }, JSON.stringify(errors()));
+    assert.strictEqual(ghe.openSecret(REPO, undefined, 'TURSO_AUTH_TOKEN'), value);
+    assert.strictEqual(JSON.stringify(api.testProbe.globalState.get('turso.githubSecretPlaces') ?? {}), remembered, 'nothing remembered for a database token');
+    panel.panel?.dispose();
+    await run;
+  });
+
   test('the log holds no token value and no GitHub token (after every test above)', function () {
     const log = readIfExists(tursoLogFile(api));
     assert.ok(log.includes('GitHub PUT'), 'the log says what was sent (method and path)');
