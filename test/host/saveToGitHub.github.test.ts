@@ -5,7 +5,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { GitHubEmulator } from '../github-emulator/server';
-import { readIfExists, tursoLogFile, UiRecorder, type ProbedApi } from './faultHelpers';
+import { hostPaths, readIfExists, tursoLogFile, UiRecorder, walkFiles, type ProbedApi } from './faultHelpers';
 import {
   Emulator, listTokensOverHttp, pointSignedOut, restoreAfterSuite, RevealProbe, signIn, startCreateToken, startEmulator, waitFor,
   waitForRoot,
@@ -481,11 +481,18 @@ suite('Save as GitHub Actions Secret: from the reveal panel to the GitHub emulat
     await run;
   });
 
-  test('the log holds no token value and no GitHub token (after every test above)', function () {
+  test('no token value and no GitHub token in the log, any log of this session, the settings or the stored state (after every test above)', function () {
     const log = readIfExists(tursoLogFile(api));
     assert.ok(log.includes('GitHub PUT'), 'the log says what was sent (method and path)');
-    for (const secret of [...values, ...githubTokens]) {
-      assert.ok(!log.includes(secret), `the log holds a secret (${secret.slice(0, 6)}…)`);
+    const hp = hostPaths(api);
+    const files = [...walkFiles(hp.sessionLogs), ...(hp.userData ? walkFiles(hp.userData, (name) => name === 'CachedExtensionVSIXs') : [])];
+    assert.ok(files.includes(tursoLogFile(api)), 'the Turso log is among the files searched');
+    assert.ok(values.length > 0 && githubTokens.length >= 3, `${values.length} values and ${githubTokens.length} GitHub tokens searched for`);
+    for (const f of files) {
+      const text = fs.readFileSync(f, 'latin1');
+      for (const secret of [...values, ...githubTokens]) {
+        assert.ok(!text.includes(secret), `${f} holds a secret (${secret.slice(0, 6)}…)`);
+      }
     }
   });
 });
