@@ -235,6 +235,7 @@ suite('Save as GitHub Actions Secret: from the reveal panel to the GitHub emulat
     const host = new URL(ghe.url).host;
     assert.deepStrictEqual(seen[0].items.map((i) => [i.label, i.description]), [[REPO, `${host} · origin`], ['Another repository…', undefined]]);
     assert.deepStrictEqual(seen[1].items.map((i) => i.label), ['Repository secret', 'Environment: production', 'Environment: staging']);
+    assert.strictEqual(seen[1].busyAtFirst, true, 'the Where picker shows busy while the environments load');
     assert.strictEqual(seen[1].items[0].detail, `Every workflow of ${REPO} can read it`);
     assert.deepStrictEqual(seen[2].items.map((i) => [i.label, i.description]), [['TURSO_API_TOKEN', 'new secret']]);
 
@@ -479,6 +480,32 @@ suite('Save as GitHub Actions Secret: from the reveal panel to the GitHub emulat
     assert.strictEqual(JSON.stringify(api.testProbe.globalState.get('turso.githubSecretPlaces') ?? {}), remembered, 'nothing remembered for a database token');
     panel.panel?.dispose();
     await run;
+  });
+
+  test('the writer Rotate uses: created, then updated, to a repository and an environment; asks nothing; a host the Enterprise sign-in is not set to fails saying what to set', async function () {
+    this.timeout(60000);
+    const { createGitHubSecretWriter } = require('../../src/githubSecrets/writer') as typeof import('../../src/githubSecrets/writer');
+    await signInGitHub('github-enterprise', ghe.adminToken, 'octo-admin', ghe.url);
+    const writer = createGitHubSecretWriter();
+    const host = new URL(ghe.url).host;
+    const value = `writer-${crypto.randomBytes(16).toString('hex')}`;
+    values.push(value);
+    const place = { host, owner: 'octo-org', repo: 'app', name: 'TURSO_API_TOKEN' };
+    assert.strictEqual(await writer.write(place, value), 'created');
+    assert.strictEqual(await writer.write(place, value), 'updated');
+    assert.strictEqual(await writer.write({ ...place, environment: 'staging' }, value), 'created');
+    assert.strictEqual(ghe.openSecret(REPO, undefined, 'TURSO_API_TOKEN'), value);
+    assert.strictEqual(ghe.openSecret(REPO, 'staging', 'TURSO_API_TOKEN'), value);
+    assert.deepStrictEqual(sent(0).filter((r) => r.startsWith('PUT')).length, 3);
+
+    await vscode.workspace.getConfiguration().update(SETTING, 'https://ghe.example.com', vscode.ConfigurationTarget.Global);
+    const mark = ghe.requests.length;
+    await assert.rejects(writer.write(place, value), (err: Error) => {
+      assert.strictEqual(err.message, `The repository is on ${host}. VS Code's GitHub Enterprise sign-in is set to https://ghe.example.com. Set "github-enterprise.uri" to ${ghe.url}, then try again.`);
+      return true;
+    });
+    assert.strictEqual(ghe.requests.length, mark, 'nothing sent');
+    assert.ok(!ui.shown.some((x) => x.modal), 'nothing asked');
   });
 
   test('no token value and no GitHub token in the log, any log of this session, the settings or the stored state (after every test above)', function () {
