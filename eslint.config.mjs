@@ -11,6 +11,8 @@ const PURE_FILES = [
   'src/platform/**/*.ts',
   'src/util/**/*.ts',
   'src/github/**/*.ts',
+  'src/githubSecrets/choices.ts',
+  'src/githubSecrets/prefetch.ts',
   'src/accounts/accountCache.ts',
   'src/accounts/databasesModel.ts',
   'src/accounts/organizationsModel.ts',

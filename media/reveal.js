@@ -4,7 +4,7 @@
 (function () {
   // Provided by the webview host; callable once.
   const vscode = acquireVsCodeApi();
-  const ACTIONS = ['copy', 'use', 'save-env'];
+  const ACTIONS = ['copy', 'use', 'save-env', 'save-github'];
   const valueBlock = document.getElementById('value');
   const status = document.getElementById('status');
   let shownStatusId = undefined;

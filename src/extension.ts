@@ -6,6 +6,7 @@ import { AccountOrganizations } from './accounts/accountOrganizations';
 import { AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, TursoAuthenticationProvider } from './accounts/authProvider';
 import { authFailures } from './auth/authFailures';
 import { CredentialStore } from './auth/credentialStore';
+import { SecretPlaces } from './github/places';
 import { ACCOUNTS_READ_CONTEXT, Session } from './auth/session';
 // The commands load with their first use (dist/features.js): see src/lazy/commands.ts.
 import {
@@ -18,6 +19,8 @@ import {
   revokeOrganizationTokenCommand,
   revokeTokenCommand,
   rotateTokenCommand,
+  saveToGitHub,
+  saveToGitHubSecretCommand,
   signInCommand,
   signInWithTokenForTests,
   signOutCommand,
@@ -85,6 +88,8 @@ export async function wire(context: vscode.ExtensionContext): Promise<Wiring> {
   // The last known state of each account (never a token value), so that a cold open paints at once.
   const cache = new AccountCache(context.globalState, () => readApiSettings().baseUrl ?? '');
   const accounts = new AccountModel(session, log, cache);
+  // Where each API token was saved as a GitHub Actions secret (names only): the tree, Rotate, the save command.
+  const secretPlaces = new SecretPlaces(context.globalState);
   const organizations = new AccountOrganizations(accounts, log);
   const tree = new TokensTreeProvider(accounts, organizations);
   const view = vscode.window.createTreeView(TOKENS_VIEW_ID, { treeDataProvider: tree, showCollapseAll: false });
@@ -131,7 +136,7 @@ export async function wire(context: vscode.ExtensionContext): Promise<Wiring> {
     accounts.onDidLearnUsername(({ accountId, username }) => {
       store.setUsername(accountId, username).catch((err: unknown) => log.error('Noting the account name failed', err));
     }),
-    ...registerCommands({ context, session, accounts, organizations, log, workspace }),
+    ...registerCommands({ context, session, accounts, organizations, log, workspace, secretPlaces }),
   );
 
   try {
@@ -163,10 +168,11 @@ interface Core {
   organizations: AccountOrganizations;
   log: Log;
   workspace: LazyWorkspace;
+  secretPlaces: SecretPlaces;
 }
 
 /** Every contributed command, each made on its first use (src/lazy/commands.ts). */
-function registerCommands({ context, session, accounts, organizations, log, workspace }: Core): vscode.Disposable[] {
+function registerCommands({ context, session, accounts, organizations, log, workspace, secretPlaces }: Core): vscode.Disposable[] {
   const openTokenUsage = openTokenUsageCommand({ get tokens() { return workspace.tokens; }, accounts });
 
   const revokeOrganizationToken = revokeOrganizationTokenCommand({ session, accounts, organizations, log });
@@ -174,6 +180,7 @@ function registerCommands({ context, session, accounts, organizations, log, work
     extensionUri: context.extensionUri,
     log,
     useForExtension: (value: string) => useCreatedToken(session, value),
+    saveToGitHub: (request: Parameters<typeof saveToGitHub>[1]) => saveToGitHub({ places: secretPlaces, log }, request),
   };
   const createToken = createTokenCommand({
     accounts,
@@ -182,6 +189,7 @@ function registerCommands({ context, session, accounts, organizations, log, work
     openReveal: (token, options) => openReveal(revealDeps, token, options),
   });
   const databaseDeps = { accounts, organizations, log, openReveal: (token: Parameters<typeof openReveal>[1], options?: Parameters<typeof openReveal>[2]) => openReveal(revealDeps, token, options) };
+  const saveGitHubSecret = saveToGitHubSecretCommand();
   const rotateToken = rotateTokenCommand({
     session,
     accounts,
@@ -204,6 +212,8 @@ function registerCommands({ context, session, accounts, organizations, log, work
     vscode.commands.registerCommand('turso.revokeOrganizationToken', revokeOrganizationToken),
     vscode.commands.registerCommand('turso.revokeToken', revokeTokenCommand({ session, accounts, log }, revokeOrganizationToken)),
     vscode.commands.registerCommand('turso.rotateToken', rotateToken),
+    // Never a value from its arguments: it acts on the open reveal panel.
+    vscode.commands.registerCommand('turso.saveToGitHubSecret', () => saveGitHubSecret()),
     vscode.commands.registerCommand('turso.checkDatabaseTokens', () => workspace.databaseTokens.checkAgainstDatabases()),
     vscode.commands.registerCommand('turso.createDatabaseToken', createDatabaseTokenCommand(databaseDeps)),
     vscode.commands.registerCommand('turso.invalidateDatabaseTokens', invalidateDatabaseTokensCommand({

@@ -144,7 +144,7 @@ export function createTokenCommand(deps: CreateTokenDeps) {
         return undefined;
       }
       const { created } = sent;
-      reveal.deliver(created.token);
+      reveal.deliver(created.token, created.id);
       deps.log.info(`Created API token "${created.name}" (${restrictionLabel(choice)})`);
       // The answer to the create is all the new row needs: no second trip for the list.
       const listing = createdTokenListing(created.name, created.id, choice, new Date().toISOString().slice(0, 10));

@@ -31,6 +31,7 @@ export const refreshCommand = lazyCommand('refreshCommand');
 export const revokeOrganizationTokenCommand = lazyCommand('revokeOrganizationTokenCommand');
 export const revokeTokenCommand = lazyCommand('revokeTokenCommand');
 export const rotateTokenCommand = lazyCommand('rotateTokenCommand');
+export const saveToGitHubSecretCommand = lazyCommand('saveToGitHubSecretCommand');
 export const signInCommand = lazyCommand('signInCommand');
 export const signInWithTokenForTests = lazyCommand('signInWithTokenForTests');
 export const signOutCommand = lazyCommand('signOutCommand');
@@ -46,4 +47,20 @@ export function openReveal(...args: Parameters<FeaturesModule['openReveal']>): R
 /** Makes a created token the extension's credential (loads the features on the first call). */
 export function useCreatedToken(...args: Parameters<FeaturesModule['useCreatedToken']>): ReturnType<FeaturesModule['useCreatedToken']> {
   return features().useCreatedToken(...args);
+}
+
+/** Save as GitHub Actions Secret from a reveal panel (loads the features on the first call). */
+export function saveToGitHub(...args: Parameters<FeaturesModule['saveToGitHub']>): ReturnType<FeaturesModule['saveToGitHub']> {
+  return features().saveToGitHub(...args);
+}
+
+/** The writer of GitHub Actions secrets Rotate uses; the features (and libsodium) load on its first write. */
+export function gitHubSecretWriter(...args: Parameters<FeaturesModule['createGitHubSecretWriter']>): ReturnType<FeaturesModule['createGitHubSecretWriter']> {
+  let writer: ReturnType<FeaturesModule['createGitHubSecretWriter']> | undefined;
+  return {
+    write: (place, value) => {
+      writer ??= features().createGitHubSecretWriter(...args);
+      return writer.write(place, value);
+    },
+  };
 }

@@ -25,6 +25,9 @@ export { signOutEverywhereCommand, switchAccountCommand } from '../commands/swit
 export { validateTokenCommand } from '../commands/validateToken';
 export { useCreatedToken } from '../auth/useCreatedToken';
 export { openReveal, openRevealPanels } from '../webview/revealPanel';
+export { saveToGitHubSecretCommand } from '../githubSecrets/command';
+export { saveToGitHub } from '../githubSecrets/saveFlow';
+export { createGitHubSecretWriter } from '../githubSecrets/writer';
 
 /** What the workspace's features are given (src/lazy/workspace.ts makes them on first use). */
 export interface WorkspaceFeaturesDeps {

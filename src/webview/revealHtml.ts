@@ -24,6 +24,8 @@ export interface RevealHtmlInput {
    * .env writes it as TURSO_AUTH_TOKEN next to TURSO_DATABASE_URL.
    */
   database?: boolean;
+  /** Offer "Save as GitHub Actions Secret…" (default: offered). */
+  gitHub?: boolean;
 }
 
 /** DOM ids the script and tests in the extension host rely on. */
@@ -32,6 +34,7 @@ export const REVEAL_IDS = {
   copy: 'copy',
   use: 'use',
   saveEnv: 'save-env',
+  saveGitHub: 'save-github',
   status: 'status',
 } as const;
 
@@ -99,17 +102,19 @@ export function renderRevealHtml(input: RevealHtmlInput): string {
     ${button(REVEAL_IDS.copy, e(l10n.t('Copy')), !useFirst)}
     ${database ? '' : button(REVEAL_IDS.use, e(l10n.t('Use for this extension')), useFirst, 'use-hint')}
     ${button(REVEAL_IDS.saveEnv, e(l10n.t('Save to .env')), false, 'save-env-hint')}
+    ${input.gitHub === false ? '' : button(REVEAL_IDS.saveGitHub, e(l10n.t('Save as GitHub Actions Secret…')), false, 'save-github-hint')}
   </div>
   <p class="status" id="${REVEAL_IDS.status}" role="status" aria-live="polite" aria-atomic="true"></p>
 
   <h2>${e(l10n.t('Where to keep it'))}</h2>
-  ${database ? databaseHints(fill, code, strong) : `<ul class="hints">
+  ${database ? databaseHints(input, fill, code, strong) : `<ul class="hints">
     <li>${fill(l10n.t('In an environment variable such as {0}, or in a secret manager. Never commit it to source control.'), code('TURSO_API_TOKEN'))}</li>
     <li id="use-hint">${fill(l10n.t('{0} signs this extension in with the new token, replacing its current credential (for example a 7-day login token).'), strong(l10n.t('Use for this extension')))}</li>
     <li id="save-env-hint">${fill(l10n.t({
       message: '{0} writes {1} to {2} in the workspace folder and, in a git repository, adds {2} to {3}.',
       comment: ['{0} is the button "Save to .env", {1} the variable name TURSO_API_TOKEN, {2} the file name .env, {3} the file name .gitignore.'],
     }), strong(l10n.t('Save to .env')), code('TURSO_API_TOKEN'), code('.env'), code('.gitignore'))}</li>
+    ${gitHubHint(input, fill, code, strong, 'TURSO_API_TOKEN')}
   </ul>`}
 </main>
 <script nonce="${e(input.nonce)}">${inline(input.script, 'script')}</script>
@@ -119,13 +124,25 @@ export function renderRevealHtml(input: RevealHtmlInput): string {
 }
 
 /** What the page says of where to keep a database or group token. */
-function databaseHints(fill: (template: string, ...args: string[]) => string, code: (t: string) => string, strong: (t: string) => string): string {
+function databaseHints(input: RevealHtmlInput, fill: (template: string, ...args: string[]) => string, code: (t: string) => string, strong: (t: string) => string): string {
   return `<ul class="hints">
     <li>${fill(l10n.t('In your app\'s environment as {0}, next to its database\'s URL in {1}, or in a secret manager. Never commit it to source control.'), code('TURSO_AUTH_TOKEN'), code('TURSO_DATABASE_URL'))}</li>
     <li id="save-env-hint">${fill(l10n.t({
       message: '{0} writes {1} and {2} to {3} in the workspace folder and, in a git repository, adds {3} to {4}.',
       comment: ['{0} is the button "Save to .env", {1} TURSO_DATABASE_URL, {2} TURSO_AUTH_TOKEN, {3} the file name .env, {4} the file name .gitignore.'],
     }), strong(l10n.t('Save to .env')), code('TURSO_DATABASE_URL'), code('TURSO_AUTH_TOKEN'), code('.env'), code('.gitignore'))}</li>
+    ${gitHubHint(input, fill, code, strong, 'TURSO_AUTH_TOKEN')}
     <li>${escapeHtml(l10n.t('It is not a Platform API token: this extension cannot sign in with it. Database tokens cannot be revoked one by one; Invalidate Database Tokens stops every token of the database (or its group) at once.'))}</li>
   </ul>`;
+}
+
+/** What the page says of "Save as GitHub Actions Secret…" (nothing when it is not offered). */
+function gitHubHint(input: RevealHtmlInput, fill: (template: string, ...args: string[]) => string, code: (t: string) => string, strong: (t: string) => string, name: string): string {
+  if (input.gitHub === false) {
+    return '';
+  }
+  return `<li id="save-github-hint">${fill(l10n.t({
+    message: '{0} encrypts it for one of the workspace\'s GitHub repositories (or one of its environments) and saves it as a secret, by default {1}: its workflows read it, nobody sees it again.',
+    comment: ['{0} is the button "Save as GitHub Actions Secret…", {1} the default secret name.'],
+  }), strong(l10n.t('Save as GitHub Actions Secret…')), code(name))}</li>`;
 }

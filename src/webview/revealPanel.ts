@@ -4,6 +4,7 @@ import { showErrorMessage, showInformationMessage, showWarningMessage } from '..
 import { errorMessage } from '../util/errors';
 import { displayName, inertText } from '../util/text';
 import { saveTokenToEnv, saveVarsToEnv, type EnvVar, type SaveEnvResult } from '../workspace/saveEnv';
+import type { GitHubSaveOutcome, GitHubSaveRequest } from '../githubSecrets/saveFlow';
 import { makeNonce, renderRevealHtml } from './revealHtml';
 import { rescueToken, type RescueReason, type RescueUi } from './rescue';
 
@@ -36,14 +37,16 @@ export interface RevealDeps {
   useForExtension(value: string): Promise<string>;
   /** Never given the value. */
   log: { info(m: string): void; error(m: string, e?: unknown): void };
+  /** Save as GitHub Actions Secret (src/githubSecrets/saveFlow.ts): asks where, writes; never rejects. */
+  saveToGitHub?(request: GitHubSaveRequest): Promise<GitHubSaveOutcome>;
 }
 
-export type RevealOutcome = { delivered: boolean; via: ('copied' | 'env' | 'used' | 'modal-copy')[] };
+export type RevealOutcome = { delivered: boolean; via: ('copied' | 'env' | 'used' | 'modal-copy' | 'github')[] };
 
 /** A reveal panel opened while its token is being created. */
 export interface RevealHandle {
-  /** The token was created: show its value (the first call counts). */
-  deliver(value: string): void;
+  /** The token was created: show its value (the first call counts). `tokenId`: a Platform API token's id (where it is saved is remembered under it). */
+  deliver(value: string, tokenId?: string): void;
   /** The token was not created: close the panel without asking anything. */
   abandon(): void;
   /** Resolves once the panel is closed AND the value was delivered or explicitly discarded (or abandoned). Never rejects. */
@@ -58,11 +61,18 @@ export interface RevealHandle {
  */
 export function openReveal(deps: RevealDeps, token: PendingToken, options: RevealOptions = {}): RevealHandle {
   const reveal = new TokenReveal(deps, token, options);
-  return { deliver: (value) => reveal.arrive(value), abandon: () => reveal.arrive(undefined), outcome: reveal.run() };
+  return {
+    deliver: (value, tokenId) => {
+      reveal.tokenId ??= tokenId;
+      reveal.arrive(value);
+    },
+    abandon: () => reveal.arrive(undefined),
+    outcome: reveal.run(),
+  };
 }
 
 /** What the page may ask for (media/reveal.js). It never sends the value: the host holds it. */
-type Action = 'copy' | 'use' | 'save-env';
+type Action = 'copy' | 'use' | 'save-env' | 'save-github';
 type Delivery = RevealOutcome['via'][number];
 export type StatusKind = 'info' | 'success' | 'error';
 interface Status {
@@ -80,7 +90,7 @@ export interface RevealPanelProbe {
   readonly status: { text: string; kind: StatusKind } | undefined;
   /** The value arrived (the page has been sent it); before that the page says the token is being created. */
   readonly revealed: boolean;
-  /** Handles a message as if the page had posted it (`{type: 'copy' | 'use' | 'save-env' | 'ready'}`); resolves when its action is done. */
+  /** Handles a message as if the page had posted it (`{type: 'copy' | 'use' | 'save-env' | 'save-github' | 'ready'}`); resolves when its action is done. */
   receive(message: unknown): Promise<void>;
 }
 
@@ -105,6 +115,8 @@ class TokenReveal implements RevealPanelProbe {
   private current: Status | undefined;
   private statusCount = 0;
   readonly tokenName: string;
+  /** A Platform API token's id, once created (none for a database token). */
+  tokenId: string | undefined;
   private readonly scopeLabel: string;
 
   constructor(
@@ -196,6 +208,9 @@ class TokenReveal implements RevealPanelProbe {
         // It may ask which folder, or before replacing a value: not marked busy, so a question left
         // open never disables the button (another click asks again).
         return this.runAction('save-env', () => this.saveEnv(), false);
+      case 'save-github':
+        // Asks several questions: not marked busy either (a question left open never disables the button).
+        return this.runAction('save-github', () => this.saveGitHub(), false);
       default:
         return;
     }
@@ -258,6 +273,7 @@ class TokenReveal implements RevealPanelProbe {
       scopeLabel: inertText(this.scopeLabel),
       preselectUse: this.options.preselectUse,
       database: this.options.database !== undefined,
+      gitHub: this.deps.saveToGitHub !== undefined,
     });
   }
 
@@ -343,6 +359,23 @@ class TokenReveal implements RevealPanelProbe {
       this.deps.log.info(`Saving the new API token "${this.tokenName}" to .env: ${result.status}`);
     }
     this.setStatus(this.scrub(result.message), statusKindOf(result));
+  }
+
+  private async saveGitHub(): Promise<void> {
+    const save = this.deps.saveToGitHub;
+    if (!save) {
+      return;
+    }
+    const outcome = await save({
+      value: this.value ?? '',
+      kind: this.options.database ? 'database' : 'platformApi',
+      tokenId: this.options.database ? undefined : this.tokenId,
+      tokenName: this.tokenName,
+    });
+    if (outcome.status === 'saved') {
+      this.markDelivered('github', 'saved as a GitHub Actions secret');
+    }
+    this.setStatus(this.scrub(outcome.message), outcome.status === 'saved' ? 'success' : outcome.status === 'failed' ? 'error' : 'info');
   }
 
   private markDelivered(via: Delivery, how: string): void {

@@ -109,9 +109,11 @@ describe('renderRevealHtml (pure)', () => {
     assert.match(html, /Never commit it/);
   });
 
-  it('has real buttons #copy, #use, #save-env in that order, and an aria-live #status', () => {
+  it('has real buttons #copy, #use, #save-env, #save-github in that order, and an aria-live #status', () => {
     const ids = [...html.matchAll(/<button type="button" id="([^"]+)"/g)].map((m) => m[1]);
-    assert.deepEqual(ids, ['copy', 'use', 'save-env']);
+    assert.deepEqual(ids, ['copy', 'use', 'save-env', 'save-github']);
+    assert.match(html, /id="save-github"[^>]*aria-describedby="save-github-hint"[^>]*>Save as GitHub Actions Secret…<\/button>/);
+    assert.match(html, /<li id="save-github-hint"><strong>Save as GitHub Actions Secret…<\/strong>[^<]*<code>TURSO_API_TOKEN<\/code>/);
     assert.match(html, /id="copy"[^>]*>Copy<\/button>/);
     assert.match(html, />Use for this extension<\/button>/);
     assert.match(html, />Save to \.env<\/button>/);
@@ -120,6 +122,11 @@ describe('renderRevealHtml (pure)', () => {
     assert.match(status, /role="status"/);
     // The value block comes before the buttons, so tab order follows reading order.
     assert.ok(html.indexOf('id="value"') < html.indexOf('id="copy"'));
+  });
+
+  it('offers no "Save as GitHub Actions Secret…" when the panel cannot save there (gitHub: false)', () => {
+    const without = renderRevealHtml(input({ name: 'n', scopeLabel: 's', gitHub: false }));
+    assert.doesNotMatch(without, /id="save-github/);
   });
 
   it('makes Copy the primary, focused button by default', () => {
@@ -181,6 +188,8 @@ describe('renderRevealHtml for a database token (pure)', () => {
   it('offers Copy and Save to .env, never "Use for this extension" (it is not a Platform API token)', () => {
     assert.ok(html.includes('id="copy"') && html.includes('id="save-env"'));
     assert.ok(!html.includes('id="use"'), 'no Use for this extension button');
+    assert.match(html, /id="save-github"[^>]*>Save as GitHub Actions Secret…<\/button>/);
+    assert.match(html, /<li id="save-github-hint"><strong>Save as GitHub Actions Secret…<\/strong>[^<]*<code>TURSO_AUTH_TOKEN<\/code>/);
     assert.ok(!html.includes('Use for this extension'), 'nor its hint');
     assert.match(tagWithId(html, 'copy'), /class="primary"[^>]*autofocus/, 'Copy is the primary action even when preselectUse is asked');
   });
