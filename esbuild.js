@@ -3,7 +3,7 @@
 //   the session and stored credentials, the account models, the views, src/platform, src/util);
 // - dist/features.js (src/lazy/features.ts): the commands, the reveal panel, the workspace's tokens,
 //   loaded on first use by src/lazy/load.ts;
-// - dist/node-fetch.js: node-fetch, which src/platform/client.ts requires with the first request.
+// - dist/node-fetch.js: node-fetch, which src/util/http.ts (both API clients' transport) requires with the first request.
 // No module is in both. dist/features.js is a function of the core's modules it imports
 // (`module.exports = (core) => …`): each import of a module the core holds becomes `core['<path>']`,
 // which the core's entry hands over (provideCore). So there is one copy of each module's state
@@ -56,7 +56,7 @@ const featuresExternal = {
   },
 };
 
-/** node-fetch, required by the client with the first request, is a file of its own next to the core. */
+/** node-fetch, required by src/util/http.ts with the first request, is a file of its own next to the core. */
 const nodeFetchExternal = {
   name: 'node-fetch-external',
   setup(build) {
