@@ -25,6 +25,7 @@ export { signOutEverywhereCommand, switchAccountCommand } from '../commands/swit
 export { validateTokenCommand } from '../commands/validateToken';
 export { useCreatedToken } from '../auth/useCreatedToken';
 export { openReveal, openRevealPanels } from '../webview/revealPanel';
+export { sealForGitHub } from '../github/seal';
 
 /** What the workspace's features are given (src/lazy/workspace.ts makes them on first use). */
 export interface WorkspaceFeaturesDeps {
