@@ -3,7 +3,9 @@
 //   the session and stored credentials, the account models, the views, src/platform, src/util);
 // - dist/features.js (src/lazy/features.ts): the commands, the reveal panel, the workspace's tokens,
 //   loaded on first use by src/lazy/load.ts;
-// - dist/node-fetch.js: node-fetch, which src/platform/client.ts requires with the first request.
+// - dist/node-fetch.js: node-fetch, which src/util/http.ts (both API clients' transport) requires with the first request;
+// - dist/libsodium.js: libsodium-wrappers, which src/github/seal.ts requires with the first GitHub secret it seals
+//   (about 430 KB minified: in neither the core nor dist/features.js).
 // No module is in both. dist/features.js is a function of the core's modules it imports
 // (`module.exports = (core) => …`): each import of a module the core holds becomes `core['<path>']`,
 // which the core's entry hands over (provideCore). So there is one copy of each module's state
@@ -23,6 +25,7 @@ const CORE_OUT = 'dist/extension.js';
 const FEATURES_OUT = 'dist/features.js';
 const FEATURES_ENTRY = 'src/lazy/features.ts';
 const NODE_FETCH_OUT = 'dist/node-fetch.js';
+const LIBSODIUM_OUT = 'dist/libsodium.js';
 /** The free name dist/features.js receives the core's modules under (the banner's parameter). */
 const CORE_PARAM = '__tursoCore';
 
@@ -56,11 +59,19 @@ const featuresExternal = {
   },
 };
 
-/** node-fetch, required by the client with the first request, is a file of its own next to the core. */
+/** node-fetch, required by src/util/http.ts with the first request, is a file of its own next to the core. */
 const nodeFetchExternal = {
   name: 'node-fetch-external',
   setup(build) {
     build.onResolve({ filter: /^node-fetch$/ }, (args) => (args.kind === 'entry-point' ? undefined : { path: './node-fetch.js', external: true }));
+  },
+};
+
+/** libsodium-wrappers, required by src/github/seal.ts with the first seal, is a file of its own next to the core. */
+const libsodiumExternal = {
+  name: 'libsodium-external',
+  setup(build) {
+    build.onResolve({ filter: /^libsodium-wrappers$/ }, (args) => (args.kind === 'entry-point' ? undefined : { path: './libsodium.js', external: true }));
   },
 };
 
@@ -100,15 +111,15 @@ function coreEntry(entry, used) {
 }
 
 /**
- * Builds both bundles. `write: false` builds in memory (the unit tests read the metafiles).
+ * Builds the bundles. `write: false` builds in memory (the unit tests read the metafiles).
  * @returns {Promise<{core: import('esbuild').BuildResult, features: import('esbuild').BuildResult,
- *   nodeFetch: import('esbuild').BuildResult, shared: string[]}>}
+ *   nodeFetch: import('esbuild').BuildResult, libsodium: import('esbuild').BuildResult, shared: string[]}>}
  */
 async function buildBundles({ production = false, test = false, write = true } = {}) {
   const entry = test ? 'src/testing/testExtension.ts' : 'src/extension.ts';
   const base = { ...common(production), write };
   // 1. which modules the core holds
-  const probe = await esbuild.build({ ...base, write: false, entryPoints: [entry], outfile: CORE_OUT, plugins: [featuresExternal, nodeFetchExternal] });
+  const probe = await esbuild.build({ ...base, write: false, entryPoints: [entry], outfile: CORE_OUT, plugins: [featuresExternal, nodeFetchExternal, libsodiumExternal] });
   const coreInputs = new Set(Object.keys(probe.metafile.inputs));
   // 2. the features, taking those from the core
   const used = new Set();
@@ -116,7 +127,7 @@ async function buildBundles({ production = false, test = false, write = true } =
     ...base,
     entryPoints: [FEATURES_ENTRY],
     outfile: FEATURES_OUT,
-    plugins: [nodeFetchExternal, fromCore(coreInputs, used)],
+    plugins: [nodeFetchExternal, libsodiumExternal, fromCore(coreInputs, used)],
     banner: { js: `module.exports = function (${CORE_PARAM}) { var module = { exports: {} }, exports = module.exports;` },
     footer: { js: 'return module.exports; };' },
   });
@@ -125,10 +136,11 @@ async function buildBundles({ production = false, test = false, write = true } =
     ...base,
     stdin: { contents: coreEntry(entry, used), resolveDir: ROOT, sourcefile: 'core-entry.js', loader: 'js' },
     outfile: CORE_OUT,
-    plugins: [featuresExternal, nodeFetchExternal],
+    plugins: [featuresExternal, nodeFetchExternal, libsodiumExternal],
   });
   const nodeFetch = await esbuild.build({ ...base, entryPoints: ['node-fetch'], outfile: NODE_FETCH_OUT });
-  return { core, features, nodeFetch, shared: [...used].sort() };
+  const libsodium = await esbuild.build({ ...base, entryPoints: ['libsodium-wrappers'], outfile: LIBSODIUM_OUT });
+  return { core, features, nodeFetch, libsodium, shared: [...used].sort() };
 }
 
 /** Bytes of the bundle itself (not its source map). */
@@ -137,12 +149,14 @@ function bundleBytes(result, out) {
 }
 
 async function once(production, test) {
-  const { core, features, nodeFetch } = await buildBundles({ production, test });
+  const { core, features, nodeFetch, libsodium } = await buildBundles({ production, test });
   const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
   const c = bundleBytes(core, CORE_OUT);
   const f = bundleBytes(features, FEATURES_OUT);
   const n = bundleBytes(nodeFetch, NODE_FETCH_OUT);
-  console.log(`esbuild: ${CORE_OUT}${test ? ' (test entry)' : ''} ${kb(c)} + ${FEATURES_OUT} ${kb(f)} + ${NODE_FETCH_OUT} ${kb(n)} = ${kb(c + f + n)}${production ? ' (minified)' : ''}`);
+  const l = bundleBytes(libsodium, LIBSODIUM_OUT);
+  console.log(`esbuild: ${CORE_OUT}${test ? ' (test entry)' : ''} ${kb(c)} + ${FEATURES_OUT} ${kb(f)} + ${NODE_FETCH_OUT} ${kb(n)}`
+    + ` + ${LIBSODIUM_OUT} ${kb(l)} = ${kb(c + f + n + l)}${production ? ' (minified)' : ''}`);
 }
 
 async function main() {
@@ -159,7 +173,7 @@ async function main() {
   }
 }
 
-module.exports = { buildBundles, bundleBytes, CORE_OUT, FEATURES_OUT, NODE_FETCH_OUT };
+module.exports = { buildBundles, bundleBytes, CORE_OUT, FEATURES_OUT, NODE_FETCH_OUT, LIBSODIUM_OUT };
 
 if (require.main === module) {
   main().catch((err) => {

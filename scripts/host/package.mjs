@@ -29,7 +29,7 @@ export async function buildAndPackage({ prefix = '   │ ', quiet = false, env }
   const problems = [];
   if (main && !files.includes(main)) problems.push(`${main} is not in the VSIX`);
   // the bundles the core loads on first use (esbuild.js): without them every command fails
-  for (const lazy of ['dist/features.js', 'dist/node-fetch.js']) {
+  for (const lazy of ['dist/features.js', 'dist/node-fetch.js', 'dist/libsodium.js']) {
     if (!files.includes(lazy)) problems.push(`${lazy} (loaded on first use) is not in the VSIX`);
   }
   const stray = files.filter((f) => /^(src|test|out|node_modules|scripts|docs|\.test-results|\.vscode-test|\.ci)\//.test(f) || /\.vsix$/.test(f));

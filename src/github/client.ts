@@ -6,21 +6,14 @@
  * No `vscode` import: it runs (and is tested) in plain Node against test/github-emulator.
  */
 import * as l10n from '@vscode/l10n';
-import type { FetchError, RequestInit, Response } from 'node-fetch';
-import { isLoopbackHost, parseRetryAfter } from '../platform/client';
-import { redactSecrets } from '../platform/errors';
+import { redactSecrets } from '../util/apiErrors';
 import { displayName } from '../util/text';
 import { errorMessage } from '../util/errors';
-import { GitHubApiError, type GitHubErrorKind } from './errors';
-
-type Fetch = (url: string, init?: RequestInit) => Promise<Response>;
-
-let nodeFetchModule: typeof import('node-fetch') | undefined;
-function nodeFetch(): Fetch {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  nodeFetchModule ??= require('node-fetch') as typeof import('node-fetch');
-  return nodeFetchModule.default;
-}
+import {
+  exchange, isLoopbackHost, parseRetryAfter, sameResource, successBody, transportLimits, withAttempts, type Fetch, type HttpAnswer,
+  type HttpRequestEvent, type TransportLimits,
+} from '../util/http';
+import { GitHubApiError, isGitHubApiError, type GitHubErrorKind } from './errors';
 
 export interface RepoRef {
   owner: string;
@@ -43,14 +36,7 @@ export interface SealedSecret {
 export type PutSecretResult = 'created' | 'updated';
 
 /** What the client reports about each exchange (for a log): never a token, a value or a sealed value. */
-export interface GitHubRequestEvent {
-  method: string;
-  path: string;
-  status?: number;
-  errorKind?: GitHubErrorKind;
-  durationMs: number;
-  attempt: number;
-}
+export type GitHubRequestEvent = HttpRequestEvent<GitHubErrorKind>;
 
 export interface GitHubClientOptions {
   /** `https://api.github.com`, `https://<host>/api/v3`, or http to a loopback host (see apiBaseFor). */
@@ -112,9 +98,7 @@ export class GitHubClient {
   readonly apiBase: string;
   private readonly token: string;
   private readonly userAgent: string;
-  private readonly fetchImpl: Fetch;
-  private readonly timeoutMs: number;
-  private readonly maxResponseBytes: number;
+  private readonly transport: TransportLimits;
   private readonly maxPages: number;
   private readonly onRequest?: (event: GitHubRequestEvent) => void;
 
@@ -122,9 +106,7 @@ export class GitHubClient {
     this.apiBase = normalizeApiBase(options.apiBase);
     this.token = options.token;
     this.userAgent = options.userAgent;
-    this.fetchImpl = options.fetchImpl ?? ((url, init) => nodeFetch()(url, init));
-    this.timeoutMs = options.timeoutMs ?? 30_000;
-    this.maxResponseBytes = options.maxResponseBytes ?? 4 * 1024 * 1024;
+    this.transport = transportLimits(options);
     this.maxPages = Math.max(1, options.maxPages ?? 10);
     this.onRequest = options.onRequest;
   }
@@ -210,126 +192,67 @@ export class GitHubClient {
     return names;
   }
 
-  private async request<T>(spec: RequestSpec<T>): Promise<T> {
-    const attempts = spec.method === 'GET' ? GET_ATTEMPTS : 1;
-    for (let attempt = 1; ; attempt++) {
-      const started = Date.now();
-      try {
-        const result = await this.once(spec);
-        this.onRequest?.({ method: spec.method, path: spec.path, status: 200, durationMs: Date.now() - started, attempt });
-        return result;
-      } catch (err) {
-        const error = err instanceof GitHubApiError ? err : this.fail(spec, 'network', { detail: this.redact(spec, errorMessage(err)) });
-        this.onRequest?.({ method: spec.method, path: spec.path, status: error.status, errorKind: error.kind, durationMs: Date.now() - started, attempt });
+  private request<T>(spec: RequestSpec<T>): Promise<T> {
+    return withAttempts({
+      method: spec.method,
+      path: spec.path,
+      attempts: spec.method === 'GET' ? GET_ATTEMPTS : 1,
+      run: () => this.once(spec),
+      isOwn: isGitHubApiError,
+      fail: (kind, detail) => this.fail(spec, kind, { detail }),
+      redact: (text) => this.redact(spec, text),
+      retryDelay: (error) => {
         const retryable = error.kind === 'network' || (error.status !== undefined && RETRYABLE_STATUS.has(error.status));
-        if (!retryable || attempt >= attempts || spec.signal?.aborted) {
-          throw error;
-        }
-        await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS));
-      }
-    }
+        return retryable && !spec.signal?.aborted ? RETRY_DELAY_MS : undefined;
+      },
+      onRequest: this.onRequest,
+      signal: spec.signal,
+    });
   }
 
   private async once<T>(spec: RequestSpec<T>): Promise<T> {
-    if (!sameResource(this.apiBase, spec.path)) {
+    if (!pathStaysPut(this.apiBase, spec.path)) {
       throw this.fail(spec, 'badRequest', { detail: l10n.t('a name cannot be sent in a URL path ("." and ".." are dot segments)') });
     }
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, this.timeoutMs);
-    const onAbort = (): void => controller.abort();
-    spec.signal?.addEventListener('abort', onAbort, { once: true });
-    const headers: Record<string, string> = {
-      Accept: 'application/vnd.github+json',
-      Authorization: `Bearer ${this.token}`,
-      'X-GitHub-Api-Version': '2022-11-28',
-      'User-Agent': this.userAgent,
-    };
-    const init: RequestInit = {
+    const answer = await exchange({
+      ...this.transport,
+      url: this.apiBase + spec.path,
       method: spec.method,
-      headers,
-      signal: controller.signal as unknown as RequestInit['signal'],
-      size: this.maxResponseBytes,
+      headers: {
+        Accept: 'application/vnd.github+json',
+        Authorization: `Bearer ${this.token}`,
+        'X-GitHub-Api-Version': '2022-11-28',
+        'User-Agent': this.userAgent,
+      },
+      json: spec.body,
       // a renamed repository answers 301/307: said as such, never followed with the token
       redirect: 'manual',
-    };
-    if (spec.body !== undefined) {
-      headers['Content-Type'] = 'application/json';
-      init.body = JSON.stringify(spec.body);
-    }
-    try {
-      let response: Response;
-      let text: string;
-      try {
-        response = await this.fetchImpl(this.apiBase + spec.path, init);
-        text = await response.text();
-      } catch (err) {
-        throw this.transportError(spec, err, timedOut);
-      }
-      return this.interpret(spec, response, text);
-    } finally {
-      clearTimeout(timer);
-      spec.signal?.removeEventListener('abort', onAbort);
-    }
+      signal: spec.signal,
+      where: new URL(this.apiBase).host,
+    });
+    return this.interpret(spec, answer);
   }
 
-  private interpret<T>(spec: RequestSpec<T>, response: Response, text: string): T {
-    const status = response.status;
-    let body: unknown;
-    let parsed = false;
-    if (text.length > 0) {
-      try {
-        body = JSON.parse(text);
-        parsed = true;
-      } catch {
-        parsed = false;
-      }
-    }
+  private interpret<T>(spec: RequestSpec<T>, answer: HttpAnswer): T {
+    const { status, body, notJson } = answer;
     if (status >= 200 && status < 300) {
-      if (!parsed && text.length > 0) {
-        throw this.fail(spec, 'badResponse', { status, detail: l10n.t('the body is not JSON') });
-      }
-      try {
-        return spec.parse(status, body);
-      } catch (err) {
-        throw this.fail(spec, 'badResponse', { status, detail: this.redact(spec, errorMessage(err)) });
-      }
+      const badResponse = (detail: string): GitHubApiError => this.fail(spec, 'badResponse', { status, detail });
+      return successBody(answer, (data) => spec.parse(status, data), badResponse, (err) => this.redact(spec, errorMessage(err)));
     }
-    const message = parsed && typeof body === 'object' && body !== null && typeof (body as { message?: unknown }).message === 'string'
+    const message = typeof body === 'object' && body !== null && typeof (body as { message?: unknown }).message === 'string'
       ? this.redact(spec, (body as { message: string }).message)
       : undefined;
-    const retryAfterSeconds = parseRetryAfter(response.headers.get('retry-after'));
-    const resetHeader = response.headers.get('x-ratelimit-reset');
+    const retryAfterSeconds = parseRetryAfter(answer.header('retry-after'));
+    const resetHeader = answer.header('x-ratelimit-reset');
     const resetAt = resetHeader && /^\d+$/.test(resetHeader.trim()) ? Number(resetHeader.trim()) * 1000 : undefined;
-    const kind = kindFor(status, message, spec.secretName !== undefined, response.headers.get('x-ratelimit-remaining'), retryAfterSeconds);
+    const kind = kindFor(status, message, spec.secretName !== undefined, answer.header('x-ratelimit-remaining'), retryAfterSeconds);
     throw this.fail(spec, kind, {
       status,
       serverMessage: message,
       retryAfterSeconds: kind === 'rateLimited' ? retryAfterSeconds : undefined,
       resetAt: kind === 'rateLimited' && retryAfterSeconds === undefined ? resetAt : undefined,
-      detail: !parsed && text.length > 0 ? l10n.t('the error body is not JSON') : undefined,
+      detail: notJson ? l10n.t('the error body is not JSON') : undefined,
     });
-  }
-
-  private transportError(spec: RequestSpec<unknown>, err: unknown, timedOut: boolean): GitHubApiError {
-    if (timedOut) {
-      return this.fail(spec, 'timeout', { detail: l10n.t('no answer within {0} s', Math.round(this.timeoutMs / 1000)) });
-    }
-    if (spec.signal?.aborted) {
-      return this.fail(spec, 'cancelled');
-    }
-    if (err instanceof Error && err.name === 'FetchError') {
-      const fetchError = err as FetchError;
-      if (fetchError.type === 'max-size') {
-        return this.fail(spec, 'badResponse', { detail: l10n.t('the response is larger than {0} bytes', this.maxResponseBytes) });
-      }
-      const code = (fetchError as { code?: string }).code;
-      return this.fail(spec, 'network', { detail: this.redact(spec, code ? `${code} at ${new URL(this.apiBase).host}` : fetchError.message) });
-    }
-    return this.fail(spec, 'network', { detail: this.redact(spec, errorMessage(err)) });
   }
 
   private fail(
@@ -377,16 +300,10 @@ function envPath(repo: RepoRef, environment: string): string {
   return `${repoPath(repo)}/environments/${encodeURIComponent(environment)}`;
 }
 
-/** Whether `base + path` still addresses `path` once parsed (no dot segment, no empty part, removed a part of it). */
-function sameResource(base: string, path: string): boolean {
-  try {
-    const pathOnly = path.split('?')[0];
-    if (pathOnly.includes('//') || pathOnly.endsWith('/')) return false;
-    const basePath = new URL(base).pathname.replace(/\/+$/, '');
-    return new URL(base + pathOnly).pathname === basePath + pathOnly;
-  } catch {
-    return false;
-  }
+/** Whether `base + path` still addresses `path` once parsed (no dot segment removed a part of it, no empty part). */
+function pathStaysPut(base: string, path: string): boolean {
+  const pathOnly = path.split('?')[0];
+  return !pathOnly.includes('//') && !pathOnly.endsWith('/') && sameResource(base, pathOnly);
 }
 
 function parsePublicKey(body: unknown): SecretsPublicKey {

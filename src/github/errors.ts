@@ -4,6 +4,7 @@
  * token (server text is redacted before it is kept). No `vscode` import.
  */
 import * as l10n from '@vscode/l10n';
+import { describeFailure, mayHaveBeenSent } from '../util/apiErrors';
 
 export type GitHubErrorKind =
   | 'unauthorized'
@@ -107,31 +108,21 @@ export class GitHubApiError extends Error {
   /** Whether a failed write may still have been saved (sent, and no answer said it was refused). */
   get mayHaveTakenEffect(): boolean {
     return this.write && (this.kind === 'timeout' || this.kind === 'server' || this.kind === 'badResponse'
-      || (this.kind === 'network' && !/\b(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH)\b/.test(this.detail ?? '')));
+      || (this.kind === 'network' && mayHaveBeenSent(this.detail)));
   }
 
   /** "Saving secret X to o/r failed: … — GitHub's message (HTTP 403). What to do." */
   static describe(init: GitHubApiErrorInit): string {
-    const op = init.operation.charAt(0).toUpperCase() + init.operation.slice(1);
-    let text = l10n.t('{0} failed: {1}', op, summary(init));
-    if (init.serverMessage) {
-      text += ` — ${init.serverMessage}`;
-    } else if (init.detail) {
-      text += ` (${init.detail})`;
-    }
-    if (init.status !== undefined) {
-      text += ` (HTTP ${init.status})`;
-    }
-    if (init.kind === 'rateLimited') {
-      if (init.retryAfterSeconds !== undefined) {
-        text += l10n.t('; try again in {0} s', init.retryAfterSeconds);
-      } else if (init.resetAt !== undefined) {
-        text += l10n.t('; try again after {0}', new Date(init.resetAt).toISOString().slice(11, 16) + ' UTC');
-      }
-    }
-    const what = hint(init);
-    return what ? l10n.t('{0}. {1}', text, what) : l10n.t('{0}.', text);
+    return describeFailure({ ...init, summary: summary(init), tail: rateLimitTail(init), hint: hint(init) });
   }
+}
+
+/** When to try again after a rate limit, as GitHub said it. */
+function rateLimitTail(init: GitHubApiErrorInit): string {
+  if (init.kind !== 'rateLimited') return '';
+  if (init.retryAfterSeconds !== undefined) return l10n.t('; try again in {0} s', init.retryAfterSeconds);
+  if (init.resetAt !== undefined) return l10n.t('; try again after {0}', new Date(init.resetAt).toISOString().slice(11, 16) + ' UTC');
+  return '';
 }
 
 export function isGitHubApiError(value: unknown): value is GitHubApiError {

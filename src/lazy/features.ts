@@ -28,6 +28,7 @@ export { openReveal, openRevealPanels } from '../webview/revealPanel';
 export { saveToGitHubSecretCommand } from '../githubSecrets/command';
 export { saveToGitHub } from '../githubSecrets/saveFlow';
 export { createGitHubSecretWriter } from '../githubSecrets/writer';
+export { sealForGitHub } from '../github/seal';
 
 /** What the workspace's features are given (src/lazy/workspace.ts makes them on first use). */
 export interface WorkspaceFeaturesDeps {

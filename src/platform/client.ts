@@ -3,8 +3,7 @@
  * No `vscode` import: it runs (and is tested) in plain Node against the emulator.
  */
 import * as l10n from '@vscode/l10n';
-import type { FetchError, RequestInit, Response } from 'node-fetch';
-import { TursoApiError, errorKindForStatus, redactSecrets, type TursoErrorKind } from './errors';
+import { TursoApiError, errorKindForStatus, isTursoApiError, redactSecrets, type TursoErrorKind } from './errors';
 import {
   ShapeError,
   parseCreatedToken,
@@ -28,23 +27,12 @@ import type {
 } from './types';
 import type { Database, DatabaseTokenRequest, DatabaseTokenTarget } from './databases';
 import { displayName } from '../util/text';
-import { errorMessage } from '../util/errors';
+import {
+  exchange, isLoopbackHost, parseRetryAfter, sameResource, successBody, transportLimits, withAttempts, type Fetch, type HttpAnswer,
+  type HttpRequestEvent, type TransportLimits,
+} from '../util/http';
 
-/** The one function of node-fetch the client calls (tests may pass their own). */
-type Fetch = (url: string, init?: RequestInit) => Promise<Response>;
-
-let nodeFetchModule: typeof import('node-fetch') | undefined;
-/** node-fetch, loaded with the first request rather than when the extension activates. */
-function nodeFetch(): Fetch {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  nodeFetchModule ??= require('node-fetch') as typeof import('node-fetch');
-  return nodeFetchModule.default;
-}
-
-/** node-fetch's own errors (network, size limit); checked by name so no request has to load it first. */
-function isFetchError(err: unknown): err is FetchError {
-  return err instanceof Error && err.name === 'FetchError';
-}
+export { isLoopbackHost, parseRetryAfter };
 
 export const DEFAULT_API_BASE_URL = 'https://api.turso.tech';
 
@@ -57,14 +45,7 @@ export interface RetryPolicy {
 }
 
 /** What the client reports about each HTTP exchange (for an output channel); never a credential. */
-export interface RequestEvent {
-  method: string;
-  path: string;
-  status?: number;
-  errorKind?: TursoErrorKind;
-  durationMs: number;
-  attempt: number;
-}
+export type RequestEvent = HttpRequestEvent<TursoErrorKind>;
 
 export interface TursoClientOptions {
   baseUrl?: string;
@@ -89,15 +70,6 @@ const RETRYABLE_KINDS: ReadonlySet<TursoErrorKind> = new Set(['network', 'rateLi
 const RETRYABLE_STATUS: ReadonlySet<number> = new Set([429, 502, 503, 504]);
 /** Answers meaning "this server has no such endpoint" for an optional one. */
 const NOT_SUPPORTED_STATUS: ReadonlySet<number> = new Set([404, 405, 501]);
-
-/**
- * Whether `hostname` (as `URL.hostname` gives it, IPv4 already in dotted decimal) names this machine
- * over loopback: `localhost`, 127.0.0.0/8 or `[::1]`.
- */
-export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.toLowerCase().replace(/\.$/, '');
-  return host === 'localhost' || host === '[::1]' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
-}
 
 /**
  * Normalises a base URL setting; throws a `TypeError` with a readable message when it is not https,
@@ -144,11 +116,9 @@ export class TursoClient {
   readonly baseUrl: string;
   private readonly token: string;
   private readonly userAgent: string;
-  private readonly timeoutMs: number;
-  private readonly maxResponseBytes: number;
   private readonly retry: RetryPolicy;
   private readonly onRequest?: (event: RequestEvent) => void;
-  private readonly fetchImpl: Fetch;
+  private readonly transport: TransportLimits;
   /** Set once `/v1/user` answered 404, so later calls go straight to `/v1/current-user`. */
   private currentUserPath = '/v1/user';
 
@@ -156,11 +126,9 @@ export class TursoClient {
     this.baseUrl = normalizeBaseUrl(options.baseUrl);
     this.token = options.token;
     this.userAgent = options.userAgent;
-    this.timeoutMs = options.timeoutMs ?? 30_000;
-    this.maxResponseBytes = options.maxResponseBytes ?? 4 * 1024 * 1024;
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.onRequest = options.onRequest;
-    this.fetchImpl = options.fetchImpl ?? ((url, init) => nodeFetch()(url, init));
+    this.transport = transportLimits(options);
   }
 
   /** The signed-in user: `GET /v1/user`, falling back to the CLI's `GET /v1/current-user` on 404. */
@@ -345,38 +313,25 @@ export class TursoClient {
     });
   }
 
-  private async request<T>(spec: RequestSpec<T>): Promise<T> {
-    const idempotent = spec.method === 'GET';
-    const attempts = idempotent ? Math.max(1, this.retry.attempts) : 1;
-    for (let attempt = 1; ; attempt++) {
-      const started = Date.now();
-      try {
-        const result = await this.once(spec);
-        this.onRequest?.({ method: spec.method, path: spec.path, status: 200, durationMs: Date.now() - started, attempt });
-        return result;
-      } catch (err) {
-        const error = err instanceof TursoApiError ? err : this.unexpected(spec, err);
-        this.onRequest?.({
-          method: spec.method,
-          path: spec.path,
-          status: error.status,
-          errorKind: error.kind,
-          durationMs: Date.now() - started,
-          attempt,
-        });
+  private request<T>(spec: RequestSpec<T>): Promise<T> {
+    return withAttempts({
+      method: spec.method,
+      path: spec.path,
+      attempts: spec.method === 'GET' ? Math.max(1, this.retry.attempts) : 1,
+      run: () => this.once(spec),
+      isOwn: isTursoApiError,
+      fail: (kind, detail) => this.fail(spec, kind, { detail }),
+      redact: (text) => this.redact(spec, text),
+      retryDelay: (error, attempt) => {
         const retryable = RETRYABLE_KINDS.has(error.kind) || (error.status !== undefined && RETRYABLE_STATUS.has(error.status));
-        if (!retryable || attempt >= attempts) {
-          throw error;
-        }
         const wait = error.retryAfterSeconds !== undefined
           ? error.retryAfterSeconds * 1000
           : Math.min(this.retry.baseDelayMs * 2 ** (attempt - 1), this.retry.maxDelayMs);
-        if (wait > this.retry.maxDelayMs) {
-          throw error;
-        }
-        await sleep(wait, spec.signal, () => this.fail(spec, 'cancelled'));
-      }
-    }
+        return retryable && wait <= this.retry.maxDelayMs ? wait : undefined;
+      },
+      onRequest: this.onRequest,
+      signal: spec.signal,
+    });
   }
 
   private async once<T>(spec: RequestSpec<T>): Promise<T> {
@@ -387,102 +342,32 @@ export class TursoClient {
     if (!sameResource(this.baseUrl, spec.path)) {
       throw this.fail(spec, 'badRequest', { detail: l10n.t('its name cannot be sent in a URL path ("." and ".." are dot segments)') });
     }
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, this.timeoutMs);
-    const onAbort = (): void => controller.abort();
-    spec.signal?.addEventListener('abort', onAbort, { once: true });
-    const headers: Record<string, string> = {
-      Authorization: `Bearer ${spec.token ?? this.token}`,
-      'User-Agent': this.userAgent,
-      Accept: 'application/json',
-    };
-    const init: RequestInit = {
+    const answer = await exchange({
+      ...this.transport,
+      url: this.baseUrl + spec.path + queryString(spec.query),
       method: spec.method,
-      headers,
-      // node-fetch's AbortSignal type predates the DOM one Node ships; they are compatible at run time.
-      signal: controller.signal as unknown as RequestInit['signal'],
-      size: this.maxResponseBytes,
+      headers: { Authorization: `Bearer ${spec.token ?? this.token}`, 'User-Agent': this.userAgent, Accept: 'application/json' },
+      json: spec.body,
       redirect: 'error',
-    };
-    if (spec.body !== undefined) {
-      headers['Content-Type'] = 'application/json';
-      init.body = JSON.stringify(spec.body);
-    }
-    try {
-      let response: Response;
-      let text: string;
-      try {
-        response = await this.fetchImpl(this.baseUrl + spec.path + queryString(spec.query), init);
-        text = await response.text();
-      } catch (err) {
-        throw this.transportError(spec, err, timedOut);
-      }
-      return this.interpret(spec, response, text);
-    } finally {
-      clearTimeout(timer);
-      spec.signal?.removeEventListener('abort', onAbort);
-    }
+      signal: spec.signal,
+      where: this.baseUrl,
+    });
+    return this.interpret(spec, answer);
   }
 
-  private interpret<T>(spec: RequestSpec<T>, response: Response, text: string): T {
-    const status = response.status;
-    let body: unknown;
-    let parsed = false;
-    if (text.length > 0) {
-      try {
-        body = JSON.parse(text);
-        parsed = true;
-      } catch {
-        parsed = false;
-      }
-    }
+  private interpret<T>(spec: RequestSpec<T>, answer: HttpAnswer): T {
+    const { status, body, notJson } = answer;
     if (status >= 200 && status < 300) {
-      if (!parsed && text.length > 0) {
-        throw this.fail(spec, 'badResponse', { status, detail: l10n.t('the body is not JSON') });
-      }
-      try {
-        return spec.parse(body);
-      } catch (err) {
-        if (err instanceof ShapeError) {
-          throw this.fail(spec, 'badResponse', { status, detail: err.message });
-        }
-        throw err;
-      }
+      const badResponse = (detail: string): TursoApiError => this.fail(spec, 'badResponse', { status, detail });
+      return successBody(answer, spec.parse, badResponse, (err) => (err instanceof ShapeError ? err.message : undefined));
     }
-    const serverMessage = parsed ? serverErrorText(body) : undefined;
-    const retryAfterSeconds = parseRetryAfter(response.headers.get('retry-after'));
+    const serverMessage = serverErrorText(body);
     throw this.fail(spec, errorKindForStatus(status), {
       status,
       serverMessage: serverMessage ? this.redact(spec, serverMessage) : undefined,
-      retryAfterSeconds,
-      detail: !parsed && text.length > 0 ? l10n.t('the error body is not JSON') : undefined,
+      retryAfterSeconds: parseRetryAfter(answer.header('retry-after')),
+      detail: notJson ? l10n.t('the error body is not JSON') : undefined,
     });
-  }
-
-  private transportError(spec: RequestSpec<unknown>, err: unknown, timedOut: boolean): TursoApiError {
-    if (timedOut) {
-      return this.fail(spec, 'timeout', { detail: l10n.t('no answer within {0} s', Math.round(this.timeoutMs / 1000)) });
-    }
-    if (spec.signal?.aborted) {
-      return this.fail(spec, 'cancelled');
-    }
-    if (isFetchError(err)) {
-      if (err.type === 'max-size') {
-        return this.fail(spec, 'badResponse', { detail: l10n.t('the response is larger than {0} bytes', this.maxResponseBytes) });
-      }
-      const code = (err as { code?: string }).code;
-      return this.fail(spec, 'network', { detail: this.redact(spec, code ? `${code} at ${this.baseUrl}` : err.message) });
-    }
-    return this.unexpected(spec, err);
-  }
-
-  private unexpected(spec: RequestSpec<unknown>, err: unknown): TursoApiError {
-    const message = errorMessage(err);
-    return this.fail(spec, 'network', { detail: this.redact(spec, message) });
   }
 
   private fail(
@@ -498,7 +383,6 @@ export class TursoClient {
   }
 }
 
-/** Whether `baseUrl + path` still addresses `path` once parsed (no dot segment removed a part of it). */
 function targetPath(organization: string, target: DatabaseTokenTarget): string {
   const kind = target.kind === 'group' ? 'groups' : 'databases';
   return `/v1/organizations/${encodeURIComponent(organization)}/${kind}/${encodeURIComponent(target.name)}`;
@@ -506,15 +390,6 @@ function targetPath(organization: string, target: DatabaseTokenTarget): string {
 
 function queryString(query: Record<string, string> | undefined): string {
   return query && Object.keys(query).length > 0 ? `?${new URLSearchParams(query).toString()}` : '';
-}
-
-function sameResource(baseUrl: string, path: string): boolean {
-  try {
-    const base = new URL(baseUrl).pathname.replace(/\/+$/, '');
-    return new URL(baseUrl + path).pathname === base + path;
-  } catch {
-    return false;
-  }
 }
 
 function serverErrorText(body: unknown): string | undefined {
@@ -532,44 +407,10 @@ function serverErrorText(body: unknown): string | undefined {
   return typeof message === 'string' ? message : undefined;
 }
 
-/** Retry-After is either delta-seconds or an HTTP date. */
-export function parseRetryAfter(value: string | null, now: number = Date.now()): number | undefined {
-  if (!value) {
-    return undefined;
-  }
-  const trimmed = value.trim();
-  if (/^\d+$/.test(trimmed)) {
-    return Number(trimmed);
-  }
-  const date = Date.parse(trimmed);
-  if (Number.isNaN(date)) {
-    return undefined;
-  }
-  return Math.max(0, Math.ceil((date - now) / 1000));
-}
-
 function compact(restriction: ApiTokenRestriction): ApiTokenRestriction {
   const out: ApiTokenRestriction = {};
   if (restriction.organization) out.organization = restriction.organization;
   if (restriction.group) out.group = restriction.group;
   if (restriction.scopes?.length) out.scopes = [...restriction.scopes];
   return out;
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined, onCancel: () => Error): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(onCancel());
-      return;
-    }
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', abort);
-      resolve();
-    }, ms);
-    const abort = (): void => {
-      clearTimeout(timer);
-      reject(onCancel());
-    };
-    signal?.addEventListener('abort', abort, { once: true });
-  });
 }

@@ -1,5 +1,7 @@
 import * as l10n from '@vscode/l10n';
-import { inertText } from '../util/text';
+import { describeFailure, mayHaveBeenSent, redactSecrets } from '../util/apiErrors';
+
+export { redactSecrets };
 
 /**
  * Typed failures of the Turso Platform API client. Every message is safe to show to a user and to
@@ -102,26 +104,14 @@ export class TursoApiError extends Error {
 
   /** "Listing API tokens failed: the credential was rejected (invalid, expired or revoked) — token expired (HTTP 401). Sign in again." */
   static describe(init: TursoApiErrorInit): string {
-    const op = init.operation.charAt(0).toUpperCase() + init.operation.slice(1);
-    let text = l10n.t('{0} failed: {1}', op, kindSummary(init.kind));
-    if (init.serverMessage) {
-      text += ` — ${init.serverMessage}`;
-    } else if (init.detail) {
-      text += ` (${init.detail})`;
-    }
-    if (init.status !== undefined) {
-      text += ` (HTTP ${init.status})`;
-    }
-    if (init.kind === 'rateLimited' && init.retryAfterSeconds !== undefined) {
-      text += l10n.t('; try again in {0} s', init.retryAfterSeconds);
-    }
-    const hint = TursoApiError.hintFor(init);
-    return hint ? l10n.t('{0}. {1}', text, hint) : l10n.t('{0}.', text);
+    return describeFailure({
+      ...init,
+      summary: kindSummary(init.kind),
+      tail: init.kind === 'rateLimited' && init.retryAfterSeconds !== undefined ? l10n.t('; try again in {0} s', init.retryAfterSeconds) : '',
+      hint: TursoApiError.hintFor(init),
+    });
   }
 }
-
-/** Network errors that mean the request never reached a server. */
-const NOT_SENT = /\b(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH)\b/;
 
 /**
  * Whether a failed request may still have taken effect on the server: it was sent, and no answer
@@ -138,7 +128,7 @@ export function mayHaveTakenEffect(err: unknown): boolean {
     case 'badResponse':
       return true;
     case 'network':
-      return !NOT_SENT.test(err.detail ?? '');
+      return mayHaveBeenSent(err.detail);
     default:
       return false;
   }
@@ -179,31 +169,6 @@ export function errorKindForStatus(status: number): TursoErrorKind {
     default:
       return status >= 500 ? 'server' : 'badRequest';
   }
-}
-
-// Tried only where a run of base64url characters starts (the lookbehind): linear time, however long
-// the text (without it, a long run without dots takes quadratic time).
-const JWT_LIKE = /(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g;
-const MAX_SERVER_MESSAGE = 500;
-/** Text beyond this is cut before it is searched: only the first MAX_SERVER_MESSAGE characters are kept anyway. */
-const MAX_SCANNED = 4 * MAX_SERVER_MESSAGE;
-
-/**
- * Removes anything that looks like a credential from text that came from elsewhere (a server's error
- * body, a network error), and bounds its length. The given secrets are removed wherever they appear,
- * then anything shaped like a JWT.
- */
-export function redactSecrets(text: string, secrets: readonly (string | undefined)[] = []): string {
-  let out = text;
-  for (const secret of secrets) {
-    if (secret && secret.length >= 4) {
-      out = out.split(secret).join('[redacted]');
-    }
-  }
-  out = out.slice(0, MAX_SCANNED).replace(JWT_LIKE, '[redacted]');
-  // Control and bidirectional characters make log lines and notifications unreadable or misleading
-  // (a newline forges a log line); link syntax would be live in a notification.
-  return inertText(out, MAX_SERVER_MESSAGE + 1).trim();
 }
 
 /** Turso rejected the credential (401): it is invalid, expired or revoked. */

@@ -2,7 +2,7 @@
 // latency and a request log, controllable in-process or over HTTP under /__emulator/.
 // Contract: docs in /work/shared/reference/turso-api.md §2, §4.3, §8 and the OpenAPI spec in test/fixtures/.
 import * as http from 'node:http';
-import type { Socket } from 'node:net';
+import { EmulatorPlumbing, readBody, splitUrl } from '../emulator-kit/plumbing';
 import { handle, wrongShapeBody } from './api';
 import { serveLibsql } from './databases';
 import { isRouteId, matchRoute, RouteDef, RouteId } from './routes';
@@ -155,34 +155,24 @@ function getHugeBody(): Buffer {
 
 const MALFORMED_BODY = '{"tokens":[{"name":"ci-bot","id":"clGFZ4STEe6f';
 
-interface ActiveFault {
-  fault: Fault;
-  remaining: number; // Infinity when unlimited
-}
-
 class Emulator implements TursoEmulator {
-  url = '';
   readonly store = new Store();
-  private readonly server: http.Server;
-  private faults: ActiveFault[] = [];
+  private readonly plumbing: EmulatorPlumbing<Fault>;
   private readonly disabledRoutes = new Set<RouteId>();
-  private latencyMs: number;
   private readonly log: (line: string) => void;
   private readonly recorded: RecordedRequest[] = [];
   private arrivals = 0;
-  private readonly held = new Set<Socket>();
-  private readonly timers = new Set<NodeJS.Timeout>();
-  private closed = false;
 
-  constructor(private readonly opts: EmulatorOptions) {
-    this.latencyMs = Math.max(0, opts.latencyMs ?? 0);
+  constructor(opts: EmulatorOptions) {
     this.log = opts.log ?? (() => undefined);
-    this.server = http.createServer((req, res) => {
-      this.onRequest(req, res).catch((e: unknown) => {
-        this.log(`emulator error: ${e instanceof Error ? e.message : String(e)}`);
-        if (!res.headersSent && !res.destroyed) this.sendJson(res, 500, { error: 'internal emulator error' });
-      });
+    this.plumbing = new EmulatorPlumbing(opts, (req, res) => this.onRequest(req, res), (text, res) => {
+      this.log(`emulator error: ${text}`);
+      if (res) this.sendJson(res, 500, { error: 'internal emulator error' });
     });
+  }
+
+  get url(): string {
+    return this.plumbing.url;
   }
 
   get demoToken(): string {
@@ -210,31 +200,19 @@ class Emulator implements TursoEmulator {
   }
 
   listen(): Promise<void> {
-    const host = this.opts.host ?? '127.0.0.1';
-    return new Promise((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(this.opts.port ?? 0, host, () => {
-        this.server.off('error', reject);
-        const addr = this.server.address();
-        const port = typeof addr === 'object' && addr ? addr.port : this.opts.port ?? 0;
-        this.url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-        resolve();
-      });
-    });
+    return this.plumbing.listen();
   }
 
   injectFault(f: Fault): void {
-    const fault = validateFault(f);
-    this.faults.push({ fault, remaining: fault.times ?? Infinity });
+    this.plumbing.addFault(validateFault(f));
   }
 
   clearFaults(): void {
-    this.faults = [];
+    this.plumbing.clearFaults();
   }
 
   setLatency(ms: number): void {
-    if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) throw new TypeError('latency must be a number >= 0');
-    this.latencyMs = ms;
+    this.plumbing.setLatency(ms);
   }
 
   mintLoginToken(opts?: { expiresInSeconds?: number; username?: string }): string {
@@ -287,32 +265,12 @@ class Emulator implements TursoEmulator {
   reset(): void {
     this.store.reset();
     this.disabledRoutes.clear();
-    this.faults = [];
-    this.latencyMs = 0;
+    this.plumbing.reset();
     this.recorded.length = 0;
   }
 
   close(): Promise<void> {
-    this.closed = true;
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
-    for (const s of this.held) s.destroy();
-    this.held.clear();
-    return new Promise((resolve) => {
-      this.server.close(() => resolve());
-      this.server.closeAllConnections();
-    });
-  }
-
-  private sleep(ms: number): Promise<void> {
-    if (ms <= 0) return Promise.resolve();
-    return new Promise((resolve) => {
-      const t = setTimeout(() => {
-        this.timers.delete(t);
-        resolve();
-      }, ms);
-      this.timers.add(t);
-    });
+    return this.plumbing.close();
   }
 
   private sendJson(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -325,62 +283,38 @@ class Emulator implements TursoEmulator {
     res.end(body);
   }
 
-  private readBody(req: http.IncomingMessage): Promise<{ text: string; tooLarge: boolean }> {
-    return new Promise((resolve, reject) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      let tooLarge = false;
-      req.on('data', (c: Buffer) => {
-        size += c.length;
-        if (size > MAX_BODY_BYTES) tooLarge = true;
-        else chunks.push(c);
-      });
-      req.on('end', () => resolve({ text: Buffer.concat(chunks).toString('utf8'), tooLarge }));
-      req.on('error', reject);
-    });
-  }
-
   private takeFault(method: string, rawPath: string, route: RouteDef | undefined): Fault | undefined {
     const isApi = route ? route.api : /^\/v\d+\//.test(rawPath);
     const decoded = safeDecode(rawPath);
-    for (let i = 0; i < this.faults.length; i++) {
-      const { fault } = this.faults[i];
-      if (fault.method && fault.method !== method) continue;
-      if (fault.path === undefined) {
-        if (!isApi) continue;
-      } else if (fault.path.endsWith('*')) {
+    return this.plumbing.takeFault((fault) => {
+      if (fault.method && fault.method !== method) return false;
+      if (fault.path === undefined) return isApi;
+      if (fault.path.endsWith('*')) {
         const prefix = fault.path.slice(0, -1);
-        if (!rawPath.startsWith(prefix) && !decoded.startsWith(prefix)) continue;
-      } else if (fault.path !== rawPath && fault.path !== decoded) continue;
-      const active = this.faults[i];
-      active.remaining -= 1;
-      if (active.remaining <= 0) this.faults.splice(i, 1);
-      return fault;
-    }
-    return undefined;
+        return rawPath.startsWith(prefix) || decoded.startsWith(prefix);
+      }
+      return fault.path === rawPath || fault.path === decoded;
+    });
   }
 
   private async onRequest(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const at = Date.now();
     const method = (req.method ?? 'GET').toUpperCase();
-    const rawUrl = req.url ?? '/';
-    const q = rawUrl.indexOf('?');
-    const rawPath = q < 0 ? rawUrl : rawUrl.slice(0, q);
-    const query = q < 0 ? '' : rawUrl.slice(q + 1);
+    const { rawPath, query } = splitUrl(req.url);
     if (rawPath === ADMIN_PREFIX || rawPath.startsWith(`${ADMIN_PREFIX}/`)) {
       await this.onAdmin(req, res, method, rawPath, new URLSearchParams(query));
       return;
     }
     this.arrivals++;
-    const { text, tooLarge } = await this.readBody(req);
+    const { text, tooLarge } = await readBody(req, MAX_BODY_BYTES);
     // A database's hostname in `Host`: its libSQL endpoint, not the Platform API.
     const database = this.store.databaseByHost(req.headers.host);
     const match = database ? { kind: 'not-found' as const } : matchRoute(method, rawPath, this.disabledRoutes);
     const route = match.kind === 'found' ? match.route : undefined;
     const ua = req.headers['user-agent'];
 
-    await this.sleep(this.latencyMs);
-    if (this.closed) return;
+    await this.plumbing.sleep(this.plumbing.latencyMs);
+    if (this.plumbing.closed) return;
 
     const authHeader = req.headers.authorization;
     const auth: AuthResult | undefined = !database && (authHeader !== undefined || route?.auth) ? this.store.authenticate(authHeader) : undefined;
@@ -415,10 +349,7 @@ class Emulator implements TursoEmulator {
           return;
         }
         case 'timeout': {
-          const socket = req.socket;
-          this.held.add(socket);
-          socket.once('close', () => {
-            this.held.delete(socket);
+          this.plumbing.hold(req.socket, () => {
             rec.ms = Date.now() - at;
           });
           finish(0, note);
@@ -441,8 +372,8 @@ class Emulator implements TursoEmulator {
           finish(0, note);
           return;
         case 'delay':
-          await this.sleep(fault.delayMs ?? DEFAULT_FAULT_DELAY_MS);
-          if (this.closed) return;
+          await this.plumbing.sleep(fault.delayMs ?? DEFAULT_FAULT_DELAY_MS);
+          if (this.plumbing.closed) return;
           break;
       }
     }
@@ -490,7 +421,7 @@ class Emulator implements TursoEmulator {
   }
 
   private async onAdmin(req: http.IncomingMessage, res: http.ServerResponse, method: string, rawPath: string, query: URLSearchParams): Promise<void> {
-    const { text, tooLarge } = await this.readBody(req);
+    const { text, tooLarge } = await readBody(req, MAX_BODY_BYTES);
     if (tooLarge) return this.sendJson(res, 413, { error: 'request body too large' });
     let body: unknown = undefined;
     if (text.trim()) {
@@ -515,7 +446,7 @@ class Emulator implements TursoEmulator {
         }),
       },
       '/faults': {
-        GET: () => this.sendJson(res, 200, this.faults.map((a) => ({ ...a.fault, ...(Number.isFinite(a.remaining) ? { times: a.remaining } : {}) }))),
+        GET: () => this.sendJson(res, 200, this.plumbing.activeFaults().map((a) => ({ ...a.fault, ...(Number.isFinite(a.remaining) ? { times: a.remaining } : {}) }))),
         POST: () => {
           try {
             this.injectFault(body as Fault);

@@ -3,7 +3,7 @@
 // holds a token or a value. Served at the root (as api.github.com) and under /api/v3 (as GitHub
 // Enterprise Server), so a client can use `http://127.0.0.1:<port>/api/v3`. See README.md.
 import * as http from 'node:http';
-import type { Socket } from 'node:net';
+import { EmulatorPlumbing, readBody, splitUrl } from '../emulator-kit/plumbing';
 import { GitHubStore, type Repository, type Role, type RepositorySpec, type SecretScope, sodiumReady, validSecretName } from './store';
 
 export interface GitHubEmulatorOptions {
@@ -122,26 +122,21 @@ function paginate<T>(items: T[], query: URLSearchParams, path: string): { page: 
 }
 
 class Emulator implements GitHubEmulator {
-  url = '';
   readonly store = new GitHubStore();
   readonly requests: GitHubRecordedRequest[] = [];
-  private readonly server: http.Server;
-  private faults: { fault: GitHubFault; remaining: number }[] = [];
-  private latencyMs: number;
+  private readonly plumbing: EmulatorPlumbing<GitHubFault>;
   private readonly log: (line: string) => void;
-  private readonly held = new Set<Socket>();
-  private readonly timers = new Set<NodeJS.Timeout>();
-  private closed = false;
 
-  constructor(private readonly opts: GitHubEmulatorOptions) {
-    this.latencyMs = Math.max(0, opts.latencyMs ?? 0);
+  constructor(opts: GitHubEmulatorOptions) {
     this.log = opts.log ?? (() => undefined);
-    this.server = http.createServer((req, res) => {
-      this.onRequest(req, res).catch((e: unknown) => {
-        this.log(`github emulator error: ${e instanceof Error ? e.message : String(e)}`);
-        if (!res.headersSent && !res.destroyed) this.send(res, { status: 500, body: { message: 'internal emulator error' } });
-      });
+    this.plumbing = new EmulatorPlumbing(opts, (req, res) => this.onRequest(req, res), (text, res) => {
+      this.log(`github emulator error: ${text}`);
+      if (res) this.send(res, { status: 500, body: { message: 'internal emulator error' } });
     });
+  }
+
+  get url(): string {
+    return this.plumbing.url;
   }
 
   get enterpriseApiBase(): string {
@@ -161,17 +156,7 @@ class Emulator implements GitHubEmulator {
   }
 
   listen(): Promise<void> {
-    const host = this.opts.host ?? '127.0.0.1';
-    return new Promise((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(this.opts.port ?? 0, host, () => {
-        this.server.off('error', reject);
-        const addr = this.server.address();
-        const port = typeof addr === 'object' && addr ? addr.port : this.opts.port ?? 0;
-        this.url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-        resolve();
-      });
-    });
+    return this.plumbing.listen();
   }
 
   addRepository(spec: RepositorySpec): void { this.store.addRepository(spec); }
@@ -186,47 +171,25 @@ class Emulator implements GitHubEmulator {
   secretNames(fullName: string, environment?: string): string[] { return this.store.secretNames(fullName, environment); }
 
   injectFault(fault: GitHubFault): void {
-    const f = validateFault(fault);
-    this.faults.push({ fault: f, remaining: f.times ?? Infinity });
+    this.plumbing.addFault(validateFault(fault));
   }
 
   clearFaults(): void {
-    this.faults = [];
+    this.plumbing.clearFaults();
   }
 
   setLatency(ms: number): void {
-    if (!Number.isFinite(ms) || ms < 0) throw new TypeError('latency must be a number >= 0');
-    this.latencyMs = ms;
+    this.plumbing.setLatency(ms);
   }
 
   reset(): void {
     this.store.reset();
-    this.faults = [];
-    this.latencyMs = 0;
+    this.plumbing.reset();
     this.requests.length = 0;
   }
 
   close(): Promise<void> {
-    this.closed = true;
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
-    for (const s of this.held) s.destroy();
-    this.held.clear();
-    return new Promise((resolve) => {
-      this.server.close(() => resolve());
-      this.server.closeAllConnections();
-    });
-  }
-
-  private sleep(ms: number): Promise<void> {
-    if (ms <= 0) return Promise.resolve();
-    return new Promise((resolve) => {
-      const t = setTimeout(() => {
-        this.timers.delete(t);
-        resolve();
-      }, ms);
-      this.timers.add(t);
-    });
+    return this.plumbing.close();
   }
 
   private send(res: http.ServerResponse, answer: Answer): void {
@@ -238,44 +201,23 @@ class Emulator implements GitHubEmulator {
     res.end(body);
   }
 
-  private readBody(req: http.IncomingMessage): Promise<{ text: string; tooLarge: boolean }> {
-    return new Promise((resolve, reject) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      req.on('data', (c: Buffer) => {
-        size += c.length;
-        if (size <= MAX_BODY_BYTES) chunks.push(c);
-      });
-      req.on('end', () => resolve({ text: Buffer.concat(chunks).toString('utf8'), tooLarge: size > MAX_BODY_BYTES }));
-      req.on('error', reject);
-    });
-  }
-
   private takeFault(method: string, path: string): GitHubFault | undefined {
-    const i = this.faults.findIndex(({ fault }) => (!fault.method || fault.method === method)
+    return this.plumbing.takeFault((fault) => (!fault.method || fault.method === method)
       && (fault.path === undefined || (fault.path.endsWith('*') ? path.startsWith(fault.path.slice(0, -1)) : fault.path === path)));
-    if (i < 0) return undefined;
-    const active = this.faults[i];
-    active.remaining -= 1;
-    if (active.remaining <= 0) this.faults.splice(i, 1);
-    return active.fault;
   }
 
   private async onRequest(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const at = Date.now();
     const method = (req.method ?? 'GET').toUpperCase();
-    const rawUrl = req.url ?? '/';
-    const q = rawUrl.indexOf('?');
-    const rawPath = q < 0 ? rawUrl : rawUrl.slice(0, q);
-    const query = q < 0 ? '' : rawUrl.slice(q + 1);
-    const { text, tooLarge } = await this.readBody(req);
+    const { rawPath, query } = splitUrl(req.url);
+    const { text, tooLarge } = await readBody(req, MAX_BODY_BYTES);
     if (rawPath === ADMIN_PREFIX || rawPath.startsWith(`${ADMIN_PREFIX}/`)) {
       this.send(res, this.onAdmin(method, rawPath.slice(ADMIN_PREFIX.length), new URLSearchParams(query), text));
       return;
     }
     const path = rawPath === ENTERPRISE_PREFIX || rawPath.startsWith(`${ENTERPRISE_PREFIX}/`) ? rawPath.slice(ENTERPRISE_PREFIX.length) || '/' : rawPath;
-    await this.sleep(this.latencyMs);
-    if (this.closed) return;
+    await this.plumbing.sleep(this.plumbing.latencyMs);
+    if (this.plumbing.closed) return;
     const login = this.store.authenticate(req.headers.authorization);
     const rec: GitHubRecordedRequest = { method, path: rawPath, query, status: 0, at, ms: 0 };
     if (login) rec.login = login;
@@ -293,7 +235,7 @@ class Emulator implements GitHubEmulator {
     const fault = this.takeFault(method, path);
     if (fault) {
       const done = await this.answerFault(req, res, fault, finish);
-      if (done || this.closed) return;
+      if (done || this.plumbing.closed) return;
     }
     const answer = tooLarge ? message(413, 'Payload too large') : this.route(method, path, new URLSearchParams(query), login, body);
     this.send(res, answer);
@@ -333,9 +275,7 @@ class Emulator implements GitHubEmulator {
         finish(200, note);
         return true;
       case 'timeout': {
-        const socket = req.socket;
-        this.held.add(socket);
-        socket.once('close', () => this.held.delete(socket));
+        this.plumbing.hold(req.socket);
         finish(0, note);
         return true;
       }
@@ -344,7 +284,7 @@ class Emulator implements GitHubEmulator {
         finish(0, note);
         return true;
       case 'delay':
-        await this.sleep(fault.delayMs ?? 1000);
+        await this.plumbing.sleep(fault.delayMs ?? 1000);
         return false;
     }
   }

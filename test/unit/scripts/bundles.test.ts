@@ -3,7 +3,9 @@
 // and classes); every command of package.json is registered through a lazy factory that dist/features.js
 // provides. Built in memory, for the product's entry and for the in-host tests' entry.
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
@@ -13,9 +15,9 @@ interface Metafile {
   inputs: Record<string, unknown>;
   outputs: Record<string, { bytes: number; exports: string[] }>;
 }
-interface Built { metafile: Metafile }
+interface Built { metafile: Metafile; outputFiles?: { path: string; contents: Uint8Array }[] }
 interface EsbuildJs {
-  buildBundles(o: { production?: boolean; test?: boolean; write?: boolean }): Promise<{ core: Built; features: Built; nodeFetch: Built; shared: string[] }>;
+  buildBundles(o: { production?: boolean; test?: boolean; write?: boolean }): Promise<{ core: Built; features: Built; nodeFetch: Built; libsodium: Built; shared: string[] }>;
   bundleBytes(result: Built, out: string): number;
   CORE_OUT: string;
   FEATURES_OUT: string;
@@ -28,7 +30,9 @@ const files = (b: Built): string[] => Object.keys(b.metafile.inputs).filter((k) 
 
 /** The code loaded on first use, which the core must not hold. */
 const LAZY_ONLY = [/^src\/commands\/(?!target\.ts$)/, /^src\/webview\//, /^src\/workspace\//, /^src\/lazy\/features\.ts$/, /^node_modules\/ignore\//,
-  /^src\/auth\/(browserSignIn|loopbackLogin|cliToken|useCreatedToken)\.ts$/, /^node_modules\/node-fetch\//];
+  /^src\/auth\/(browserSignIn|loopbackLogin|cliToken|useCreatedToken)\.ts$/, /^node_modules\/node-fetch\//, /^node_modules\/libsodium/];
+/** Loaded on first use from a file of its own (dist/libsodium.js): in neither the core nor dist/features.js. */
+const OWN_FILE_ONLY = [/^node_modules\/libsodium/];
 
 describe('esbuild.js: the core bundle and the bundles loaded on first use', function () {
   this.timeout(60000);
@@ -39,9 +43,9 @@ describe('esbuild.js: the core bundle and the bundles loaded on first use', func
       built = await esbuildJs.buildBundles({ production: true, test, write: false });
     });
 
-    it(`${entry}: no module is in both the core and dist/features.js (or dist/node-fetch.js)`, () => {
+    it(`${entry}: no module is in both the core and dist/features.js (or dist/node-fetch.js, dist/libsodium.js)`, () => {
       const core = new Set(files(built.core));
-      const both = [...files(built.features), ...files(built.nodeFetch)].filter((f) => core.has(f));
+      const both = [...files(built.features), ...files(built.nodeFetch), ...files(built.libsodium)].filter((f) => core.has(f));
       assert.deepEqual(both, [], `in two bundles: ${both.join(', ')}`);
       assert.ok(built.shared.includes('src/auth/authFailures.ts') && built.shared.includes('src/platform/errors.ts'),
         `dist/features.js takes the core's authFailures and TursoApiError from the core (it took: ${built.shared.join(', ')})`);
@@ -50,6 +54,12 @@ describe('esbuild.js: the core bundle and the bundles loaded on first use', func
     it(`${entry}: the core holds none of the code loaded on first use`, () => {
       const stray = files(built.core).filter((f) => LAZY_ONLY.some((re) => re.test(f)));
       assert.deepEqual(stray, [], `loaded at activation: ${stray.join(', ')}`);
+    });
+
+    it(`${entry}: libsodium is only in dist/libsodium.js, neither in the core nor in dist/features.js`, () => {
+      const stray = [...files(built.core), ...files(built.features)].filter((f) => OWN_FILE_ONLY.some((re) => re.test(f)));
+      assert.deepEqual(stray, [], `libsodium bundled into the core or the features: ${stray.join(', ')}`);
+      assert.ok(files(built.libsodium).some((f) => OWN_FILE_ONLY[0].test(f)), 'dist/libsodium.js holds libsodium');
     });
 
     if (!test) {
@@ -80,6 +90,42 @@ describe('esbuild.js: the core bundle and the bundles loaded on first use', func
     for (const { command } of pkg.contributes.commands) {
       const reg = extension.includes(`registerCommand('${command}',`);
       assert.ok(reg, `${command} is not registered in src/extension.ts`);
+    }
+  });
+
+  it('dist/features.js seals a GitHub secret in plain Node, loading dist/libsodium.js next to it on the first seal only', async function () {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const sodium = require('libsodium-wrappers') as typeof import('libsodium-wrappers');
+    await sodium.ready;
+    const pair = sodium.crypto_box_keypair();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bundled-seal-'));
+    try {
+      const { features, libsodium } = await esbuildJs.buildBundles({ production: true, write: false });
+      for (const file of [...(features.outputFiles ?? []), ...(libsodium.outputFiles ?? [])].filter((f) => f.path.endsWith('.js'))) {
+        fs.writeFileSync(path.join(dir, path.basename(file.path)), file.contents);
+      }
+      // `vscode` is a stub that has every name the bundle reads; the core's modules come from out/ (tsc)
+      const script = `
+        const path = require('path'), fs = require('fs'), Module = require('module');
+        const [dir, root, key] = process.argv.slice(1);
+        const stub = () => new Proxy(function () {}, { get: (_t, k) => (k === 'then' ? undefined : stub()), apply: () => stub(), construct: () => stub() });
+        const names = [...new Set([...fs.readFileSync(path.join(dir, 'features.js'), 'utf8').matchAll(/\\.([A-Za-z_$][\\w$]*)/g)].map((m) => m[1]))];
+        const vscode = new Proxy({}, { get: (_t, k) => (k === '__esModule' ? false : k === 'then' ? undefined : stub()), ownKeys: () => names,
+          getOwnPropertyDescriptor: () => ({ value: stub(), enumerable: true, configurable: true, writable: true }) });
+        const load = Module._load;
+        Module._load = function (request, ...rest) { return request === 'vscode' ? vscode : load.call(this, request, ...rest); };
+        const core = new Proxy({}, { get: (_t, k) => require(String(k).startsWith('node_modules/') ? path.join(root, String(k)) : path.join(root, 'out', String(k).replace(/\\.ts$/, '.js'))) });
+        const loaded = () => Object.keys(require.cache).filter((f) => /libsodium/.test(f)).map((f) => path.relative(dir, f));
+        const features = require(path.join(dir, 'features.js'))(core);
+        const before = loaded();
+        features.sealForGitHub('the-value', key).then((sealed) => console.log(JSON.stringify({ before, after: loaded(), sealed })));`;
+      const out = JSON.parse(execFileSync(process.execPath, ['-e', script, dir, ROOT, Buffer.from(pair.publicKey).toString('base64')], { encoding: 'utf8' })) as
+        { before: string[]; after: string[]; sealed: string };
+      assert.deepEqual({ before: out.before, after: out.after }, { before: [], after: ['libsodium.js'] });
+      const opened = sodium.crypto_box_seal_open(new Uint8Array(Buffer.from(out.sealed, 'base64')), pair.publicKey, pair.privateKey);
+      assert.equal(Buffer.from(opened).toString('utf8'), 'the-value');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });
