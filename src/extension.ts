@@ -6,6 +6,7 @@ import { AccountOrganizations } from './accounts/accountOrganizations';
 import { AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, TursoAuthenticationProvider } from './accounts/authProvider';
 import { authFailures } from './auth/authFailures';
 import { CredentialStore } from './auth/credentialStore';
+import { SecretPlaces, type SecretWriter } from './github/places';
 import { ACCOUNTS_READ_CONTEXT, Session } from './auth/session';
 // The commands load with their first use (dist/features.js): see src/lazy/commands.ts.
 import {
@@ -58,6 +59,8 @@ export interface Wiring {
   /** Made on first read, with `workspaceTokens`. */
   readonly tokenDiagnostics: TokenDiagnostics;
   readonly databaseTokens: WorkspaceDatabaseTokens;
+  /** The GitHub Actions secrets remembered by token id. */
+  readonly secretPlaces: SecretPlaces;
   /** Signs in with a token without asking (for the in-host tests only: `turso.signIn` asks). */
   readonly signInWithToken: (token: string) => Promise<boolean>;
 }
@@ -67,8 +70,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   await wire(context);
 }
 
+/** What only the in-host tests give (src/testing/testExtension.ts); the product gives nothing. */
+export interface WireOptions {
+  /** Writes GitHub Actions secrets in place of the real writer (Rotate's). */
+  secretWriter?: () => SecretWriter;
+}
+
 /** Creates and registers everything (each registration disposed with the extension). */
-export async function wire(context: vscode.ExtensionContext): Promise<Wiring> {
+export async function wire(context: vscode.ExtensionContext, options: WireOptions = {}): Promise<Wiring> {
   // The modules without `vscode` translate through @vscode/l10n: hand them the bundle VS Code chose
   // (none for English: they fall back to the source strings).
   if (vscode.l10n.bundle) {
@@ -86,7 +95,9 @@ export async function wire(context: vscode.ExtensionContext): Promise<Wiring> {
   const cache = new AccountCache(context.globalState, () => readApiSettings().baseUrl ?? '');
   const accounts = new AccountModel(session, log, cache);
   const organizations = new AccountOrganizations(accounts, log);
-  const tree = new TokensTreeProvider(accounts, organizations);
+  // What went where: the GitHub Actions secrets each token was saved to (names only).
+  const secretPlaces = new SecretPlaces(context.globalState);
+  const tree = new TokensTreeProvider(accounts, organizations, secretPlaces);
   const view = vscode.window.createTreeView(TOKENS_VIEW_ID, { treeDataProvider: tree, showCollapseAll: false });
   tree.attach(view);
   // Created before session.initialize(): they follow the account from the start.
@@ -131,7 +142,7 @@ export async function wire(context: vscode.ExtensionContext): Promise<Wiring> {
     accounts.onDidLearnUsername(({ accountId, username }) => {
       store.setUsername(accountId, username).catch((err: unknown) => log.error('Noting the account name failed', err));
     }),
-    ...registerCommands({ context, session, accounts, organizations, log, workspace }),
+    ...registerCommands({ context, session, accounts, organizations, log, workspace, secretPlaces, secretWriter: options.secretWriter }),
   );
 
   try {
@@ -148,7 +159,7 @@ export async function wire(context: vscode.ExtensionContext): Promise<Wiring> {
   }
   restricted.update();
   return {
-    tokensTree: tree, tokensView: view, accounts, organizations, authProvider,
+    tokensTree: tree, tokensView: view, accounts, organizations, authProvider, secretPlaces,
     get workspaceTokens() { return workspace.tokens; },
     get tokenDiagnostics() { return workspace.diagnostics; },
     get databaseTokens() { return workspace.databaseTokens; },
@@ -163,13 +174,15 @@ interface Core {
   organizations: AccountOrganizations;
   log: Log;
   workspace: LazyWorkspace;
+  secretPlaces: SecretPlaces;
+  secretWriter?: () => SecretWriter;
 }
 
 /** Every contributed command, each made on its first use (src/lazy/commands.ts). */
-function registerCommands({ context, session, accounts, organizations, log, workspace }: Core): vscode.Disposable[] {
+function registerCommands({ context, session, accounts, organizations, log, workspace, secretPlaces, secretWriter }: Core): vscode.Disposable[] {
   const openTokenUsage = openTokenUsageCommand({ get tokens() { return workspace.tokens; }, accounts });
 
-  const revokeOrganizationToken = revokeOrganizationTokenCommand({ session, accounts, organizations, log });
+  const revokeOrganizationToken = revokeOrganizationTokenCommand({ session, accounts, organizations, log, places: secretPlaces });
   const revealDeps = {
     extensionUri: context.extensionUri,
     log,
@@ -190,6 +203,7 @@ function registerCommands({ context, session, accounts, organizations, log, work
     get workspaceTokens() { return workspace.tokens; },
     openReveal: (token, options) => openReveal(revealDeps, token, options),
     useForExtension: (value) => useCreatedToken(session, value),
+    github: secretWriter && { places: secretPlaces, writer: secretWriter },
   });
   return [
     vscode.commands.registerCommand('turso.signIn', signInCommand({ session, accounts, log })),
@@ -202,7 +216,7 @@ function registerCommands({ context, session, accounts, organizations, log, work
     vscode.commands.registerCommand('turso.createToken', createToken),
     vscode.commands.registerCommand('turso.validateToken', validateTokenCommand({ accounts, log })),
     vscode.commands.registerCommand('turso.revokeOrganizationToken', revokeOrganizationToken),
-    vscode.commands.registerCommand('turso.revokeToken', revokeTokenCommand({ session, accounts, log }, revokeOrganizationToken)),
+    vscode.commands.registerCommand('turso.revokeToken', revokeTokenCommand({ session, accounts, log, places: secretPlaces }, revokeOrganizationToken)),
     vscode.commands.registerCommand('turso.rotateToken', rotateToken),
     vscode.commands.registerCommand('turso.checkDatabaseTokens', () => workspace.databaseTokens.checkAgainstDatabases()),
     vscode.commands.registerCommand('turso.createDatabaseToken', createDatabaseTokenCommand(databaseDeps)),
