@@ -949,6 +949,38 @@ suite('Rotate API Token: successor in place, then the old one revoked', function
     }, 'the row to no longer name a GitHub secret');
   });
 
+  test('an organization token row (a colleague\'s) says which GitHub Actions secret holds it, repainted in place when saved and when forgotten', async function () {
+    this.timeout(60000);
+    const old = await colleagues();
+    await orgRowOf('acme', `alice · ${old.name}`);
+    // the refresh of colleagues() has repainted what it repaints: the row as the tree holds it now
+    await api.accounts.whenLoaded();
+    await (api as unknown as { organizations: { existing(id: string | undefined): { settled(): Promise<void> } | undefined } }).organizations.existing(api.accounts.activeId)?.settled();
+    const row = await orgRowOf('acme', `alice · ${old.name}`);
+    assert.doesNotMatch(row.description, /GitHub secret/);
+    const events: unknown[] = [];
+    const sub = (api.tokensTree.onDidChangeTreeData as vscode.Event<unknown>)((e) => events.push(e));
+    try {
+      await api.secretPlaces.add(old.id, ENV_SECRET);
+      await waitFor(async () => {
+        const it = await api.tokensTree.getTreeItem(row.node);
+        return typeof it.description === 'string' && it.description.endsWith(`in GitHub secret ${ENV_LABEL}`) ? it : undefined;
+      }, `the organization row to say "in GitHub secret ${ENV_LABEL}"`).catch(async (err: Error) => {
+        const it = await api.tokensTree.getTreeItem(row.node);
+        throw new Error(`${err.message}; it says "${String(it.description)}"; remembered: ${JSON.stringify(api.secretPlaces.of(old.id))}; ${events.length} events; node ${JSON.stringify((row.node as { secrets?: unknown }).secrets)}`);
+      });
+      assert.ok(events.length > 0 && events.every((e) => e !== undefined), `the row repainted, never the whole tree: ${events.length} events`);
+      assert.ok(events.some((e) => Array.isArray(e) && e.includes(row.node)), 'the row was repainted');
+    } finally {
+      sub.dispose();
+    }
+    await api.secretPlaces.forget(old.id);
+    await waitFor(async () => {
+      const it = await api.tokensTree.getTreeItem(row.node);
+      return typeof it.description === 'string' && !it.description.includes('GitHub secret') ? it : undefined;
+    }, 'the organization row to no longer name a GitHub secret');
+  });
+
   test('the GitHub Actions secrets of the old token (a repository and an environment secret) get the new value after the env file, before the revoke; both dialogs name them', async function () {
     this.timeout(60000);
     const old = await minted({ organization: 'acme' });
