@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { placeLabel } from '../../github/places';
+import { placeLabel, samePlace, type SecretPlace, type SecretPlaces } from '../../github/places';
 import { mayHaveTakenEffect, TursoApiError } from '../../platform/errors';
 import { createdTokenListing, restrictionLabel, type RestrictionChoice } from '../../platform/scopes';
 import type { ApiToken, CreatedApiToken } from '../../platform/types';
@@ -142,7 +142,7 @@ async function updateSecrets(r: MintedRotation): Promise<SecretsUpdate> {
         }
         done.written.push(label);
         try {
-          await github.places.move(old.id, created.id, [place]);
+          await moveKept(github.places, old.id, created.id, place);
         } catch (err) {
           deps.log.error(`Noting that GitHub Actions secret ${label} holds API token "${created.name}" failed`, err);
         }
@@ -153,6 +153,26 @@ async function updateSecrets(r: MintedRotation): Promise<SecretsUpdate> {
     deps.log.info(`Updated GitHub Actions secrets with API token "${created.name}" in place of "${old.name}": ${done.written.join(', ')}`);
   }
   return done;
+}
+
+/** Tries at moving a place before giving up (see `moveKept`). */
+const MOVE_TRIES = 3;
+
+/**
+ * Moves `place` from one token to the other, and checks it was kept: VS Code's global state replaces
+ * its whole value with what another write of this extension (the accounts' cache) sent a moment
+ * earlier when that write's echo comes back first, and then sends that older value on: the move is
+ * lost. Once an update has resolved, every earlier echo has come back, so a move read back as done
+ * stays done; one that is not is made again.
+ */
+async function moveKept(places: SecretPlaces, fromId: string, toId: string, place: SecretPlace): Promise<void> {
+  for (let i = 0; i < MOVE_TRIES; i++) {
+    await places.move(fromId, toId, [place]);
+    if (places.of(toId).some((p) => samePlace(p, place)) && !places.of(fromId).some((p) => samePlace(p, place))) {
+      return;
+    }
+  }
+  throw new Error(`global state did not keep the move after ${MOVE_TRIES} tries`);
 }
 
 /**
