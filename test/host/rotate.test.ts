@@ -912,8 +912,9 @@ suite('Rotate API Token: successor in place, then the old one revoked', function
   }
 
   /**
-   * What is remembered for `tokenId`, once global state has settled: VS Code 1.100 may hand back an
-   * earlier value of a key for a moment after a quick succession of writes.
+   * What is remembered for `tokenId`, once global state has settled: VS Code's global state takes
+   * back the value another write of this extension sent when that write's echo comes back (the
+   * rotation reads its moves back and makes them again: src/commands/rotate/steps.ts moveKept).
    */
   async function remembered(tokenId: string, labels: string[], what: string): Promise<void> {
     let last: string[] = [];
