@@ -26,6 +26,7 @@ const PURE_FILES = [
   'src/commands/rotate/deps.ts',
   'src/commands/rotate/labels.ts',
   'src/commands/rotate/run.ts',
+  'src/commands/rotate/secretTexts.ts',
   'src/commands/target.ts',
   'src/lazy/commands.ts',
   'src/lazy/load.ts',

@@ -6,12 +6,13 @@ import { AccountOrganizations } from './accounts/accountOrganizations';
 import { AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, TursoAuthenticationProvider } from './accounts/authProvider';
 import { authFailures } from './auth/authFailures';
 import { CredentialStore } from './auth/credentialStore';
-import { SecretPlaces } from './github/places';
+import { SecretPlaces, type SecretWriter } from './github/places';
 import { ACCOUNTS_READ_CONTEXT, Session } from './auth/session';
 // The commands load with their first use (dist/features.js): see src/lazy/commands.ts.
 import {
   createDatabaseTokenCommand,
   createTokenCommand,
+  gitHubSecretWriter,
   invalidateDatabaseTokensCommand,
   openReveal,
   openTokenUsageCommand,
@@ -61,6 +62,8 @@ export interface Wiring {
   /** Made on first read, with `workspaceTokens`. */
   readonly tokenDiagnostics: TokenDiagnostics;
   readonly databaseTokens: WorkspaceDatabaseTokens;
+  /** The GitHub Actions secrets remembered by token id. */
+  readonly secretPlaces: SecretPlaces;
   /** Signs in with a token without asking (for the in-host tests only: `turso.signIn` asks). */
   readonly signInWithToken: (token: string) => Promise<boolean>;
 }
@@ -70,8 +73,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   await wire(context);
 }
 
+/** What only the in-host tests give (src/testing/testExtension.ts); the product gives nothing. */
+export interface WireOptions {
+  /** Writes GitHub Actions secrets in place of the real writer (Rotate's). */
+  secretWriter?: () => SecretWriter;
+}
+
 /** Creates and registers everything (each registration disposed with the extension). */
-export async function wire(context: vscode.ExtensionContext): Promise<Wiring> {
+export async function wire(context: vscode.ExtensionContext, options: WireOptions = {}): Promise<Wiring> {
   // The modules without `vscode` translate through @vscode/l10n: hand them the bundle VS Code chose
   // (none for English: they fall back to the source strings).
   if (vscode.l10n.bundle) {
@@ -88,10 +97,10 @@ export async function wire(context: vscode.ExtensionContext): Promise<Wiring> {
   // The last known state of each account (never a token value), so that a cold open paints at once.
   const cache = new AccountCache(context.globalState, () => readApiSettings().baseUrl ?? '');
   const accounts = new AccountModel(session, log, cache);
-  // Where each API token was saved as a GitHub Actions secret (names only): the tree, Rotate, the save command.
-  const secretPlaces = new SecretPlaces(context.globalState);
   const organizations = new AccountOrganizations(accounts, log);
-  const tree = new TokensTreeProvider(accounts, organizations);
+  // What went where: the GitHub Actions secrets each token was saved to (names only).
+  const secretPlaces = new SecretPlaces(context.globalState);
+  const tree = new TokensTreeProvider(accounts, organizations, secretPlaces);
   const view = vscode.window.createTreeView(TOKENS_VIEW_ID, { treeDataProvider: tree, showCollapseAll: false });
   tree.attach(view);
   // Created before session.initialize(): they follow the account from the start.
@@ -136,7 +145,7 @@ export async function wire(context: vscode.ExtensionContext): Promise<Wiring> {
     accounts.onDidLearnUsername(({ accountId, username }) => {
       store.setUsername(accountId, username).catch((err: unknown) => log.error('Noting the account name failed', err));
     }),
-    ...registerCommands({ context, session, accounts, organizations, log, workspace, secretPlaces }),
+    ...registerCommands({ context, session, accounts, organizations, log, workspace, secretPlaces, secretWriter: options.secretWriter }),
   );
 
   try {
@@ -153,7 +162,7 @@ export async function wire(context: vscode.ExtensionContext): Promise<Wiring> {
   }
   restricted.update();
   return {
-    tokensTree: tree, tokensView: view, accounts, organizations, authProvider,
+    tokensTree: tree, tokensView: view, accounts, organizations, authProvider, secretPlaces,
     get workspaceTokens() { return workspace.tokens; },
     get tokenDiagnostics() { return workspace.diagnostics; },
     get databaseTokens() { return workspace.databaseTokens; },
@@ -169,13 +178,14 @@ interface Core {
   log: Log;
   workspace: LazyWorkspace;
   secretPlaces: SecretPlaces;
+  secretWriter?: () => SecretWriter;
 }
 
 /** Every contributed command, each made on its first use (src/lazy/commands.ts). */
-function registerCommands({ context, session, accounts, organizations, log, workspace, secretPlaces }: Core): vscode.Disposable[] {
+function registerCommands({ context, session, accounts, organizations, log, workspace, secretPlaces, secretWriter }: Core): vscode.Disposable[] {
   const openTokenUsage = openTokenUsageCommand({ get tokens() { return workspace.tokens; }, accounts });
 
-  const revokeOrganizationToken = revokeOrganizationTokenCommand({ session, accounts, organizations, log });
+  const revokeOrganizationToken = revokeOrganizationTokenCommand({ session, accounts, organizations, log, places: secretPlaces });
   const revealDeps = {
     extensionUri: context.extensionUri,
     log,
@@ -190,6 +200,8 @@ function registerCommands({ context, session, accounts, organizations, log, work
   });
   const databaseDeps = { accounts, organizations, log, openReveal: (token: Parameters<typeof openReveal>[1], options?: Parameters<typeof openReveal>[2]) => openReveal(revealDeps, token, options) };
   const saveGitHubSecret = saveToGitHubSecretCommand();
+  // Rotate's writer of GitHub Actions secrets: the features (and libsodium) load on its first write.
+  const realWriter = gitHubSecretWriter(log);
   const rotateToken = rotateTokenCommand({
     session,
     accounts,
@@ -198,6 +210,7 @@ function registerCommands({ context, session, accounts, organizations, log, work
     get workspaceTokens() { return workspace.tokens; },
     openReveal: (token, options) => openReveal(revealDeps, token, options),
     useForExtension: (value) => useCreatedToken(session, value),
+    github: { places: secretPlaces, writer: secretWriter ?? (() => realWriter) },
   });
   return [
     vscode.commands.registerCommand('turso.signIn', signInCommand({ session, accounts, log })),
@@ -210,7 +223,7 @@ function registerCommands({ context, session, accounts, organizations, log, work
     vscode.commands.registerCommand('turso.createToken', createToken),
     vscode.commands.registerCommand('turso.validateToken', validateTokenCommand({ accounts, log })),
     vscode.commands.registerCommand('turso.revokeOrganizationToken', revokeOrganizationToken),
-    vscode.commands.registerCommand('turso.revokeToken', revokeTokenCommand({ session, accounts, log }, revokeOrganizationToken)),
+    vscode.commands.registerCommand('turso.revokeToken', revokeTokenCommand({ session, accounts, log, places: secretPlaces }, revokeOrganizationToken)),
     vscode.commands.registerCommand('turso.rotateToken', rotateToken),
     // Never a value from its arguments: it acts on the open reveal panel.
     vscode.commands.registerCommand('turso.saveToGitHubSecret', () => saveGitHubSecret()),

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { Account } from '../accounts/accountModel';
 import { reportAuthFailure } from '../auth/authFailures';
+import type { SecretPlaces } from '../github/places';
 import type { Log } from '../log';
 import type { TursoClient } from '../platform/client';
 import { mayHaveTakenEffect, TursoApiError } from '../platform/errors';
@@ -66,8 +67,11 @@ export interface Revocation {
   again(accountId: string): Promise<RevokeOutcome>;
 }
 
-/** Signs out (revoking its own credential), reads the credentials again before sending, logs. */
-export type RevokeFlowDeps = Pick<CommandDeps, 'session' | 'accounts' | 'log'>;
+/**
+ * Signs out (revoking its own credential), reads the credentials again before sending, logs;
+ * `places`: the GitHub Actions secrets remembered by token id, forgotten for a token revoked.
+ */
+export type RevokeFlowDeps = Pick<CommandDeps, 'session' | 'accounts' | 'log'> & { places?: SecretPlaces };
 
 /**
  * The revoke, for every kind of token: asks first (naming the token), shows "Revoking…" on its row
@@ -76,7 +80,7 @@ export type RevokeFlowDeps = Pick<CommandDeps, 'session' | 'accounts' | 'log'>;
  * each failure in its words, with Try Again where trying again may help. A second request for a token
  * already being revoked, or revoked, is ignored.
  */
-export function revokeFlow({ session, accounts, log }: RevokeFlowDeps) {
+export function revokeFlow({ session, accounts, log, places }: RevokeFlowDeps) {
   const revoking = new Set<string>();
   /** Revoked from this window: a second confirmation queued by a double click sends nothing. */
   const revoked = new Set<string>();
@@ -116,6 +120,8 @@ export function revokeFlow({ session, accounts, log }: RevokeFlowDeps) {
       revoked.add(r.key);
       end = { kind: 'gone', accountId: now.account.id, self };
       log.info(`Revoked API token ${r.logged}`);
+      // The secrets it was saved to hold a value that no longer works: their row note goes (a failure is only logged).
+      places?.forget(r.token.id).catch((err: unknown) => log.error(`Forgetting the GitHub Actions secrets of API token ${r.logged} failed`, err));
       if (self) {
         await session.signOutOf(now.account.id);
         void showInformationMessage(vscode.l10n.t('Revoked API token "{0}". This extension was signed in with it, so you are now signed out.', displayName(r.token.name)));

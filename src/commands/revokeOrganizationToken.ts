@@ -7,10 +7,10 @@ import { displayName } from '../util/text';
 import { organizationTokenScope } from '../views/organizationNodes';
 import type { CommandDeps } from './deps';
 import { reportFailure } from './failures';
-import { revokeFlow, type Revocation, type RevokeOutcome, type RevokeWords } from './revokeFlow';
+import { revokeFlow, type Revocation, type RevokeFlowDeps, type RevokeOutcome, type RevokeWords } from './revokeFlow';
 import { rowOf } from './target';
 
-export type RevokeOrganizationTokenDeps = Pick<CommandDeps, 'session' | 'accounts' | 'organizations' | 'log'>;
+export type RevokeOrganizationTokenDeps = RevokeFlowDeps & Pick<CommandDeps, 'organizations'>;
 
 /** What is revoked: a token of an organization, and who minted it; with the account that sees it. */
 interface Target {

@@ -5,7 +5,7 @@ import { displayName } from '../util/text';
 import type { CommandDeps } from './deps';
 import { tokenFromArgOrPick } from './pickToken';
 import { reportFailure } from './failures';
-import { revokeFlow, type Revocation, type RevokeOutcome } from './revokeFlow';
+import { revokeFlow, type Revocation, type RevokeFlowDeps, type RevokeOutcome } from './revokeFlow';
 import { rowOf } from './target';
 
 export { BUSY_MARK_DELAY_MS, type RevokeOutcome } from './revokeFlow';
@@ -16,7 +16,7 @@ export { BUSY_MARK_DELAY_MS, type RevokeOutcome } from './revokeFlow';
  * an organization's row goes to `turso.revokeOrganizationToken`.
  */
 export function revokeTokenCommand(
-  deps: Pick<CommandDeps, 'session' | 'accounts' | 'log'>,
+  deps: RevokeFlowDeps,
   /** Revokes a token of an organization by id: the command on such a row goes there. */
   revokeOrganizationToken?: (arg: unknown) => Promise<RevokeOutcome>,
 ) {

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { placeLabel } from '../github/places';
 import { mayHaveTakenEffect } from '../platform/errors';
 import { sameAccess } from '../platform/rotation';
 import { restrictionBody, restrictionLabel, type RestrictionChoice } from '../platform/scopes';
@@ -68,8 +69,9 @@ function tokenRow(deps: RotateTokenDeps, arg: unknown): { token: ApiToken; accou
  * confirmation) — cancelling any of them creates nothing; each value found under the old token's id
  * is checked with Turso to be that token (a file holding another is never written); then the
  * create; then, inside one boundary (rotate/run.ts `afterMint`), the files written and read back,
- * the extension's own credential switched if it was the old token, a last confirmation, and the
- * revoke (by id from an organization's row, else by name once the name is checked to still be the
+ * each GitHub Actions secret remembered for the old token updated (src/github/places.ts; a failure
+ * keeps the old token), the extension's own credential switched if it was the old token, a last
+ * confirmation, and the revoke (by id from an organization's row, else by name once the name is checked to still be the
  * old token's). Whatever fails or throws after the create, the new token's value is shown once in
  * its reveal panel (which offers to copy it when closed) and the old token is left working.
  */
@@ -235,7 +237,9 @@ async function askQuestions(deps: RotateTokenDeps, target: Target, now: Date): P
     return cancelled;
   }
   const selfAtStart = deps.accounts.account(accountId)?.settledCredentialId === old.id;
-  if (!(await confirmPlan(old, name, choice, plans, picked, selfAtStart, target.other))) {
+  // The GitHub Actions secrets the old token was saved to: they get the new one too (named now, so nothing surprises).
+  const secrets = (deps.github?.places.of(old.id) ?? []).map(placeLabel);
+  if (!(await confirmPlan(old, name, choice, plans, picked, selfAtStart, target.other, secrets))) {
     return cancelled;
   }
   return { choice, name, plans };

@@ -38,6 +38,8 @@ export interface SecretWriter {
 export const MAX_TOKENS = 1_000;
 export const MAX_PLACES_PER_TOKEN = 20;
 const MAX_TEXT = 256;
+/** Tries at a change that VS Code's global state lost (see `SecretPlaces.change`). */
+const CHANGE_TRIES = 3;
 
 type Stored = Record<string, SecretPlace[]>;
 
@@ -89,6 +91,8 @@ export function placeLabel(place: SecretPlace): string {
 /** The secrets each token was saved to, kept in `globalState`. */
 export class SecretPlaces {
   private readonly listeners = new Set<() => void>();
+  /** The change being made: changes are made one after another. */
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly memento: PlacesMemento) {}
 
@@ -104,43 +108,81 @@ export class SecretPlaces {
   }
 
   /** Remembers that `tokenId`'s value is in `place` (once per place). */
-  async add(tokenId: string, place: SecretPlace): Promise<void> {
+  add(tokenId: string, place: SecretPlace): Promise<void> {
     const clean = cleanPlace(place);
     if (!clean || !text(tokenId)) {
-      return;
+      return Promise.resolve();
     }
-    const stored = this.read();
-    const places = (stored[tokenId] ?? []).filter((p) => !samePlace(p, clean));
-    places.push(clean);
-    delete stored[tokenId];
-    stored[tokenId] = places.slice(-MAX_PLACES_PER_TOKEN);
-    await this.write(stored);
+    return this.change((stored) => {
+      const places = (stored[tokenId] ?? []).filter((p) => !samePlace(p, clean));
+      places.push(clean);
+      delete stored[tokenId];
+      stored[tokenId] = places.slice(-MAX_PLACES_PER_TOKEN);
+    });
   }
 
   /** After a rotation: `places` now hold `toId`'s value, no longer `fromId`'s. */
-  async move(fromId: string, toId: string, places: readonly SecretPlace[]): Promise<void> {
-    const stored = this.read();
+  move(fromId: string, toId: string, places: readonly SecretPlace[]): Promise<void> {
     const moved = places.map(cleanPlace).filter((p): p is SecretPlace => p !== undefined);
-    const left = (stored[fromId] ?? []).filter((p) => !moved.some((m) => samePlace(m, p)));
-    if (left.length > 0) {
-      stored[fromId] = left;
-    } else {
-      delete stored[fromId];
-    }
-    if (moved.length > 0 && text(toId)) {
-      const kept = (stored[toId] ?? []).filter((p) => !moved.some((m) => samePlace(m, p)));
-      delete stored[toId];
-      stored[toId] = [...kept, ...moved].slice(-MAX_PLACES_PER_TOKEN);
-    }
-    await this.write(stored);
+    return this.change((stored) => {
+      const left = (stored[fromId] ?? []).filter((p) => !moved.some((m) => samePlace(m, p)));
+      if (left.length > 0) {
+        stored[fromId] = left;
+      } else {
+        delete stored[fromId];
+      }
+      if (moved.length > 0 && text(toId)) {
+        const kept = (stored[toId] ?? []).filter((p) => !moved.some((m) => samePlace(m, p)));
+        delete stored[toId];
+        stored[toId] = [...kept, ...moved].slice(-MAX_PLACES_PER_TOKEN);
+      }
+    });
   }
 
   /** Forgets a token (revoked: its secrets hold a value that no longer works). */
-  async forget(tokenId: string): Promise<void> {
-    const stored = this.read();
-    if (stored[tokenId] !== undefined) {
+  forget(tokenId: string): Promise<void> {
+    return this.change((stored) => {
       delete stored[tokenId];
-      await this.write(stored);
+    });
+  }
+
+  /**
+   * Applies `edit` to what is stored, one change after another, and reads the result back: VS Code's
+   * global state replaces its whole value with what another write of this extension (the accounts'
+   * cache) sent a moment earlier when that write's echo comes back first, and then keeps that older
+   * value — the change is lost. Once an update has resolved, the earlier echoes have come back, so a
+   * change read back as made stays made; one that is not is made again (at most CHANGE_TRIES times).
+   */
+  private change(edit: (stored: Stored) => void): Promise<void> {
+    const run = this.queue.then(async () => {
+      for (let i = 0; i < CHANGE_TRIES; i++) {
+        const stored = this.read();
+        const before = JSON.stringify(stored);
+        edit(stored);
+        const ids = Object.keys(stored);
+        for (const old of ids.slice(0, Math.max(0, ids.length - MAX_TOKENS))) {
+          delete stored[old];
+        }
+        const wanted = JSON.stringify(stored);
+        if (wanted === before) {
+          return;
+        }
+        await this.memento.update(SECRET_PLACES_KEY, stored);
+        if (JSON.stringify(this.read()) === wanted) {
+          this.changed();
+          return;
+        }
+      }
+      this.changed();
+      throw new Error(`VS Code's global state did not keep the change after ${CHANGE_TRIES} tries`);
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private changed(): void {
+    for (const listener of [...this.listeners]) {
+      listener();
     }
   }
 
@@ -156,16 +198,5 @@ export class SecretPlaces {
       if (places.length > 0) stored[tokenId] = places;
     }
     return stored;
-  }
-
-  private async write(stored: Stored): Promise<void> {
-    const ids = Object.keys(stored);
-    for (const old of ids.slice(0, Math.max(0, ids.length - MAX_TOKENS))) {
-      delete stored[old];
-    }
-    await this.memento.update(SECRET_PLACES_KEY, stored);
-    for (const listener of [...this.listeners]) {
-      listener();
-    }
   }
 }

@@ -5,6 +5,7 @@
 import type * as vscode from 'vscode';
 import { wire } from '../extension';
 import type { AccountModel } from '../accounts/accountModel';
+import type { SecretPlaces, SecretWriter } from '../github/places';
 import type { AccountOrganizations } from '../accounts/accountOrganizations';
 import type { TreeNode } from '../views/tokensTreeProvider';
 import type { WorkspaceDatabaseTokens } from '../workspace/databaseTokens';
@@ -50,6 +51,10 @@ export interface TursoTestApi {
   readonly tokenDiagnostics: TokenDiagnostics;
   /** The database and group tokens of the workspace: their Problems, quick fix, invalidations (made with the tokens). */
   readonly databaseTokens: WorkspaceDatabaseTokens;
+  /** The GitHub Actions secrets remembered by token id (the tree and Rotate follow it). */
+  readonly secretPlaces: SecretPlaces;
+  /** The writer Rotate updates GitHub Actions secrets with (undefined: none; a rotation needing one then fails). */
+  readonly setSecretWriter: (writer: SecretWriter | undefined) => void;
   /** Whether dist/features.js (the commands, the reveal panel, the workspace's tokens) is loaded yet. */
   readonly featuresLoaded: () => boolean;
   /** The lazy command factories (src/lazy/commands.ts) that dist/features.js does not provide (loads it). */
@@ -65,7 +70,15 @@ export interface TestProbe {
 
 export async function activate(context: vscode.ExtensionContext): Promise<TursoTestApi> {
   // Not destructured: workspaceTokens and tokenDiagnostics are made (dist/features.js loaded) on first read.
-  const wiring = await wire(context);
+  let secretWriter: SecretWriter | undefined;
+  const wiring = await wire(context, {
+    secretWriter: () => {
+      if (!secretWriter) {
+        throw new Error('No GitHub secret writer was set by this test.');
+      }
+      return secretWriter;
+    },
+  });
   const { tokensTree, tokensView, accounts, organizations, authProvider, signInWithToken } = wiring;
   return {
     tokensTree,
@@ -81,6 +94,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<TursoT
     get workspaceTokens() { return wiring.workspaceTokens; },
     get tokenDiagnostics() { return wiring.tokenDiagnostics; },
     get databaseTokens() { return wiring.databaseTokens; },
+    secretPlaces: wiring.secretPlaces,
+    setSecretWriter: (writer) => { secretWriter = writer; },
     featuresLoaded,
     unresolvedCommandFactories: () => LAZY_FACTORIES.filter((name) => typeof features()[name] !== 'function'),
   };

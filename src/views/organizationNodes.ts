@@ -9,7 +9,7 @@ import { TursoApiError } from '../platform/errors';
 import { organizationTokenOwner, tokenPermissionsLabel, tokenScopeKind, type Organization, type OrganizationApiToken } from '../platform/types';
 import { contextValue } from './contextValues';
 import type { DatabaseNode, DatabasesNode } from './databaseNodes';
-import { errorNode, usedInText, type MessageNode, type TooltipRow } from './treeModel';
+import { errorNode, secretRows, secretsText, usedInText, type MessageNode, type SecretsOf, type TooltipRow } from './treeModel';
 
 /** Ids are made of these parts; the parts come from the server, so they are encoded. */
 function part(text: string): string {
@@ -57,6 +57,8 @@ export interface OrganizationTokenNode {
   current: boolean;
   /** The workspace files that hold it (found by its id, the JWT's `jti`: a colleague's too), when any. */
   usedIn?: readonly string[];
+  /** The GitHub Actions secrets it was saved to (`placeLabel`, src/github/places.ts), when any. */
+  secrets?: readonly string[];
   label: string;
   description: string;
   tooltip: TooltipRow[];
@@ -133,13 +135,15 @@ export function organizationTokenScope(token: OrganizationApiToken): string {
 /**
  * A token row. `usedIn`: the workspace env files that hold the token (matched by id, so a colleague's
  * token found in a file says so too); the row says "used in …", lists them in its tooltip, and its
- * context value gets `;used` (for Open Where Used).
+ * context value gets `;used` (for Open Where Used). `secrets`: the GitHub Actions secrets it was saved
+ * to (labels): the row says "in GitHub secret …" and its tooltip lists each.
  */
 export function organizationTokenNode(
   account: string,
   token: OrganizationApiToken,
   me: { username: string; credentialId?: string },
   usedIn?: readonly string[],
+  secrets?: readonly string[],
 ): OrganizationTokenNode {
   const owner = organizationTokenOwner(token, me.username);
   const yours = owner !== '' && owner === me.username;
@@ -157,6 +161,10 @@ export function organizationTokenNode(
   const used = usedIn?.length ? usedIn : undefined;
   if (used) {
     parts.push(usedInText(used));
+  }
+  const inSecrets = secrets?.length ? secrets : undefined;
+  if (inSecrets) {
+    parts.push(secretsText(inSecrets));
   }
   const tooltip: TooltipRow[] = [
     { label: l10n.t('Name'), value: token.name },
@@ -177,6 +185,7 @@ export function organizationTokenNode(
   if (used) {
     tooltip.push({ label: l10n.t('Used in'), value: used.join(', ') });
   }
+  tooltip.push(...secretRows(inSecrets));
   const node: OrganizationTokenNode = {
     kind: 'orgToken',
     id: `orgToken:${part(account)}:${part(token.organization)}:${part(token.id)}`,
@@ -196,6 +205,9 @@ export function organizationTokenNode(
   if (used) {
     node.usedIn = used;
   }
+  if (inSecrets) {
+    node.secrets = inSecrets;
+  }
   return node;
 }
 
@@ -210,11 +222,12 @@ export function organizationChildren(
   load: OrganizationTokensLoad,
   me: { username: string; credentialId?: string },
   usedIn?: ReadonlyMap<string, readonly string[]>,
+  secretsOf?: SecretsOf,
 ): (OrganizationTokenNode | MessageNode)[] {
   if (load.kind === 'failed') {
     return [organizationErrorNode(account, load.organization, load.error)];
   }
-  const rows = load.tokens.map((t) => organizationTokenNode(account, t, me, usedIn?.get(t.id))).sort(compareOrganizationTokens);
+  const rows = load.tokens.map((t) => organizationTokenNode(account, t, me, usedIn?.get(t.id), secretsOf?.(t.id))).sort(compareOrganizationTokens);
   if (rows.length) {
     return rows;
   }

@@ -17,7 +17,7 @@ import {
 import { busyContextValue } from './contextValues';
 import { databaseChildren, databasesNode, databaseTooltip, type DatabaseNode, type DatabasesNode } from './databaseNodes';
 import { markdownTooltip } from './markdownTooltip';
-import { sameFiles, type MessageNode, type TreeNode as AccountTreeNode } from './treeModel';
+import { sameFiles, type MessageNode, type SecretsOf, type TreeNode as AccountTreeNode } from './treeModel';
 
 const MAX_LABEL = 128;
 
@@ -47,6 +47,8 @@ export class OrganizationsTree implements vscode.Disposable {
     private readonly organizations: AccountOrganizations,
     private readonly accounts: AccountModel,
     private readonly fire: (node: AccountTreeNode | OrganizationTreeNode | undefined) => void,
+    /** Token id → the GitHub Actions secrets it was saved to, as the rows show it. */
+    private readonly secretsOf: SecretsOf = () => undefined,
   ) {
     this.subscription = organizations.onDidChange(({ accountId, change }) => {
       const model = organizations.existing(accountId);
@@ -218,7 +220,7 @@ export class OrganizationsTree implements vscode.Disposable {
       const children: Child[] = [
         // First, so a long token list does not hide it.
         this.databasesNodeFor(org.accountId, org.organization.slug, load.kind === 'loaded' ? load.role : undefined),
-        ...organizationChildren(org.accountId, load, me, this.usedIn).map((c) => (c.kind === 'message' ? { ...c, accountId: org.accountId } : c)),
+        ...organizationChildren(org.accountId, load, me, this.usedIn, this.secretsOf).map((c) => (c.kind === 'message' ? { ...c, accountId: org.accountId } : c)),
       ];
       for (const [key, row] of this.tokenRows) {
         if (row.accountId === org.accountId && row.organization === org.organization.slug) {
@@ -276,19 +278,30 @@ export class OrganizationsTree implements vscode.Disposable {
   setUsages(usedIn: ReadonlyMap<string, readonly string[]>): OrganizationTokenNode[] {
     const before = this.usedIn;
     this.usedIn = usedIn;
-    const changed: OrganizationTokenNode[] = [];
+    return this.rebuildRows((row) => !sameFiles(before?.get(row.token.id), usedIn.get(row.token.id)));
+  }
+
+  /** The GitHub Actions secrets remembered changed: as `setUsages`, for the rows whose secrets changed. */
+  secretsChanged(): OrganizationTokenNode[] {
+    return this.rebuildRows((row) => !sameFiles(row.secrets, this.secretsOf(row.token.id)));
+  }
+
+  /** The token rows shown that `changed`, built again in place (the same objects the view was given). */
+  private rebuildRows(changed: (row: OrganizationTokenNode) => boolean): OrganizationTokenNode[] {
+    const rebuilt: OrganizationTokenNode[] = [];
     for (const row of this.tokenRows.values()) {
-      if (sameFiles(before?.get(row.token.id), usedIn.get(row.token.id))) {
+      if (!changed(row)) {
         continue;
       }
       const account = this.accounts.account(row.accountId);
       const me = { username: account?.username ?? row.owner, credentialId: account?.settledCredentialId };
-      const fresh = organizationTokenNode(row.accountId, row.token, me, usedIn.get(row.token.id));
+      const fresh = organizationTokenNode(row.accountId, row.token, me, this.usedIn?.get(row.token.id), this.secretsOf(row.token.id));
       delete row.usedIn;
+      delete row.secrets;
       Object.assign(row, fresh);
-      changed.push(row);
+      rebuilt.push(row);
     }
-    return changed;
+    return rebuilt;
   }
 
   /** The view collapsed a row: an organization no longer shown is not reloaded by a refresh. */

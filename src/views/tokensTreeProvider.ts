@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { Account, AccountLoad, AccountModel } from '../accounts/accountModel';
 import type { AccountOrganizations } from '../accounts/accountOrganizations';
 import { ownRows } from '../commands/target';
+import { placeLabel, type SecretPlaces } from '../github/places';
 import { inertText } from '../util/text';
 import type { OrganizationTreeNode } from './organizationNodes';
 import { busyContextValue, contextValue } from './contextValues';
@@ -39,14 +40,20 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
 
   /** Token id → the workspace files that hold it, as shown. */
   private usedIn: ReadonlyMap<string, readonly string[]> | undefined;
+  /** Token id → the GitHub Actions secrets it was saved to (labels; undefined: none), read once per change or whole-tree build. */
+  private readonly secretLabels = new Map<string, readonly string[] | undefined>();
   /** The view showing this tree (see `attach`). */
   private view: { readonly visible: boolean } | undefined;
   /** A whole-tree repaint waiting for the loads it shows; `again`: something changed meanwhile. */
   private repaint: { again: boolean } | undefined;
 
-  constructor(private readonly accounts: AccountModel, organizations: AccountOrganizations) {
-    this.organizations = new OrganizationsTree(organizations, accounts, (node) => this.fireOrganizations(node));
+  /** `places`: the GitHub Actions secrets remembered by token id (src/github/places.ts), said on the token rows. */
+  constructor(private readonly accounts: AccountModel, organizations: AccountOrganizations, private readonly places?: SecretPlaces) {
+    this.organizations = new OrganizationsTree(organizations, accounts, (node) => this.fireOrganizations(node), this.secretsOf);
     this.disposables.push(this.organizations);
+    if (places) {
+      this.disposables.push(places.onDidChange(() => this.secretPlacesChanged()));
+    }
     this.disposables.push(
       accounts.onDidChange((change) => {
         if (change) {
@@ -80,25 +87,52 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     const before = this.usedIn;
     this.usedIn = usedIn;
     // The organizations' token rows too (a colleague's token found in a file is matched by its id).
-    const changed: TreeNode[] = this.organizations.setUsages(usedIn);
+    this.repaintRows(this.organizations.setUsages(usedIn), (row) => !sameFiles(before?.get(row.token.id), usedIn.get(row.token.id)));
+  }
+
+  /** Token id → the GitHub Actions secrets it was saved to, as its row says (read from the places once per change). */
+  private readonly secretsOf = (tokenId: string): readonly string[] | undefined => {
+    if (!this.places) {
+      return undefined;
+    }
+    if (!this.secretLabels.has(tokenId)) {
+      const labels = this.places.of(tokenId).map(placeLabel);
+      this.secretLabels.set(tokenId, labels.length > 0 ? labels : undefined);
+    }
+    return this.secretLabels.get(tokenId);
+  };
+
+  /** A secret saved, moved by a rotation or forgotten by a revoke: as `setUsages`, the rows whose secrets changed. */
+  private secretPlacesChanged(): void {
+    this.secretLabels.clear();
+    this.repaintRows(this.organizations.secretsChanged(), (row) => !sameFiles(row.secrets, this.secretsOf(row.token.id)));
+  }
+
+  /**
+   * The account's token rows that `changed`, built again in place (the same objects the view was
+   * given, so VS Code repaints those rows only: a token row has no children, so its siblings keep
+   * working), repainted with `others` (rows of the Organizations part already built again).
+   */
+  private repaintRows(others: TreeNode[], changed: (row: TokenNode) => boolean): void {
+    const rows: TreeNode[] = [...others];
     for (const { root } of this.built.values()) {
       if (root.kind !== 'user') {
         continue;
       }
       for (const child of root.children) {
-        if (child.kind !== 'token' || sameFiles(before?.get(child.token.id), usedIn.get(child.token.id))) {
+        if (child.kind !== 'token' || !changed(child)) {
           continue;
         }
-        const row = tokenNode(child.token, child.current ? child.token.id : undefined, usedIn.get(child.token.id));
-        // The same object the view was given, so VS Code repaints that row in place.
+        const row = tokenNode(child.token, child.current ? child.token.id : undefined, this.usedIn?.get(child.token.id), undefined, this.secretsOf(child.token.id));
         delete child.usedIn;
+        delete child.secrets;
         Object.assign(child, row, { id: child.id, accountId: child.accountId });
         this.items.delete(child);
-        changed.push(child);
+        rows.push(child);
       }
     }
-    if (changed.length > 0) {
-      this.emitter.fire(changed);
+    if (rows.length > 0) {
+      this.emitter.fire(rows);
     }
   }
 
@@ -200,6 +234,8 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   }
 
   private roots(loads: { account: Account; load: AccountLoad }[]): AccountTreeNode[] {
+    // Read again with each whole-tree build: another window may have saved a secret (globalState is shared).
+    this.secretLabels.clear();
     const several = loads.length > 1;
     const activeId = this.accounts.activeId;
     const roots = loads.map(({ account, load }) => this.rootFor(account, load, several ? (account.id === activeId ? 'active' : 'inactive') : ''));
@@ -262,7 +298,7 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
       const user = userNode(
         {
           user: load.user, validation: load.validation, tokens: load.tokens, credentialId: load.credentialId, usedIn: this.usedIn,
-          accountId: account.id, previous: built?.rows,
+          accountId: account.id, previous: built?.rows, secretsOf: this.secretsOf,
         },
         Date.now() / 1000,
       );

@@ -62,6 +62,8 @@ export interface TokenNode {
   current: boolean;
   /** The workspace files that hold this token (paths as shown), first place first. */
   usedIn?: readonly string[];
+  /** The GitHub Actions secrets it was saved to (`placeLabel`, src/github/places.ts), oldest first. */
+  secrets?: readonly string[];
 }
 
 export interface MessageNode {
@@ -90,9 +92,14 @@ export interface AccountSnapshot {
   usedIn?: ReadonlyMap<string, readonly string[]>;
   /** The signed-in account it is (set on its token rows). */
   accountId?: string;
+  /** Token id → the GitHub Actions secrets it was saved to (labels), if any. */
+  secretsOf?: SecretsOf;
   /** The rows of the account's previous build, reused where they read the same. */
   previous?: PreviousRows;
 }
+
+/** Token id → the GitHub Actions secrets it was saved to (`placeLabel`s), or undefined for none. */
+export type SecretsOf = (tokenId: string) => readonly string[] | undefined;
 
 /** "never", or "2026-12-04 (in 7 days)" / "… (expired)". */
 export function describeExpiry(validation: TokenValidation | undefined, nowSeconds: number): string {
@@ -120,6 +127,7 @@ interface TokenRowText {
   created: string;
   note: string;
   usedInLabel: string;
+  gitHubSecretLabel: string;
   unrestricted: string;
   wholeOrganization: string;
   everything: string;
@@ -137,6 +145,7 @@ function texts(): TokenRowText {
     created: l10n.t('Created'),
     note: l10n.t('Note'),
     usedInLabel: l10n.t('Used in'),
+    gitHubSecretLabel: l10n.t('GitHub secret'),
     unrestricted: l10n.t('all organizations (unrestricted)'),
     wholeOrganization: l10n.t('the whole organization'),
     everything: l10n.t('everything this account can do'),
@@ -150,8 +159,21 @@ export function usedInText(files: readonly string[]): string {
   return files.length > 1 ? l10n.t('used in {0} and {1} more', files[0], files.length - 1) : l10n.t('used in {0}', files[0]);
 }
 
-/** `accountId`: the signed-in account whose token it is. */
-export function tokenNode(token: ApiToken, credentialId?: string, usedIn?: readonly string[], accountId?: string): TokenNode {
+/** What a token row says of the GitHub Actions secrets it was saved to: "in GitHub secret acme/app · NAME", "in 2 GitHub secrets". */
+export function secretsText(secrets: readonly string[]): string {
+  return secrets.length > 1 ? l10n.t('in {0} GitHub secrets', secrets.length) : l10n.t('in GitHub secret {0}', secrets[0]);
+}
+
+/** The tooltip rows of the GitHub Actions secrets a token was saved to: one per secret. */
+export function secretRows(secrets: readonly string[] | undefined): TooltipRow[] {
+  return (secrets ?? []).map((value) => ({ label: texts().gitHubSecretLabel, value }));
+}
+
+/**
+ * `accountId`: the signed-in account whose token it is; `secrets`: the GitHub Actions secrets it was
+ * saved to (labels).
+ */
+export function tokenNode(token: ApiToken, credentialId?: string, usedIn?: readonly string[], accountId?: string, secrets?: readonly string[]): TokenNode {
   const t = texts();
   const scope = tokenScopeLabel(token);
   const current = credentialId !== undefined && credentialId === token.id;
@@ -163,6 +185,10 @@ export function tokenNode(token: ApiToken, credentialId?: string, usedIn?: reado
   const used = usedIn?.length ? usedIn : undefined;
   if (used) {
     description += ` · ${usedInText(used)}`;
+  }
+  const inSecrets = secrets?.length ? secrets : undefined;
+  if (inSecrets) {
+    description += ` · ${secretsText(inSecrets)}`;
   }
   const tooltip: TooltipRow[] = [
     { label: t.name, value: token.name },
@@ -180,6 +206,7 @@ export function tokenNode(token: ApiToken, credentialId?: string, usedIn?: reado
   if (used) {
     tooltip.push({ label: t.usedInLabel, value: used.join(', ') });
   }
+  tooltip.push(...secretRows(inSecrets));
   // Built as a row shows it (no `$(…)` from the server), without the copy `rowText` makes of other rows.
   const node: TokenNode = {
     kind: 'token',
@@ -198,12 +225,15 @@ export function tokenNode(token: ApiToken, credentialId?: string, usedIn?: reado
   if (used) {
     node.usedIn = used;
   }
+  if (inSecrets) {
+    node.secrets = inSecrets;
+  }
   return node;
 }
 
 /**
  * Token id → the row an earlier build made for it. A token whose row would read the same (the same
- * token data, still the signed-in credential or not, used in the same files) keeps that row object,
+ * token data, still the signed-in credential or not, used in the same files, in the same GitHub secrets) keeps that row object,
  * so a refresh builds only what changed and VS Code is handed the elements it already shows.
  */
 export type PreviousRows = ReadonlyMap<string, TokenNode>;
@@ -213,9 +243,9 @@ export function tokenChildren(
   tokens: readonly ApiToken[],
   credentialId?: string,
   usedIn?: ReadonlyMap<string, readonly string[]>,
-  options: { accountId?: string; previous?: PreviousRows } = {},
+  options: { accountId?: string; previous?: PreviousRows; secretsOf?: SecretsOf } = {},
 ): (TokenNode | MessageNode)[] {
-  const { accountId, previous } = options;
+  const { accountId, previous, secretsOf } = options;
   const sorted = [...tokens].sort((a, b) => a.name.localeCompare(b.name));
   if (!sorted.length) {
     const empty: MessageNode = {
@@ -229,16 +259,27 @@ export function tokenChildren(
   }
   return sorted.map((token) => {
     const files = usedIn?.get(token.id);
+    const secrets = secretsOf?.(token.id);
     const before = previous?.get(token.id);
-    return before && sameRow(before, token, credentialId, files, accountId) ? before : tokenNode(token, credentialId, files, accountId);
+    return before && sameRow(before, token, credentialId, files, accountId, secrets)
+      ? before
+      : tokenNode(token, credentialId, files, accountId, secrets);
   });
 }
 
-/** Whether `row` is what `tokenNode(token, credentialId, usedIn, accountId)` would build. */
-function sameRow(row: TokenNode, token: ApiToken, credentialId: string | undefined, usedIn: readonly string[] | undefined, accountId: string | undefined): boolean {
+/** Whether `row` is what `tokenNode(token, credentialId, usedIn, accountId, secrets)` would build. */
+function sameRow(
+  row: TokenNode,
+  token: ApiToken,
+  credentialId: string | undefined,
+  usedIn: readonly string[] | undefined,
+  accountId: string | undefined,
+  secrets: readonly string[] | undefined,
+): boolean {
   return row.accountId === accountId
     && row.current === (credentialId !== undefined && credentialId === token.id)
     && sameList(row.usedIn, usedIn?.length ? usedIn : undefined)
+    && sameFiles(row.secrets, secrets)
     && sameToken(row.token, token);
 }
 
@@ -255,7 +296,7 @@ function sameToken(a: ApiToken, b: ApiToken): boolean {
   return (Object.keys(a) as (keyof ApiToken)[]).every(same) && (Object.keys(b) as (keyof ApiToken)[]).every((k) => k in a || b[k] === undefined);
 }
 
-/** Whether two "used in" lists name the same files (none and an empty list are the same). */
+/** Whether two lists (files a token is used in, secrets it is in) name the same in the same order (none and an empty list are the same). */
 export function sameFiles(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
   const x = a ?? [];
   const y = b ?? [];
@@ -276,7 +317,9 @@ export function userNode(snapshot: AccountSnapshot, nowSeconds: number): UserNod
 
   const children = 'error' in snapshot.tokens
     ? [errorNode(snapshot.tokens.error, 'tokens')]
-    : tokenChildren(snapshot.tokens, snapshot.credentialId, snapshot.usedIn, { accountId: snapshot.accountId, previous: snapshot.previous });
+    : tokenChildren(snapshot.tokens, snapshot.credentialId, snapshot.usedIn, {
+      accountId: snapshot.accountId, previous: snapshot.previous, secretsOf: snapshot.secretsOf,
+    });
   return rowText({
     kind: 'user',
     id: `user:${user.username}`,

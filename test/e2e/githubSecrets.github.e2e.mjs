@@ -12,15 +12,10 @@
 // G04: a failed update (GitHub answers 403 for the environment): the old token is not revoked, the
 //      message names the secret that failed, the new value is shown once.
 // G05: the leak search: no GitHub session token and no saved value in any file of the instance.
-// G02–G04 are SKIPPED while the VSIX under test does not contribute the command turso.saveToGitHubSecret
-// (the UI comes in another branch); once it does, they run and must pass. Remove that guard
-// (saveUiMissing) once the UI is on main.
 // Screenshots: .test-results/screenshots/<host>-github/GNN-name.png; the panel with the button and the
 // token's row in light and dark themes (docs/images/github-secret-*.png when TURSO_UPDATE_DOCS_IMAGES=1,
 // newest host).
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import * as ui from '../../scripts/host/vscode-ui.mjs';
 import { e2e, emulatorHttp } from './context.mjs';
 import { ENVIRONMENT, githubControl, openSecret, REPOSITORY, resetGitHub } from './github.mjs';
@@ -32,7 +27,6 @@ import {
 } from './tokens-ui.mjs';
 
 const flow = flowsWithPrefix('G');
-const COMMAND = 'turso.saveToGitHubSecret';
 const BUTTON = 'Save as GitHub Actions Secret…';
 const SECRET = 'TURSO_API_TOKEN';
 const esc = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -41,20 +35,6 @@ const esc = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const secrets = new Map();
 /** What G02 leaves for G03 (stage 'saved': the token saved to both places), and G03 for G04 (stage 'rotated'). */
 const saved = { stage: '', name: '', id: '', value: '' };
-
-/**
- * Why the save flows cannot run, or '' when they can: the VSIX under test, as installed in this
- * run's code-server, does not contribute the command yet (the UI is built in another branch). Read
- * at run time, so the flows run as soon as the command is there — and then must pass.
- */
-function saveUiMissing() {
-  const extDir = path.join(e2e.instanceRoot, 'ext');
-  const dir = fs.readdirSync(extDir).find((d) => d.startsWith('tursotools.turso-api-tokens-'));
-  assert.ok(dir, `the product is installed in ${extDir} (found: ${fs.readdirSync(extDir).join(', ')})`);
-  const pkg = JSON.parse(fs.readFileSync(path.join(extDir, dir, 'package.json'), 'utf8'));
-  if ((pkg.contributes?.commands ?? []).some((c) => c.command === COMMAND)) return '';
-  return `the VSIX under test does not contribute ${COMMAND} ("${BUTTON}") yet: this flow runs once the GitHub secrets UI is merged`;
-}
 
 /** The emulator's host as the product shows a GitHub Enterprise repository ("127.0.0.1:PORT"). */
 const ghHost = () => new URL(e2e.github.url).host;
@@ -168,9 +148,7 @@ describe('GitHub Actions secrets: a new token saved as a secret, Rotate updates 
     await page.keyboard.press('Escape');
   });
 
-  flow('save-secret', 'a new API token saved from its panel as a secret of acme/app, then of its environment production: the emulator opens both to the value shown, the row says where it went; README screenshots', async (page, extraShot, skip) => {
-    const missing = saveUiMissing();
-    if (missing) skip(missing);
+  flow('save-secret', 'a new API token saved from its panel as a secret of acme/app, then of its environment production: the emulator opens both to the value shown, the row says where it went; README screenshots', async (page, extraShot) => {
     await ensureSignedInWithLoginToken(page);
     await resetGitHub();
     const name = uniqueName('e2e-gh');
@@ -221,9 +199,7 @@ describe('GitHub Actions secrets: a new token saved as a secret, Rotate updates 
     await closeLeftoverPanels(page);
   });
 
-  flow('rotate-updates-secrets', 'Rotate API Token on that row: its confirmation names both secrets, both then hold the new token, and the old one is revoked', async (page, extraShot, skip) => {
-    const missing = saveUiMissing();
-    if (missing) skip(missing);
+  flow('rotate-updates-secrets', 'Rotate API Token on that row: its confirmation names both secrets, both then hold the new token, and the old one is revoked', async (page, extraShot) => {
     assert.equal(saved.stage, 'saved', 'G02 saved a token to both places (it did not get that far)');
     await ensureSignedInWithLoginToken(page);
     const { name, id, value: old } = saved;
@@ -266,9 +242,7 @@ describe('GitHub Actions secrets: a new token saved as a secret, Rotate updates 
     Object.assign(saved, { stage: 'rotated', name: successor, id: listed.id, value: repoValue });
   });
 
-  flow('rotate-update-fails', 'a failed update (GitHub answers 403 for the environment): the old token is not revoked and still works, the message names "acme/app (production) · TURSO_API_TOKEN", the new value is shown once', async (page, extraShot, skip) => {
-    const missing = saveUiMissing();
-    if (missing) skip(missing);
+  flow('rotate-update-fails', 'a failed update (GitHub answers 403 for the environment): the old token is not revoked and still works, the message names "acme/app (production) · TURSO_API_TOKEN", the new value is shown once', async (page, extraShot) => {
     assert.equal(saved.stage, 'rotated', 'G03 rotated the token (it did not get that far)');
     await ensureSignedInWithLoginToken(page);
     const { name, id, value: old } = saved;

@@ -25,7 +25,17 @@ interface RotateResult {
   id?: string;
 }
 
+/** Where a GitHub Actions secret lives (src/github/places.ts SecretPlace). */
+interface SecretPlace { host: string; owner: string; repo: string; environment?: string; name: string }
+interface SecretWriter { write(place: SecretPlace, value: string): Promise<'created' | 'updated'> }
+
 interface RotateApi extends ProbedApi {
+  secretPlaces: {
+    of(tokenId: string): SecretPlace[];
+    add(tokenId: string, place: SecretPlace): Promise<void>;
+    forget(tokenId: string): Promise<void>;
+  };
+  setSecretWriter(writer: SecretWriter | undefined): void;
   accounts: {
     activeId: string | undefined;
     knownTokens(accountId?: string): readonly { id: string; name: string; organization?: string; group?: string; scopes?: string[] }[] | undefined;
@@ -118,6 +128,7 @@ suite('Rotate API Token: successor in place, then the old one revoked', function
 
   teardown(() => {
     if (base) fs.rmSync(base, { recursive: true, force: true });
+    api.setSecretWriter(undefined);
   });
 
   // ---- helpers ----------------------------------------------------------------------------------
@@ -866,6 +877,188 @@ suite('Rotate API Token: successor in place, then the old one revoked', function
     assert.deepStrictEqual(sent(requestsSince(mark)).filter((r) => r.startsWith('DELETE')), [`DELETE /v1/auth/api-tokens/${old.name}`], 'only the revoke made elsewhere');
     assert.strictEqual(result.outcome, 'kept-old', describeShown(ui.messagesSince(uiMark)));
     assert.match(ui.messagesSince(uiMark, (s) => s.kind === 'warning').at(-1)?.message ?? '', new RegExp(`the name "${old.name}" now belongs to another token`));
+  });
+
+  // ---- the GitHub Actions secrets the old token was saved to (issue 24) --------------------------
+
+  const REPO_SECRET: SecretPlace = { host: 'github.com', owner: 'acme', repo: 'app', name: 'TURSO_API_TOKEN' };
+  const ENV_SECRET: SecretPlace = { host: 'github.com', owner: 'acme', repo: 'app', environment: 'production', name: 'TURSO_API_TOKEN' };
+  const REPO_LABEL = 'acme/app · TURSO_API_TOKEN';
+  const ENV_LABEL = 'acme/app (production) · TURSO_API_TOKEN';
+  const labelOf = (p: SecretPlace) => (p.environment ? `${p.owner}/${p.repo} (${p.environment}) · ${p.name}` : `${p.owner}/${p.repo} · ${p.name}`);
+
+  /**
+   * A writer that records each secret written and, at that moment, whether the env file already held
+   * the value written and how many revokes had been sent; the values stay in memory (never logged).
+   * `refuse`: the secrets it fails, with the error.
+   */
+  function recordingWriter(file: string | undefined, refuse: (p: SecretPlace) => Error | undefined = () => undefined) {
+    const writes: { label: string; value: string; inFileFirst: boolean; deletesBefore: number }[] = [];
+    const writer: SecretWriter = {
+      write: async (place, value) => {
+        const error = refuse(place);
+        writes.push({
+          label: labelOf(place),
+          value,
+          inFileFirst: file === undefined || fs.readFileSync(file, 'utf8').includes(value),
+          deletesBefore: emu.requests.filter((r) => r.method === 'DELETE').length,
+        });
+        if (error) throw error;
+        return 'updated';
+      },
+    };
+    api.setSecretWriter(writer);
+    return writes;
+  }
+
+  /**
+   * What is remembered for `tokenId`, once global state has settled: VS Code's global state takes
+   * back the value another write of this extension sent when that write's echo comes back (the
+   * rotation reads its moves back and makes them again: src/commands/rotate/steps.ts moveKept).
+   */
+  async function remembered(tokenId: string, labels: string[], what: string): Promise<void> {
+    let last: string[] = [];
+    await waitFor(() => {
+      last = api.secretPlaces.of(tokenId).map(labelOf);
+      return JSON.stringify(last) === JSON.stringify(labels) || undefined;
+    }, what).catch((err: Error) => {
+      throw new Error(`${err.message}: ${JSON.stringify(last)}`);
+    });
+  }
+
+  test('a token row says which GitHub Actions secrets hold it (seeded in global state, then changed): repainted in place, the tooltip lists each', async function () {
+    this.timeout(60000);
+    const old = await minted({ organization: 'acme' });
+    assert.doesNotMatch((await rowOf(old.name)).description, /GitHub secret/);
+    // As another window would leave it: straight in global state, read with the next load.
+    const stored = api.testProbe.globalState.get<Record<string, SecretPlace[]>>('turso.githubSecretPlaces') ?? {};
+    await api.testProbe.globalState.update('turso.githubSecretPlaces', { ...stored, [old.id]: [REPO_SECRET] });
+    await vscode.commands.executeCommand('turso.refresh');
+    const row = await waitFor(async () => {
+      const r = await rowOf(old.name);
+      return r.description.includes(`in GitHub secret ${REPO_LABEL}`) ? r : undefined;
+    }, `the row to say "in GitHub secret ${REPO_LABEL}"`);
+    await api.accounts.whenLoaded();
+    const events: unknown[] = [];
+    const sub = (api.tokensTree.onDidChangeTreeData as vscode.Event<unknown>)((e) => events.push(e));
+    try {
+      await api.secretPlaces.add(old.id, ENV_SECRET);
+      const item = await waitFor(async () => {
+        const it = await api.tokensTree.getTreeItem(row.node);
+        return typeof it.description === 'string' && it.description.endsWith('in 2 GitHub secrets') ? it : undefined;
+      }, 'the row to say "in 2 GitHub secrets"');
+      assert.ok(item);
+      const resolved = await api.tokensTree.resolveTreeItem!(new vscode.TreeItem('x'), row.node, new vscode.CancellationTokenSource().token);
+      // (as it reads: hosts escape characters and spaces in appended text)
+      const tooltip = (resolved?.tooltip as vscode.MarkdownString).value.replace(/\\([\\`*_{}[\]()#+\-.!|<>~])/g, '$1').replace(/&nbsp;/g, ' ');
+      assert.ok(tooltip.includes(`**GitHub secret:** ${REPO_LABEL}`) && tooltip.includes(`**GitHub secret:** ${ENV_LABEL}`), `the tooltip lists each secret: ${tooltip}`);
+      assert.ok(events.length > 0 && events.every((e) => e !== undefined), `the row repainted, never the whole tree: ${events.length} events`);
+      assert.ok(events.some((e) => Array.isArray(e) && e.includes(row.node)), 'the row was repainted');
+    } finally {
+      sub.dispose();
+    }
+    await api.secretPlaces.forget(old.id);
+    await waitFor(async () => {
+      const it = await api.tokensTree.getTreeItem(row.node);
+      return typeof it.description === 'string' && !it.description.includes('GitHub secret') ? it : undefined;
+    }, 'the row to no longer name a GitHub secret');
+  });
+
+  test('an organization token row (a colleague\'s) says which GitHub Actions secret holds it, repainted in place when saved and when forgotten', async function () {
+    this.timeout(60000);
+    const old = await colleagues();
+    await orgRowOf('acme', `alice · ${old.name}`);
+    // the refresh of colleagues() has repainted what it repaints: the row as the tree holds it now
+    await api.accounts.whenLoaded();
+    await (api as unknown as { organizations: { existing(id: string | undefined): { settled(): Promise<void> } | undefined } }).organizations.existing(api.accounts.activeId)?.settled();
+    const row = await orgRowOf('acme', `alice · ${old.name}`);
+    assert.doesNotMatch(row.description, /GitHub secret/);
+    const events: unknown[] = [];
+    const sub = (api.tokensTree.onDidChangeTreeData as vscode.Event<unknown>)((e) => events.push(e));
+    try {
+      await api.secretPlaces.add(old.id, ENV_SECRET);
+      await waitFor(async () => {
+        const it = await api.tokensTree.getTreeItem(row.node);
+        return typeof it.description === 'string' && it.description.endsWith(`in GitHub secret ${ENV_LABEL}`) ? it : undefined;
+      }, `the organization row to say "in GitHub secret ${ENV_LABEL}"`).catch(async (err: Error) => {
+        const it = await api.tokensTree.getTreeItem(row.node);
+        throw new Error(`${err.message}; it says "${String(it.description)}"; remembered: ${JSON.stringify(api.secretPlaces.of(old.id))}; ${events.length} events; node ${JSON.stringify((row.node as { secrets?: unknown }).secrets)}`);
+      });
+      assert.ok(events.length > 0 && events.every((e) => e !== undefined), `the row repainted, never the whole tree: ${events.length} events`);
+      assert.ok(events.some((e) => Array.isArray(e) && e.includes(row.node)), 'the row was repainted');
+    } finally {
+      sub.dispose();
+    }
+    await api.secretPlaces.forget(old.id);
+    await waitFor(async () => {
+      const it = await api.tokensTree.getTreeItem(row.node);
+      return typeof it.description === 'string' && !it.description.includes('GitHub secret') ? it : undefined;
+    }, 'the organization row to no longer name a GitHub secret');
+  });
+
+  test('the GitHub Actions secrets of the old token (a repository and an environment secret) get the new value after the env file, before the revoke; both dialogs name them', async function () {
+    this.timeout(60000);
+    const old = await minted({ organization: 'acme' });
+    const file = write('.env', `TURSO_API_TOKEN=${old.token}\n`);
+    await api.secretPlaces.add(old.id, REPO_SECRET);
+    await api.secretPlaces.add(old.id, ENV_SECRET);
+    const writes = recordingWriter(file);
+    let plan: Shown | undefined;
+    let last: Shown | undefined;
+    const uiMark = ui.mark();
+    answer([[/^Rotate API token/, (x) => { plan = x; return 'Rotate'; }], [/^Revoke the old API token/, (x) => { last = x; return 'Revoke'; }]]);
+    const deletes = emu.requests.filter((r) => r.method === 'DELETE').length;
+    const result = await rotate((await rowOf(old.name)).node);
+    assert.strictEqual(result.outcome, 'rotated', describeShown(ui.messagesSince(uiMark)));
+    const fresh = tokenIn(fs.readFileSync(file, 'utf8'));
+    values.push(fresh);
+    assert.deepStrictEqual(writes.map((w) => w.label), [REPO_LABEL, ENV_LABEL], 'each secret written once, in order');
+    assert.ok(writes.every((w) => w.value === fresh), 'each secret got the new token\'s value');
+    assert.ok(writes.every((w) => w.inFileFirst), 'the env file was written first');
+    assert.ok(writes.every((w) => w.deletesBefore === deletes), 'before the revoke');
+    assert.match(plan?.detail ?? '', new RegExp(`These GitHub Actions secrets hold "${old.name}" and get the new token[^\\n]*\\n  ${REPO_LABEL}\\n  acme/app \\(production\\) · TURSO_API_TOKEN`));
+    assert.match(last?.detail ?? '', new RegExp(`"${result.name}" is now in these GitHub Actions secrets:\\n  ${REPO_LABEL}\\n  acme/app \\(production\\) · TURSO_API_TOKEN`));
+    assert.strictEqual(await status(old.token), 401, 'the old token was revoked');
+    await remembered(old.id, [], 'nothing is remembered for the old token');
+    await remembered(result.id!, [REPO_LABEL, ENV_LABEL], 'both are remembered for the new one');
+    assert.ok(ui.messagesSince(uiMark).some((x) => x.kind === 'info' && x.message.includes(`GitHub Actions secrets updated: ${REPO_LABEL}, ${ENV_LABEL}.`)), describeShown(ui.messagesSince(uiMark)));
+    await waitFor(async () => (await rowOf(result.name!)).description.endsWith('in 2 GitHub secrets') || undefined, 'the new token\'s row to say "in 2 GitHub secrets"');
+  });
+
+  test('a GitHub Actions secret that cannot be updated keeps the old token: the new value is shown once, the message names that secret and why', async function () {
+    this.timeout(60000);
+    const old = await minted({ organization: 'acme' });
+    const file = write('.env', `TURSO_API_TOKEN=${old.token}\n`);
+    await api.secretPlaces.add(old.id, REPO_SECRET);
+    await api.secretPlaces.add(old.id, ENV_SECRET);
+    const why = 'Saving secret TURSO_API_TOKEN to environment "production" of acme/app failed: GitHub Actions is disabled for acme/app. Enable Actions in the repository\'s settings, then try again.';
+    const writes = recordingWriter(file, (p) => (p.environment ? new Error(why) : undefined));
+    const mark = emu.requests.length;
+    const uiMark = ui.mark();
+    answer([[/^Rotate API token/, 'Rotate'], [/^Revoke the old API token/, () => assert.fail('the revoke is never asked after a secret failed')]]);
+    const { result, value } = await rotateToPanel((await rowOf(old.name)).node, old.name);
+    assert.strictEqual(result?.outcome, 'failed', describeShown(ui.messagesSince(uiMark)));
+    assert.strictEqual(value, tokenIn(fs.readFileSync(file, 'utf8')), 'the panel showed the new value (in the file too)');
+    assert.deepStrictEqual(writes.map((w) => w.label), [REPO_LABEL, ENV_LABEL]);
+    assert.ok(writes.every((w) => w.value === value));
+    assert.deepStrictEqual(sent(requestsSince(mark)).filter((x) => x.startsWith('DELETE')), [], 'nothing revoked');
+    assert.strictEqual(await status(old.token), 200, 'the old token still works');
+    const error = ui.messagesSince(uiMark, (x) => x.kind === 'error')[0];
+    assert.ok(error, describeShown(ui.messagesSince(uiMark)));
+    assert.strictEqual(error.message, `API token "${result?.name}" was created, but GitHub Actions secret ${ENV_LABEL} could not be updated. ${why} These hold "${result?.name}" now: ${REPO_LABEL}. "${old.name}" was not revoked: it still works. The new token is shown so that it is not lost.`);
+    await remembered(old.id, [ENV_LABEL], 'the secret not updated stays with the old token');
+    await remembered(result!.id!, [REPO_LABEL], 'the one updated is remembered for the new token');
+    await api.secretPlaces.forget(old.id);
+  });
+
+  test('revoking a token forgets the GitHub Actions secrets it was saved to', async function () {
+    this.timeout(60000);
+    const old = await minted({ organization: 'acme' });
+    await api.secretPlaces.add(old.id, REPO_SECRET);
+    answer([[/^Revoke API token/, 'Revoke']]);
+    const outcome = await vscode.commands.executeCommand<string>('turso.revokeToken', (await rowOf(old.name)).node);
+    assert.strictEqual(outcome, 'revoked', describeShown(ui.shown.slice(-4)));
+    await waitFor(() => api.secretPlaces.of(old.id).length === 0 || undefined, 'the secrets of the revoked token to be forgotten');
   });
 
   test('no token value in the log output or in any message, dialog or progress title of the suite', async function () {

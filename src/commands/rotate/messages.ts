@@ -6,6 +6,7 @@ import { errorMessage } from '../../util/errors';
 import { displayName } from '../../util/text';
 import type { AfterMintResult } from './run';
 import { ownerShown } from './labels';
+import { secretsFailedText, secretsRotatedText } from './secretTexts';
 import type { OrganizationSide, Placed } from './steps';
 
 /** What a rotation resolves to (never a value). */
@@ -35,6 +36,9 @@ export function reportAfterMint(end: AfterMintResult<Placed>, names: Shown): Rot
         args: [newShown, end.placed.failures.map((f) => f.shown).join(', '), end.placed.failures.map((f) => f.reason).join('; '), shown],
         comment: ['{0} is the new token\'s name, {1} the files that could not be written (comma-separated), {2} why (reasons separated by semicolons), {3} the old token\'s name.'],
       }));
+      return 'failed';
+    case 'secrets-failed':
+      void showErrorMessage(secretsFailedText(end.secrets, shown, newShown));
       return 'failed';
     case 'signed-out':
       void showErrorMessage(vscode.l10n.t('API token "{0}" was not revoked: this extension was signed out of that Turso account meanwhile. The new token "{1}" is shown so that it is not lost.', shown, newShown));
@@ -89,6 +93,10 @@ function reportRotated(end: Extract<AfterMintResult<Placed>, { kind: 'rotated' }
       comment: ['{0} is the old token\'s name, {1} the new token\'s name, {2} a number of lines, {3} the files written (comma-separated).'],
     })
     : vscode.l10n.t('Rotated API token "{0}": "{1}" replaced it, and "{0}" was revoked.', shown, newShown)];
+  const secrets = secretsRotatedText(end.secrets.written);
+  if (secrets) {
+    parts.push(secrets);
+  }
   if (end.placed.ignored.length > 0) {
     parts.push(vscode.l10n.t('Git now ignores the files written that it did not ignore ({0}).', end.placed.ignored.join(', ')));
   }

@@ -12,7 +12,8 @@ import { askGitConsent } from '../../workspace/gitConsent';
 import { placesOf, type FilePlan } from '../../workspace/replaceToken';
 import { nameMessage } from '../createToken';
 import { fileLabels, ownerShown } from './labels';
-import type { Placement } from './run';
+import type { Placement, SecretsUpdate } from './run';
+import { secretsToUpdateText, secretsUpdatedText } from './secretTexts';
 
 /**
  * The questions of Rotate API Token, asked before anything is created (the organization, the name,
@@ -252,7 +253,10 @@ function writeNote(p: FilePlan): string {
   }
 }
 
-/** The one confirmation before anything is created: the new token, and every line that will change or not. */
+/**
+ * The one confirmation before anything is created: the new token, every line that will change or
+ * not, and the GitHub Actions secrets (`secrets`: their labels) that get the new token.
+ */
 export async function confirmPlan(
   old: ApiToken,
   name: string,
@@ -261,6 +265,7 @@ export async function confirmPlan(
   picked: boolean,
   self: boolean,
   other: Colleague | undefined,
+  secrets: readonly string[] = [],
 ): Promise<boolean> {
   const shown = displayName(old.name);
   const parts: string[] = [
@@ -279,11 +284,17 @@ export async function confirmPlan(
     parts.push(vscode.l10n.t('The {0} files you kept in the list get the new token (in one change), and are saved; no other file is written.', writing.length));
   } else if (writing.length > 0) {
     parts.push(`${vscode.l10n.t('These lines hold the old token and get the new one (in one change), and their files are saved:')}\n${listed(writing.flatMap((p) => placesOf(p).map((place) => place + writeNote(p))))}`);
+  } else if (secrets.length > 0) {
+    parts.push(vscode.l10n.t('No env file in the workspace that can be written holds the old token.'));
   } else {
     parts.push(vscode.l10n.t('No env file in the workspace that can be written holds the old token: the new token is shown once, to copy.'));
   }
   if (leaving.length > 0) {
     parts.push(`${vscode.l10n.t('Left as they are, with the old token:')}\n${listed(leaving.flatMap((p) => placesOf(p).map((place) => `${place} — ${skipReason(p)}`)))}`);
+  }
+  const toUpdate = secretsToUpdateText(secrets, shown);
+  if (toUpdate) {
+    parts.push(toUpdate);
   }
   if (self) {
     parts.push(vscode.l10n.t('This extension is signed in with "{0}": it switches to the new token.', shown));
@@ -298,10 +309,21 @@ export async function confirmPlan(
 }
 
 /** The last confirmation: the new token is in place; the old one is revoked only if the person says so. */
-export async function confirmRevoke(shown: string, newShown: string, placed: Placement, self: boolean, other: Colleague | undefined): Promise<boolean> {
+export async function confirmRevoke(
+  shown: string,
+  newShown: string,
+  placed: Placement,
+  self: boolean,
+  other: Colleague | undefined,
+  secrets: SecretsUpdate,
+): Promise<boolean> {
   const parts: string[] = [];
   if (placed.written.length > 0) {
     parts.push(`${vscode.l10n.t('"{0}" is now in these lines (saved):', newShown)}\n${listed(placed.written.flatMap((w) => placesOf(w)))}`);
+  }
+  const updated = secretsUpdatedText(secrets.written, newShown);
+  if (updated) {
+    parts.push(updated);
   }
   if (self) {
     parts.push(vscode.l10n.t('This extension now uses "{0}".', newShown));

@@ -1,13 +1,15 @@
 import * as vscode from 'vscode';
+import { placeLabel } from '../../github/places';
 import { mayHaveTakenEffect, TursoApiError } from '../../platform/errors';
 import { createdTokenListing, restrictionLabel, type RestrictionChoice } from '../../platform/scopes';
 import type { ApiToken, CreatedApiToken } from '../../platform/types';
+import { errorMessage } from '../../util/errors';
 import { displayName } from '../../util/text';
 import { replaceTokenInFiles, type FilePlan, type WrittenFile } from '../../workspace/replaceToken';
 import type { RotateTokenDeps } from './deps';
 import { ignoreFiles } from './checks';
 import { confirmRevoke, skipReason, writes, type Colleague } from './questions';
-import type { Placement, RevokeAnswer, RotationSteps } from './run';
+import type { Placement, RevokeAnswer, RotationSteps, SecretsUpdate } from './run';
 
 /**
  * The steps of a rotation after its mint, in VS Code (see run.ts for their order and the boundary
@@ -47,12 +49,13 @@ export function rotationSteps(r: MintedRotation): RotationSteps<Placed> {
   const value = created.token;
   const openPanel = () => {
     const reveal = deps.openReveal({ name: created.name, scopeLabel: restrictionLabel(choice) }, {});
-    reveal.deliver(value);
+    reveal.deliver(value, created.id);
     return reveal;
   };
   return {
     addToLists: () => addToLists(deps, accountId, createdTokenListing(created.name, created.id, choice, new Date().toISOString().slice(0, 10))),
     place: () => place(r),
+    updateSecrets: () => updateSecrets(r),
     account: async () => {
       await deps.accounts.reread();
       const account = deps.accounts.account(accountId);
@@ -69,7 +72,7 @@ export function rotationSteps(r: MintedRotation): RotationSteps<Placed> {
     },
     reveal: () => void openPanel().outcome,
     revealAndWait: async () => (await openPanel().outcome).delivered,
-    confirmRevoke: (placed, self) => confirmRevoke(shown, newShown, placed, self, r.other),
+    confirmRevoke: (placed, self, secrets) => confirmRevoke(shown, newShown, placed, self, r.other, secrets),
     revoke: () => revoke(r),
   };
 }
@@ -107,6 +110,49 @@ async function place(r: MintedRotation): Promise<Placed> {
     deps.log.info(`Replaced API token "${old.name}" by "${created.name}" in ${placed.written.map((w) => w.shown).join(', ')}`);
   }
   return placed;
+}
+
+/**
+ * Each GitHub Actions secret remembered for the old token gets the new value, one after another.
+ * A secret written is remembered for the new token at once, whatever happens next: it holds the new
+ * token's value from then on (kept or revoked, the old token is no longer there). A failure is said
+ * with the writer's message (it names the repository and the secret, never a value).
+ */
+async function updateSecrets(r: MintedRotation): Promise<SecretsUpdate> {
+  const { deps, old, created } = r;
+  const done: SecretsUpdate = { written: [], failures: [] };
+  const github = deps.github;
+  const places = github?.places.of(old.id) ?? [];
+  if (!github || places.length === 0) {
+    return done;
+  }
+  const writer = github.writer();
+  await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Updating the GitHub Actions secrets that hold "{0}"…', displayName(old.name)) },
+    async (progress) => {
+      for (const place of places) {
+        const label = placeLabel(place);
+        progress.report({ message: label });
+        try {
+          await writer.write(place, created.token);
+        } catch (err) {
+          deps.log.error(`Updating GitHub Actions secret ${label} with API token "${created.name}" failed`, err);
+          done.failures.push({ shown: label, reason: errorMessage(err) });
+          continue;
+        }
+        done.written.push(label);
+        try {
+          await github.places.move(old.id, created.id, [place]);
+        } catch (err) {
+          deps.log.error(`Noting that GitHub Actions secret ${label} holds API token "${created.name}" failed`, err);
+        }
+      }
+    },
+  );
+  if (done.written.length > 0) {
+    deps.log.info(`Updated GitHub Actions secrets with API token "${created.name}" in place of "${old.name}": ${done.written.join(', ')}`);
+  }
+  return done;
 }
 
 /**
@@ -149,6 +195,7 @@ async function revoke(r: MintedRotation): Promise<RevokeAnswer> {
     deps.log.error(`Revoking API token ${logged} after its rotation failed`, err);
     if (err instanceof NotListed || (err instanceof TursoApiError && err.kind === 'notFound')) {
       removeFromLists(deps, accountId, old, org);
+      forgetPlaces(deps, old);
       return { kind: 'gone' };
     }
     if (org) {
@@ -163,7 +210,13 @@ async function revoke(r: MintedRotation): Promise<RevokeAnswer> {
   }
   deps.log.info(`Revoked API token ${logged} after its rotation`);
   removeFromLists(deps, accountId, old, org);
+  forgetPlaces(deps, old);
   return { kind: 'revoked' };
+}
+
+/** The old token no longer works: any secret still remembered for it holds a dead value (only logged when it fails). */
+function forgetPlaces(deps: RotateTokenDeps, old: ApiToken): void {
+  deps.github?.places.forget(old.id).catch((err: unknown) => deps.log.error(`Forgetting the GitHub Actions secrets of API token "${old.name}" failed`, err));
 }
 
 /** The old token's name lists another token now. */

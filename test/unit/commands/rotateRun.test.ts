@@ -5,7 +5,13 @@ import { afterMint, type AccountNow, type Placement, type RevokeAnswer, type Rot
 // returns or throws, a value not in place is shown once, and the old token is revoked only when
 // every file kept was written and read back.
 
-type StepName = keyof RotationSteps;
+type StepName = keyof RotationSteps | 'updateSecrets';
+
+/** What the secrets step did (labels and reasons only). */
+interface SecretsDone {
+  written: string[];
+  failures: { shown: string; reason: string }[];
+}
 
 /** Scripted steps: each records its call; `throwing` makes one throw (or reject). */
 class FakeSteps implements RotationSteps {
@@ -16,6 +22,9 @@ class FakeSteps implements RotationSteps {
   kept = true;
   confirm = true;
   answer: RevokeAnswer = { kind: 'revoked' };
+  secrets: SecretsDone = { written: [], failures: [] };
+  /** What confirmRevoke was told of the secrets. */
+  confirmedSecrets: SecretsDone | undefined;
 
   constructor(private readonly throwing?: StepName) {}
 
@@ -49,7 +58,12 @@ class FakeSteps implements RotationSteps {
     this.step('revealAndWait');
     return this.kept;
   }
-  async confirmRevoke(): Promise<boolean> {
+  async updateSecrets(): Promise<SecretsDone> {
+    this.step('updateSecrets');
+    return this.secrets;
+  }
+  async confirmRevoke(_placed?: Placement, _self?: boolean, secrets?: SecretsDone): Promise<boolean> {
+    this.confirmedSecrets = secrets;
     this.step('confirmRevoke');
     return this.confirm;
   }
@@ -65,13 +79,14 @@ describe('Rotate API Token after the mint: one boundary keeps the new value', ()
     const end = await afterMint(steps);
     assert.equal(end.kind, 'rotated');
     assert.equal(steps.reveals, 0);
-    assert.deepEqual(steps.calls, ['addToLists', 'place', 'account', 'confirmRevoke', 'revoke']);
+    assert.deepEqual(steps.calls, ['addToLists', 'place', 'updateSecrets', 'account', 'confirmRevoke', 'revoke']);
   });
 
   // Each step after the mint made to throw: the value is shown once, the old token is not revoked.
   const cases: { step: StepName; setup?: (s: FakeSteps) => void; shownBy: StepName }[] = [
     { step: 'addToLists', shownBy: 'reveal' },
     { step: 'place', shownBy: 'reveal' },
+    { step: 'updateSecrets', shownBy: 'reveal' },
     { step: 'account', shownBy: 'reveal' },
     { step: 'confirmRevoke', shownBy: 'reveal' },
     { step: 'confirmRevoke', setup: (s) => { s.now = { signedIn: true, self: true }; }, shownBy: 'reveal' },
@@ -156,5 +171,61 @@ describe('Rotate API Token after the mint: one boundary keeps the new value', ()
     const end = await afterMint(steps);
     assert.equal(end.kind, 'threw');
     assert.equal(steps.reveals, 1);
+  });
+
+  describe('the GitHub Actions secrets that held the old token', () => {
+    it('are updated after the files are written and read back, before the account check, the last confirmation and the revoke; all updated: revoked, nothing shown', async () => {
+      const steps = new FakeSteps();
+      steps.secrets = { written: ['acme/app · TURSO_API_TOKEN', 'acme/app (production) · TURSO_API_TOKEN'], failures: [] };
+      const end = await afterMint(steps);
+      assert.deepEqual(steps.calls, ['addToLists', 'place', 'updateSecrets', 'account', 'confirmRevoke', 'revoke']);
+      assert.equal(end.kind, 'rotated');
+      assert.equal(steps.reveals, 0);
+      // The last confirmation names them, and so does the outcome.
+      assert.deepEqual(steps.confirmedSecrets?.written, steps.secrets.written);
+      assert.deepEqual((end as { secrets?: SecretsDone }).secrets?.written, steps.secrets.written);
+    });
+
+    it('one not updated: the old token is not revoked, nothing more is asked, the value is shown once, and the outcome names the secret and why', async () => {
+      const steps = new FakeSteps();
+      steps.secrets = {
+        written: ['acme/app · TURSO_API_TOKEN'],
+        failures: [{ shown: 'acme/app (production) · TURSO_API_TOKEN', reason: 'GitHub Actions is disabled for acme/app' }],
+      };
+      const end = await afterMint(steps);
+      assert.equal(end.kind, 'secrets-failed');
+      assert.deepEqual(steps.calls, ['addToLists', 'place', 'updateSecrets', 'reveal']);
+      assert.equal(steps.reveals, 1);
+      assert.equal(end.revealed, true);
+      assert.deepEqual((end as { secrets?: SecretsDone }).secrets, steps.secrets);
+    });
+
+    it('the files failing stop the rotation before any secret is touched', async () => {
+      const steps = new FakeSteps();
+      steps.placed = { written: [], skipped: [], failures: [{ shown: 'b/.env', reason: 'it could not be saved' }] };
+      const end = await afterMint(steps);
+      assert.equal(end.kind, 'write-failed');
+      assert.ok(!steps.calls.includes('updateSecrets'), steps.calls.join(', '));
+    });
+
+    it('a value in GitHub secrets only (no file) is in place: no panel to keep it, the revoke is asked', async () => {
+      const steps = new FakeSteps();
+      steps.placed = { written: [], skipped: [], failures: [] };
+      steps.kept = false;
+      steps.secrets = { written: ['acme/app · TURSO_API_TOKEN'], failures: [] };
+      const end = await afterMint(steps);
+      assert.equal(end.kind, 'rotated');
+      assert.equal(steps.reveals, 0, steps.calls.join(', '));
+      assert.ok(!steps.calls.includes('revealAndWait'), steps.calls.join(', '));
+    });
+
+    it('declined at the last question or a revoke refused: the outcome still says which secrets hold the new token', async () => {
+      const steps = new FakeSteps();
+      steps.confirm = false;
+      steps.secrets = { written: ['acme/app · TURSO_API_TOKEN'], failures: [] };
+      const end = await afterMint(steps);
+      assert.equal(end.kind, 'declined');
+      assert.deepEqual((end as { secrets?: SecretsDone }).secrets?.written, ['acme/app · TURSO_API_TOKEN']);
+    });
   });
 });

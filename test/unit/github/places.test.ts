@@ -94,4 +94,42 @@ describe('github/places', () => {
     assert.equal(samePlace(repoPlace, { ...repoPlace, environment: 'production' }), false);
     assert.equal(samePlace(repoPlace, { ...repoPlace, host: 'ghe.example.com' }), false);
   });
+
+  it('a change VS Code\'s global state lost (an older echo replacing it) is read back and made again', async () => {
+    // before: the move was lost for good when the echo of the accounts' cache came back after it
+    class LosingMemento extends Memento {
+      losses = 1;
+      override update(key: string, value: unknown): Promise<void> {
+        const before = this.data.get(key);
+        void super.update(key, value);
+        if (this.losses-- > 0) this.data.set(key, before);
+        return Promise.resolve();
+      }
+    }
+    const memento = new LosingMemento();
+    const places = new SecretPlaces(memento);
+    await places.add('tok1', repoPlace);
+    assert.deepEqual(places.of('tok1'), [repoPlace]);
+    memento.losses = 2;
+    await places.move('tok1', 'tok2', [repoPlace]);
+    assert.deepEqual(places.of('tok2'), [repoPlace]);
+    assert.deepEqual(places.of('tok1'), []);
+    memento.losses = 99;
+    await assert.rejects(places.forget('tok2'), /did not keep the change after 3 tries/);
+    memento.losses = 0;
+    await places.forget('tok2');
+    assert.deepEqual(places.of('tok2'), []);
+  });
+
+  it('changes are made one after another: two at once both stay', async () => {
+    class SlowMemento extends Memento {
+      override async update(key: string, value: unknown): Promise<void> {
+        await new Promise((r) => setTimeout(r, 5));
+        return super.update(key, value);
+      }
+    }
+    const places = new SecretPlaces(new SlowMemento());
+    await Promise.all([places.add('a', repoPlace), places.add('b', envPlace)]);
+    assert.deepEqual([places.of('a'), places.of('b')], [[repoPlace], [envPlace]]);
+  });
 });

@@ -118,6 +118,17 @@ describe('views/organizationNodes', () => {
     assert.equal(nowhere.usedIn, undefined);
     assert.equal(row(nowhere, 'Used in'), undefined);
 
+    // the GitHub Actions secrets it was saved to, after the files
+    const saved = organizationTokenNode('demo', tokens[1], ME, ['api/.env'], ['acme/app · TURSO_API_TOKEN']);
+    assert.equal(saved.description, 'organization · 2026-05-30 · used in api/.env · in GitHub secret acme/app · TURSO_API_TOKEN');
+    assert.equal(row(saved, 'GitHub secret'), 'acme/app · TURSO_API_TOKEN');
+    assert.deepEqual(saved.secrets, ['acme/app · TURSO_API_TOKEN']);
+    const savedTwice = organizationTokenNode('demo', tokens[1], ME, undefined, ['acme/app · TURSO_API_TOKEN', 'ghe.example.com/acme/app (production) · X']);
+    assert.equal(savedTwice.description, 'organization · 2026-05-30 · in 2 GitHub secrets');
+    assert.deepEqual(savedTwice.tooltip.filter((r) => r.label === 'GitHub secret').map((r) => r.value), ['acme/app · TURSO_API_TOKEN', 'ghe.example.com/acme/app (production) · X']);
+    const bySecrets = organizationChildren('demo', { kind: 'loaded', organization: 'studio', tokens, role: 'owner', seesAll: true }, ME, undefined, (id) => (id === 'id-r' ? ['acme/app · N'] : undefined)) as OrganizationTokenNode[];
+    assert.deepEqual(bySecrets.map((r) => r.secrets), [['acme/app · N'], undefined, undefined, undefined]);
+
     // the rows of an organization get their own files, by token id
     const rows = organizationChildren('demo', { kind: 'loaded', organization: 'studio', tokens, role: 'owner', seesAll: true }, ME, new Map([['id-r', ['ops/.env']]])) as OrganizationTokenNode[];
     assert.deepEqual(rows.map((r) => r.contextValue.endsWith(';used')), [true, false, false, false]);

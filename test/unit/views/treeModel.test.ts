@@ -116,6 +116,32 @@ describe('tree model', () => {
       assert.deepEqual(used.map((c) => c.token.id), ['id-3']);
     });
 
+    it('says which GitHub Actions secrets a token was saved to: one named, more counted, each in the tooltip, after the files', () => {
+      const one = tokenNode(tokens[2], undefined, ['api/.env'], 'acc-1', ['acme/app · TURSO_API_TOKEN']);
+      assert.equal(one.description, 'acme · 2026-05-02 · used in api/.env · in GitHub secret acme/app · TURSO_API_TOKEN');
+      assert.deepEqual(one.tooltip.filter((r) => r.label === 'GitHub secret').map((r) => r.value), ['acme/app · TURSO_API_TOKEN']);
+      assert.deepEqual(one.secrets, ['acme/app · TURSO_API_TOKEN']);
+      const two = tokenNode(tokens[2], undefined, undefined, undefined, ['acme/app · TURSO_API_TOKEN', 'acme/app (production) · TURSO_API_TOKEN']);
+      assert.equal(two.description, 'acme · 2026-05-02 · in 2 GitHub secrets');
+      assert.deepEqual(two.tooltip.filter((r) => r.label === 'GitHub secret').map((r) => r.value), ['acme/app · TURSO_API_TOKEN', 'acme/app (production) · TURSO_API_TOKEN']);
+      const none = tokenNode(tokens[2], undefined, undefined, undefined, []);
+      assert.equal(none.description, 'acme · 2026-05-02');
+      assert.equal(none.secrets, undefined);
+      assert.equal(row(none.tooltip, 'GitHub secret'), undefined);
+      // Through the account's snapshot, by token id; a row reused only while its secrets read the same.
+      const secretsOf = (id: string) => (id === 'id-2' ? ['acme/app · TURSO_API_TOKEN'] : undefined);
+      const first = userNode({ ...snapshot(), accountId: 'acc-1', secretsOf } as AccountSnapshot, NOW);
+      const saved = (first.children as TokenNode[]).filter((c) => c.secrets !== undefined);
+      assert.deepEqual(saved.map((c) => c.token.id), ['id-2']);
+      const previous = new Map((first.children as TokenNode[]).map((c) => [c.token.id, c]));
+      const again = userNode({ ...snapshot(), accountId: 'acc-1', secretsOf, previous } as AccountSnapshot, NOW);
+      assert.equal((again.children as TokenNode[]).find((c) => c.token.id === 'id-2'), previous.get('id-2'), 'the same secrets: the same row');
+      const moved = userNode({ ...snapshot(), accountId: 'acc-1', secretsOf: () => undefined, previous } as AccountSnapshot, NOW);
+      const row2 = (moved.children as TokenNode[]).find((c) => c.token.id === 'id-2')!;
+      assert.notEqual(row2, previous.get('id-2'), 'secrets moved away: a new row');
+      assert.doesNotMatch(row2.description, /GitHub secret/);
+    });
+
     it('tolerates a token without a creation date (older servers)', () => {
       const node = tokenNode({ name: 'legacy', id: 'x' });
       assert.equal(node.description, 'all');
