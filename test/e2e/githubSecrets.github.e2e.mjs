@@ -186,9 +186,16 @@ describe('GitHub Actions secrets: a new token saved as a secret, Rotate updates 
     const row = await rowSaying(page, name, new RegExp(`in GitHub secret ${repoPattern()} · ${SECRET}`), `"in GitHub secret ${REPOSITORY} · ${SECRET}"`);
     await extraShot('b-saved');
     // for the README, in both themes: the row saying where the token went
+    // with its tooltip, which names the repository and the secret in full (the row's text is cut by the side bar)
+    const tooltip = page.locator('.monaco-hover', { hasText: 'GitHub secret' }).first();
     await shootInThemes(page, extraShot, 'c-row', 'github-secret-row', {
-      subject: row, what: 'the token\'s row',
-      region: () => regionAround(page, [row, page.locator('.part.sidebar .composite.title').first()], { margin: 24, from: { left: true, top: true } }),
+      show: async () => {
+        await page.mouse.move(5, 5);
+        await row.hover();
+      },
+      hide: () => page.mouse.move(5, 5),
+      subject: tooltip, pointer: tooltip, what: 'the token row\'s tooltip naming the GitHub secret',
+      region: () => regionAround(page, [row, tooltip, page.locator('.part.sidebar .composite.title').first()], { margin: 24, from: { left: true, top: true } }),
     });
 
     // the environment production: a second secret of the same value
