@@ -48,8 +48,15 @@ async function remotesFromGitExtension(): Promise<GitRemote[]> {
   return api.repositories.flatMap((r) => r.state.remotes);
 }
 
-/** `git config --get-regexp '^remote\..*\.url$'` in each workspace folder (nothing when git is missing). */
+/**
+ * `git config --get-regexp '^remote\..*\.url$'` in each workspace folder (nothing when git is missing).
+ * Not in Restricted Mode: git is not run in a folder the person has not trusted (VS Code's own git
+ * extension is off there too); "Another repository…" still works.
+ */
 async function remotesFromGitConfig(): Promise<GitRemote[]> {
+  if (!vscode.workspace.isTrusted) {
+    return [];
+  }
   const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file');
   const lists = await Promise.all(folders.map((folder) => new Promise<GitRemote[]>((resolve) => {
     execFile('git', ['config', '--get-regexp', '^remote\\..*\\.url$'], { cwd: folder.uri.fsPath, timeout: GIT_CONFIG_TIMEOUT_MS, windowsHide: true },
