@@ -75,8 +75,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 
 /** What only the in-host tests give (src/testing/testExtension.ts); the product gives nothing. */
 export interface WireOptions {
-  /** Writes GitHub Actions secrets in place of the real writer (Rotate's). */
-  secretWriter?: () => SecretWriter;
+  /** Writes GitHub Actions secrets in place of the real writer (Rotate's); undefined from it: the real one. */
+  secretWriter?: () => SecretWriter | undefined;
 }
 
 /** Creates and registers everything (each registration disposed with the extension). */
@@ -178,7 +178,7 @@ interface Core {
   log: Log;
   workspace: LazyWorkspace;
   secretPlaces: SecretPlaces;
-  secretWriter?: () => SecretWriter;
+  secretWriter?: () => SecretWriter | undefined;
 }
 
 /** Every contributed command, each made on its first use (src/lazy/commands.ts). */
@@ -210,7 +210,7 @@ function registerCommands({ context, session, accounts, organizations, log, work
     get workspaceTokens() { return workspace.tokens; },
     openReveal: (token, options) => openReveal(revealDeps, token, options),
     useForExtension: (value) => useCreatedToken(session, value),
-    github: { places: secretPlaces, writer: secretWriter ?? (() => realWriter) },
+    github: { places: secretPlaces, writer: () => secretWriter?.() ?? realWriter },
   });
   return [
     vscode.commands.registerCommand('turso.signIn', signInCommand({ session, accounts, log })),

@@ -53,7 +53,7 @@ export interface TursoTestApi {
   readonly databaseTokens: WorkspaceDatabaseTokens;
   /** The GitHub Actions secrets remembered by token id (the tree and Rotate follow it). */
   readonly secretPlaces: SecretPlaces;
-  /** The writer Rotate updates GitHub Actions secrets with (undefined: none; a rotation needing one then fails). */
+  /** The writer Rotate updates GitHub Actions secrets with (undefined: the product's own, src/githubSecrets/writer.ts). */
   readonly setSecretWriter: (writer: SecretWriter | undefined) => void;
   /** Whether dist/features.js (the commands, the reveal panel, the workspace's tokens) is loaded yet. */
   readonly featuresLoaded: () => boolean;
@@ -71,14 +71,7 @@ export interface TestProbe {
 export async function activate(context: vscode.ExtensionContext): Promise<TursoTestApi> {
   // Not destructured: workspaceTokens and tokenDiagnostics are made (dist/features.js loaded) on first read.
   let secretWriter: SecretWriter | undefined;
-  const wiring = await wire(context, {
-    secretWriter: () => {
-      if (!secretWriter) {
-        throw new Error('No GitHub secret writer was set by this test.');
-      }
-      return secretWriter;
-    },
-  });
+  const wiring = await wire(context, { secretWriter: () => secretWriter });
   const { tokensTree, tokensView, accounts, organizations, authProvider, signInWithToken } = wiring;
   return {
     tokensTree,
