@@ -8,6 +8,7 @@ import {
   waitForSignedOutTree,
 } from './helpers';
 import { describeShown, FixtureEmulator, fixtures, UiRecorder } from './faultHelpers';
+import { drivenQuickPick, git, type Seen } from './quickPicks';
 
 // Restricted Mode (issue 21, item 16): run only by `run-host-tests.mjs --untrusted`, which opens the
 // workspace folder with workspace trust on and never trusted. The accounts, the tree and the account
@@ -90,6 +91,32 @@ suite('Restricted Mode: the accounts work; the workspace waits for trust', funct
     } finally {
       probe.panel?.dispose();
       await done;
+    }
+  });
+
+  test('Save as GitHub Actions Secret runs no git in the untrusted folder: its GitHub remote is not offered, Another repository… is', async () => {
+    // the folder is a git repository whose origin is on github.com; the .git folder goes afterwards
+    const ceiling = process.env.GIT_CEILING_DIRECTORIES;
+    process.env.GIT_CEILING_DIRECTORIES = path.dirname(ws);
+    git(ws, 'init', '-q');
+    git(ws, 'remote', 'add', 'origin', 'https://github.com/acme/untrusted-app.git');
+    const seen: Seen[] = [];
+    const w = vscode.window as unknown as Record<string, unknown>;
+    ui.replace(w, 'createQuickPick', () => drivenQuickPick(seen, () => (_title, items) => (items.length > 0 && seen[0]?.items.length ? 'escape' : undefined), () => undefined));
+    const { probe, done } = await startCreateToken(api, { name: `restricted-gh-${Date.now().toString(36).slice(-5)}`, restriction: { kind: 'org', organization: 'acme' } });
+    try {
+      await probe.receive({ type: 'save-github' });
+      assert.deepStrictEqual(seen.map((x) => x.title), ['Save as GitHub Actions Secret: Repository'], 'only the repository was asked (then Escape)');
+      // before: the remote read by running git in the untrusted folder was offered
+      assert.deepStrictEqual(seen[0].items.map((i) => i.label), ['Another repository…'], JSON.stringify(seen[0].items));
+      assert.deepStrictEqual(probe.status, { text: 'Not saved to GitHub.', kind: 'info' });
+      await probe.receive({ type: 'copy' });
+    } finally {
+      probe.panel?.dispose();
+      await done;
+      fs.rmSync(path.join(ws, '.git'), { recursive: true, force: true });
+      if (ceiling === undefined) delete process.env.GIT_CEILING_DIRECTORIES;
+      else process.env.GIT_CEILING_DIRECTORIES = ceiling;
     }
   });
 

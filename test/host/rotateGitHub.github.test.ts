@@ -7,6 +7,7 @@ import {
   childRows, describeRows, Emulator, emulatorGet, jwtClaims, pointSignedOut, restoreAfterSuite, rootRows, signIn, startCreateToken,
   startEmulator, waitFor, waitForRoot, type RevealProbe, type Row,
 } from './helpers';
+import { drivenQuickPick, within, type Seen } from './quickPicks';
 
 // Rotate API Token updates the GitHub Actions secrets that held the old token (issue 24), end to end
 // in the GitHub test host (`run-host-tests.mjs --github`): the token is saved through the reveal
@@ -43,66 +44,6 @@ interface TursoStore {
 
 interface RotateResult { outcome: 'rotated' | 'kept-old' | 'cancelled' | 'failed'; name?: string; id?: string }
 
-type Item = vscode.QuickPickItem;
-
-/**
- * A stand-in for `window.createQuickPick` that answers, as a person would, once the picker is not
- * busy and has items: `choose(title, items)` gives the item to accept, or none (Escape). Every
- * title is recorded.
- */
-function answeringQuickPick(titles: string[], choose: (title: string, items: readonly Item[]) => Item | undefined): vscode.QuickPick<Item> {
-  const accept = new vscode.EventEmitter<void>();
-  const hide = new vscode.EventEmitter<void>();
-  let items: readonly Item[] = [];
-  let busy = false;
-  let shown = false;
-  let done = false;
-  const check = () => setTimeout(() => {
-    if (done || busy || !shown || items.length === 0) return;
-    done = true;
-    const item = choose(qp.title, items);
-    if (!item) {
-      hide.fire();
-      return;
-    }
-    qp.activeItems = [item];
-    qp.selectedItems = [item];
-    accept.fire();
-  }, 0);
-  const qp = {
-    title: '', placeholder: '', value: '', canSelectMany: false, ignoreFocusOut: false, matchOnDescription: false, enabled: true,
-    activeItems: [] as Item[], selectedItems: [] as Item[],
-    get busy() { return busy; },
-    set busy(v: boolean) { busy = v; check(); },
-    get items() { return items; },
-    set items(v: readonly Item[]) { items = v; check(); },
-    onDidAccept: accept.event,
-    onDidHide: hide.event,
-    onDidChangeValue: new vscode.EventEmitter<string>().event,
-    onDidChangeSelection: new vscode.EventEmitter<readonly Item[]>().event,
-    onDidChangeActive: new vscode.EventEmitter<readonly Item[]>().event,
-    show: () => {
-      shown = true;
-      titles.push(qp.title);
-      check();
-    },
-    hide: () => {
-      if (!done) {
-        done = true;
-        hide.fire();
-      }
-    },
-    dispose: () => undefined,
-  };
-  return qp as unknown as vscode.QuickPick<Item>;
-}
-
-function within<T>(p: Thenable<T>, ms: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`${message} (after ${ms / 1000} s)`)), ms); });
-  return Promise.race([Promise.resolve(p), late]).finally(() => clearTimeout(timer));
-}
-
 suite('Rotate API Token with GitHub Actions secrets: the real writer against the GitHub emulator', function () {
   let gh: FixtureGitHub;
   let ghe: GitHubEmulator;
@@ -113,7 +54,7 @@ suite('Rotate API Token with GitHub Actions secrets: the real writer against the
   let host: string;
   /** Where the save flow's picks go: the place to choose in the Where picker. */
   let where = 'Repository secret';
-  let titles: string[] = [];
+  let seen: Seen[] = [];
   const ceiling = process.env.GIT_CEILING_DIRECTORIES;
   let n = 0;
 
@@ -151,20 +92,21 @@ suite('Rotate API Token with GitHub Actions secrets: the real writer against the
   setup(async function () {
     this.timeout(30000);
     n++;
-    titles = [];
+    seen = [];
     where = 'Repository secret';
     gh.reset();
     ghe.reset();
     ghe.addRepository({ fullName: REPO, access: { 'octo-admin': 'admin' }, environments: [ENV] });
     ui = new UiRecorder().install();
     const w = vscode.window as unknown as Record<string, unknown>;
-    ui.replace(w, 'createQuickPick', () => answeringQuickPick(titles, (title, items) => {
+    ui.replace(w, 'createQuickPick', () => drivenQuickPick(seen, () => (title, items) => {
+      if (items.length === 0) return undefined;
       const find = (label: string) => items.find((i) => i.label === label);
-      if (title === 'Save as GitHub Actions Secret: Repository') return find('Another repository…');
-      if (title === `Save as GitHub Actions Secret: Where in ${REPO}`) return find(where);
-      if (title === 'Save as GitHub Actions Secret: Name') return find(NAME);
-      return undefined;
-    }));
+      const item = title === 'Save as GitHub Actions Secret: Repository' ? find('Another repository…')
+        : title === `Save as GitHub Actions Secret: Where in ${REPO}` ? find(where)
+          : title === 'Save as GitHub Actions Secret: Name' ? find(NAME) : undefined;
+      return item ? { accept: item } : 'escape';
+    }, () => undefined));
     // "Another repository…" gets the emulator's acme/app; Rotate's name step, the name it offers.
     ui.replace(w, 'showInputBox', (options: vscode.InputBoxOptions) =>
       Promise.resolve(options.placeHolder === 'owner/repo' ? `${host}/${REPO}` : options.value));
@@ -219,7 +161,7 @@ suite('Rotate API Token with GitHub Actions secrets: the real writer against the
   async function save(probe: RevealProbe, choice: string, message: string): Promise<void> {
     where = choice;
     await probe.receive({ type: 'save-github' });
-    assert.deepStrictEqual(probe.status, { text: message, kind: 'success' }, `${JSON.stringify(titles)} ${describeShown(ui.shown.slice(-3))}`);
+    assert.deepStrictEqual(probe.status, { text: message, kind: 'success' }, `${JSON.stringify(seen.map((x) => x.title))} ${describeShown(ui.shown.slice(-3))}`);
   }
 
   /** What is remembered for `tokenId`, once global state has settled. */

@@ -1,5 +1,4 @@
 import * as assert from 'assert';
-import { execFileSync } from 'child_process';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -10,6 +9,7 @@ import {
   Emulator, listTokensOverHttp, pointSignedOut, restoreAfterSuite, RevealProbe, signIn, startCreateToken, startEmulator, waitFor,
   waitForRoot,
 } from './helpers';
+import { drivenQuickPick, git, within, type Answer, type Answerer, type Item, type Seen } from './quickPicks';
 
 // Save as GitHub Actions Secret (issue 24), in the GitHub test host (`run-host-tests.mjs --github`):
 // the test GitHub sign-in (test/fixtures/github-auth) answers VS Code's getSession, the GitHub API
@@ -27,82 +27,6 @@ interface FixtureGitHub {
   signOut(providerId?: string): void;
   onCreate(providerId: string, answer: { refuse: true; message?: string } | undefined): void;
   reset(): void;
-}
-
-type Item = vscode.QuickPickItem;
-interface Seen { title: string; items: { label: string; description?: string; detail?: string }[]; busyAtFirst: boolean }
-/** What a test answers a picker with: an item (accepted), text typed into it, Escape, or nothing yet. */
-type Answer = { accept: Item } | { type: string } | 'escape' | undefined;
-type Answerer = (title: string, items: readonly Item[], value: string) => Answer;
-
-/**
- * A stand-in for `window.createQuickPick`: records each picker (title, items once loaded) and, each
- * time its items change while it is not busy, asks `answerer` what a person would do.
- */
-function drivenQuickPick(seen: Seen[], answerer: () => Answerer, onAccept: (title: string, item: Item) => void): vscode.QuickPick<Item> {
-  const accept = new vscode.EventEmitter<void>();
-  const hide = new vscode.EventEmitter<void>();
-  const changeValue = new vscode.EventEmitter<string>();
-  let items: readonly Item[] = [];
-  let busy = false;
-  let hidden = false;
-  let record: Seen | undefined;
-  const check = () => setTimeout(() => {
-    if (hidden || busy || !record) return;
-    record.items = items.map((i) => ({ label: i.label, description: i.description, detail: i.detail }));
-    const answer = answerer()(qp.title, items, qp.value);
-    if (answer === undefined) return;
-    if (answer === 'escape') {
-      hidden = true;
-      hide.fire();
-    } else if ('type' in answer) {
-      qp.value = answer.type;
-      changeValue.fire(answer.type);
-    } else {
-      qp.activeItems = [answer.accept];
-      qp.selectedItems = [answer.accept];
-      onAccept(qp.title, answer.accept);
-      accept.fire();
-      check();
-    }
-  }, 0);
-  const qp = {
-    title: '', placeholder: '', value: '', ignoreFocusOut: false, matchOnDescription: false, enabled: true,
-    activeItems: [] as Item[], selectedItems: [] as Item[],
-    get busy() { return busy; },
-    set busy(v: boolean) { busy = v; check(); },
-    get items() { return items; },
-    set items(v: readonly Item[]) { items = v; check(); },
-    onDidAccept: accept.event,
-    onDidHide: hide.event,
-    onDidChangeValue: changeValue.event,
-    onDidChangeSelection: new vscode.EventEmitter<readonly Item[]>().event,
-    onDidChangeActive: new vscode.EventEmitter<readonly Item[]>().event,
-    show: () => {
-      record = { title: qp.title, items: [], busyAtFirst: busy };
-      seen.push(record);
-      check();
-    },
-    hide: () => {
-      if (!hidden) {
-        hidden = true;
-        hide.fire();
-      }
-    },
-    dispose: () => undefined,
-  };
-  return qp as unknown as vscode.QuickPick<Item>;
-}
-
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-}
-
-/** `p`, or a rejection saying `message` after `ms`. */
-function within<T>(p: Thenable<T>, ms: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`${message} (after ${ms / 1000} s)`)), ms); });
-  return Promise.race([Promise.resolve(p), late]).finally(() => clearTimeout(timer));
 }
 
 suite('Save as GitHub Actions Secret: from the reveal panel to the GitHub emulator, through the test GitHub sign-in', function () {
