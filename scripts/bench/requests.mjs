@@ -104,5 +104,6 @@ export function describeStages(stages) {
 }
 
 export function shortLabel(l) {
-  return l.replace(/\/(v1|v2)\/auth\/api-tokens\/[^/?\s]+/, '/$1/auth/api-tokens/{name}');
+  // GitHub Enterprise paths without their /api/v3 (the GitHub emulator logs them as sent)
+  return l.replace(/\/(v1|v2)\/auth\/api-tokens\/[^/?\s]+/, '/$1/auth/api-tokens/{name}').replace(/^(\w+ )\/api\/v3\//, '$1/');
 }

@@ -15,8 +15,9 @@
 //   --ref         bench a commit (git archive) instead of the working tree
 //   --no-write print only; --strict exit 1 when a target is missed
 //   --only     only these actions, comma-separated keys (signIn, open, refresh, validate, create,
-//              revoke, expandOrg, refreshOrgs, dbExpand, dbCreate, dbBulk, refreshTwo, bulk): to work
-//              on one; the others' targets say "not measured"
+//              revoke, expandOrg, refreshOrgs, dbExpand, dbCreate, dbBulk, refreshTwo, bulk, githubSave,
+//              githubSaveEnv): to work on one; the others' targets say "not measured". The GitHub
+//              saves run last, in a workbench of their own on the GitHub test host (github.mjs)
 //   --profile  record a CPU profile of the workbench page during each 5,000-token load
 //              (<work>/bulk-load-N.cpuprofile, for Chrome DevTools; it slows the frames it profiles),
 //              and during the last run of every other action (<work>/<action>.cpuprofile, its busiest
@@ -42,6 +43,7 @@ import { CLI_ACTIONS, replay } from './cli-replay.mjs';
 import { chromiumPids, extensionHostPid, machineInfo, memoryMiB, waitQuiet } from './machine.mjs';
 import { arm, bootPaint, bootWatcher, frames, result } from './probe.mjs';
 import { analyze, emulatorClient, fromCli, fromExtension } from './requests.mjs';
+import { GITHUB_ACTIONS, githubSaves, openGitHubWorkbench } from './github.mjs';
 import { renderReport } from './report.mjs';
 import { scanSection, withScanSection } from './sections.mjs';
 
@@ -323,6 +325,9 @@ function busiest(profile, n = 10) {
 
 async function measure(key, o) {
   if (!wanted(key)) return undefined;
+  // the emulator whose log counts (default: the Turso API's), and which of its requests are the extension's
+  const log = o.emulator ?? api;
+  const own = o.own ?? fromExtension;
   const runs = [];
   const slopeRuns = [];
   say(`${o.title}: ${RUNS} runs + 1 warm-up at ${L} ms, ${SLOPE_RUNS} at ${L2} ms (${o.driven})`);
@@ -331,9 +336,9 @@ async function measure(key, o) {
     const slope = i > RUNS;
     const latency = slope ? L2 : L;
     try {
-      if (i === RUNS + 1) await api.setLatency(L2);
+      if (i === RUNS + 1) await log.setLatency(L2);
       await o.prepare?.(i, { slope });
-      await api.clearRequests();
+      await log.clearRequests();
       await o.lead?.(i);
       await arm(page, o.cond(i));
       const cdp = opt.profile && i === RUNS ? await page.context().newCDPSession(page) : undefined;
@@ -352,7 +357,7 @@ async function measure(key, o) {
       }
       await o.after?.(i, { slope, last: i === total - 1 });
       await sleep(latency + 700); // requests still in flight are logged when answered
-      const reqs = (await api.requests()).filter(fromExtension);
+      const reqs = (await log.requests()).filter(own);
       const all = analyze(reqs, latency);
       const afterTrigger = analyze(reqs.filter((q) => q.at >= r.startEpoch - 5), latency);
       const after = reqs.filter((q) => q.at >= r.startEpoch - 5);
@@ -369,7 +374,7 @@ async function measure(key, o) {
       await recover();
     }
   }
-  if (total > RUNS + 1) await api.setLatency(L);
+  if (total > RUNS + 1) await log.setLatency(L);
   const last = runs.at(-1);
   const med = median(runs.map((r) => r.ms));
   const medSlope = median(slopeRuns.map((r) => r.ms));
@@ -740,6 +745,26 @@ try {
     } catch (e) {
       R.problems.push(`${TOKENS} tokens: ${e.message.split('\n')[0]}`);
       await ui.screenshot(page, path.join(WORK, 'failed-bulk.png'));
+    }
+  }
+
+  // ---- Save as GitHub Actions Secret (issue 24): a workbench of its own on the GitHub test host
+  // (scripts/bench/github.mjs); this one is closed first
+  if (GITHUB_ACTIONS.some(wanted)) {
+    await closeBrowser();
+    page = undefined;
+    await cs.stop();
+    try {
+      const w = await openGitHubWorkbench({ host: opt.host, dir: path.join(WORK, 'github'), stage: b.stage, vsix: b.vsix, settings: { 'turso.apiBaseUrl': emu.url }, latency: L, say });
+      ({ cs, browser, page, profileDir } = w);
+      await openTurso();
+      await ui.resizeSidebar(page, 440);
+      await githubSaves({ page, api: w.api, measure, say, ensureSignedIn, clearNotifications, latency: L });
+      await w.gh.stop();
+    } catch (e) {
+      R.problems.push(`Save as GitHub Actions secret: ${e.message.split('\n')[0]}`);
+      say(`Save as GitHub Actions secret FAILED: ${e.message.split('\n')[0]}`);
+      if (page) await ui.screenshot(page, path.join(WORK, 'failed-github.png'));
     }
   }
 } catch (e) {

@@ -27,9 +27,11 @@ export const ENVIRONMENT = 'production';
 /** The emulator's user the session belongs to: admin of acme/app. */
 export const LOGIN = 'octo-admin';
 
-/** Starts `node out/test/github-emulator/main.js --port 0 --info-file …`; resolves {url, adminToken, pid, log, stop}. */
-export async function startGitHubEmulatorProcess(dir, { timeoutMs = 20000 } = {}) {
-  const main = path.join(REPO, 'out', 'test', 'github-emulator', 'main.js');
+/**
+ * Starts `node out/test/github-emulator/main.js --port 0 --info-file …`; resolves {url, adminToken, pid, log, stop}.
+ * `main`: another build of that script (the bench bundles it from the sources it measures).
+ */
+export async function startGitHubEmulatorProcess(dir, { timeoutMs = 20000, main = path.join(REPO, 'out', 'test', 'github-emulator', 'main.js') } = {}) {
   if (!fs.existsSync(main)) throw new Error(`${main} not found: compile first (npx tsc -p .)`);
   fs.mkdirSync(dir, { recursive: true });
   const infoFile = path.join(dir, 'github-emulator-info.json');
@@ -87,9 +89,10 @@ export function writeSessionFile(file, { uri, token }) {
  * workspace folder (`<root>/ws`) a git repository whose origin is on the emulator. Returns what
  * run.mjs passes on: the user settings, the extension host's environment, and for the flows (e2e.github):
  * {url, remote, login, token, sessionFile, repository, environment, pid, stop}.
+ * `emulatorMain`: the emulator's script when not out/'s (see startGitHubEmulatorProcess).
  */
-export async function prepareGitHubRun({ base, root }) {
-  const gh = await startGitHubEmulatorProcess(base);
+export async function prepareGitHubRun({ base, root, emulatorMain }) {
+  const gh = await startGitHubEmulatorProcess(base, { main: emulatorMain });
   try {
     await addFlowRepository(gh.url);
     const sessionFile = path.join(base, 'github-auth.json');

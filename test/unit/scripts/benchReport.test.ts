@@ -121,6 +121,56 @@ describe('bench targets (scripts/bench/report.mjs)', () => {
     const paint = lines.find((l) => l.startsWith('| Cold open, first useful paint'));
     assert.match(paint ?? '', /\| round trips waited for \| 0 \| 0 \| 1 \| 2 of 3 \|$/);
   });
+  describe('Save as GitHub Actions secret (issue 24)', () => {
+    const KEY = 'GET /api/v3/repos/acme/app/actions/secrets/public-key';
+    const NAMES = 'GET /api/v3/repos/acme/app/actions/secrets';
+    const ENVS = 'GET /api/v3/repos/acme/app/environments';
+    const PUT = 'PUT /api/v3/repos/acme/app/actions/secrets/BENCH_REPO_05';
+    const save = (o: Action = {}) => action({
+      title: 'Save as GitHub Actions secret (a repository secret)', median: 180, requests: 4, requestsRange: [4, 4], rtAll: 2,
+      requestsAfterTrigger: 1, requestsAfterTriggerRange: [1, 1], stages: [[KEY, NAMES, ENVS], [PUT]], stagesAfterTrigger: [[PUT]],
+      requestsBefore: 3, stagesBefore: [[KEY, NAMES, ENVS]], expectedBefore: 3, ...o,
+    });
+    const repoRow = 'Save as GitHub Actions secret → saved (a repository secret)';
+
+    it('is met with the PUT alone after the last answer and one round trip, and says what was asked before it', () => {
+      const met = find(report.checkTargets(results({ githubSave: save() })), repoRow);
+      assert.equal(met.met, true, met.measured);
+      assert.match(met.target, /one request after the last answer \(the PUT\), one round trip$/);
+      assert.match(met.measured, /^1 request\(s\) after the input \(PUT \/repos\/acme\/app\/actions\/secrets\/BENCH_REPO_05\), 1 \(slope 1\.00\) round trip/);
+      assert.match(met.measured, /before it, while the person chooses: 3 request\(s\) \(GET \/repos\/acme\/app\/actions\/secrets\/public-key ‖ GET \/repos\/acme\/app\/actions\/secrets ‖ GET \/repos\/acme\/app\/environments\)$/);
+      assert.deepEqual(met.figures.find((f) => f[0] === 'requests before the last answer'), ['requests before the last answer', 3, '']);
+      assert.equal(find(report.checkTargets(results({})), repoRow).by, 'not measured');
+      assert.equal(find(report.checkTargets(results({})), 'Save as GitHub Actions secret → saved (an environment secret)').by, 'not measured');
+    });
+
+    it('is missed when the key is asked after the last answer, when it waits two round trips, or when the one request is not the PUT', () => {
+      const late = find(report.checkTargets(results({ githubSave: save({
+        requestsAfterTrigger: 2, requestsAfterTriggerRange: [2, 2], stagesAfterTrigger: [[KEY], [PUT]], rtSlope: 2.02, rtWaited: 2,
+        requestsBefore: 2, stagesBefore: [[NAMES, ENVS]],
+      }) })), repoRow);
+      assert.equal(late.met, false);
+      assert.match(late.by, /2 request\(s\) after the input instead of 1, 2 round trip\(s\) waited for instead of 1/);
+      assert.match(late.measured, /2 request\(s\) \(3 expected\)/);
+      const notPut = find(report.checkTargets(results({ githubSave: save({ stagesAfterTrigger: [[KEY]] }) })), repoRow);
+      assert.equal(notPut.met, false);
+      assert.equal(notPut.by, 'the request after the last answer is not the PUT');
+    });
+
+    it('the environment secret has a row of its own, and both are in the action table', () => {
+      const envPut = 'PUT /api/v3/repos/acme/app/environments/production/secrets/BENCH_ENV_05';
+      const env = save({ title: 'Save as GitHub Actions secret (an environment secret, production)', stagesAfterTrigger: [[envPut]], requestsBefore: 5, expectedBefore: 5 });
+      const row = find(report.checkTargets(results({ githubSaveEnv: env })), 'Save as GitHub Actions secret → saved (an environment secret)');
+      assert.equal(row.met, true, row.measured);
+      assert.match(row.measured, /PUT \/repos\/acme\/app\/environments\/production\/secrets\/BENCH_ENV_05/);
+      const { markdown } = report.renderReport(results({ githubSave: save(), githubSaveEnv: env }), { command: 'npm run bench' });
+      assert.match(markdown, /\| Save as GitHub Actions secret → saved \(a repository secret\): one request after the last answer \(the PUT\), one round trip \| 1 request/);
+      assert.match(markdown, /\| Save as GitHub Actions secret \(a repository secret\) \|/, 'the action table has the repository save');
+      assert.match(markdown, /\| Save as GitHub Actions secret \(an environment secret, production\) \|/, 'the action table has the environment save');
+      assert.match(markdown, /- \*\*Save as GitHub Actions secret\*\* \(issue 24\)/, 'the Method section describes it');
+    });
+  });
+
   describe('databases (issue 23)', () => {
     const dbExpand = (o: Action = {}) => action({
       title: 'expand Databases', requests: 1, requestsRange: [1, 1], requestsAfterTrigger: 1, requestsAfterTriggerRange: [1, 1],
