@@ -2,9 +2,10 @@
 # Installs the Debian packages the VS Code hosts need, only those missing.
 #   build-essential python3 pkg-config libkrb5-dev: code-server's native modules (node-pty, kerberos, argon2...)
 #   ripgrep: seeds @vscode/ripgrep's download (GitHub is unreachable here); chromium: the browser Playwright drives
+#   git: the tests make git repositories (tracking checks, the GitHub secrets suites and flows)
 # usage: apt.sh [--no-browser]   (--no-browser: leave chromium out, for `npm start`)
 set -euo pipefail
-PKGS=(build-essential python3 pkg-config libkrb5-dev ripgrep curl ca-certificates)
+PKGS=(build-essential python3 pkg-config libkrb5-dev ripgrep git curl ca-certificates)
 [ "${1:-}" = --no-browser ] || PKGS+=(chromium)
 missing=()
 for p in "${PKGS[@]}"; do
