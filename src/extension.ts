@@ -89,13 +89,14 @@ export async function wire(context: vscode.ExtensionContext, options: WireOption
   const version = String(context.extension.packageJSON.version ?? '0.0.0');
   let session: Session | undefined;
   const log = new Log(() => session?.secrets() ?? []);
-  const store = new CredentialStore(context.secrets);
+  // The last known state of each account (never a token value), so that a cold open paints at once;
+  // its account ids let the first read of the secret storage ask for their credentials right away.
+  const cache = new AccountCache(context.globalState, () => readApiSettings().baseUrl ?? '');
+  const store = new CredentialStore(context.secrets, () => cache.accountIds());
   session = new Session(store, {
     userAgent: `turso-api-tokens-vscode/${version} (VS Code ${vscode.version})`,
     onRequest: (event) => log.request(event),
   });
-  // The last known state of each account (never a token value), so that a cold open paints at once.
-  const cache = new AccountCache(context.globalState, () => readApiSettings().baseUrl ?? '');
   const accounts = new AccountModel(session, log, cache);
   const organizations = new AccountOrganizations(accounts, log);
   // What went where: the GitHub Actions secrets each token was saved to (names only).

@@ -88,6 +88,11 @@ export class AccountCache {
     return cleanAccount(this.read()[accountId]);
   }
 
+  /** The accounts with a last known state (ids only): those signed in when it was last written. */
+  accountIds(): string[] {
+    return Object.keys(this.read());
+  }
+
   /** Notes an account's state (only the fields above are written). */
   set(accountId: string, user: TursoUser, tokens: readonly ApiToken[], now = Date.now()): void {
     const account = cleanAccount({ user, tokens, savedAt: now });

@@ -58,8 +58,15 @@ export class CredentialStore implements vscode.Disposable {
   private readonly subscription: vscode.Disposable;
   /** This window's writes, in order. */
   private writes: Promise<unknown> = Promise.resolve();
+  /** How many of this window's writes have not ended. */
+  private writing = 0;
 
-  constructor(private readonly secrets: vscode.SecretStorage) {
+  /**
+   * `likelyAccountIds`: the accounts the index probably lists (the accounts' last known state in
+   * globalState, which holds ids only): their credentials are asked together with the index, so a
+   * cold open waits for one round trip to the secret storage, not three one after another.
+   */
+  constructor(private readonly secrets: vscode.SecretStorage, private readonly likelyAccountIds: () => readonly string[] = () => []) {
     this.subscription = secrets.onDidChange((e) => {
       if (e.key === INDEX_KEY || e.key === LEGACY_KEY || e.key.startsWith(ACCOUNT_KEY_PREFIX)) {
         this.emitter.fire();
@@ -76,11 +83,20 @@ export class CredentialStore implements vscode.Disposable {
 
   /** Every stored account in the order they were added, and which one is active (the first when none is marked). */
   async snapshot(): Promise<{ accounts: StoredAccount[]; activeId?: string }> {
-    await this.migrate();
-    const index = await this.readIndex();
-    // Each read is a round trip to wherever VS Code keeps secrets (in a browser: the page): asked
-    // together, the cold open's first paint waits for one of them, not for one after another.
-    const tokens = await Promise.all(index.accounts.map((entry) => this.read(ACCOUNT_KEY_PREFIX + entry.id)));
+    // Each read is a round trip to wherever VS Code keeps secrets (in a browser: the page). With no
+    // write of this window under way, the legacy key, the index and the credentials of the accounts
+    // it probably lists are asked together: the cold open's first paint waits for one round trip.
+    const early = this.writing === 0 ? this.readTogether() : undefined;
+    let index: Index;
+    let guessed = new Map<string, Promise<string | undefined>>();
+    if (early && !(await early.legacy)) {
+      index = await early.index;
+      guessed = early.tokens;
+    } else {
+      await this.migrate();
+      index = await this.readIndex();
+    }
+    const tokens = await Promise.all(index.accounts.map((entry) => guessed.get(entry.id) ?? this.read(ACCOUNT_KEY_PREFIX + entry.id)));
     const out: StoredAccount[] = [];
     index.accounts.forEach((entry, i) => {
       const token = tokens[i];
@@ -197,9 +213,23 @@ export class CredentialStore implements vscode.Disposable {
   }
 
   private write<T>(change: () => Promise<T>): Promise<T> {
-    const next = this.writes.then(change, change);
+    this.writing++;
+    const next = this.writes.then(change, change).finally(() => this.writing--);
     this.writes = next.catch(() => undefined);
     return next;
+  }
+
+  /** The legacy key, the index and the likely accounts' credentials, asked at once (see `snapshot`). */
+  private readTogether(): { legacy: Promise<string | undefined>; index: Promise<Index>; tokens: Map<string, Promise<string | undefined>> } {
+    const quiet = <T>(p: Promise<T>): Promise<T> => {
+      // Not every answer is awaited (an account no longer listed): its failure is no unhandled rejection.
+      p.catch(() => undefined);
+      return p;
+    };
+    const legacy = quiet(this.read(LEGACY_KEY));
+    const index = quiet(this.readIndex());
+    const ids = [...new Set(this.likelyAccountIds())].slice(0, 32);
+    return { legacy, index, tokens: new Map(ids.map((id) => [id, quiet(this.read(ACCOUNT_KEY_PREFIX + id))])) };
   }
 
   private async readIndex(): Promise<Index> {
