@@ -91,6 +91,8 @@ export function placeLabel(place: SecretPlace): string {
 /** The secrets each token was saved to, kept in `globalState`. */
 export class SecretPlaces {
   private readonly listeners = new Set<() => void>();
+  /** The stored value last read, and what its check kept. */
+  private checked: { raw: unknown; stored: Stored } | undefined;
   /** The change being made: changes are made one after another. */
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -104,7 +106,7 @@ export class SecretPlaces {
 
   /** Where `tokenId`'s value was saved, oldest first. */
   of(tokenId: string): SecretPlace[] {
-    return this.read()[tokenId] ?? [];
+    return [...(this.current()[tokenId] ?? [])];
   }
 
   /** Remembers that `tokenId`'s value is in `place` (once per place). */
@@ -186,8 +188,24 @@ export class SecretPlaces {
     }
   }
 
+  /**
+   * What is stored, checked, as a copy the caller may change. The check runs once per stored value:
+   * the tree asks for every token row (5,000 rows must not check every place 5,000 times).
+   */
   private read(): Stored {
+    return Object.fromEntries(Object.entries(this.current()).map(([id, places]) => [id, [...places]]));
+  }
+
+  /** What is stored, checked (not to be changed: see `read`). */
+  private current(): Stored {
     const raw = this.memento.get<unknown>(SECRET_PLACES_KEY);
+    if (!this.checked || raw !== this.checked.raw) {
+      this.checked = { raw, stored: this.check(raw) };
+    }
+    return this.checked.stored;
+  }
+
+  private check(raw: unknown): Stored {
     const stored: Stored = {};
     if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
       return stored;

@@ -132,4 +132,21 @@ describe('github/places', () => {
     await Promise.all([places.add('a', repoPlace), places.add('b', envPlace)]);
     assert.deepEqual([places.of('a'), places.of('b')], [[repoPlace], [envPlace]]);
   });
+
+  it('checks what is stored once per stored value, not once per row asking (the tree asks for each of its rows)', async () => {
+    // before: every of() walked and checked every stored place again (5,000 rows × every place)
+    const memento = new Memento();
+    const many: Record<string, SecretPlace[]> = {};
+    for (let i = 0; i < 500; i++) many[`id-${i}`] = [repoPlace, envPlace];
+    let walks = 0;
+    memento.data.set(SECRET_PLACES_KEY, new Proxy(many, { ownKeys: (t) => { walks++; return Reflect.ownKeys(t); } }));
+    const places = new SecretPlaces(memento);
+    for (let i = 0; i < 5000; i++) places.of(`id-${i % 600}`);
+    assert.equal(walks, 1, 'the stored value was walked once');
+    assert.deepEqual(places.of('id-7'), [repoPlace, envPlace]);
+    places.of('id-7').push(repoPlace);
+    assert.equal(places.of('id-7').length, 2, 'a caller changing its copy changes nothing kept');
+    await places.add('new', repoPlace);
+    assert.deepEqual(places.of('new'), [repoPlace], 'a new stored value is checked again');
+  });
 });
