@@ -20,6 +20,8 @@ export interface CachedAccount {
   tokens: ApiToken[];
   /** When it was seen (epoch ms). */
   savedAt: number;
+  /** The id (`jti`) of the account's credential then: which of its tokens it is (an id, never a value). */
+  credentialId?: string;
 }
 
 interface Stored {
@@ -30,6 +32,8 @@ interface Stored {
 
 /** Longest string kept from the server (names, ids): longer ones are cut. */
 const MAX_TEXT = 512;
+/** What a credential's id (`jti`) may look like to be kept. */
+const CREDENTIAL_ID = /^[\w-]{1,64}$/;
 /** Most tokens kept per account. */
 const MAX_TOKENS = 10_000;
 
@@ -76,7 +80,10 @@ function cleanAccount(value: unknown): CachedAccount | undefined {
     return undefined;
   }
   const tokens = a.tokens.slice(0, MAX_TOKENS).map(cleanToken).filter((t): t is ApiToken => t !== undefined);
-  return { user, tokens, savedAt: typeof a.savedAt === 'number' ? a.savedAt : 0 };
+  const account: CachedAccount = { user, tokens, savedAt: typeof a.savedAt === 'number' ? a.savedAt : 0 };
+  // An id as the API lists them (a UUID in base64url): anything longer or shaped otherwise is dropped.
+  if (typeof a.credentialId === 'string' && CREDENTIAL_ID.test(a.credentialId)) account.credentialId = a.credentialId;
+  return account;
 }
 
 /** The accounts' last known state, for one API base URL. Whatever is read is checked field by field. */
@@ -94,8 +101,8 @@ export class AccountCache {
   }
 
   /** Notes an account's state (only the fields above are written). */
-  set(accountId: string, user: TursoUser, tokens: readonly ApiToken[], now = Date.now()): void {
-    const account = cleanAccount({ user, tokens, savedAt: now });
+  set(accountId: string, user: TursoUser, tokens: readonly ApiToken[], now = Date.now(), credentialId?: string): void {
+    const account = cleanAccount({ user, tokens, savedAt: now, credentialId });
     if (account) {
       this.write({ ...this.read(), [accountId]: account });
     }

@@ -114,6 +114,9 @@ export class AccountModel implements vscode.Disposable {
   private primed: { token: string; at: number; result: PrimedLoad } | undefined;
   /** Token id → what is happening to it ("Revoking…"). */
   private readonly busy = new Map<string, string>();
+  /** The first read of the stored credentials, and whether it has ended. */
+  private read: Promise<void> | undefined;
+  private readDone = false;
 
   /**
    * `cache`: the last known state of each account (globalState), written after every load and
@@ -183,12 +186,39 @@ export class AccountModel implements vscode.Disposable {
    * when reading them failed (initialize() reports that). The tree waits for it before its first rows.
    */
   ready(): Promise<void> {
-    return this.session.initialize().catch(() => undefined);
+    return this.whenRead().catch(() => undefined);
   }
 
   /** Resolves once the stored credentials have been read (the last known state of accounts signed out meanwhile is forgotten). */
   initialize(): Promise<void> {
-    return this.session.initialize().then(() => this.cache?.retain(this.session.accounts.map((a) => a.id)));
+    return this.whenRead().then(() => this.cache?.retain(this.session.accounts.map((a) => a.id)));
+  }
+
+  /** Whether the stored credentials have been read (or reading them failed): `ready()` has resolved. */
+  get credentialsRead(): boolean {
+    return this.readDone;
+  }
+
+  /**
+   * Before the stored credentials are read (SecretStorage answers in a round trip to the window): the
+   * account the last known state names, with that state as a load marked `cached`, so that a cold open
+   * paints it at once. Its credential is not known yet: nothing can be asked for it, and the store has
+   * the last word once read. Undefined once they are read, and when the last known state names no
+   * account or several (which of those is active, and their order, are the store's to say).
+   */
+  lastKnownAccount(): { id: string; username: string; load: AccountLoad } | undefined {
+    const ids = this.readDone ? [] : this.cache?.accountIds() ?? [];
+    const cached = ids.length === 1 ? this.cache?.get(ids[0]) : undefined;
+    return cached
+      ? { id: ids[0], username: cached.user.username, load: { kind: 'loaded', user: cached.user, tokens: cached.tokens, credentialId: cached.credentialId, cached: true } }
+      : undefined;
+  }
+
+  private whenRead(): Promise<void> {
+    this.read ??= this.session.initialize().finally(() => {
+      this.readDone = true;
+    });
+    return this.read;
   }
 
   /**
@@ -335,7 +365,7 @@ export class AccountModel implements vscode.Disposable {
   private remember(account: Account, load: AccountLoad): void {
     if (load.kind === 'loaded' && !load.cached && !('error' in load.tokens)) {
       try {
-        this.cache?.set(account.id, load.user, load.tokens);
+        this.cache?.set(account.id, load.user, load.tokens, Date.now(), load.credentialId);
       } catch (err) {
         this.log.warn(`Keeping the account's last known state failed: ${errorMessage(err)}`);
       }

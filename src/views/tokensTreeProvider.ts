@@ -17,6 +17,9 @@ export const TOKENS_VIEW_ID = 'turso.tokens';
 /** Longest label or description shown in a row; the tooltip has the whole text (up to its own bound, markdownTooltip.ts). */
 const MAX_LABEL = 128;
 
+/** What an account's root row needs of it: a signed-in account, or the one the last known state names. */
+type RootAccount = Pick<Account, 'id' | 'username'>;
+
 export type { AccountState } from '../accounts/accountModel';
 
 /**
@@ -216,7 +219,15 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
       return this.organizations.getChildren(node);
     }
     // VS Code asks as soon as the view is registered, while activate() still reads the stored
-    // credentials: until they are known there is no account to show, not even from its last known state.
+    // credentials (a round trip to the window). The account the last known state names is painted
+    // now, marked as refreshing; once the store has answered, the rows are asked for again (the
+    // store has the last word: signed out elsewhere, several accounts). With no such state, or
+    // several accounts (which one is active is the store's to say), the rows wait for the store.
+    const early = this.accounts.lastKnownAccount();
+    if (early) {
+      void this.accounts.ready().then(() => this.emitter.fire());
+      return this.roots([{ account: early, load: early.load }]);
+    }
     await this.accounts.ready();
     // A cold open: every account not loaded yet has a last known state. It is shown now, marked as
     // refreshing, and replaced when the loads (one round trip for all) have ended.
@@ -233,7 +244,7 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     return this.roots(await this.accounts.loadAll());
   }
 
-  private roots(loads: { account: Account; load: AccountLoad }[]): AccountTreeNode[] {
+  private roots(loads: { account: RootAccount; load: AccountLoad }[]): AccountTreeNode[] {
     // Read again with each whole-tree build: another window may have saved a secret (globalState is shared).
     this.secretLabels.clear();
     const several = loads.length > 1;
@@ -281,7 +292,7 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
    * An account's root: its user node with its tokens, or what went wrong. With several accounts
    * (`mark` is "active" or "inactive"), the active one says so, and error rows name their account.
    */
-  private rootFor(account: Account, load: AccountLoad, mark: 'active' | 'inactive' | ''): AccountTreeNode {
+  private rootFor(account: RootAccount, load: AccountLoad, mark: 'active' | 'inactive' | ''): AccountTreeNode {
     const built = this.built.get(account.id);
     const key = mark;
     if (built?.load === load && built.key === key) {

@@ -25,7 +25,7 @@ interface TwoUserEmulator extends FixtureEmulator {
 
 interface CacheValue {
   api: string;
-  accounts: Record<string, { user: { username: string }; tokens: { name: string; id: string }[] }>;
+  accounts: Record<string, { user: { username: string }; tokens: { name: string; id: string }[]; credentialId?: string }>;
 }
 
 const LATENCY_MS = 1000;
@@ -138,6 +138,107 @@ suite('A tree that paints at once: the last known state of each account', functi
       store.dispose();
     }
   });
+  test('one account: the view asking before the stored credentials are read gets its last known state at once, without waiting for the store; the store has the last word', async () => {
+    await signOut();
+    await waitForSignedOutTree(api);
+    // With one of its own API tokens: the row of that token says so (from the id kept with the state).
+    assert.strictEqual(await signIn(emu.demoApiToken), true);
+    await waitFor(async () => {
+      await rootRows(api); // the view's rows: what starts the account's load
+      const kept = Object.values(cached()?.accounts ?? {});
+      return kept.length === 1 && kept[0].credentialId ? true : undefined;
+    }, 'demo loaded and kept, with the id of its credential');
+    // SecretStorage answering only when the test says so: a window whose store is slow to answer.
+    const real = api.testProbe.secrets;
+    let open: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => { open = resolve; });
+    let reads = 0;
+    let answeredReads = 0;
+    const slow: vscode.SecretStorage = {
+      get: async (key) => { reads++; await gate; answeredReads++; return real.get(key); },
+      store: (key, value) => real.store(key, value),
+      delete: (key) => real.delete(key),
+      onDidChange: real.onDidChange,
+    } as vscode.SecretStorage;
+    const log = { error: () => undefined, warn: () => undefined, info: () => undefined, request: () => undefined };
+    const cache = new AccountCache(api.testProbe.globalState, () => readApiSettings().baseUrl ?? '');
+    const store = new CredentialStore(slow, () => cache.accountIds());
+    const session = new Session(store, { userAgent: 'cold-open-test', onRequest: () => undefined });
+    const model = new AccountModel(session, log as unknown as Log, cache);
+    const organizations = new AccountOrganizations(model, log as unknown as Log);
+    const tree = new TokensTreeProvider(model, organizations);
+    let changes = 0;
+    const sub = tree.onDidChangeTreeData(() => changes++);
+    try {
+      const read = model.initialize();
+      const first = await tree.getChildren();
+      assert.ok(reads > 0 && answeredReads === 0, `the rows came while the store had not answered (${reads} read(s) asked, ${answeredReads} answered)`);
+      assert.strictEqual(model.credentialsRead, false);
+      const firstItems = first.map((n) => tree.getTreeItem(n));
+      assert.deepStrictEqual(firstItems.map((i) => String(i.label)), ['Demo User'], 'the account from its last known state');
+      assert.match(String(firstItems[0].description ?? ''), /refreshing/, 'marked as refreshing');
+      const tokenRows = (await tree.getChildren(first[0])).map((n) => tree.getTreeItem(n));
+      assert.ok(tokenRows.some((i) => String(i.label) === 'ci-bot'), `its last known tokens: ${tokenRows.map((i) => String(i.label)).join(', ')}`);
+      const own = tokenRows.find((i) => /signed in with this token/.test(String(i.description ?? '')));
+      assert.ok(own, `the row of the signed-in credential is marked from the kept id: ${tokenRows.map((i) => `${String(i.label)} "${String(i.description ?? '')}"`).join('; ')}`);
+      assert.strictEqual(changes, 0);
+
+      open();
+      await read;
+      await waitFor(() => (changes > 0 ? true : undefined), 'the view told to ask again once the store answered');
+      const after = (await tree.getChildren()).map((n) => tree.getTreeItem(n));
+      assert.deepStrictEqual(after.map((i) => String(i.label)), ['Demo User'], 'the same account, now from the store');
+    } finally {
+      open();
+      sub.dispose();
+      tree.dispose();
+      organizations.dispose();
+      model.dispose();
+      session.dispose();
+      store.dispose();
+    }
+  });
+
+  test('a last known account the store no longer has (signed out meanwhile) is painted only until the store answers', async () => {
+    await signOut();
+    await waitForSignedOutTree(api);
+    assert.strictEqual(await signIn(emu.demoToken), true);
+    await waitFor(async () => {
+      await rootRows(api);
+      return Object.keys(cached()?.accounts ?? {}).length === 1 ? true : undefined;
+    }, 'demo loaded and kept');
+    const kept = cached();
+    await signOut();
+    await waitForSignedOutTree(api);
+    // The state a window that missed the sign-out would still find (globalState written late, say).
+    await api.testProbe.globalState.update(ACCOUNT_CACHE_KEY, kept);
+    const log = { error: () => undefined, warn: () => undefined, info: () => undefined, request: () => undefined };
+    const cache = new AccountCache(api.testProbe.globalState, () => readApiSettings().baseUrl ?? '');
+    const store = new CredentialStore(api.testProbe.secrets, () => cache.accountIds());
+    const session = new Session(store, { userAgent: 'cold-open-test', onRequest: () => undefined });
+    const model = new AccountModel(session, log as unknown as Log, cache);
+    const organizations = new AccountOrganizations(model, log as unknown as Log);
+    const tree = new TokensTreeProvider(model, organizations);
+    let changes = 0;
+    const sub = tree.onDidChangeTreeData(() => changes++);
+    try {
+      const first = await tree.getChildren();
+      assert.strictEqual(first.length, 1, 'painted from the last known state before the store answered');
+      await model.initialize();
+      await waitFor(() => (changes > 0 ? true : undefined), 'the view told to ask again once the store answered');
+      assert.deepStrictEqual(await tree.getChildren(), [], 'no account once the store says none is signed in');
+      assert.strictEqual(cached(), undefined, 'and its last known state is forgotten');
+    } finally {
+      await api.testProbe.globalState.update(ACCOUNT_CACHE_KEY, undefined);
+      sub.dispose();
+      tree.dispose();
+      organizations.dispose();
+      model.dispose();
+      session.dispose();
+      store.dispose();
+    }
+  });
+
   test('the view asking for its rows while the stored credentials are still being read (as activate() runs) gets the last known state, before any answer', async () => {
     await twoAccountsLoaded();
     emu.setLatency(LATENCY_MS);

@@ -48,6 +48,16 @@ describe('accounts/accountCache: the last known state of each account', () => {
     assert.ok(!stored.includes('demo@example.com'), 'no email stored');
   });
 
+  it("keeps the id of the account's credential (which of its tokens it is), never anything shaped like a value", () => {
+    cache.set('a1', { username: 'demo' }, [], 1, 'clGFZ4STEe6fljpFzIum8A');
+    assert.equal(cache.get('a1')?.credentialId, 'clGFZ4STEe6fljpFzIum8A');
+    cache.set('a2', { username: 'alice' }, [], 1, SECRET);
+    assert.equal(cache.get('a2')?.credentialId, undefined, 'a JWT is no id');
+    cache.set('a3', { username: 'bob' }, [], 1, 'x'.repeat(65));
+    assert.equal(cache.get('a3')?.credentialId, undefined, 'too long for an id');
+    assert.ok(!JSON.stringify(memento.values.get(ACCOUNT_CACHE_KEY)).includes(SECRET.split('.')[1]), 'no part of the value stored');
+  });
+
   it('reads nothing of another API base URL, and forgets it on clear()', () => {
     cache.set('a1', { username: 'demo' }, []);
     api = 'http://127.0.0.1:9999';
