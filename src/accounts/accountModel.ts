@@ -206,12 +206,14 @@ export class AccountModel implements vscode.Disposable {
    * the last word once read. Undefined once they are read, and when the last known state names no
    * account or several (which of those is active, and their order, are the store's to say).
    */
-  lastKnownAccount(): { id: string; username: string; load: AccountLoad } | undefined {
+  lastKnownAccount(): { id: string; username: string; credentialId?: string; load: AccountLoad } | undefined {
     const ids = this.readDone ? [] : this.cache?.accountIds() ?? [];
     const cached = ids.length === 1 ? this.cache?.get(ids[0]) : undefined;
-    return cached
-      ? { id: ids[0], username: cached.user.username, load: { kind: 'loaded', user: cached.user, tokens: cached.tokens, credentialId: cached.credentialId, cached: true } }
-      : undefined;
+    if (!cached) {
+      return undefined;
+    }
+    const { user, tokens, credentialId } = cached;
+    return { id: ids[0], username: user.username, credentialId, load: { kind: 'loaded', user, tokens, credentialId, cached: true } };
   }
 
   private whenRead(): Promise<void> {

@@ -220,12 +220,22 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     }
     // VS Code asks as soon as the view is registered, while activate() still reads the stored
     // credentials (a round trip to the window). The account the last known state names is painted
-    // now, marked as refreshing; once the store has answered, the rows are asked for again (the
-    // store has the last word: signed out elsewhere, several accounts). With no such state, or
-    // several accounts (which one is active is the store's to say), the rows wait for the store.
+    // now, marked as refreshing. Once the store has answered, it has the last word: the same account
+    // with the same credential keeps these rows until its load (one round trip) replaces them;
+    // anything else (signed out elsewhere, another credential, more accounts) repaints at once. With
+    // no such state, or several accounts (which one is active is the store's to say), the rows wait
+    // for the store.
     const early = this.accounts.lastKnownAccount();
     if (early) {
-      void this.accounts.ready().then(() => this.emitter.fire());
+      void this.accounts.ready().then(() => {
+        const read = this.accounts.accounts;
+        const agrees = read.length === 1 && read[0].id === early.id && read[0].settledCredentialId === early.credentialId;
+        if (agrees) {
+          void this.accounts.loadAll().then(() => this.emitter.fire());
+        } else {
+          this.emitter.fire();
+        }
+      });
       return this.roots([{ account: early, load: early.load }]);
     }
     await this.accounts.ready();

@@ -167,6 +167,7 @@ suite('A tree that paints at once: the last known state of each account', functi
     const model = new AccountModel(session, log as unknown as Log, cache);
     const organizations = new AccountOrganizations(model, log as unknown as Log);
     const tree = new TokensTreeProvider(model, organizations);
+    tree.attach({ visible: true }); // a view showing the rows, as after the click that opened it
     let changes = 0;
     const sub = tree.onDidChangeTreeData(() => changes++);
     try {
@@ -183,11 +184,16 @@ suite('A tree that paints at once: the last known state of each account', functi
       assert.ok(own, `the row of the signed-in credential is marked from the kept id: ${tokenRows.map((i) => `${String(i.label)} "${String(i.description ?? '')}"`).join('; ')}`);
       assert.strictEqual(changes, 0);
 
+      // The store agrees (same account, same credential): the rows shown stay until the load ends.
+      emu.setLatency(LATENCY_MS);
       open();
       await read;
-      await waitFor(() => (changes > 0 ? true : undefined), 'the view told to ask again once the store answered');
+      await model.ready();
+      assert.strictEqual(changes, 0, 'no repaint when the store agrees with what is shown, before the load answered');
+      await waitFor(() => (changes > 0 ? true : undefined), 'the view told to ask again once the load answered', 10000);
       const after = (await tree.getChildren()).map((n) => tree.getTreeItem(n));
-      assert.deepStrictEqual(after.map((i) => String(i.label)), ['Demo User'], 'the same account, now from the store');
+      assert.deepStrictEqual(after.map((i) => String(i.label)), ['Demo User'], 'the same account, now loaded');
+      assert.doesNotMatch(String(after[0].description ?? ''), /refreshing/, 'no longer marked as refreshing');
     } finally {
       open();
       sub.dispose();
