@@ -132,11 +132,13 @@ export class OrganizationsTree implements vscode.Disposable {
       label,
       node.kind === 'orgToken' ? vscode.TreeItemCollapsibleState.None : vscode.TreeItemCollapsibleState.Collapsed,
     );
-    // An organization token row has no id of its own for VS Code: a Refresh landing while someone
-    // expands the organization makes VS Code 1.100 ask for its rows twice at once, and rows with ids
-    // then fail with "Element with id … is already registered" (the organization shows nothing).
-    // Without an id VS Code names a row by its place and label; the row object stays what commands get.
-    if (node.kind !== 'orgToken') {
+    // An organization's rows (its Databases node, its token rows, a message row) have no id of their
+    // own for VS Code: a Refresh landing while someone expands the organization makes VS Code 1.100
+    // ask for its rows twice at once, and rows with ids then fail with "Element with id … is already
+    // registered" (the organization shows nothing). Without an id VS Code names a row by its place and
+    // label; the row object stays what commands get. The Databases node keeps its expanded state so
+    // too (it is the same object, first among the rows).
+    if (node.kind === 'organizations' || node.kind === 'organization') {
       item.id = node.id;
     }
     item.description = node.description === undefined ? undefined : inertText(node.description, MAX_LABEL);

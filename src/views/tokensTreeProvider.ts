@@ -165,7 +165,10 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
       label,
       node.kind === 'user' ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None,
     );
-    item.id = node.id;
+    // A message row among an organization's rows has no id for VS Code, as those rows (see OrganizationsTree.getTreeItem).
+    if (!this.organizations.owns(node)) {
+      item.id = node.id;
+    }
     item.description = description;
     item.contextValue = node.contextValue;
     item.iconPath = themeIcon(node.icon);
