@@ -92,7 +92,7 @@ function fakeModel() {
     onDidChange: change.event, onDidStartLoading: new EventEmitter().event,
     accounts: [account], activeId: account.id, allSettled: true,
     shownLoad: (a) => a.settled, busyText: () => undefined,
-    loadAll: async () => [{ account, load: account.settled }], ready: async () => {}, lastKnownAccount: () => undefined,
+    loadAll: async () => [{ account, load: account.settled }], ready: async () => {}, lastKnownAccounts: () => undefined,
   };
 }
 

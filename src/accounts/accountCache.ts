@@ -28,6 +28,8 @@ interface Stored {
   /** The API base URL the state came from: another server's state is not shown. */
   api: string;
   accounts: Record<string, CachedAccount>;
+  /** Which of the accounts was active (an id). */
+  active?: string;
 }
 
 /** Longest string kept from the server (names, ids): longer ones are cut. */
@@ -95,9 +97,23 @@ export class AccountCache {
     return cleanAccount(this.read()[accountId]);
   }
 
-  /** The accounts with a last known state (ids only): those signed in when it was last written. */
+  /** The accounts with a last known state (ids only, in the order they were added): those signed in when it was last written. */
   accountIds(): string[] {
     return Object.keys(this.read());
+  }
+
+  /** Which of those accounts was active when it was last written (undefined: not known, or not one of them). */
+  activeId(): string | undefined {
+    const active = this.memento.get<Partial<Stored>>(ACCOUNT_CACHE_KEY)?.active;
+    return typeof active === 'string' && Object.hasOwn(this.read(), active) ? active : undefined;
+  }
+
+  /** Notes which account is active (an id; written only when it changed and there is a state to go with it). */
+  setActive(accountId: string | undefined): void {
+    const accounts = this.read();
+    if (Object.keys(accounts).length > 0 && this.activeId() !== accountId) {
+      this.write(accounts, accountId);
+    }
   }
 
   /** Notes an account's state (only the fields above are written). */
@@ -108,11 +124,14 @@ export class AccountCache {
     }
   }
 
-  /** Forgets every account but these (signed out, here or in another window). */
+  /**
+   * Forgets every account but these (signed out, here or in another window) and keeps them in this
+   * order (the store's: the order they were added), so that a cold open paints them as the store lists them.
+   */
   retain(accountIds: readonly string[]): void {
     const accounts = this.read();
-    const kept = Object.fromEntries(Object.entries(accounts).filter(([id]) => accountIds.includes(id)));
-    if (Object.keys(kept).length !== Object.keys(accounts).length) {
+    const kept = Object.fromEntries(accountIds.filter((id) => Object.hasOwn(accounts, id)).map((id) => [id, accounts[id]]));
+    if (Object.keys(kept).join('\n') !== Object.keys(accounts).join('\n')) {
       this.write(kept);
     }
   }
@@ -130,9 +149,10 @@ export class AccountCache {
     return stored?.api === this.api() && accounts && typeof accounts === 'object' ? { ...accounts } : {};
   }
 
-  private write(accounts: Record<string, unknown>): void {
+  /** `active`: which account is active (by default, the one noted before when it is still among them). */
+  private write(accounts: Record<string, unknown>, active = this.activeId()): void {
     const value: Stored | undefined = Object.keys(accounts).length
-      ? { api: this.api(), accounts: accounts as Record<string, CachedAccount> }
+      ? { api: this.api(), accounts: accounts as Record<string, CachedAccount>, ...(active !== undefined && Object.hasOwn(accounts, active) ? { active } : {}) }
       : undefined;
     // The memento keeps the value at once (later reads see it); storing it to disk may fail.
     void Promise.resolve(this.memento.update(ACCOUNT_CACHE_KEY, value)).catch(() => undefined);

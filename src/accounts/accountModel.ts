@@ -14,6 +14,21 @@ export type AccountState =
   | { kind: 'signedIn'; user: TursoUser; validation?: TokenValidation }
   | { kind: 'error'; error: unknown };
 
+/** An account as the last known state names it, before the stored credentials are read. */
+export interface LastKnownAccount {
+  readonly id: string;
+  readonly username: string;
+  /** The id (`jti`) of its credential then. */
+  readonly credentialId?: string;
+  readonly load: AccountLoad;
+}
+
+/** The accounts of the last known state, in their order, and which was active. */
+export interface LastKnownAccounts {
+  readonly accounts: readonly LastKnownAccount[];
+  readonly activeId: string;
+}
+
 /** One load's result. A new object whenever anything in it changes, so views can tell by identity. */
 export type AccountLoad =
   | {
@@ -191,7 +206,10 @@ export class AccountModel implements vscode.Disposable {
 
   /** Resolves once the stored credentials have been read (the last known state of accounts signed out meanwhile is forgotten). */
   initialize(): Promise<void> {
-    return this.whenRead().then(() => this.cache?.retain(this.session.accounts.map((a) => a.id)));
+    return this.whenRead().then(() => {
+      this.cache?.retain(this.session.accounts.map((a) => a.id));
+      this.cache?.setActive(this.activeId);
+    });
   }
 
   /** Whether the stored credentials have been read (or reading them failed): `ready()` has resolved. */
@@ -201,19 +219,29 @@ export class AccountModel implements vscode.Disposable {
 
   /**
    * Before the stored credentials are read (SecretStorage answers in a round trip to the window): the
-   * account the last known state names, with that state as a load marked `cached`, so that a cold open
-   * paints it at once. Its credential is not known yet: nothing can be asked for it, and the store has
-   * the last word once read. Undefined once they are read, and when the last known state names no
-   * account or several (which of those is active, and their order, are the store's to say).
+   * accounts the last known state names, in their order, each with that state as a load marked
+   * `cached`, and which was active, so that a cold open paints them at once. Their credentials are
+   * not known yet: nothing can be asked for them, and the store has the last word once read.
+   * Undefined once they are read, when no account has a last known state, or when several have and
+   * which was active is not known.
    */
-  lastKnownAccount(): { id: string; username: string; credentialId?: string; load: AccountLoad } | undefined {
-    const ids = this.readDone ? [] : this.cache?.accountIds() ?? [];
-    const cached = ids.length === 1 ? this.cache?.get(ids[0]) : undefined;
-    if (!cached) {
+  lastKnownAccounts(): LastKnownAccounts | undefined {
+    const cache = this.readDone ? undefined : this.cache;
+    const ids = cache?.accountIds() ?? [];
+    const activeId = ids.length === 1 ? ids[0] : cache?.activeId();
+    if (!cache || activeId === undefined) {
       return undefined;
     }
-    const { user, tokens, credentialId } = cached;
-    return { id: ids[0], username: user.username, credentialId, load: { kind: 'loaded', user, tokens, credentialId, cached: true } };
+    const accounts: LastKnownAccount[] = [];
+    for (const id of ids) {
+      const cached = cache.get(id);
+      if (!cached) {
+        return undefined;
+      }
+      const { user, tokens, credentialId } = cached;
+      accounts.push({ id, username: user.username, credentialId, load: { kind: 'loaded', user, tokens, credentialId, cached: true } });
+    }
+    return { accounts, activeId };
   }
 
   private whenRead(): Promise<void> {
@@ -368,6 +396,9 @@ export class AccountModel implements vscode.Disposable {
     if (load.kind === 'loaded' && !load.cached && !('error' in load.tokens)) {
       try {
         this.cache?.set(account.id, load.user, load.tokens, Date.now(), load.credentialId);
+        // In the store's order, with the active one noted (a first load writes the first state there is).
+        this.cache?.retain(this.session.accounts.map((a) => a.id));
+        this.cache?.setActive(this.activeId);
       } catch (err) {
         this.log.warn(`Keeping the account's last known state failed: ${errorMessage(err)}`);
       }
@@ -419,6 +450,7 @@ export class AccountModel implements vscode.Disposable {
     this.follow();
     // Signed out (here or in another window): its last known state goes too.
     this.cache?.retain(this.session.accounts.map((a) => a.id));
+    this.cache?.setActive(this.activeId);
     const active = this.account(this.activeId);
     this.lastActive = active;
     if (change === 'accounts' && before === active) {

@@ -222,24 +222,24 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
       return this.organizations.getChildren(node);
     }
     // VS Code asks as soon as the view is registered, while activate() still reads the stored
-    // credentials (a round trip to the window). The account the last known state names is painted
-    // now, marked as refreshing. Once the store has answered, it has the last word: the same account
-    // with the same credential keeps these rows until its load (one round trip) replaces them;
-    // anything else (signed out elsewhere, another credential, more accounts) repaints at once. With
-    // no such state, or several accounts (which one is active is the store's to say), the rows wait
-    // for the store.
-    const early = this.accounts.lastKnownAccount();
+    // credentials (a round trip to the window). The accounts the last known state names are painted
+    // now, marked as refreshing. Once the store has answered, it has the last word: the same accounts
+    // in the same order, with the same credentials and the same one active, keep these rows until
+    // their loads (one round trip) replace them; anything else (signed out elsewhere, another
+    // credential, another account active) repaints at once. With no such state, the rows wait.
+    const early = this.accounts.lastKnownAccounts();
     if (early) {
       void this.accounts.ready().then(() => {
         const read = this.accounts.accounts;
-        const agrees = read.length === 1 && read[0].id === early.id && read[0].settledCredentialId === early.credentialId;
+        const agrees = read.length === early.accounts.length && this.accounts.activeId === early.activeId &&
+          read.every((a, i) => a.id === early.accounts[i].id && a.settledCredentialId === early.accounts[i].credentialId);
         if (agrees) {
           void this.accounts.loadAll().then(() => this.emitter.fire());
         } else {
           this.emitter.fire();
         }
       });
-      return this.roots([{ account: early, load: early.load }]);
+      return this.roots(early.accounts.map((account) => ({ account, load: account.load })), early.activeId);
     }
     await this.accounts.ready();
     // A cold open: every account not loaded yet has a last known state. It is shown now, marked as
@@ -257,11 +257,11 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     return this.roots(await this.accounts.loadAll());
   }
 
-  private roots(loads: { account: RootAccount; load: AccountLoad }[]): AccountTreeNode[] {
+  /** `activeId`: the active account (the store's, unless the rows are the last known state's). */
+  private roots(loads: { account: RootAccount; load: AccountLoad }[], activeId = this.accounts.activeId): AccountTreeNode[] {
     // Read again with each whole-tree build: another window may have saved a secret (globalState is shared).
     this.secretLabels.clear();
     const several = loads.length > 1;
-    const activeId = this.accounts.activeId;
     const roots = loads.map(({ account, load }) => this.rootFor(account, load, several ? (account.id === activeId ? 'active' : 'inactive') : ''));
     for (const id of [...this.built.keys()]) {
       if (!loads.some((l) => l.account.id === id)) {

@@ -26,6 +26,7 @@ interface TwoUserEmulator extends FixtureEmulator {
 interface CacheValue {
   api: string;
   accounts: Record<string, { user: { username: string }; tokens: { name: string; id: string }[]; credentialId?: string }>;
+  active?: string;
 }
 
 const LATENCY_MS = 1000;
@@ -138,31 +139,11 @@ suite('A tree that paints at once: the last known state of each account', functi
       store.dispose();
     }
   });
-  test('one account: the view asking before the stored credentials are read gets its last known state at once, without waiting for the store; the store has the last word', async () => {
-    await signOut();
-    await waitForSignedOutTree(api);
-    // With one of its own API tokens: the row of that token says so (from the id kept with the state).
-    assert.strictEqual(await signIn(emu.demoApiToken), true);
-    await waitFor(async () => {
-      await rootRows(api); // the view's rows: what starts the account's load
-      const kept = Object.values(cached()?.accounts ?? {});
-      return kept.length === 1 && kept[0].credentialId ? true : undefined;
-    }, 'demo loaded and kept, with the id of its credential');
-    // SecretStorage answering only when the test says so: a window whose store is slow to answer.
-    const real = api.testProbe.secrets;
-    let open: () => void = () => undefined;
-    const gate = new Promise<void>((resolve) => { open = resolve; });
-    let reads = 0;
-    let answeredReads = 0;
-    const slow: vscode.SecretStorage = {
-      get: async (key) => { reads++; await gate; answeredReads++; return real.get(key); },
-      store: (key, value) => real.store(key, value),
-      delete: (key) => real.delete(key),
-      onDidChange: real.onDidChange,
-    } as vscode.SecretStorage;
+  /** A new window's model and tree over the extension's globalState and `secrets` (see the suite's note). */
+  function coldWindow(secrets: vscode.SecretStorage) {
     const log = { error: () => undefined, warn: () => undefined, info: () => undefined, request: () => undefined };
     const cache = new AccountCache(api.testProbe.globalState, () => readApiSettings().baseUrl ?? '');
-    const store = new CredentialStore(slow, () => cache.accountIds());
+    const store = new CredentialStore(secrets, () => cache.accountIds());
     const session = new Session(store, { userAgent: 'cold-open-test', onRequest: () => undefined });
     const model = new AccountModel(session, log as unknown as Log, cache);
     const organizations = new AccountOrganizations(model, log as unknown as Log);
@@ -170,78 +151,142 @@ suite('A tree that paints at once: the last known state of each account', functi
     tree.attach({ visible: true }); // a view showing the rows, as after the click that opened it
     let changes = 0;
     const sub = tree.onDidChangeTreeData(() => changes++);
+    const items = async (node?: TreeNode) => (await tree.getChildren(node)).map((n) => ({ node: n, item: tree.getTreeItem(n) }));
+    return {
+      model, tree, items,
+      get changes() { return changes; },
+      dispose: () => { sub.dispose(); tree.dispose(); organizations.dispose(); model.dispose(); session.dispose(); store.dispose(); },
+    };
+  }
+
+  /** The extension's SecretStorage answering reads only once `open()` is called: a window whose store is slow to answer. */
+  function gatedSecrets() {
+    const real = api.testProbe.secrets;
+    let open: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => { open = resolve; });
+    const counts = { asked: 0, answered: 0 };
+    const secrets = {
+      get: async (key: string) => { counts.asked++; await gate; counts.answered++; return real.get(key); },
+      store: (key: string, value: string) => real.store(key, value),
+      delete: (key: string) => real.delete(key),
+      onDidChange: real.onDidChange,
+    } as unknown as vscode.SecretStorage;
+    return { secrets, counts, open: () => open() };
+  }
+
+  /** Signs in with these tokens only, each account loaded and kept with the id of its credential. */
+  async function keptAccounts(tokens: string[]): Promise<void> {
+    await signOut();
+    await waitForSignedOutTree(api);
+    for (const token of tokens) assert.strictEqual(await signIn(token), true);
+    await waitFor(async () => {
+      await rootRows(api); // the view's rows: what starts the accounts' loads
+      const kept = Object.values(cached()?.accounts ?? {});
+      return kept.length === tokens.length && kept.every((a) => a.credentialId) ? true : undefined;
+    }, `${tokens.length} account(s) loaded and kept, with the ids of their credentials`);
+  }
+
+  const label = (r: { item: vscode.TreeItem }) => String(r.item.label);
+  const described = (r: { item: vscode.TreeItem }) => String(r.item.description ?? '');
+
+  test('one account: the view asking before the stored credentials are read gets its last known state at once, without waiting for the store; the store has the last word', async () => {
+    // With one of its own API tokens: the row of that token says so (from the id kept with the state).
+    await keptAccounts([emu.demoApiToken]);
+    const { secrets, counts, open } = gatedSecrets();
+    const w = coldWindow(secrets);
     try {
-      const read = model.initialize();
-      const first = await tree.getChildren();
-      assert.ok(reads > 0 && answeredReads === 0, `the rows came while the store had not answered (${reads} read(s) asked, ${answeredReads} answered)`);
-      assert.strictEqual(model.credentialsRead, false);
-      const firstItems = first.map((n) => tree.getTreeItem(n));
-      assert.deepStrictEqual(firstItems.map((i) => String(i.label)), ['Demo User'], 'the account from its last known state');
-      assert.match(String(firstItems[0].description ?? ''), /refreshing/, 'marked as refreshing');
-      const tokenRows = (await tree.getChildren(first[0])).map((n) => tree.getTreeItem(n));
-      assert.ok(tokenRows.some((i) => String(i.label) === 'ci-bot'), `its last known tokens: ${tokenRows.map((i) => String(i.label)).join(', ')}`);
-      const own = tokenRows.find((i) => /signed in with this token/.test(String(i.description ?? '')));
-      assert.ok(own, `the row of the signed-in credential is marked from the kept id: ${tokenRows.map((i) => `${String(i.label)} "${String(i.description ?? '')}"`).join('; ')}`);
-      assert.strictEqual(changes, 0);
+      const read = w.model.initialize();
+      const first = await w.items();
+      assert.ok(counts.asked > 0 && counts.answered === 0, `the rows came while the store had not answered (${counts.asked} read(s) asked, ${counts.answered} answered)`);
+      assert.strictEqual(w.model.credentialsRead, false);
+      assert.deepStrictEqual(first.map(label), ['Demo User'], 'the account from its last known state');
+      assert.match(described(first[0]), /refreshing/, 'marked as refreshing');
+      const tokenRows = await w.items(first[0].node);
+      assert.ok(tokenRows.some((r) => label(r) === 'ci-bot'), `its last known tokens: ${tokenRows.map(label).join(', ')}`);
+      assert.ok(tokenRows.some((r) => /signed in with this token/.test(described(r))),
+        `the row of the signed-in credential is marked from the kept id: ${tokenRows.map((r) => `${label(r)} "${described(r)}"`).join('; ')}`);
+      assert.strictEqual(w.changes, 0);
 
       // The store agrees (same account, same credential): the rows shown stay until the load ends.
       emu.setLatency(LATENCY_MS);
       open();
       await read;
-      await model.ready();
-      assert.strictEqual(changes, 0, 'no repaint when the store agrees with what is shown, before the load answered');
-      await waitFor(() => (changes > 0 ? true : undefined), 'the view told to ask again once the load answered', 10000);
-      const after = (await tree.getChildren()).map((n) => tree.getTreeItem(n));
-      assert.deepStrictEqual(after.map((i) => String(i.label)), ['Demo User'], 'the same account, now loaded');
-      assert.doesNotMatch(String(after[0].description ?? ''), /refreshing/, 'no longer marked as refreshing');
+      await w.model.ready();
+      assert.strictEqual(w.changes, 0, 'no repaint when the store agrees with what is shown, before the load answered');
+      await waitFor(() => (w.changes > 0 ? true : undefined), 'the view told to ask again once the load answered', 10000);
+      const after = await w.items();
+      assert.deepStrictEqual(after.map(label), ['Demo User'], 'the same account, now loaded');
+      assert.doesNotMatch(described(after[0]), /refreshing/, 'no longer marked as refreshing');
     } finally {
       open();
-      sub.dispose();
-      tree.dispose();
-      organizations.dispose();
-      model.dispose();
-      session.dispose();
-      store.dispose();
+      w.dispose();
+    }
+  });
+
+  test('two accounts: both painted before the store answers, in their order, the active one marked as it was last', async () => {
+    await keptAccounts([emu.demoToken, emu.aliceToken]);
+    const { secrets, counts, open } = gatedSecrets();
+    const w = coldWindow(secrets);
+    try {
+      const read = w.model.initialize();
+      const first = await w.items();
+      assert.strictEqual(counts.answered, 0, 'the rows came while the store had not answered');
+      assert.deepStrictEqual(first.map(label), ['Demo User', 'Alice Admin'], 'in the order they were added');
+      assert.deepStrictEqual(first.map((r) => r.item.contextValue), ['turso.user;inactive', 'turso.user;active'], 'alice (the last signed in) active');
+      emu.setLatency(LATENCY_MS);
+      open();
+      await read;
+      await w.model.ready();
+      assert.strictEqual(w.changes, 0, 'the store agrees: no repaint before the loads answered');
+    } finally {
+      open();
+      w.dispose();
+    }
+  });
+
+  test('two accounts, another one made active elsewhere since: painted as last known, repainted the moment the store answers', async () => {
+    await keptAccounts([emu.demoToken, emu.aliceToken]);
+    // What a window that missed the switch would still find: the last known state says demo was active.
+    const kept = cached()!;
+    const demoId = Object.keys(kept.accounts).find((id) => kept.accounts[id].user.username === 'demo')!;
+    await api.testProbe.globalState.update(ACCOUNT_CACHE_KEY, { ...kept, active: demoId });
+    const { secrets, open } = gatedSecrets();
+    const w = coldWindow(secrets);
+    try {
+      const read = w.model.initialize();
+      const first = await w.items();
+      assert.deepStrictEqual(first.map((r) => r.item.contextValue), ['turso.user;active', 'turso.user;inactive'], 'demo active, as last known');
+      emu.setLatency(LATENCY_MS);
+      open();
+      await read;
+      await w.model.ready();
+      assert.ok(w.changes > 0, 'repainted once the store answered, before any load');
+      const after = await w.items();
+      assert.deepStrictEqual(after.map((r) => r.item.contextValue), ['turso.user;inactive', 'turso.user;active'], 'alice active, as the store says');
+    } finally {
+      open();
+      w.dispose();
     }
   });
 
   test('a last known account the store no longer has (signed out meanwhile) is painted only until the store answers', async () => {
-    await signOut();
-    await waitForSignedOutTree(api);
-    assert.strictEqual(await signIn(emu.demoToken), true);
-    await waitFor(async () => {
-      await rootRows(api);
-      return Object.keys(cached()?.accounts ?? {}).length === 1 ? true : undefined;
-    }, 'demo loaded and kept');
+    await keptAccounts([emu.demoToken]);
     const kept = cached();
     await signOut();
     await waitForSignedOutTree(api);
     // The state a window that missed the sign-out would still find (globalState written late, say).
     await api.testProbe.globalState.update(ACCOUNT_CACHE_KEY, kept);
-    const log = { error: () => undefined, warn: () => undefined, info: () => undefined, request: () => undefined };
-    const cache = new AccountCache(api.testProbe.globalState, () => readApiSettings().baseUrl ?? '');
-    const store = new CredentialStore(api.testProbe.secrets, () => cache.accountIds());
-    const session = new Session(store, { userAgent: 'cold-open-test', onRequest: () => undefined });
-    const model = new AccountModel(session, log as unknown as Log, cache);
-    const organizations = new AccountOrganizations(model, log as unknown as Log);
-    const tree = new TokensTreeProvider(model, organizations);
-    let changes = 0;
-    const sub = tree.onDidChangeTreeData(() => changes++);
+    const w = coldWindow(api.testProbe.secrets);
     try {
-      const first = await tree.getChildren();
+      const first = await w.items();
       assert.strictEqual(first.length, 1, 'painted from the last known state before the store answered');
-      await model.initialize();
-      await waitFor(() => (changes > 0 ? true : undefined), 'the view told to ask again once the store answered');
-      assert.deepStrictEqual(await tree.getChildren(), [], 'no account once the store says none is signed in');
+      await w.model.initialize();
+      await waitFor(() => (w.changes > 0 ? true : undefined), 'the view told to ask again once the store answered');
+      assert.deepStrictEqual(await w.tree.getChildren(), [], 'no account once the store says none is signed in');
       assert.strictEqual(cached(), undefined, 'and its last known state is forgotten');
     } finally {
       await api.testProbe.globalState.update(ACCOUNT_CACHE_KEY, undefined);
-      sub.dispose();
-      tree.dispose();
-      organizations.dispose();
-      model.dispose();
-      session.dispose();
-      store.dispose();
+      w.dispose();
     }
   });
 

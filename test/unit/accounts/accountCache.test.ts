@@ -58,6 +58,26 @@ describe('accounts/accountCache: the last known state of each account', () => {
     assert.ok(!JSON.stringify(memento.values.get(ACCOUNT_CACHE_KEY)).includes(SECRET.split('.')[1]), 'no part of the value stored');
   });
 
+  it('notes which account is active: only one it has a state of, kept through later writes, gone with that account', () => {
+    cache.setActive('a1');
+    assert.equal(memento.values.has(ACCOUNT_CACHE_KEY), false, 'nothing to go with it: nothing written');
+    cache.set('a1', { username: 'demo' }, []);
+    cache.set('a2', { username: 'alice' }, []);
+    assert.equal(cache.activeId(), undefined);
+    cache.setActive('a2');
+    assert.equal(cache.activeId(), 'a2');
+    cache.set('a1', { username: 'demo' }, [{ name: 'x', id: 'i' }]);
+    assert.equal(cache.activeId(), 'a2', 'kept when an account is written');
+    assert.deepEqual(cache.accountIds(), ['a1', 'a2'], 'the order they were added');
+    cache.setActive('a3');
+    assert.equal(cache.activeId(), undefined, 'an account it has no state of is not active');
+    cache.setActive('a2');
+    cache.retain(['a1']);
+    assert.equal(cache.activeId(), undefined, 'gone with its account');
+    memento.values.set(ACCOUNT_CACHE_KEY, { api, accounts: { a1: { user: { username: 'demo' }, tokens: [] } }, active: 42 });
+    assert.equal(cache.activeId(), undefined, 'not an id');
+  });
+
   it('reads nothing of another API base URL, and forgets it on clear()', () => {
     cache.set('a1', { username: 'demo' }, []);
     api = 'http://127.0.0.1:9999';
@@ -76,6 +96,14 @@ describe('accounts/accountCache: the last known state of each account', () => {
     assert.equal(cache.get('a2')?.user.username, 'alice');
     cache.retain([]);
     assert.equal(memento.values.has(ACCOUNT_CACHE_KEY), false);
+  });
+
+  it("keeps the accounts in the store's order, whatever order their loads were written in", () => {
+    cache.set('a2', { username: 'alice' }, []);
+    cache.set('a1', { username: 'demo' }, []);
+    assert.deepEqual(cache.accountIds(), ['a2', 'a1']);
+    cache.retain(['a1', 'a2', 'a3']);
+    assert.deepEqual(cache.accountIds(), ['a1', 'a2']);
   });
 
   it('ignores what it cannot use: wrong types, a missing username, tokens without id', () => {
