@@ -365,27 +365,46 @@ export class WorkspaceDatabaseTokens implements vscode.Disposable {
       void showWarningMessage(vscode.l10n.t('Database tokens are checked only in a trusted workspace.'));
       return counts;
     }
-    await this.deps.tokens.rescan();
-    const index = await this.index();
-    const done = new Set<string>();
-    for (const file of this.deps.tokens.databaseFiles()) {
-      const lines = await readLines(file.uri).catch(() => undefined);
-      for (const token of file.tokens) {
-        if (done.has(token.valueHash)) continue;
-        done.add(token.valueHash);
-        const target = this.checkTarget(token, file, index);
-        const value = lines?.[token.line]?.slice(token.startColumn, token.endColumn);
-        const endpoint = target && libsqlEndpoint(target.hostname, this.deps.apiBaseUrl());
-        if (!target || !endpoint || !value || tokenValueHash(value) !== token.valueHash) {
-          counts.unknown++;
-          continue;
+    // Each token is one request to its database: the person sees how far it got, and can stop it.
+    const stopped = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Checking database tokens…'), cancellable: true },
+      async (progress, cancel) => {
+        await this.deps.tokens.rescan();
+        const index = await this.index();
+        const files = this.deps.tokens.databaseFiles();
+        const total = new Set(files.flatMap((f) => f.tokens.map((t) => t.valueHash))).size;
+        const done = new Set<string>();
+        for (const file of files) {
+          const lines = await readLines(file.uri).catch(() => undefined);
+          for (const token of file.tokens) {
+            if (cancel.isCancellationRequested) return true;
+            if (done.has(token.valueHash)) continue;
+            done.add(token.valueHash);
+            progress.report({ message: vscode.l10n.t('{0} of {1}', done.size, total), increment: 100 / Math.max(total, 1) });
+            const target = this.checkTarget(token, file, index);
+            const value = lines?.[token.line]?.slice(token.startColumn, token.endColumn);
+            const endpoint = target && libsqlEndpoint(target.hostname, this.deps.apiBaseUrl());
+            if (!target || !endpoint || !value || tokenValueHash(value) !== token.valueHash) {
+              counts.unknown++;
+              continue;
+            }
+            const result = await checkLibsqlToken(endpoint, value);
+            this.checks.set(token.valueHash, { result, database: target.label });
+            counts[result.kind]++;
+          }
         }
-        const result = await checkLibsqlToken(endpoint, value);
-        this.checks.set(token.valueHash, { result, database: target.label });
-        counts[result.kind]++;
-      }
-    }
+        return false;
+      },
+    );
     this.publish();
+    if (stopped) {
+      void showInformationMessage(vscode.l10n.t({
+        message: 'Checking database tokens stopped: {0} open their database, {1} do not, {2} could not be asked so far.',
+        args: [counts.opens, counts.refused, counts.unreachable],
+        comment: ['{0}, {1} and {2} are numbers of tokens.'],
+      }));
+      return counts;
+    }
     void showInformationMessage(vscode.l10n.t({
       message: 'Database tokens checked: {0} open their database, {1} do not, {2} could not be asked, {3} are for databases none of the signed-in accounts has.',
       args: [counts.opens, counts.refused, counts.unreachable, counts.unknown],

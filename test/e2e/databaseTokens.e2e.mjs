@@ -151,4 +151,37 @@ describe('Database tokens in the workspace: problems, hover and "Replace with a 
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  flow('check-progress-cancel', 'Check Database Tokens shows how far it got while the databases answer, and Cancel stops it with what was found so far; run again, it says what it found', async (page) => {
+    await ensureSignedInWithLoginToken(page);
+    const folder = `check-${uniqueName('e2e')}`;
+    const dir = path.join(e2e.workspaceDir, folder);
+    fs.mkdirSync(dir, { recursive: true });
+    const lines = [
+      'TURSO_DATABASE_URL=libsql://todo-demo.turso.io',
+      `TURSO_AUTH_TOKEN=${await mint('todo', 'expiration=30d&authorization=full-access')}`,
+      `NOTES_TOKEN=${await mint('notes', 'expiration=30d&authorization=read-only')}`,
+      `OTHER_TOKEN=${await mint('todo', 'expiration=7d&authorization=read-only')}`,
+    ];
+    fs.writeFileSync(path.join(dir, '.env'), `${lines.join('\n')}\n`);
+    try {
+      await (await ui.viewTitleAction(page, 'Refresh')).click();
+      await ui.clearNotifications(page);
+      // Each database answers after 3 s: slow enough to see the progress and press Cancel mid-way.
+      await emulatorHttp('POST', '/__emulator/latency', { ms: 3000 });
+      await ui.runCommand(page, 'Turso: Check Database Tokens Against Their Databases');
+      const progress = await ui.waitForNotification(page, 'Checking database tokens…', 20000);
+      await page.locator('.notifications-toasts .notification-toast', { hasText: /Checking database tokens….*\d+ of \d+/ }).first().waitFor({ timeout: 20000 })
+        .catch(async () => { throw new Error(`the progress notification does not say how far it got within 20 s: ${JSON.stringify(await ui.visibleNotifications(page))}`); });
+      await progress.getByRole('button', { name: 'Cancel' }).click();
+      await ui.waitForNotification(page, 'Checking database tokens stopped', 20000);
+      await emulatorHttp('POST', '/__emulator/latency', { ms: 0 });
+      await ui.clearNotifications(page);
+      await ui.runCommand(page, 'Turso: Check Database Tokens Against Their Databases');
+      await ui.waitForNotification(page, 'Database tokens checked:', 30000);
+    } finally {
+      await emulatorHttp('POST', '/__emulator/latency', { ms: 0 }).catch(() => {});
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
