@@ -88,6 +88,17 @@ function cleanAccount(value: unknown): CachedAccount | undefined {
   return account;
 }
 
+/** Every signed-in account (ids, in the store's order) and the active one. */
+export interface SignedIn {
+  ids: readonly string[];
+  active: string | undefined;
+}
+
+/** Those of `accounts` named by `ids`, in that order. */
+function arranged(accounts: Record<string, unknown>, ids: readonly string[]): Record<string, unknown> {
+  return Object.fromEntries(ids.filter((id) => Object.hasOwn(accounts, id)).map((id) => [id, accounts[id]]));
+}
+
 /** The accounts' last known state, for one API base URL. Whatever is read is checked field by field. */
 export class AccountCache {
   constructor(private readonly memento: CacheMemento, private readonly api: () => string) {}
@@ -108,31 +119,30 @@ export class AccountCache {
     return typeof active === 'string' && Object.hasOwn(this.read(), active) ? active : undefined;
   }
 
-  /** Notes which account is active (an id; written only when it changed and there is a state to go with it). */
-  setActive(accountId: string | undefined): void {
-    const accounts = this.read();
-    if (Object.keys(accounts).length > 0 && this.activeId() !== accountId) {
-      this.write(accounts, accountId);
-    }
-  }
-
-  /** Notes an account's state (only the fields above are written). */
-  set(accountId: string, user: TursoUser, tokens: readonly ApiToken[], now = Date.now(), credentialId?: string): void {
+  /**
+   * Notes an account's state (only the fields above are written). `signedIn`: every signed-in account
+   * in the store's order and the active one, noted in the same write (see `retain`).
+   */
+  set(accountId: string, user: TursoUser, tokens: readonly ApiToken[], now = Date.now(), credentialId?: string, signedIn?: SignedIn): void {
     const account = cleanAccount({ user, tokens, savedAt: now, credentialId });
     if (account) {
-      this.write({ ...this.read(), [accountId]: account });
+      const accounts = { ...this.read(), [accountId]: account };
+      this.write(signedIn ? arranged(accounts, signedIn.ids) : accounts, signedIn ? signedIn.active : this.activeId());
     }
   }
 
   /**
-   * Forgets every account but these (signed out, here or in another window) and keeps them in this
-   * order (the store's: the order they were added), so that a cold open paints them as the store lists them.
+   * Forgets every account but these (signed out, here or in another window), keeps them in this order
+   * (the store's: the order they were added) so that a cold open paints them as the store lists them,
+   * and notes which is active. Writes only when any of it changed.
    */
-  retain(accountIds: readonly string[]): void {
+  retain(accountIds: readonly string[], active = this.activeId()): void {
     const accounts = this.read();
-    const kept = Object.fromEntries(accountIds.filter((id) => Object.hasOwn(accounts, id)).map((id) => [id, accounts[id]]));
-    if (Object.keys(kept).join('\n') !== Object.keys(accounts).join('\n')) {
-      this.write(kept);
+    const kept = arranged(accounts, accountIds);
+    const noted = active !== undefined && Object.hasOwn(kept, active) ? active : undefined;
+    // An active account with no state of its own is noted as none: a cold open then waits for the store.
+    if (Object.keys(kept).join('\n') !== Object.keys(accounts).join('\n') || noted !== this.activeId()) {
+      this.write(kept, noted);
     }
   }
 
@@ -149,8 +159,8 @@ export class AccountCache {
     return stored?.api === this.api() && accounts && typeof accounts === 'object' ? { ...accounts } : {};
   }
 
-  /** `active`: which account is active (by default, the one noted before when it is still among them). */
-  private write(accounts: Record<string, unknown>, active = this.activeId()): void {
+  /** `active`: which account is active (noted only when it is among `accounts`). */
+  private write(accounts: Record<string, unknown>, active: string | undefined): void {
     const value: Stored | undefined = Object.keys(accounts).length
       ? { api: this.api(), accounts: accounts as Record<string, CachedAccount>, ...(active !== undefined && Object.hasOwn(accounts, active) ? { active } : {}) }
       : undefined;

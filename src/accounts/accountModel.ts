@@ -206,10 +206,7 @@ export class AccountModel implements vscode.Disposable {
 
   /** Resolves once the stored credentials have been read (the last known state of accounts signed out meanwhile is forgotten). */
   initialize(): Promise<void> {
-    return this.whenRead().then(() => {
-      this.cache?.retain(this.session.accounts.map((a) => a.id));
-      this.cache?.setActive(this.activeId);
-    });
+    return this.whenRead().then(() => this.cache?.retain(this.session.accounts.map((a) => a.id), this.activeId));
   }
 
   /** Whether the stored credentials have been read (or reading them failed): `ready()` has resolved. */
@@ -395,10 +392,8 @@ export class AccountModel implements vscode.Disposable {
   private remember(account: Account, load: AccountLoad): void {
     if (load.kind === 'loaded' && !load.cached && !('error' in load.tokens)) {
       try {
-        this.cache?.set(account.id, load.user, load.tokens, Date.now(), load.credentialId);
-        // In the store's order, with the active one noted (a first load writes the first state there is).
-        this.cache?.retain(this.session.accounts.map((a) => a.id));
-        this.cache?.setActive(this.activeId);
+        // In the store's order, with the active one noted (one write).
+        this.cache?.set(account.id, load.user, load.tokens, Date.now(), load.credentialId, { ids: this.session.accounts.map((a) => a.id), active: this.activeId });
       } catch (err) {
         this.log.warn(`Keeping the account's last known state failed: ${errorMessage(err)}`);
       }
@@ -449,8 +444,7 @@ export class AccountModel implements vscode.Disposable {
     const before = this.lastActive;
     this.follow();
     // Signed out (here or in another window): its last known state goes too.
-    this.cache?.retain(this.session.accounts.map((a) => a.id));
-    this.cache?.setActive(this.activeId);
+    this.cache?.retain(this.session.accounts.map((a) => a.id), this.activeId);
     const active = this.account(this.activeId);
     this.lastActive = active;
     if (change === 'accounts' && before === active) {

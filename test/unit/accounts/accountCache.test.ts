@@ -58,21 +58,26 @@ describe('accounts/accountCache: the last known state of each account', () => {
     assert.ok(!JSON.stringify(memento.values.get(ACCOUNT_CACHE_KEY)).includes(SECRET.split('.')[1]), 'no part of the value stored');
   });
 
-  it('notes which account is active: only one it has a state of, kept through later writes, gone with that account', () => {
-    cache.setActive('a1');
+  it('notes which account is active, with the order, in the same write: only one it has a state of, gone with that account', () => {
+    let writes = 0;
+    const update = memento.update.bind(memento);
+    memento.update = (key, value) => { writes++; return update(key, value); };
+    cache.retain(['a1'], 'a1');
     assert.equal(memento.values.has(ACCOUNT_CACHE_KEY), false, 'nothing to go with it: nothing written');
-    cache.set('a1', { username: 'demo' }, []);
     cache.set('a2', { username: 'alice' }, []);
-    assert.equal(cache.activeId(), undefined);
-    cache.setActive('a2');
+    cache.set('a1', { username: 'demo' }, [], 1, undefined, { ids: ['a1', 'a2'], active: 'a2' });
+    assert.deepEqual(cache.accountIds(), ['a1', 'a2'], "the store's order, whatever order the loads were written in");
     assert.equal(cache.activeId(), 'a2');
+    assert.equal(writes, 2, 'one write per load');
     cache.set('a1', { username: 'demo' }, [{ name: 'x', id: 'i' }]);
     assert.equal(cache.activeId(), 'a2', 'kept when an account is written');
-    assert.deepEqual(cache.accountIds(), ['a1', 'a2'], 'the order they were added');
-    cache.setActive('a3');
-    assert.equal(cache.activeId(), undefined, 'an account it has no state of is not active');
-    cache.setActive('a2');
-    cache.retain(['a1']);
+    cache.retain(['a1', 'a2'], 'a2');
+    assert.equal(writes, 3, 'nothing changed: nothing written');
+    cache.retain(['a1', 'a2', 'a3'], 'a3');
+    assert.equal(cache.activeId(), undefined, 'an active account it has no state of: none noted (a cold open waits for the store)');
+    cache.retain(['a1', 'a2'], 'a1');
+    assert.equal(cache.activeId(), 'a1');
+    cache.retain(['a2']);
     assert.equal(cache.activeId(), undefined, 'gone with its account');
     memento.values.set(ACCOUNT_CACHE_KEY, { api, accounts: { a1: { user: { username: 'demo' }, tokens: [] } }, active: 42 });
     assert.equal(cache.activeId(), undefined, 'not an id');
