@@ -1,4 +1,6 @@
-// Bundles the extension as two CommonJS files, `vscode` left external:
+// Bundles the extension as CommonJS files, `vscode` left external:
+// - dist/boot.js (src/boot.ts), the entry package.json names: loads the core with V8's code cache
+//   (src/lazy/codeCache.ts) and hands activate() over to it;
 // - dist/extension.js, the core: what activation and the view's first paint need (the log, settings,
 //   the session and stored credentials, the account models, the views, src/platform, src/util);
 // - dist/features.js (src/lazy/features.ts): the commands, the reveal panel, the workspace's tokens,
@@ -21,6 +23,8 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const ROOT = __dirname;
+const BOOT_OUT = 'dist/boot.js';
+const BOOT_ENTRY = 'src/boot.ts';
 const CORE_OUT = 'dist/extension.js';
 const FEATURES_OUT = 'dist/features.js';
 const FEATURES_ENTRY = 'src/lazy/features.ts';
@@ -75,6 +79,21 @@ const libsodiumExternal = {
   },
 };
 
+/**
+ * `vscode` read once per bundle. esbuild turns each module's `import * as vscode from 'vscode'` of an
+ * external into its own `__toESM(require('vscode'))`, which copies every name of VS Code's API (a few
+ * hundred) onto a new object: with a dozen modules importing it, that copying was most of the time the
+ * core's top level took at activation. Here every import of `vscode` goes to one module of the bundle,
+ * `export * from 'vscode'`: the names are copied once, and every module reads that one object.
+ */
+const vscodeOnce = {
+  name: 'vscode-once',
+  setup(build) {
+    build.onResolve({ filter: /^vscode$/ }, (args) => (args.namespace === 'vscode-once' ? { path: 'vscode', external: true } : { path: 'vscode', namespace: 'vscode-once' }));
+    build.onLoad({ filter: /.*/, namespace: 'vscode-once' }, () => ({ contents: 'export * from "vscode";', loader: 'js' }));
+  },
+};
+
 const rel = (file) => path.relative(ROOT, file).split(path.sep).join('/');
 
 /** In the features' build: every import of a module the core holds becomes the core's copy (noted in `used`). */
@@ -112,14 +131,14 @@ function coreEntry(entry, used) {
 
 /**
  * Builds the bundles. `write: false` builds in memory (the unit tests read the metafiles).
- * @returns {Promise<{core: import('esbuild').BuildResult, features: import('esbuild').BuildResult,
+ * @returns {Promise<{boot: import('esbuild').BuildResult, core: import('esbuild').BuildResult, features: import('esbuild').BuildResult,
  *   nodeFetch: import('esbuild').BuildResult, libsodium: import('esbuild').BuildResult, shared: string[]}>}
  */
 async function buildBundles({ production = false, test = false, write = true } = {}) {
   const entry = test ? 'src/testing/testExtension.ts' : 'src/extension.ts';
   const base = { ...common(production), write };
   // 1. which modules the core holds
-  const probe = await esbuild.build({ ...base, write: false, entryPoints: [entry], outfile: CORE_OUT, plugins: [featuresExternal, nodeFetchExternal, libsodiumExternal] });
+  const probe = await esbuild.build({ ...base, write: false, entryPoints: [entry], outfile: CORE_OUT, plugins: [vscodeOnce, featuresExternal, nodeFetchExternal, libsodiumExternal] });
   const coreInputs = new Set(Object.keys(probe.metafile.inputs));
   // 2. the features, taking those from the core
   const used = new Set();
@@ -127,7 +146,7 @@ async function buildBundles({ production = false, test = false, write = true } =
     ...base,
     entryPoints: [FEATURES_ENTRY],
     outfile: FEATURES_OUT,
-    plugins: [nodeFetchExternal, libsodiumExternal, fromCore(coreInputs, used)],
+    plugins: [nodeFetchExternal, libsodiumExternal, fromCore(coreInputs, used), vscodeOnce],
     banner: { js: `module.exports = function (${CORE_PARAM}) { var module = { exports: {} }, exports = module.exports;` },
     footer: { js: 'return module.exports; };' },
   });
@@ -136,11 +155,13 @@ async function buildBundles({ production = false, test = false, write = true } =
     ...base,
     stdin: { contents: coreEntry(entry, used), resolveDir: ROOT, sourcefile: 'core-entry.js', loader: 'js' },
     outfile: CORE_OUT,
-    plugins: [featuresExternal, nodeFetchExternal, libsodiumExternal],
+    plugins: [vscodeOnce, featuresExternal, nodeFetchExternal, libsodiumExternal],
   });
   const nodeFetch = await esbuild.build({ ...base, entryPoints: ['node-fetch'], outfile: NODE_FETCH_OUT });
   const libsodium = await esbuild.build({ ...base, entryPoints: ['libsodium-wrappers'], outfile: LIBSODIUM_OUT });
-  return { core, features, nodeFetch, libsodium, shared: [...used].sort() };
+  // the entry: src/boot.ts, which requires nothing of the core's but the file (read, not imported)
+  const boot = await esbuild.build({ ...base, entryPoints: [BOOT_ENTRY], outfile: BOOT_OUT });
+  return { boot, core, features, nodeFetch, libsodium, shared: [...used].sort() };
 }
 
 /** Bytes of the bundle itself (not its source map). */
@@ -149,14 +170,15 @@ function bundleBytes(result, out) {
 }
 
 async function once(production, test) {
-  const { core, features, nodeFetch, libsodium } = await buildBundles({ production, test });
+  const { boot, core, features, nodeFetch, libsodium } = await buildBundles({ production, test });
   const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
+  const b = bundleBytes(boot, BOOT_OUT);
   const c = bundleBytes(core, CORE_OUT);
   const f = bundleBytes(features, FEATURES_OUT);
   const n = bundleBytes(nodeFetch, NODE_FETCH_OUT);
   const l = bundleBytes(libsodium, LIBSODIUM_OUT);
-  console.log(`esbuild: ${CORE_OUT}${test ? ' (test entry)' : ''} ${kb(c)} + ${FEATURES_OUT} ${kb(f)} + ${NODE_FETCH_OUT} ${kb(n)}`
-    + ` + ${LIBSODIUM_OUT} ${kb(l)} = ${kb(c + f + n + l)}${production ? ' (minified)' : ''}`);
+  console.log(`esbuild: ${BOOT_OUT} ${kb(b)} + ${CORE_OUT}${test ? ' (test entry)' : ''} ${kb(c)} + ${FEATURES_OUT} ${kb(f)} + ${NODE_FETCH_OUT} ${kb(n)}`
+    + ` + ${LIBSODIUM_OUT} ${kb(l)} = ${kb(b + c + f + n + l)}${production ? ' (minified)' : ''}`);
 }
 
 async function main() {
@@ -173,7 +195,7 @@ async function main() {
   }
 }
 
-module.exports = { buildBundles, bundleBytes, CORE_OUT, FEATURES_OUT, NODE_FETCH_OUT, LIBSODIUM_OUT };
+module.exports = { buildBundles, bundleBytes, BOOT_OUT, CORE_OUT, FEATURES_OUT, NODE_FETCH_OUT, LIBSODIUM_OUT };
 
 if (require.main === module) {
   main().catch((err) => {

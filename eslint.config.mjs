@@ -28,6 +28,7 @@ const PURE_FILES = [
   'src/commands/rotate/run.ts',
   'src/commands/rotate/secretTexts.ts',
   'src/commands/target.ts',
+  'src/lazy/codeCache.ts',
   'src/lazy/commands.ts',
   'src/lazy/load.ts',
   'src/views/contextValues.ts',

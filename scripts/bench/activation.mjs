@@ -13,6 +13,7 @@
 //    the host's loader.
 import path from 'node:path';
 import fs from 'node:fs';
+import { REPO } from '../host/hosts.mjs';
 import { runBounded } from '../host/procs.mjs';
 import * as ui from '../host/vscode-ui.mjs';
 
@@ -91,19 +92,36 @@ const get = (t, p) => (p === 'then' ? undefined : p === Symbol.toPrimitive ? () 
 const anyName = new Proxy({}, { get });
 const handler = { get, apply: () => stub, construct: () => stub, getPrototypeOf: () => anyName };
 const stub = new Proxy(function () {}, handler);
+// VS Code's API is an object with a name of its own for each namespace, class and enum (from @types/vscode,
+// written next to this file): a bundle that copies them (esbuild's __toESM) pays for it here as in the host
+const api = Object.fromEntries(require(require('node:path').join(__dirname, 'vscode-names.json')).map((n) => [n, stub]));
 const orig = Module._load;
-Module._load = function (request, ...rest) { return request === 'vscode' ? stub : orig.call(this, request, ...rest); };
+Module._load = function (request, ...rest) { return request === 'vscode' ? api : orig.call(this, request, ...rest); };
 // the extension host has loaded these long before any extension activates
-for (const m of ['http', 'https', 'zlib', 'stream', 'url', 'crypto', 'fs', 'os', 'path']) require(m);
+for (const m of ['http', 'https', 'zlib', 'stream', 'url', 'crypto', 'fs', 'os', 'path', 'vm']) require(m);
+// with a code cache module and folder (argv 3, 4): loaded as dist/boot.js loads the core, the cache saved after
+const cc = process.argv[3] ? require(process.argv[3]) : undefined;
 const t0 = performance.now();
-require(process.argv[2]);
-process.stdout.write(String(performance.now() - t0));
+const loaded = cc ? cc.loadWithCodeCache(process.argv[2], process.argv[4], require) : require(process.argv[2]);
+const t = performance.now() - t0;
+if (cc) loaded.saveCache();
+process.stdout.write(cc ? JSON.stringify({ ms: t, cache: loaded.cache }) : String(t));
 `;
+
+/** Writes the probe, and next to it the names VS Code's API has (the top-level exports of @types/vscode). */
+function writeProbe(dir) {
+  const probe = path.join(dir, 'require-probe.cjs');
+  fs.writeFileSync(probe, REQUIRE_PROBE);
+  const types = fs.readFileSync(path.join(REPO, 'node_modules', '@types', 'vscode', 'index.d.ts'), 'utf8');
+  const names = [...new Set([...types.matchAll(/^\texport (?:namespace|class|enum|const|function|let|var) (\w+)/gm)].map((m) => m[1]))];
+  if (names.length < 100) throw new Error(`@types/vscode: only ${names.length} top-level names found`);
+  fs.writeFileSync(path.join(dir, 'vscode-names.json'), JSON.stringify(names));
+  return probe;
+}
 
 /** require() of the bundle in `runs` fresh Node processes; resolves the times in ms. */
 export async function nodeRequireTimes(bundle, { runs = 11, dir } = {}) {
-  const probe = path.join(dir, 'require-probe.cjs');
-  fs.writeFileSync(probe, REQUIRE_PROBE);
+  const probe = writeProbe(dir);
   const times = [];
   for (let i = 0; i < runs; i++) {
     const r = await runBounded(process.execPath, [probe, bundle], { timeoutMs: 30000, quiet: true, label: 'require probe' });
@@ -112,4 +130,26 @@ export async function nodeRequireTimes(bundle, { runs = 11, dir } = {}) {
     times.push(ms);
   }
   return times;
+}
+
+/**
+ * The bundle loaded as dist/boot.js loads it (`codeCacheModule`: src/lazy/codeCache.ts bundled), in `runs`
+ * fresh Node processes sharing one cache folder: the first compiles and writes the cache, the rest use it.
+ * Resolves the times in ms of the starts that used the cache (and how many did not).
+ */
+export async function nodeCodeCacheTimes(bundle, codeCacheModule, { runs = 11, dir } = {}) {
+  const probe = writeProbe(dir);
+  const cacheDir = path.join(dir, 'code-cache');
+  fs.rmSync(cacheDir, { recursive: true, force: true });
+  const used = [];
+  let notUsed = 0;
+  for (let i = 0; i <= runs; i++) {
+    const r = await runBounded(process.execPath, [probe, bundle, codeCacheModule, cacheDir], { timeoutMs: 30000, quiet: true, label: 'code cache probe' });
+    let out;
+    try { out = JSON.parse(r.output.trim().split('\n').pop()); } catch { out = undefined; }
+    if (r.code !== 0 || !Number.isFinite(out?.ms)) throw new Error(`loading the bundle with the code cache failed: ${r.output.trim().slice(-500)}`);
+    if (out.cache === 'used') used.push(out.ms);
+    else if (i > 0) notUsed++;
+  }
+  return { times: used, notUsed };
 }

@@ -1,7 +1,7 @@
 // Builds what the benchmark measures without touching the shared checkout's build output: a staging
 // copy of the working tree (the files git tracks or would add), or of a commit (--ref, git archive),
-// in the bench's work folder, with the checkout's node_modules linked in. There: `node esbuild.js --production` (the minified bundle,
-// dist/extension.js) and `vsce package --no-dependencies` (the VSIX), exactly as
+// in the bench's work folder, with the checkout's node_modules linked in. There: `node esbuild.js --production` (the minified bundles:
+// dist/boot.js, the entry, and dist/extension.js, the core it loads) and `vsce package --no-dependencies` (the VSIX), exactly as
 // scripts/host/package.mjs does in the checkout. The emulator is bundled with esbuild from
 // test/emulator/main.ts of the same sources into the work folder too, so out/ (compiled by others'
 // runs) is not needed.
@@ -32,7 +32,7 @@ export async function describeSource(ref) {
 
 /**
  * @param {string} dir  work folder (emptied)
- * @returns {Promise<{stage: string, bundle: string, bundleBytes: number, lazyBytes: Record<string, number>,
+ * @returns {Promise<{stage: string, bundle: string, boot: string | undefined, codeCache: string | undefined, bundleBytes: number, bootBytes: number, lazyBytes: Record<string, number>,
  *   totalBundleBytes: number, vsix: string, vsixBytes: number,
  *   vsixFiles: string[], emulator: string}>}
  */
@@ -78,13 +78,23 @@ export async function buildForBench(dir, { ref } = {}) {
     target: 'node20', outfile: emulator, logLevel: 'warning',
   });
 
+  // the code cache's loader (src/lazy/codeCache.ts) alone, for the plain-Node probe of loading the core as dist/boot.js does
+  const codeCacheSrc = path.join(stage, 'src', 'lazy', 'codeCache.ts');
+  const codeCache = fs.existsSync(codeCacheSrc) ? path.join(dir, 'code-cache.cjs') : undefined;
+  if (codeCache) {
+    await esbuild.build({ entryPoints: [codeCacheSrc], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: codeCache, logLevel: 'warning' });
+  }
+
   // the bundles loaded on first use (esbuild.js): the features, node-fetch, libsodium (none in a commit before the
   // split, benched with --ref); the total is what ships
   const lazyBytes = Object.fromEntries(['features.js', 'node-fetch.js', 'libsodium.js'].filter((f) => fs.existsSync(path.join(stage, 'dist', f)))
     .map((f) => [f, fs.statSync(path.join(stage, 'dist', f)).size]));
-  const bundleBytes = fs.statSync(bundle).size;
+  // what activation loads: the core, and the entry that loads it (none before the entry existed, benched with --ref)
+  const boot = path.join(stage, 'dist', 'boot.js');
+  const bootBytes = fs.existsSync(boot) ? fs.statSync(boot).size : 0;
+  const bundleBytes = fs.statSync(bundle).size + bootBytes;
   return {
-    stage, bundle, bundleBytes, lazyBytes, totalBundleBytes: bundleBytes + Object.values(lazyBytes).reduce((a, b) => a + b, 0), vsix, vsixBytes: fs.statSync(vsix).size, vsixFiles, emulator,
+    stage, bundle, boot: bootBytes ? boot : undefined, codeCache, bundleBytes, bootBytes, lazyBytes, totalBundleBytes: bundleBytes + Object.values(lazyBytes).reduce((a, b) => a + b, 0), vsix, vsixBytes: fs.statSync(vsix).size, vsixFiles, emulator,
     composition: bundleComposition(bundle),
   };
 }

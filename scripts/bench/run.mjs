@@ -38,7 +38,7 @@ import * as ui from '../host/vscode-ui.mjs';
 import { fileURLToPath } from 'node:url';
 import { installSignalHandlers, runBounded, sleep, spawnTracked, stopAll, stopPid, waitFor } from '../host/procs.mjs';
 import { buildForBench, describeSource } from './build.mjs';
-import { nodeRequireTimes, readActivationStats, readRunningExtensions } from './activation.mjs';
+import { nodeCodeCacheTimes, nodeRequireTimes, readActivationStats, readRunningExtensions } from './activation.mjs';
 import { CLI_ACTIONS, replay } from './cli-replay.mjs';
 import { chromiumPids, extensionHostPid, machineInfo, memoryMiB, waitQuiet } from './machine.mjs';
 import { arm, bootPaint, bootWatcher, frames, result } from './probe.mjs';
@@ -432,10 +432,14 @@ try {
   R.source = await describeSource(opt.ref);
   say(`building ${R.source.text}: esbuild --production, vsce package (staging copy), the emulator`);
   const b = await buildForBench(WORK, { ref: opt.ref });
-  R.sizes = { bundleBytes: b.bundleBytes, lazyBytes: b.lazyBytes, totalBundleBytes: b.totalBundleBytes, vsixBytes: b.vsixBytes, vsixFiles: b.vsixFiles, composition: b.composition };
+  R.sizes = { bundleBytes: b.bundleBytes, bootBytes: b.bootBytes, lazyBytes: b.lazyBytes, totalBundleBytes: b.totalBundleBytes, vsixBytes: b.vsixBytes, vsixFiles: b.vsixFiles, composition: b.composition };
   say(`bundle ${(b.bundleBytes / 1024).toFixed(1)} KB at activation, ${(b.totalBundleBytes / 1024).toFixed(1)} KB in all, VSIX ${(b.vsixBytes / 1024).toFixed(1)} KB`);
   R.activation.nodeRequire = await nodeRequireTimes(b.bundle, { runs: 11, dir: WORK });
   say(`require() of the bundle in plain Node: median ${median(R.activation.nodeRequire).toFixed(1)} ms`);
+  if (b.codeCache) {
+    R.activation.nodeCodeCache = await nodeCodeCacheTimes(b.bundle, b.codeCache, { runs: 11, dir: WORK });
+    say(`the bundle loaded with V8's code cache in plain Node: median ${median(R.activation.nodeCodeCache.times).toFixed(1)} ms (${R.activation.nodeCodeCache.notUsed} start(s) without it)`);
+  }
 
   emu = await startEmulatorProcess(b.emulator);
   api = emulatorClient(emu.url);

@@ -12,6 +12,9 @@ const vsceBin = path.join(REPO, 'node_modules', '@vscode', 'vsce', 'vsce');
  * @param {{prefix?: string, quiet?: boolean, env?: object}} o
  * @returns {Promise<{ok: boolean, note: string, vsix: string}>}
  */
+/** The core (src/extension.ts's bundle), which package.json's main, dist/boot.js, loads. */
+const CORE = 'dist/extension.js';
+
 export async function buildAndPackage({ prefix = '   │ ', quiet = false, env } = {}) {
   const run = (args, timeoutMs) => runBounded(process.execPath, args, { cwd: REPO, timeoutMs, prefix, quiet, env: { ...process.env, ...env }, label: args.slice(0, 2).join(' ') });
   fs.rmSync(VSIX, { force: true });
@@ -28,16 +31,19 @@ export async function buildAndPackage({ prefix = '   │ ', quiet = false, env }
   const main = (pkg.main || '').replace(/^\.\//, '');
   const problems = [];
   if (main && !files.includes(main)) problems.push(`${main} is not in the VSIX`);
-  // the bundles the core loads on first use (esbuild.js): without them every command fails
+  // the core the entry loads (src/boot.ts), and the bundles the core loads on first use (esbuild.js)
+  if (!files.includes(CORE)) problems.push(`${CORE} (the core ${main} loads) is not in the VSIX`);
   for (const lazy of ['dist/features.js', 'dist/node-fetch.js', 'dist/libsodium.js']) {
     if (!files.includes(lazy)) problems.push(`${lazy} (loaded on first use) is not in the VSIX`);
   }
   const stray = files.filter((f) => /^(src|test|out|node_modules|scripts|docs|\.test-results|\.vscode-test|\.ci)\//.test(f) || /\.vsix$/.test(f));
   if (stray.length) problems.push(`the VSIX holds files it should not: ${stray.slice(0, 5).join(', ')}${stray.length > 5 ? ` (+${stray.length - 5} more)` : ''}`);
-  // the shipped bundle is the product's entry: the test-only entry's hooks (src/testing/) are not in it
-  const bundle = main && fs.existsSync(path.join(REPO, main)) ? fs.readFileSync(path.join(REPO, main), 'utf8') : '';
-  const hooks = ['testProbe', 'revealPanels'].filter((h) => bundle.includes(h));
-  if (hooks.length) problems.push(`the shipped bundle ${main} holds test hooks (${hooks.join(', ')}): it must be built from src/extension.ts`);
+  // the shipped bundles are the product's: the test-only entry's hooks (src/testing/) are in neither the entry nor the core
+  for (const shipped of new Set([main, CORE].filter(Boolean))) {
+    const bundle = fs.existsSync(path.join(REPO, shipped)) ? fs.readFileSync(path.join(REPO, shipped), 'utf8') : '';
+    const hooks = ['testProbe', 'revealPanels'].filter((h) => bundle.includes(h));
+    if (hooks.length) problems.push(`the shipped bundle ${shipped} holds test hooks (${hooks.join(', ')}): it must be built from src/extension.ts`);
+  }
   if (problems.length) return { ok: false, vsix: VSIX, note: problems.join('; ') };
   const kb = (fs.statSync(VSIX).size / 1024).toFixed(1);
   return { ok: true, vsix: VSIX, note: `${path.relative(REPO, VSIX)}: ${kb} KB, ${files.length} files` };

@@ -63,6 +63,8 @@ export interface TursoTestApi {
 
 export interface TestProbe {
   readonly logUri: vscode.Uri;
+  /** Where dist/boot.js keeps V8's code cache of the core (src/lazy/codeCache.ts). */
+  readonly globalStorageUri: vscode.Uri;
   readonly globalState: vscode.Memento;
   readonly workspaceState: vscode.Memento;
   readonly secrets: vscode.SecretStorage;
@@ -83,7 +85,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<TursoT
     organizations,
     authProvider,
     revealPanels: () => features().openRevealPanels(),
-    testProbe: { logUri: context.logUri, globalState: context.globalState, workspaceState: context.workspaceState, secrets: context.secrets },
+    testProbe: { logUri: context.logUri, globalStorageUri: context.globalStorageUri, globalState: context.globalState, workspaceState: context.workspaceState, secrets: context.secrets },
     get workspaceTokens() { return wiring.workspaceTokens; },
     get tokenDiagnostics() { return wiring.tokenDiagnostics; },
     get databaseTokens() { return wiring.databaseTokens; },

@@ -1,13 +1,17 @@
 import * as assert from 'assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { CACHE_PREFIX, cacheFileFor } from '../../src/lazy/codeCache';
 import * as vscode from 'vscode';
 import type { WorkspaceTokens } from '../../src/workspace/workspaceTokens';
+import type { ProbedApi } from './faultHelpers';
 import { activateExtension, EXTENSION_ID, waitFor } from './helpers';
 
 suite('Activation and contributions', () => {
   test('the extension is present and activates, returning the tree provider', async () => {
     const ext = vscode.extensions.getExtension(EXTENSION_ID);
     assert.ok(ext, `${EXTENSION_ID} is installed`);
-    assert.strictEqual(ext.packageJSON.main, './dist/extension.js');
+    assert.strictEqual(ext.packageJSON.main, './dist/boot.js');
     const api = await activateExtension();
     assert.ok(ext.isActive, 'isActive after activate()');
     assert.strictEqual(typeof api.tokensTree.getChildren, 'function');
@@ -27,6 +31,21 @@ suite('Activation and contributions', () => {
     await vscode.commands.executeCommand('workbench.view.extension.turso');
     await waitFor(() => scanner.started, 'the scan to start once the Turso view is visible');
     await vscode.commands.executeCommand('workbench.view.explorer');
+  });
+
+  // dist/boot.js loads the core with V8's code cache (src/lazy/codeCache.ts), written a few seconds after activation.
+  test('the core\'s code cache is written to the extension\'s global storage (a plain file, named by the core\'s hash)', async function () {
+    this.timeout(40000);
+    const api = (await activateExtension()) as ProbedApi;
+    const dir = api.testProbe.globalStorageUri;
+    assert.strictEqual(dir.scheme, 'file', `global storage ${dir.toString()}`);
+    const core = fs.readFileSync(path.join(vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath, 'dist', 'extension.js'), 'utf8');
+    const name = path.basename(cacheFileFor(dir.fsPath, core));
+    const cacheFiles = () => { try { return fs.readdirSync(dir.fsPath).filter((n) => n.startsWith(CACHE_PREFIX)); } catch { return []; } };
+    await waitFor(() => cacheFiles().includes(name), `${name} in ${dir.fsPath} (there: ${cacheFiles().join(', ') || 'none'})`, 30000);
+    assert.deepStrictEqual(cacheFiles(), [name], 'only the cache of this build');
+    const st = fs.lstatSync(path.join(dir.fsPath, name));
+    assert.ok(st.isFile() && st.size > 1000, `a plain file of V8's data (${st.size} bytes)`);
   });
 
   test('it activates lazily (on its view or commands, not at startup)', () => {

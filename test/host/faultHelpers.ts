@@ -6,6 +6,7 @@ import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
 import * as vscode from 'vscode';
+import type { TestProbe } from '../../src/testing/testExtension';
 import { activateExtension, Emulator, EXTENSION_ID, pointSignedOut, RevealProbe, TursoApi, waitFor } from './helpers';
 
 // ---- the emulator, as these suites use it (test/emulator/server.ts) --------------------------------
@@ -81,12 +82,7 @@ export type RevealProbeLike = RevealProbe;
 
 export interface ProbedApi extends TursoApi {
   revealPanels: () => readonly RevealProbeLike[];
-  testProbe: {
-    readonly logUri: vscode.Uri;
-    readonly globalState: vscode.Memento;
-    readonly workspaceState: vscode.Memento;
-    readonly secrets: vscode.SecretStorage;
-  };
+  testProbe: TestProbe;
 }
 
 /** For a suite's setup: the probed extension pointed at `emu`, signed out, its tree empty. */

@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 
 interface Activation {
   nodeRequireTimes(bundle: string, o: { runs: number; dir: string }): Promise<number[]>;
+  nodeCodeCacheTimes(bundle: string, codeCacheModule: string, o: { runs: number; dir: string }): Promise<{ times: number[]; notUsed: number }>;
 }
 
 // A native import() (tsc would turn a plain one into require(), which cannot load an ES module).
@@ -23,6 +24,17 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
 var vscode = __toESM(require("vscode"));
 var icon = new vscode.ThemeIcon("database");
 exports.activate = () => icon;
+`;
+
+// esbuild.js's vscode-once: the API's names copied once (__reExport), so the names must be the stub's own
+const BUNDLE_ONCE = `
+var __defProp = Object.defineProperty, __getOwnPropNames = Object.getOwnPropertyNames;
+var __copyProps = (to, from) => { for (let key of __getOwnPropNames(from)) if (!Object.prototype.hasOwnProperty.call(to, key)) __defProp(to, key, { get: () => from[key], enumerable: true }); return to; };
+var vscode_exports = {};
+__copyProps(vscode_exports, require("vscode"));
+var icon = new vscode_exports.ThemeIcon("database");
+var tree = new vscode_exports.TreeItem("x", vscode_exports.TreeItemCollapsibleState.None);
+exports.activate = () => [icon, tree];
 `;
 
 describe('bench activation (scripts/bench/activation.mjs)', function () {
@@ -41,5 +53,21 @@ describe('bench activation (scripts/bench/activation.mjs)', function () {
     const times = await m.nodeRequireTimes(bundle, { runs: 1, dir });
     assert.equal(times.length, 1);
     assert.ok(Number.isFinite(times[0]) && times[0] >= 0, String(times[0]));
+  });
+
+  it('the stub has VS Code\'s names as its own (a bundle that copies them once finds ThemeIcon, TreeItem)', async () => {
+    const bundle = path.join(dir, 'once.js');
+    fs.writeFileSync(bundle, BUNDLE_ONCE);
+    const times = await m.nodeRequireTimes(bundle, { runs: 1, dir });
+    assert.equal(times.length, 1);
+  });
+
+  it('times the bundle loaded with the code cache: the first process writes it, the others use it', async () => {
+    const bundle = path.join(dir, 'once.js');
+    fs.writeFileSync(bundle, BUNDLE_ONCE);
+    const codeCache = require.resolve('../../../src/lazy/codeCache');
+    const r = await m.nodeCodeCacheTimes(bundle, codeCache, { runs: 2, dir });
+    assert.equal(r.times.length, 2, `used in ${r.times.length} of 2 (${r.notUsed} not)`);
+    assert.equal(r.notUsed, 0);
   });
 });
