@@ -6,8 +6,8 @@
 // - dist/features.js (src/lazy/features.ts): the commands, the reveal panel, the workspace's tokens,
 //   loaded on first use by src/lazy/load.ts;
 // - dist/node-fetch.js: node-fetch, which src/util/http.ts (both API clients' transport) requires with the first request;
-// - dist/libsodium.js: libsodium-wrappers, which src/github/seal.ts requires with the first GitHub secret it seals
-//   (about 430 KB minified: in neither the core nor dist/features.js).
+// - dist/sealed-box.js (src/github/sealedBox.ts: TweetNaCl and BLAKE2b), which src/github/seal.ts requires with
+//   the first GitHub secret it seals (in neither the core nor dist/features.js).
 // No module is in both. dist/features.js is a function of the core's modules it imports
 // (`module.exports = (core) => …`): each import of a module the core holds becomes `core['<path>']`,
 // which the core's entry hands over (provideCore). So there is one copy of each module's state
@@ -29,7 +29,8 @@ const CORE_OUT = 'dist/extension.js';
 const FEATURES_OUT = 'dist/features.js';
 const FEATURES_ENTRY = 'src/lazy/features.ts';
 const NODE_FETCH_OUT = 'dist/node-fetch.js';
-const LIBSODIUM_OUT = 'dist/libsodium.js';
+const SEALED_BOX_OUT = 'dist/sealed-box.js';
+const SEALED_BOX_ENTRY = 'src/github/sealedBox.ts';
 /** The free name dist/features.js receives the core's modules under (the banner's parameter). */
 const CORE_PARAM = '__tursoCore';
 
@@ -71,11 +72,12 @@ const nodeFetchExternal = {
   },
 };
 
-/** libsodium-wrappers, required by src/github/seal.ts with the first seal, is a file of its own next to the core. */
-const libsodiumExternal = {
-  name: 'libsodium-external',
+/** src/github/sealedBox.ts, required by src/github/seal.ts with the first seal, is a file of its own next to the core. */
+const sealedBoxExternal = {
+  name: 'sealed-box-external',
   setup(build) {
-    build.onResolve({ filter: /^libsodium-wrappers$/ }, (args) => (args.kind === 'entry-point' ? undefined : { path: './libsodium.js', external: true }));
+    build.onResolve({ filter: /^\.\/sealedBox$/ }, (args) =>
+      (args.kind !== 'entry-point' && path.resolve(args.resolveDir) === path.join(ROOT, 'src', 'github') ? { path: './sealed-box.js', external: true } : undefined));
   },
 };
 
@@ -132,13 +134,13 @@ function coreEntry(entry, used) {
 /**
  * Builds the bundles. `write: false` builds in memory (the unit tests read the metafiles).
  * @returns {Promise<{boot: import('esbuild').BuildResult, core: import('esbuild').BuildResult, features: import('esbuild').BuildResult,
- *   nodeFetch: import('esbuild').BuildResult, libsodium: import('esbuild').BuildResult, shared: string[]}>}
+ *   nodeFetch: import('esbuild').BuildResult, sealedBox: import('esbuild').BuildResult, shared: string[]}>}
  */
 async function buildBundles({ production = false, test = false, write = true } = {}) {
   const entry = test ? 'src/testing/testExtension.ts' : 'src/extension.ts';
   const base = { ...common(production), write };
   // 1. which modules the core holds
-  const probe = await esbuild.build({ ...base, write: false, entryPoints: [entry], outfile: CORE_OUT, plugins: [vscodeOnce, featuresExternal, nodeFetchExternal, libsodiumExternal] });
+  const probe = await esbuild.build({ ...base, write: false, entryPoints: [entry], outfile: CORE_OUT, plugins: [vscodeOnce, featuresExternal, nodeFetchExternal, sealedBoxExternal] });
   const coreInputs = new Set(Object.keys(probe.metafile.inputs));
   // 2. the features, taking those from the core
   const used = new Set();
@@ -146,7 +148,7 @@ async function buildBundles({ production = false, test = false, write = true } =
     ...base,
     entryPoints: [FEATURES_ENTRY],
     outfile: FEATURES_OUT,
-    plugins: [nodeFetchExternal, libsodiumExternal, fromCore(coreInputs, used), vscodeOnce],
+    plugins: [nodeFetchExternal, sealedBoxExternal, fromCore(coreInputs, used), vscodeOnce],
     banner: { js: `module.exports = function (${CORE_PARAM}) { var module = { exports: {} }, exports = module.exports;` },
     footer: { js: 'return module.exports; };' },
   });
@@ -155,13 +157,13 @@ async function buildBundles({ production = false, test = false, write = true } =
     ...base,
     stdin: { contents: coreEntry(entry, used), resolveDir: ROOT, sourcefile: 'core-entry.js', loader: 'js' },
     outfile: CORE_OUT,
-    plugins: [vscodeOnce, featuresExternal, nodeFetchExternal, libsodiumExternal],
+    plugins: [vscodeOnce, featuresExternal, nodeFetchExternal, sealedBoxExternal],
   });
   const nodeFetch = await esbuild.build({ ...base, entryPoints: ['node-fetch'], outfile: NODE_FETCH_OUT });
-  const libsodium = await esbuild.build({ ...base, entryPoints: ['libsodium-wrappers'], outfile: LIBSODIUM_OUT });
+  const sealedBox = await esbuild.build({ ...base, entryPoints: [SEALED_BOX_ENTRY], outfile: SEALED_BOX_OUT });
   // the entry: src/boot.ts, which requires nothing of the core's but the file (read, not imported)
   const boot = await esbuild.build({ ...base, entryPoints: [BOOT_ENTRY], outfile: BOOT_OUT });
-  return { boot, core, features, nodeFetch, libsodium, shared: [...used].sort() };
+  return { boot, core, features, nodeFetch, sealedBox, shared: [...used].sort() };
 }
 
 /** Bytes of the bundle itself (not its source map). */
@@ -170,15 +172,15 @@ function bundleBytes(result, out) {
 }
 
 async function once(production, test) {
-  const { boot, core, features, nodeFetch, libsodium } = await buildBundles({ production, test });
+  const { boot, core, features, nodeFetch, sealedBox } = await buildBundles({ production, test });
   const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
   const b = bundleBytes(boot, BOOT_OUT);
   const c = bundleBytes(core, CORE_OUT);
   const f = bundleBytes(features, FEATURES_OUT);
   const n = bundleBytes(nodeFetch, NODE_FETCH_OUT);
-  const l = bundleBytes(libsodium, LIBSODIUM_OUT);
+  const l = bundleBytes(sealedBox, SEALED_BOX_OUT);
   console.log(`esbuild: ${BOOT_OUT} ${kb(b)} + ${CORE_OUT}${test ? ' (test entry)' : ''} ${kb(c)} + ${FEATURES_OUT} ${kb(f)} + ${NODE_FETCH_OUT} ${kb(n)}`
-    + ` + ${LIBSODIUM_OUT} ${kb(l)} = ${kb(b + c + f + n + l)}${production ? ' (minified)' : ''}`);
+    + ` + ${SEALED_BOX_OUT} ${kb(l)} = ${kb(b + c + f + n + l)}${production ? ' (minified)' : ''}`);
 }
 
 async function main() {
@@ -195,7 +197,7 @@ async function main() {
   }
 }
 
-module.exports = { buildBundles, bundleBytes, BOOT_OUT, CORE_OUT, FEATURES_OUT, NODE_FETCH_OUT, LIBSODIUM_OUT };
+module.exports = { buildBundles, bundleBytes, BOOT_OUT, CORE_OUT, FEATURES_OUT, NODE_FETCH_OUT, SEALED_BOX_OUT };
 
 if (require.main === module) {
   main().catch((err) => {

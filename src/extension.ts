@@ -201,7 +201,7 @@ function registerCommands({ context, session, accounts, organizations, log, work
   });
   const databaseDeps = { accounts, organizations, log, openReveal: (token: Parameters<typeof openReveal>[1], options?: Parameters<typeof openReveal>[2]) => openReveal(revealDeps, token, options) };
   const saveGitHubSecret = saveToGitHubSecretCommand();
-  // Rotate's writer of GitHub Actions secrets: the features (and libsodium) load on its first write.
+  // Rotate's writer of GitHub Actions secrets: the features (and the sealing code) load on its first write.
   const realWriter = gitHubSecretWriter(log);
   const rotateToken = rotateTokenCommand({
     session,

@@ -85,9 +85,9 @@ export async function buildForBench(dir, { ref } = {}) {
     await esbuild.build({ entryPoints: [codeCacheSrc], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: codeCache, logLevel: 'warning' });
   }
 
-  // the bundles loaded on first use (esbuild.js): the features, node-fetch, libsodium (none in a commit before the
+  // the bundles loaded on first use (esbuild.js): the features, node-fetch, the sealing code (libsodium before it; none in a commit before the
   // split, benched with --ref); the total is what ships
-  const lazyBytes = Object.fromEntries(['features.js', 'node-fetch.js', 'libsodium.js'].filter((f) => fs.existsSync(path.join(stage, 'dist', f)))
+  const lazyBytes = Object.fromEntries(['features.js', 'node-fetch.js', 'sealed-box.js', 'libsodium.js'].filter((f) => fs.existsSync(path.join(stage, 'dist', f)))
     .map((f) => [f, fs.statSync(path.join(stage, 'dist', f)).size]));
   // what activation loads: the core, and the entry that loads it (none before the entry existed, benched with --ref)
   const boot = path.join(stage, 'dist', 'boot.js');

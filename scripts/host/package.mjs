@@ -33,7 +33,7 @@ export async function buildAndPackage({ prefix = '   │ ', quiet = false, env }
   if (main && !files.includes(main)) problems.push(`${main} is not in the VSIX`);
   // the core the entry loads (src/boot.ts), and the bundles the core loads on first use (esbuild.js)
   if (!files.includes(CORE)) problems.push(`${CORE} (the core ${main} loads) is not in the VSIX`);
-  for (const lazy of ['dist/features.js', 'dist/node-fetch.js', 'dist/libsodium.js']) {
+  for (const lazy of ['dist/features.js', 'dist/node-fetch.js', 'dist/sealed-box.js']) {
     if (!files.includes(lazy)) problems.push(`${lazy} (loaded on first use) is not in the VSIX`);
   }
   const stray = files.filter((f) => /^(src|test|out|node_modules|scripts|docs|\.test-results|\.vscode-test|\.ci)\//.test(f) || /\.vsix$/.test(f));

@@ -1,6 +1,6 @@
 /**
  * Writes a GitHub Actions secret: the sign-in for the place's host (VS Code may ask), its public key,
- * the value sealed with it (libsodium, loaded on first use), one PUT. Rotate writes each remembered
+ * the value sealed with it (the sealing code, loaded on first use), one PUT. Rotate writes each remembered
  * place of a token with it; the save command shares `clientFor` and `putSealed`.
  */
 import * as vscode from 'vscode';

@@ -54,7 +54,7 @@ export function saveToGitHub(...args: Parameters<FeaturesModule['saveToGitHub']>
   return features().saveToGitHub(...args);
 }
 
-/** The writer of GitHub Actions secrets Rotate uses; the features (and libsodium) load on its first write. */
+/** The writer of GitHub Actions secrets Rotate uses; the features (and the sealing code) load on its first write. */
 export function gitHubSecretWriter(...args: Parameters<FeaturesModule['createGitHubSecretWriter']>): ReturnType<FeaturesModule['createGitHubSecretWriter']> {
   let writer: ReturnType<FeaturesModule['createGitHubSecretWriter']> | undefined;
   return {

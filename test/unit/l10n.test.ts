@@ -193,9 +193,13 @@ describe('localization', () => {
     assert.deepEqual(offenders, []);
   });
 
-  it('package.json points VS Code at the bundle, and the package ships it', () => {
+  // VS Code reads an extension's l10n/bundle.l10n.<language>.json for a display language other than English,
+  // never l10n/bundle.l10n.json (the English source that translations are made from): only the former ship.
+  it('package.json points VS Code at the translations, and the package ships them (not the English source)', () => {
     const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { l10n?: string };
     assert.equal(manifest.l10n, './l10n');
-    assert.match(fs.readFileSync(path.join(ROOT, '.vscodeignore'), 'utf8'), /^!l10n\/\*\*$/m);
+    const ignore = fs.readFileSync(path.join(ROOT, '.vscodeignore'), 'utf8');
+    assert.match(ignore, /^!l10n\/bundle\.l10n\.\*\.json$/m);
+    assert.doesNotMatch(ignore, /^!l10n\/(\*\*|bundle\.l10n\.json)$/m);
   });
 });

@@ -18,7 +18,7 @@ interface Metafile {
 }
 interface Built { metafile: Metafile; outputFiles?: { path: string; contents: Uint8Array }[] }
 interface EsbuildJs {
-  buildBundles(o: { production?: boolean; test?: boolean; write?: boolean }): Promise<{ boot: Built; core: Built; features: Built; nodeFetch: Built; libsodium: Built; shared: string[] }>;
+  buildBundles(o: { production?: boolean; test?: boolean; write?: boolean }): Promise<{ boot: Built; core: Built; features: Built; nodeFetch: Built; sealedBox: Built; shared: string[] }>;
   bundleBytes(result: Built, out: string): number;
   BOOT_OUT: string;
   CORE_OUT: string;
@@ -32,9 +32,10 @@ const files = (b: Built): string[] => Object.keys(b.metafile.inputs).filter((k) 
 
 /** The code loaded on first use, which the core must not hold. */
 const LAZY_ONLY = [/^src\/commands\/(?!target\.ts$)/, /^src\/webview\//, /^src\/workspace\//, /^src\/lazy\/features\.ts$/, /^node_modules\/ignore\//,
-  /^src\/auth\/(browserSignIn|loopbackLogin|cliToken|useCreatedToken)\.ts$/, /^node_modules\/node-fetch\//, /^node_modules\/libsodium/];
-/** Loaded on first use from a file of its own (dist/libsodium.js): in neither the core nor dist/features.js. */
-const OWN_FILE_ONLY = [/^node_modules\/libsodium/];
+  /^src\/auth\/(browserSignIn|loopbackLogin|cliToken|useCreatedToken)\.ts$/, /^node_modules\/node-fetch\//, /^src\/github\/sealedBox\.ts$/,
+  /^node_modules\/(tweetnacl|blakejs)\//];
+/** Loaded on first use from a file of its own (dist/sealed-box.js): in neither the core nor dist/features.js. */
+const OWN_FILE_ONLY = [/^src\/github\/sealedBox\.ts$/, /^node_modules\/tweetnacl\//, /^node_modules\/blakejs\//];
 
 describe('esbuild.js: the core bundle and the bundles loaded on first use', function () {
   this.timeout(60000);
@@ -45,9 +46,9 @@ describe('esbuild.js: the core bundle and the bundles loaded on first use', func
       built = await esbuildJs.buildBundles({ production: true, test, write: false });
     });
 
-    it(`${entry}: no module is in both the core and dist/features.js (or dist/node-fetch.js, dist/libsodium.js)`, () => {
+    it(`${entry}: no module is in both the core and dist/features.js (or dist/node-fetch.js, dist/sealed-box.js)`, () => {
       const core = new Set(files(built.core));
-      const both = [...files(built.features), ...files(built.nodeFetch), ...files(built.libsodium)].filter((f) => core.has(f));
+      const both = [...files(built.features), ...files(built.nodeFetch), ...files(built.sealedBox)].filter((f) => core.has(f));
       assert.deepEqual(both, [], `in two bundles: ${both.join(', ')}`);
       assert.ok(built.shared.includes('src/auth/authFailures.ts') && built.shared.includes('src/platform/errors.ts'),
         `dist/features.js takes the core's authFailures and TursoApiError from the core (it took: ${built.shared.join(', ')})`);
@@ -58,10 +59,10 @@ describe('esbuild.js: the core bundle and the bundles loaded on first use', func
       assert.deepEqual(stray, [], `loaded at activation: ${stray.join(', ')}`);
     });
 
-    it(`${entry}: libsodium is only in dist/libsodium.js, neither in the core nor in dist/features.js`, () => {
+    it(`${entry}: the sealing code is only in dist/sealed-box.js, neither in the core nor in dist/features.js`, () => {
       const stray = [...files(built.core), ...files(built.features)].filter((f) => OWN_FILE_ONLY.some((re) => re.test(f)));
-      assert.deepEqual(stray, [], `libsodium bundled into the core or the features: ${stray.join(', ')}`);
-      assert.ok(files(built.libsodium).some((f) => OWN_FILE_ONLY[0].test(f)), 'dist/libsodium.js holds libsodium');
+      assert.deepEqual(stray, [], `the sealing code bundled into the core or the features: ${stray.join(', ')}`);
+      for (const re of OWN_FILE_ONLY) assert.ok(files(built.sealedBox).some((f) => re.test(f)), `dist/sealed-box.js holds ${re}`);
     });
 
     it(`${entry}: the entry (dist/boot.js) holds only itself and the code cache's loader, nothing of the core`, () => {
@@ -106,15 +107,15 @@ describe('esbuild.js: the core bundle and the bundles loaded on first use', func
     }
   });
 
-  it('dist/features.js seals a GitHub secret in plain Node, loading dist/libsodium.js next to it on the first seal only', async function () {
+  it('dist/features.js seals a GitHub secret in plain Node, loading dist/sealed-box.js next to it on the first seal only (libsodium opens it)', async function () {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const sodium = require('libsodium-wrappers') as typeof import('libsodium-wrappers');
     await sodium.ready;
     const pair = sodium.crypto_box_keypair();
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bundled-seal-'));
     try {
-      const { features, libsodium } = await esbuildJs.buildBundles({ production: true, write: false });
-      for (const file of [...(features.outputFiles ?? []), ...(libsodium.outputFiles ?? [])].filter((f) => f.path.endsWith('.js'))) {
+      const { features, sealedBox } = await esbuildJs.buildBundles({ production: true, write: false });
+      for (const file of [...(features.outputFiles ?? []), ...(sealedBox.outputFiles ?? [])].filter((f) => f.path.endsWith('.js'))) {
         fs.writeFileSync(path.join(dir, path.basename(file.path)), file.contents);
       }
       // `vscode` is a stub that has every name the bundle reads; the core's modules come from out/ (tsc)
@@ -128,13 +129,13 @@ describe('esbuild.js: the core bundle and the bundles loaded on first use', func
         const load = Module._load;
         Module._load = function (request, ...rest) { return request === 'vscode' ? vscode : load.call(this, request, ...rest); };
         const core = new Proxy({}, { get: (_t, k) => require(String(k).startsWith('node_modules/') ? path.join(root, String(k)) : path.join(root, 'out', String(k).replace(/\\.ts$/, '.js'))) });
-        const loaded = () => Object.keys(require.cache).filter((f) => /libsodium/.test(f)).map((f) => path.relative(dir, f));
+        const loaded = () => Object.keys(require.cache).filter((f) => /sealed-?box|tweetnacl|blakejs|libsodium/i.test(f)).map((f) => path.relative(dir, f));
         const features = require(path.join(dir, 'features.js'))(core);
         const before = loaded();
         features.sealForGitHub('the-value', key).then((sealed) => console.log(JSON.stringify({ before, after: loaded(), sealed })));`;
       const out = JSON.parse(execFileSync(process.execPath, ['-e', script, dir, ROOT, Buffer.from(pair.publicKey).toString('base64')], { encoding: 'utf8' })) as
         { before: string[]; after: string[]; sealed: string };
-      assert.deepEqual({ before: out.before, after: out.after }, { before: [], after: ['libsodium.js'] });
+      assert.deepEqual({ before: out.before, after: out.after }, { before: [], after: ['sealed-box.js'] });
       const opened = sodium.crypto_box_seal_open(new Uint8Array(Buffer.from(out.sealed, 'base64')), pair.publicKey, pair.privateKey);
       assert.equal(Buffer.from(opened).toString('utf8'), 'the-value');
     } finally {
