@@ -44,14 +44,21 @@ export function cacheFileFor(cacheDir: string, source: string): string {
   return path.join(cacheDir, `${CACHE_PREFIX}${hash}.bin`);
 }
 
+/** O_NOFOLLOW where the platform has it (not on Windows, where the lstat below stands in). */
+const NO_FOLLOW = fs.constants.O_NOFOLLOW ?? 0;
+
 function readCache(file: string): { data?: Buffer; use: CacheUse } {
+  let fd: number | undefined;
   try {
-    const st = fs.lstatSync(file);
-    // only a plain file of ours: a link or anything else is not read (and is replaced on save)
-    if (!st.isFile()) return { use: 'unreadable' };
-    return { data: fs.readFileSync(file), use: 'none' };
+    // only a plain file of ours: a link (ELOOP with O_NOFOLLOW) or anything else is not read (and is replaced on save)
+    if (!NO_FOLLOW && !fs.lstatSync(file).isFile()) return { use: 'unreadable' };
+    fd = fs.openSync(file, fs.constants.O_RDONLY | NO_FOLLOW);
+    if (!fs.fstatSync(fd).isFile()) return { use: 'unreadable' };
+    return { data: fs.readFileSync(fd), use: 'none' };
   } catch (err) {
     return { use: (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'none' : 'unreadable' };
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
   }
 }
 

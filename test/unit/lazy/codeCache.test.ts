@@ -104,6 +104,14 @@ module.exports = { tag: ${JSON.stringify(tag)}, sum: f39(1), helper: helper.name
     assert.equal(start(file, dir).cache, 'used');
   });
 
+  it('a folder at the cache\'s name is not read: the file loads as usual, saving says why not', () => {
+    fs.mkdirSync(cacheFileFor(dir, source('A')), { recursive: true });
+    const first = start(file, dir);
+    assert.equal(first.cache, 'unreadable');
+    assert.deepEqual(first.exports, { tag: 'A', sum: 41, helper: 'helper', self: true });
+    assert.match(first.saved, /^not written: E/);
+  });
+
   it('on save, older builds\' caches and stale unfinished writes go; fresh writes and other files stay', () => {
     fs.mkdirSync(dir, { recursive: true });
     const older = path.join(dir, `${CACHE_PREFIX}0123.bin`);
