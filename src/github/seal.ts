@@ -1,7 +1,7 @@
 /**
  * The value of a GitHub Actions secret, encrypted as GitHub requires: a libsodium sealed box
  * (`crypto_box_seal`) of its UTF-8 bytes for the repository's or environment's public key, in base64.
- * The sealing code (./sealedBox: TweetNaCl and BLAKE2b, about 40 KB) is required on the first call, never
+ * The sealing code (./sealedBox: TweetNaCl and BLAKE2b, about 27 KB) is required on the first call, never
  * when this module loads: whatever bundle holds this module must keep it a `require` of its own file
  * (see esbuild.js). No `vscode` import.
  */
@@ -37,7 +37,9 @@ export async function sealForGitHub(value: string, publicKeyBase64: string): Pro
     throw new TypeError(l10n.t('A secret\'s value must be text'));
   }
   const key = decodePublicKey(publicKeyBase64);
-  const message = new Uint8Array(Buffer.from(value, 'utf8'));
+  // the UTF-8 bytes made here are zeroed after use (the string itself, and TweetNaCl's own working copies, are
+  // left to the garbage collector: JavaScript cannot wipe them)
+  const message = Buffer.from(value, 'utf8');
   try {
     return Buffer.from(sealedBoxModule().sealedBox(message, key)).toString('base64');
   } finally {

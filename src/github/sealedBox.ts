@@ -4,7 +4,7 @@
  * secret key to the recipient's public key, under the nonce BLAKE2b-192(ephemeral public key ‖ recipient's
  * public key); the ephemeral public key, then the box. TweetNaCl's `box` (audited) and blakejs's BLAKE2b do
  * the cryptography; this module only puts them together as libsodium does, which the tests check by
- * opening every box with libsodium's `crypto_box_seal_open`. The ephemeral secret key is wiped after use.
+ * opening every box with libsodium's `crypto_box_seal_open`. The ephemeral secret key is zeroed after use.
  * Bundled as a file of its own (dist/sealed-box.js), required by src/github/seal.ts on the first seal.
  * No `vscode` import.
  */
