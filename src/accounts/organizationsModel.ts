@@ -11,6 +11,7 @@
 import type { TursoClient } from '../platform/client';
 import { DatabasesModel } from './databasesModel';
 import { managesAllOrganizationTokens, type Organization, type OrganizationApiToken } from '../platform/types';
+import { compareNames } from '../util/order';
 
 export type OrganizationTokensLoad =
   | {
@@ -313,7 +314,7 @@ export class OrganizationsModel {
     }
     try {
       const organizations = await client.listOrganizations({ signal });
-      return { kind: 'loaded', organizations: [...organizations].sort((a, b) => a.slug.localeCompare(b.slug)) };
+      return { kind: 'loaded', organizations: [...organizations].sort((a, b) => compareNames(a.slug, b.slug)) };
     } catch (error) {
       if (!signal.aborted) {
         this.options.onError?.('Listing organizations failed', error);

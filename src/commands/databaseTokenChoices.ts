@@ -6,6 +6,7 @@
 import * as l10n from '@vscode/l10n';
 import { parseExpiration, type Database, type DatabaseTokenAccess, type DatabaseTokenTarget } from '../platform/databases';
 import { displayName } from '../util/text';
+import { compareNames } from '../util/order';
 
 /** The variable the database's URL is written to, next to its token. */
 export const DATABASE_URL_ENV_VAR = 'TURSO_DATABASE_URL';
@@ -61,14 +62,14 @@ export function targetLabel(target: DatabaseTokenTarget): string {
 /** The groups of the databases, each with its databases (sorted by name), by group name. */
 export function groupsOf(databases: readonly Database[]): Map<string, Database[]> {
   const groups = new Map<string, Database[]>();
-  for (const d of [...databases].sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const d of [...databases].sort((a, b) => compareNames(a.name, b.name))) {
     if (d.group) {
       const list = groups.get(d.group) ?? [];
       list.push(d);
       groups.set(d.group, list);
     }
   }
-  return new Map([...groups].sort(([a], [b]) => a.localeCompare(b)));
+  return new Map([...groups].sort(([a], [b]) => compareNames(a, b)));
 }
 
 export type TargetChoice =
@@ -81,7 +82,7 @@ export type TargetChoice =
  * then each group ("Group default — every database in it", with how many).
  */
 export function targetChoices(databases: readonly Database[]): TargetChoice[] {
-  const choices: TargetChoice[] = [...databases].sort((a, b) => a.name.localeCompare(b.name)).map((d) => ({
+  const choices: TargetChoice[] = [...databases].sort((a, b) => compareNames(a.name, b.name)).map((d) => ({
     kind: 'database',
     label: displayName(d.name, 128),
     description: [d.group && l10n.t('group {0}', displayName(d.group)), d.primaryRegion && displayName(d.primaryRegion)].filter(Boolean).join(' · ') || undefined,
@@ -107,7 +108,7 @@ export function targetChoices(databases: readonly Database[]): TargetChoice[] {
 export function attachCandidates(databases: readonly Database[], target: DatabaseTokenTarget): Database[] {
   return [...databases]
     .filter((d) => (target.kind === 'group' ? d.group !== target.name : d.name !== target.name))
-    .sort((a, b) => a.name.localeCompare(b.name));
+    .sort((a, b) => compareNames(a.name, b.name));
 }
 
 /** The reveal panel's access line: "acme · full access · never expires · may read orders, users". */

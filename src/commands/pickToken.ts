@@ -4,6 +4,7 @@ import { tokenScopeLabel, type ApiToken } from '../platform/types';
 import { pick } from '../ui/pickers';
 import { displayName } from '../util/text';
 import { rowOf } from './target';
+import { compareNames } from '../util/order';
 
 interface TokenItem extends vscode.QuickPickItem {
   token: ApiToken;
@@ -30,7 +31,7 @@ export async function tokenFromArgOrPick(
       return [{ label: vscode.l10n.t('You have no API tokens'), alwaysShow: true, token: undefined as unknown as ApiToken }];
     }
     return [...tokens]
-      .sort((a, b) => a.name.localeCompare(b.name))
+      .sort((a, b) => compareNames(a.name, b.name))
       .map<TokenItem>((token) => ({
         label: displayName(token.name, 128),
         description: displayName(tokenScopeLabel(token), 128),

@@ -9,6 +9,7 @@ import type { CommandDeps } from './deps';
 import { reportFailure } from './failures';
 import { revokeFlow, type Revocation, type RevokeFlowDeps, type RevokeOutcome, type RevokeWords } from './revokeFlow';
 import { rowOf } from './target';
+import { compareNames } from '../util/order';
 
 export type RevokeOrganizationTokenDeps = RevokeFlowDeps & Pick<CommandDeps, 'organizations'>;
 
@@ -176,7 +177,7 @@ async function targetFromArgOrPick(arg: unknown, deps: RevokeOrganizationTokenDe
   } else {
     const settled = model?.settledOrganizations;
     const list: Promise<readonly Organization[]> = settled?.kind === 'loaded' ? Promise.resolve(settled.organizations) : client.listOrganizations();
-    const items = list.then((orgs) => organizationItems([...orgs].sort((a, b) => a.slug.localeCompare(b.slug))));
+    const items = list.then((orgs) => organizationItems([...orgs].sort((a, b) => compareNames(a.slug, b.slug))));
     organization = (await pick<OrganizationItem>({
       title: vscode.l10n.t('Revoke Organization API Token (1/2): Organization'),
       placeholder: vscode.l10n.t('Pick the organization'),
@@ -199,7 +200,7 @@ async function targetFromArgOrPick(arg: unknown, deps: RevokeOrganizationTokenDe
     }
     return list
       .map<Target>((token) => ({ accountId, organization: org, token, owner: organizationTokenOwner(token, me) }))
-      .sort((a, b) => a.owner.localeCompare(b.owner) || a.token.name.localeCompare(b.token.name))
+      .sort((a, b) => compareNames(a.owner, b.owner) || compareNames(a.token.name, b.token.name))
       .map<TokenItem>((target) => ({
         label: displayName(target.token.name, 128),
         description: target.owner ? displayName(target.owner, 128) : undefined,

@@ -10,6 +10,7 @@ import { organizationTokenOwner, tokenPermissionsLabel, tokenScopeKind, type Org
 import { contextValue } from './contextValues';
 import type { DatabaseNode, DatabasesNode } from './databaseNodes';
 import { errorNode, secretRows, secretsText, usedInText, type MessageNode, type SecretsOf, type TooltipRow } from './treeModel';
+import { compareNames } from '../util/order';
 
 /** Ids are made of these parts; the parts come from the server, so they are encoded. */
 function part(text: string): string {
@@ -213,7 +214,7 @@ export function organizationTokenNode(
 
 /** Owner, then name, then id (names are unique per owner only): a stable order for large lists. */
 export function compareOrganizationTokens(a: OrganizationTokenNode, b: OrganizationTokenNode): number {
-  return a.owner.localeCompare(b.owner) || a.token.name.localeCompare(b.token.name) || a.token.id.localeCompare(b.token.id);
+  return compareNames(a.owner, b.owner) || compareNames(a.token.name, b.token.name) || compareNames(a.token.id, b.token.id);
 }
 
 /** The rows under an organization: its tokens sorted by owner then name, a message, or an error. */
@@ -288,5 +289,5 @@ export function organizationListChildren(account: string, organizations: readonl
       icon: 'info',
     }];
   }
-  return [...organizations].sort((a, b) => a.slug.localeCompare(b.slug)).map((o) => organizationNode(account, o));
+  return [...organizations].sort((a, b) => compareNames(a.slug, b.slug)).map((o) => organizationNode(account, o));
 }

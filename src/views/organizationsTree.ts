@@ -144,11 +144,8 @@ export class OrganizationsTree implements vscode.Disposable {
     item.description = node.description === undefined ? undefined : inertText(node.description, MAX_LABEL);
     item.contextValue = node.contextValue;
     item.iconPath = new vscode.ThemeIcon(node.icon);
-    // A token row's tooltip is built when it is hovered (resolveTreeItem): an organization can have
-    // a thousand rows, and VS Code would carry every tooltip to the window up front.
-    if (node.tooltip && node.kind !== 'orgToken') {
-      item.tooltip = markdownTooltip(node.tooltip);
-    }
+    // Every row's tooltip is built when it is hovered (resolveTreeItem): an organization can have a
+    // thousand rows, VS Code would carry every tooltip to the window up front, and it parses each one.
     if (node.kind === 'orgToken') {
       const busy = this.organizations.existing(node.accountId)?.busyText(node.organization, node.token.id);
       if (busy) {
@@ -170,13 +167,11 @@ export class OrganizationsTree implements vscode.Disposable {
     return item;
   }
 
-  /** The tooltip of a token row, when VS Code asks for it (on hover). */
+  /** A row's tooltip, when VS Code asks for it (on hover). */
   resolveTreeItem(item: vscode.TreeItem, node: OrganizationTreeNode): vscode.TreeItem {
-    if (node.kind === 'orgToken' && !item.tooltip) {
-      item.tooltip = markdownTooltip(node.tooltip);
-    }
-    if (node.kind === 'database' && !item.tooltip) {
-      item.tooltip = markdownTooltip(databaseTooltip(node));
+    const rows = node.kind === 'database' ? databaseTooltip(node) : node.tooltip;
+    if (rows && !item.tooltip) {
+      item.tooltip = markdownTooltip(rows);
     }
     return item;
   }

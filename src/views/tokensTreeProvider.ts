@@ -4,7 +4,7 @@ import type { AccountOrganizations } from '../accounts/accountOrganizations';
 import { ownRows } from '../commands/target';
 import { placeLabel, type SecretPlaces } from '../github/places';
 import { inertText } from '../util/text';
-import type { OrganizationTreeNode } from './organizationNodes';
+import { isOrganizationTreeNode, type OrganizationTreeNode } from './organizationNodes';
 import { busyContextValue, contextValue } from './contextValues';
 import { markdownTooltip } from './markdownTooltip';
 import { OrganizationsTree } from './organizationsTree';
@@ -140,7 +140,7 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   }
 
   getTreeItem(node: TreeNode): vscode.TreeItem {
-    if (node.kind === 'organizations' || node.kind === 'organization' || node.kind === 'orgToken' || node.kind === 'databases' || node.kind === 'database') {
+    if (isOrganizationTreeNode(node)) {
       return this.organizations.getTreeItem(node);
     }
     if (node.kind === 'token') {
@@ -172,11 +172,9 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     item.description = description;
     item.contextValue = node.contextValue;
     item.iconPath = themeIcon(node.icon);
-    // A token row's tooltip is built when it is hovered (resolveTreeItem): an account can have
-    // thousands of tokens, and VS Code would carry every tooltip to the window with each load.
-    if (node.tooltip && node.kind !== 'token') {
-      item.tooltip = markdownTooltip(node.tooltip);
-    }
+    // Every row's tooltip is built when it is hovered (resolveTreeItem): an account can have
+    // thousands of tokens, and VS Code would carry every tooltip to the window with each load; and
+    // VS Code parses each Markdown tooltip it is given (a cold parser: some 20 ms of the first paint).
     if (node.kind === 'message' && node.command) {
       item.command = node.command;
     }
@@ -199,11 +197,15 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     return item;
   }
 
+  /** A row's tooltip, when VS Code asks for it (on hover). */
   resolveTreeItem(item: vscode.TreeItem, node: TreeNode): vscode.TreeItem {
-    if (node.kind === 'token' && !item.tooltip) {
+    if (isOrganizationTreeNode(node)) {
+      return this.organizations.resolveTreeItem(item, node);
+    }
+    if (node.tooltip && !item.tooltip) {
       item.tooltip = markdownTooltip(node.tooltip);
     }
-    return node.kind === 'orgToken' || node.kind === 'database' ? this.organizations.resolveTreeItem(item, node) : item;
+    return item;
   }
 
   async getChildren(node?: TreeNode): Promise<TreeNode[]> {

@@ -18,6 +18,7 @@ import {
 } from '../platform/types';
 import { errorMessage } from '../util/errors';
 import { contextValue } from './contextValues';
+import { compareNames } from '../util/order';
 
 /** A tooltip row: `label` is ours, `value` may come from the server and is shown as plain text. */
 export interface TooltipRow {
@@ -246,7 +247,7 @@ export function tokenChildren(
   options: { accountId?: string; previous?: PreviousRows; secretsOf?: SecretsOf } = {},
 ): (TokenNode | MessageNode)[] {
   const { accountId, previous, secretsOf } = options;
-  const sorted = [...tokens].sort((a, b) => a.name.localeCompare(b.name));
+  const sorted = [...tokens].sort((a, b) => compareNames(a.name, b.name));
   if (!sorted.length) {
     const empty: MessageNode = {
       kind: 'message',

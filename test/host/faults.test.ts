@@ -230,7 +230,7 @@ suite('Fault matrix: load tree, sign in, create, validate, revoke × 15 faults',
           assert.strictEqual(messages.length, 0, `a failed load shows its error in the tree, not in notifications: ${describeShown(messages)}`);
           assert.ok(rows.length === 1 && rows[0].contextValue.startsWith('turso.error'), `one error node at the root: ${describeRows(rows)}`);
           const item = rows[0].item;
-          const tooltip = item.tooltip instanceof vscode.MarkdownString ? mdPlain(item.tooltip.value) : String(item.tooltip ?? '');
+          const tooltip = rows[0].tooltip instanceof vscode.MarkdownString ? mdPlain(rows[0].tooltip.value) : String(rows[0].tooltip ?? '');
           text = `${rows[0].label} ${rows[0].description} ${tooltip}`;
           assert.ok(item.command, `the error node carries its fix (a command): ${rows[0].label}`);
           assert.match(text, /Loading your Turso account|Validating the token|Listing API tokens|Turso API/, 'the node names what failed');

@@ -174,7 +174,8 @@ suite('Organizations: every API token of an organization, with its owner, revoke
       return /only your own tokens/.test(row.description) ? row : undefined;
     }, 'the organization row to say only your own tokens are shown');
     assert.strictEqual(note.contextValue, 'turso.organization;ownOnly');
-    assert.match((note.item.tooltip as vscode.MarkdownString).value, /member/);
+    assert.strictEqual(note.item.tooltip, undefined, 'the row\'s tooltip waits for the hover');
+    assert.match((note.tooltip as vscode.MarkdownString).value, /member/);
 
     // A member may not revoke demo's token: the server says 403, the message says why, nothing changes.
     const deploy = (await emulatorTokens('studio', emu.demoToken)).find((t) => t.name === 'studio-deploy');

@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import {
-  childRows, createTokenOutOfBand, describeRows, Emulator, forgedToken, pointSignedOut, restoreAfterSuite, rootRows,
+  allChildRows, childRows, createTokenOutOfBand, describeRows, Emulator, forgedToken, pointSignedOut, restoreAfterSuite, rootRows,
   signIn, startEmulator, TursoApi, waitFor, waitForRoot, waitForSignedOutTree,
 } from './helpers';
 
@@ -86,6 +86,17 @@ suite('API Tokens tree: signed out, signed in, errors', () => {
     }
     const added = after.find((r) => r.label === name)!;
     assert.ok(!before.some((b) => b.node === added.node), 'the new token has a row of its own');
+  });
+
+  test('no row of the first paint carries a tooltip: the account\'s and the Organizations row\'s are built when hovered', async () => {
+    const [user] = await rootRows(api);
+    const rows = [user, ...await allChildRows(api, user)];
+    assert.ok(rows.some((r) => r.contextValue === 'turso.organizations'), 'the Organizations row is among them');
+    for (const row of rows) {
+      assert.strictEqual(row.item.tooltip, undefined, `${row.label}: no tooltip given with the row (VS Code parses each Markdown tooltip it is given)`);
+      assert.ok(row.tooltip instanceof vscode.MarkdownString && row.tooltip.value.length > 0, `${row.label}: a tooltip when hovered`);
+    }
+    assert.match((user.tooltip as vscode.MarkdownString).value, /\*\*Username:\*\*/);
   });
 
   test('a token row\'s tooltip is built when it is hovered (resolveTreeItem)', async () => {
