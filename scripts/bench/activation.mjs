@@ -52,36 +52,65 @@ export async function readRunningExtensions(page) {
 }
 
 /**
- * Opens "Developer: Startup Performance", finds the extension's row, closes the editor again.
- * @returns {Promise<{loadCode: number, callActivate: number, finishActivate: number, event: string}>}
+ * Opens "Developer: Startup Performance" and returns, for each needle, the first line of the report that
+ * `match(line, needle)` accepts (undefined: none within the tries); closes the editor again.
+ * @returns {Promise<(string | undefined)[]>}
  */
-export async function readActivationStats(page) {
+async function startupPerformanceLines(page, needles, match) {
   await ui.runCommand(page, 'Developer: Startup Performance');
   const lines = page.locator('.part.editor .editor-instance .view-lines').first();
   await lines.waitFor({ timeout: 20000 });
-  // The report is filled in asynchronously and its table is below the fold: search for the row with
-  // the editor's find widget (which scrolls to it) until it is there.
+  // The report is filled in asynchronously and is long: search for each line with the editor's find
+  // widget (which scrolls to it) until it is there.
   const find = page.locator('.part.editor .find-widget.visible textarea, .part.editor .find-widget.visible input').first();
-  let row;
-  for (let i = 0; i < 30 && !row; i++) {
-    if (!(await find.isVisible().catch(() => false))) {
-      await lines.click({ position: { x: 40, y: 10 } });
-      await page.keyboard.press('Control+f');
-      await find.waitFor({ timeout: 10000 });
-      await find.fill(ROW);
+  const found = [];
+  for (const needle of needles) {
+    let line;
+    for (let i = 0; i < 30 && !line; i++) {
+      if (!(await find.isVisible().catch(() => false))) {
+        await lines.click({ position: { x: 40, y: 10 } });
+        await page.keyboard.press('Control+f');
+        await find.waitFor({ timeout: 10000 });
+      }
+      if ((await find.inputValue().catch(() => '')) !== needle) await find.fill(needle);
+      await find.press('Enter');
+      await page.waitForTimeout(300);
+      const text = (await lines.innerText().catch(() => '')).replace(/\u00a0/g, ' '); // the editor renders spaces as NBSP
+      line = text.split('\n').find((l) => match(l, needle));
     }
-    await find.press('Enter');
-    await page.waitForTimeout(300);
-    const text = (await lines.innerText().catch(() => '')).replace(/\u00a0/g, ' '); // the editor renders spaces as NBSP
-    row = text.split('\n').find((l) => l.includes(`| ${ROW}`));
+    found.push(line);
   }
   await page.keyboard.press('Escape');
   await ui.runCommand(page, 'View: Close All Editors');
+  return found;
+}
+
+/**
+ * The extension's row of "Developer: Startup Performance" (Extension Activation Stats).
+ * @returns {Promise<{loadCode: number, callActivate: number, finishActivate: number, event: string}>}
+ */
+export async function readActivationStats(page) {
+  const [row] = await startupPerformanceLines(page, [ROW], (l, needle) => l.includes(`| ${needle}`));
   if (!row) throw new Error(`the "Extension Activation Stats" of Developer: Startup Performance have no row for ${ROW}`);
   const cells = row.split('|').map((c) => c.trim()).filter((c, i, a) => i > 0 && i < a.length - 1);
   // | Extension | Eager | Load Code | Call Activate | Finish Activate | Event | By |
   const [, , load, call, finish, event] = cells;
   return { loadCode: Number(load), callActivate: Number(call), finishActivate: Number(finish), event };
+}
+
+/**
+ * When, in this window's life, VS Code's extension host was ready and when it started activating this
+ * extension: the extension host's performance marks (the report's "Raw Perf Marks: extHost", epoch ms).
+ * @returns {Promise<{ready: number | undefined, willActivate: number | undefined}>}
+ */
+export async function readExtHostMarks(page) {
+  const names = ['code/extHost/ready', `code/extHost/willActivateExtension/${ROW}`];
+  const lines = await startupPerformanceLines(page, names, (l, needle) => l.trim().startsWith(`${needle} `) || l.trim().startsWith(`${needle}\t`));
+  const at = (line) => {
+    const n = Number(line?.trim().split(/\s+/)[1]);
+    return Number.isFinite(n) ? n : undefined;
+  };
+  return { ready: at(lines[0]), willActivate: at(lines[1]) };
 }
 
 const REQUIRE_PROBE = `

@@ -38,7 +38,7 @@ import * as ui from '../host/vscode-ui.mjs';
 import { fileURLToPath } from 'node:url';
 import { installSignalHandlers, runBounded, sleep, spawnTracked, stopAll, stopPid, waitFor } from '../host/procs.mjs';
 import { buildForBench, describeSource } from './build.mjs';
-import { nodeCodeCacheTimes, nodeRequireTimes, readActivationStats, readRunningExtensions } from './activation.mjs';
+import { nodeCodeCacheTimes, nodeRequireTimes, readActivationStats, readExtHostMarks, readRunningExtensions } from './activation.mjs';
 import { CLI_ACTIONS, replay } from './cli-replay.mjs';
 import { chromiumPids, extensionHostPid, machineInfo, memoryMiB, waitQuiet } from './machine.mjs';
 import { arm, bootPaint, bootWatcher, frames, result } from './probe.mjs';
@@ -1086,7 +1086,7 @@ async function bootControl() {
   const conds = { turso: [USER, 'provisioner'], explorer: ['bench-control-0.md'] };
   const sep = cs.folderUrl.includes('?') ? '&' : '?';
   await ui.openWorkbench(page, `${cs.folderUrl}${sep}turso-bench-boot=${encodeURIComponent(JSON.stringify(conds))}`);
-  const out = { turso: [], explorer: [], tursoFirstRequest: [] };
+  const out = { turso: [], explorer: [], tursoFirstRequest: [], hostReady: [], activateAt: [] };
   const load = async (label, container) => {
     await ui.openViewContainer(page, container);
     if (label === 'turso') await ui.waitForTreeRow(page, USER, 30000);
@@ -1100,22 +1100,39 @@ async function bootControl() {
     const { paint, origin } = await bootPaint(page, label, { timeoutMs: 60000, what: `the ${container} rows after the reload` });
     await sleep(L + 700);
     const reqs = (await api.requests()).filter(fromExtension);
-    return { ms: paint, firstRequest: reqs.length ? Math.min(...reqs.map((q) => q.at)) - origin : undefined };
+    // when VS Code's extension host was ready, and when it started this extension (after the paint: not timed)
+    let marks = {};
+    if (label === 'turso') {
+      try {
+        marks = await readExtHostMarks(page);
+      } catch (e) {
+        R.problems.push(`the extension host's marks after a reload: ${e.message.split('\n')[0]}`);
+        await recover();
+      }
+    }
+    const rel = (epoch) => (epoch === undefined ? undefined : epoch - origin);
+    return { ms: paint, firstRequest: reqs.length ? Math.min(...reqs.map((q) => q.at)) - origin : undefined, hostReady: rel(marks.ready), activateAt: rel(marks.willActivate) };
   };
   try {
     for (let i = 0; i <= RUNS; i++) {
       const t = await load('turso', 'Turso');
       const x = await load('explorer', 'Explorer');
-      say(`  reload ${i === 0 ? 'warm-up' : `run ${i}`}: Turso view painted ${t.ms.toFixed(0)} ms after the navigation (first request ${t.firstRequest?.toFixed(0) ?? 'none'} ms), Explorer ${x.ms.toFixed(0)} ms`);
+      const at = (v) => (v === undefined ? '?' : v.toFixed(0));
+      say(`  reload ${i === 0 ? 'warm-up' : `run ${i}`}: Turso view painted ${t.ms.toFixed(0)} ms after the navigation (extension host ready ${at(t.hostReady)} ms, activate() called ${at(t.activateAt)} ms, first request ${t.firstRequest?.toFixed(0) ?? 'none'} ms), Explorer ${x.ms.toFixed(0)} ms`);
       if (i === 0) continue;
       out.turso.push(t.ms);
       out.explorer.push(x.ms);
       if (t.firstRequest !== undefined) out.tursoFirstRequest.push(t.firstRequest);
+      if (t.hostReady !== undefined) out.hostReady.push(t.hostReady);
+      if (t.activateAt !== undefined) out.activateAt.push(t.activateAt);
     }
   } finally {
     await ui.openWorkbench(page, cs.folderUrl); // the watcher off again for what follows
   }
-  return { ...out, tursoMedian: median(out.turso), explorerMedian: median(out.explorer), firstRequestMedian: median(out.tursoFirstRequest) };
+  return {
+    ...out, tursoMedian: median(out.turso), explorerMedian: median(out.explorer), firstRequestMedian: median(out.tursoFirstRequest),
+    hostReadyMedian: median(out.hostReady), activateAtMedian: median(out.activateAt),
+  };
 }
 
 async function bulkTree() {

@@ -81,6 +81,19 @@ describe('bench targets (scripts/bench/report.mjs)', () => {
     assert.match(fresh.by, /2 round trip\(s\) instead of 1/);
   });
 
+  it('the reload with the view showing says which part is VS Code\'s: when its extension host called activate(), and the rest after it', () => {
+    const bootControl = {
+      turso: [4000, 4100, 4200], explorer: [1500, 1600, 1700], tursoFirstRequest: [3900], tursoMedian: 4100, explorerMedian: 1600, firstRequestMedian: 3900,
+      hostReady: [3300], activateAt: [3550], hostReadyMedian: 3300, activateAtMedian: 3550,
+    };
+    const row = find(report.checkTargets(results({}, { bootControl })), 'Reload with the view showing');
+    assert.equal(row.met, false);
+    assert.match(row.measured, /extension host was ready at 3300 ms and called activate\(\) at 3550 ms \(1950 ms after the Explorer's rows\), from activate\(\) to the first paint 550 ms/);
+    // without the marks (the report could not be read), the row still stands, without the split
+    const without = find(report.checkTargets(results({}, { bootControl: { ...bootControl, activateAtMedian: NaN, hostReadyMedian: NaN } })), 'Reload with the view showing');
+    assert.doesNotMatch(without.measured, /activate\(\)/);
+  });
+
   it('a refresh with two accounts is met only when both accounts\' requests went out in one round trip', () => {
     const met = find(report.checkTargets(results({})), 'Refresh with two accounts');
     assert.equal(met.met, true, met.measured);
