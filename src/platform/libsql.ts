@@ -56,9 +56,17 @@ export type LibsqlCheck =
 const PIPELINE = JSON.stringify({ requests: [{ type: 'execute', stmt: { sql: 'SELECT 1' } }, { type: 'close' }] });
 const MAX_BODY = 64 * 1024;
 
-/** Runs `SELECT 1` at `endpoint` with `token` as the bearer. Never throws; the answer never holds the token. */
-export function checkLibsqlToken(endpoint: LibsqlEndpoint, token: string, timeoutMs = 15_000): Promise<LibsqlCheck> {
+/**
+ * Runs `SELECT 1` at `endpoint` with `token` as the bearer. Never throws; the answer never holds the token.
+ * `signal`: stops the request (its connection closed at once) and answers "unreachable: stopped".
+ */
+export function checkLibsqlToken(endpoint: LibsqlEndpoint, token: string, options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<LibsqlCheck> {
+  const { timeoutMs = 15_000, signal } = options;
   return new Promise((resolve) => {
+    if (signal?.aborted) {
+      resolve({ kind: 'unreachable', reason: STOPPED });
+      return;
+    }
     let url: URL;
     try {
       url = new URL(endpoint.url);
@@ -89,9 +97,18 @@ export function checkLibsqlToken(endpoint: LibsqlEndpoint, token: string, timeou
     });
     req.on('timeout', () => req.destroy(new Error(`no answer within ${Math.round(timeoutMs / 1000)} s`)));
     req.on('error', (err) => resolve({ kind: 'unreachable', reason: err.message }));
+    const stop = (): void => {
+      resolve({ kind: 'unreachable', reason: STOPPED });
+      req.destroy();
+    };
+    signal?.addEventListener('abort', stop, { once: true });
+    req.on('close', () => signal?.removeEventListener('abort', stop));
     req.end(PIPELINE);
   });
 }
+
+/** The reason of a check stopped by its signal. */
+export const STOPPED = 'stopped';
 
 /** The check's answer from the status and the pipeline's first result. */
 export function verdict(status: number, body: string): LibsqlCheck {

@@ -388,7 +388,11 @@ export class WorkspaceDatabaseTokens implements vscode.Disposable {
               counts.unknown++;
               continue;
             }
-            const result = await checkLibsqlToken(endpoint, value);
+            // Cancel stops the request under way too (its answer, if any, is not kept)
+            const stop = new AbortController();
+            const listener = cancel.onCancellationRequested(() => stop.abort());
+            const result = await checkLibsqlToken(endpoint, value, { signal: stop.signal }).finally(() => listener.dispose());
+            if (cancel.isCancellationRequested) return true;
             this.checks.set(token.valueHash, { result, database: target.label });
             counts[result.kind]++;
           }

@@ -167,18 +167,21 @@ describe('Database tokens in the workspace: problems, hover and "Replace with a 
     try {
       await (await ui.viewTitleAction(page, 'Refresh')).click();
       await ui.clearNotifications(page);
-      // Each database answers after 3 s: slow enough to see the progress and press Cancel mid-way.
-      await emulatorHttp('POST', '/__emulator/latency', { ms: 3000 });
+      // Each database answers after 30 s: Cancel is pressed while a database is being asked, and must
+      // not wait for its answer (the request is stopped).
+      await emulatorHttp('POST', '/__emulator/latency', { ms: 30000 });
       await ui.runCommand(page, 'Turso: Check Database Tokens Against Their Databases');
-      const progress = await ui.waitForNotification(page, 'Checking database tokens…', 20000);
-      await page.locator('.notifications-toasts .notification-toast', { hasText: /Checking database tokens….*\d+ of \d+/ }).first().waitFor({ timeout: 20000 })
-        .catch(async () => { throw new Error(`the progress notification does not say how far it got within 20 s: ${JSON.stringify(await ui.visibleNotifications(page))}`); });
+      const progress = await ui.waitForNotification(page, 'Checking database tokens…', 45000);
+      await page.locator('.notifications-toasts .notification-toast', { hasText: /Checking database tokens….*\d+ of \d+/ }).first().waitFor({ timeout: 45000 })
+        .catch(async () => { throw new Error(`the progress notification does not say how far it got within 45 s: ${JSON.stringify(await ui.visibleNotifications(page))}`); });
       await progress.getByRole('button', { name: 'Cancel' }).click();
-      await ui.waitForNotification(page, 'Checking database tokens stopped', 20000);
+      await ui.waitForNotification(page, 'Checking database tokens stopped', 10000)
+        .catch((e) => { throw new Error(`Cancel waited for the database's answer (30 s away): ${e.message}`); });
       await emulatorHttp('POST', '/__emulator/latency', { ms: 0 });
       await ui.clearNotifications(page);
       await ui.runCommand(page, 'Turso: Check Database Tokens Against Their Databases');
-      await ui.waitForNotification(page, 'Database tokens checked:', 30000);
+      // (an API request sent while the latency was 30 s may still be answered late)
+      await ui.waitForNotification(page, 'Database tokens checked:', 45000);
     } finally {
       await emulatorHttp('POST', '/__emulator/latency', { ms: 0 }).catch(() => {});
       fs.rmSync(dir, { recursive: true, force: true });

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { checkLibsqlToken, libsqlEndpoint, verdict } from '../../../src/platform/libsql';
+import { checkLibsqlToken, libsqlEndpoint, STOPPED, verdict } from '../../../src/platform/libsql';
 
 describe('libSQL endpoint (pure)', () => {
   it('a database is asked at its own host over https', () => {
@@ -54,5 +54,39 @@ describe('libSQL endpoint (pure)', () => {
     } finally {
       server.close();
     }
+  });
+  it('a stopped check closes its connection and answers "stopped" (a database that never answers is not waited for)', async () => {
+    // the database takes the request and never answers; it sees the connection close when the check stops
+    let arrived!: () => void;
+    const inFlight = new Promise<void>((r) => (arrived = r));
+    const closed = new Promise<void>((resolve) => {
+      const server = http.createServer((req) => {
+        arrived();
+        req.socket.on('close', () => {
+          server.close();
+          resolve();
+        });
+      });
+      server.listen(0, '127.0.0.1', () => {
+        const endpoint = libsqlEndpoint('orders-acme.turso.io', `http://127.0.0.1:${(server.address() as AddressInfo).port}`)!;
+        const stop = new AbortController();
+        // a timeout far beyond the test's own: only the stop can end it
+        void checkLibsqlToken(endpoint, 'good', { timeoutMs: 600_000, signal: stop.signal }).then((answer) => {
+          assert.deepEqual(answer, { kind: 'unreachable', reason: STOPPED });
+          answered = true;
+        });
+        void inFlight.then(() => stop.abort());
+      });
+    });
+    let answered = false;
+    await closed;
+    await new Promise((r) => setImmediate(r));
+    assert.ok(answered, 'the check answered once stopped');
+  });
+  it('a check stopped before it starts sends nothing', async () => {
+    const stop = new AbortController();
+    stop.abort();
+    const endpoint = libsqlEndpoint('orders-acme.turso.io', 'http://127.0.0.1:9')!;
+    assert.deepEqual(await checkLibsqlToken(endpoint, 'good', { signal: stop.signal }), { kind: 'unreachable', reason: STOPPED });
   });
 });
