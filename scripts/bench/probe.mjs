@@ -7,6 +7,10 @@
 // check first passes after the input, the next animation frame's time is taken as "on screen" (the
 // frame that paints it). result(page) waits for it and returns the interval in page time
 // (performance.now(), sub-millisecond) plus both ends as epoch ms, to line up with the emulator's log.
+// What the harness itself makes the page do inside a timed window is kept small: a row condition reads
+// the side bar's text before it forces any style or layout (a DOM mutation comes every few
+// milliseconds while a view fills), and the harness waits with plain evaluate calls, never Playwright's
+// waitForFunction (see pollPage).
 //
 // frames(page) records, from start() to stop(), the gaps between animation frames and the main
 // thread's long tasks (PerformanceObserver 'longtask'): a frame over 200 ms is a visible freeze.
@@ -26,12 +30,29 @@
  *  also: [{label, kind, …, paint?}]    milestones on the way, each timed when first true (no frame wait;
  *                                      with `paint: true`, at the frame that paints it, as the result)
  */
+/**
+ * Waits until `predicate(arg)` is true in the page, asking every 50 ms with a plain evaluate. Not
+ * Playwright's waitForFunction: its first use in a freshly loaded page evaluates Playwright's injected
+ * script there (~330 KB, ~15-20 ms of the page's main thread), which would land inside the timed window.
+ */
+async function pollPage(page, predicate, arg, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await page.evaluate(predicate, arg)) return;
+    if (Date.now() > deadline) throw new Error(`Timeout ${timeoutMs} ms exceeded`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 export async function arm(page, spec) {
   await page.evaluate((spec) => {
     const visible = (el) => !!el && (typeof el.checkVisibility === 'function' ? el.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true }) : el.getClientRects().length > 0);
     const rows = () => [...document.querySelectorAll('.part.sidebar .monaco-list-row')].filter(visible);
     const conds = {
       rows: (c) => {
+        // the side bar's text first: no style or layout forced while the rows are still coming
+        const all = document.querySelector('.part.sidebar')?.textContent || '';
+        if (!c.texts.every((t) => all.includes(t))) return false;
         const texts = rows().map((r) => r.textContent || '');
         return c.texts.every((t) => texts.some((x) => x.includes(t))) && !(c.none || []).some((t) => texts.some((x) => x.includes(t)));
       },
@@ -115,7 +136,7 @@ export async function arm(page, spec) {
 /** Waits for the armed condition; returns {ms, startEpoch, endEpoch, domMs, marks: {label: ms after the input}}. */
 export async function result(page, { timeoutMs = 30000, what = 'the result' } = {}) {
   try {
-    await page.waitForFunction(() => window.__turso_bench_probe?.paint != null, null, { timeout: timeoutMs, polling: 50 });
+    await pollPage(page, () => window.__turso_bench_probe?.paint != null, undefined, timeoutMs);
   } catch (e) {
     const st = await page.evaluate(() => {
       const s = window.__turso_bench_probe;
@@ -203,7 +224,7 @@ export function bootWatcher() {
 /** The frame `bootWatcher` saw paint the rows of `label` (ms from the navigation's start). */
 export async function bootPaint(page, label, { timeoutMs = 60000, what = 'the rows after the reload' } = {}) {
   try {
-    await page.waitForFunction((l) => Number.isFinite(window.__turso_bench_boot?.paint?.[l]), label, { timeout: timeoutMs, polling: 50 });
+    await pollPage(page, (l) => Number.isFinite(window.__turso_bench_boot?.paint?.[l]), label, timeoutMs);
   } catch {
     throw new Error(`${what}: not painted within ${Math.round(timeoutMs / 1000)} s`);
   }

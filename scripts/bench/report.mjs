@@ -405,7 +405,12 @@ ${problems}
 - **Wall time** is taken inside the page (scripts/bench/probe.mjs): from the timed input (the
   \`timeStamp\` of the mousedown/keydown, capture phase) to the first animation frame after the result
   is in the DOM (checked on every DOM mutation and every animation frame; webviews are same-origin
-  iframes in code-server and are checked each frame). Playwright's own polling adds nothing. The steps
+  iframes in code-server and are checked each frame; a row condition reads the side bar's text first, so
+  no style or layout is forced before the rows it names are there). The harness waits for the result by
+  asking the page every 50 ms with a plain evaluate, not with Playwright's waitForFunction: its first use
+  in a freshly loaded page evaluates Playwright's injected script (~330 KB; 13–15 ms of the page's main
+  thread in Chrome traces of three cold opens, 95–175 ms after the click: inside the window of every
+  Turso cold open, after the Explorer control's rows, which paint at 55–90 ms). The steps
   before the timed input (opening the palette, typing a name…) are not timed; "× latency" is the
   median divided by the injected latency.
 - **Opening the view** is timed cold: after a load has finished (its state saved for the next
