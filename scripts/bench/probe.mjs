@@ -38,7 +38,12 @@
 async function pollPage(page, predicate, arg, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (await page.evaluate(predicate, arg)) return;
+    // a page between two documents (a reload under way) answers nothing yet: ask again
+    const met = await page.evaluate(predicate, arg).catch((e) => {
+      if (/context was destroyed|navigat/i.test(String(e?.message))) return false;
+      throw e;
+    });
+    if (met) return;
     if (Date.now() > deadline) throw new Error(`Timeout ${timeoutMs} ms exceeded`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }

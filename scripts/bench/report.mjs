@@ -408,11 +408,11 @@ ${problems}
   iframes in code-server and are checked each frame; a row condition reads the side bar's text first, so
   no style or layout is forced before the rows it names are there). The harness waits for the result by
   asking the page every 50 ms with a plain evaluate, not with Playwright's waitForFunction: its first use
-  in a freshly loaded page evaluates Playwright's injected script (~330 KB; 13–15 ms of the page's main
-  thread in Chrome traces of three cold opens, 95–175 ms after the click: inside the window of every
-  Turso cold open, after the Explorer control's rows, which paint at 55–90 ms). The steps
-  before the timed input (opening the palette, typing a name…) are not timed; "× latency" is the
-  median divided by the injected latency.
+  in a freshly loaded page evaluates Playwright's injected script (~330 KB: a 17–22 ms task of the page's
+  main thread, 13–15 ms of it evaluating, in Chrome traces of three cold opens, 94–173 ms after the
+  click — inside every Turso cold open's window, mostly after the Explorer control's rows had painted).
+  The steps before the timed input (opening the palette, typing a name…) are not timed; "× latency" is
+  the median divided by the injected latency.
 - **Opening the view** is timed cold: after a load has finished (its state saved for the next
   session) a token is made elsewhere (the emulator's fixture route), then the window is reloaded (a
   new extension host) with the Explorer showing; the log is checked for requests before the view

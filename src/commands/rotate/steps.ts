@@ -113,7 +113,8 @@ async function place(r: MintedRotation): Promise<Placed> {
 }
 
 /**
- * Each GitHub Actions secret remembered for the old token gets the new value, one after another.
+ * Each GitHub Actions secret remembered for the old token gets the new value, one after another: GitHub
+ * asks integrations to send their requests serially, not concurrently (its secondary rate limits).
  * A secret written is remembered for the new token at once, whatever happens next: it holds the new
  * token's value from then on (kept or revoked, the old token is no longer there). A failure is said
  * with the writer's message (it names the repository and the secret, never a value).
