@@ -125,6 +125,16 @@ export function splitEnvLines(text: string): EnvLine[] {
 }
 
 /**
+ * `text` without its line `line` (counted as `splitEnvLines` counts them) and that line's break; every
+ * other line, line break and a byte order mark kept. The last line without a break leaves the break
+ * before it, as an editor's "delete line" does.
+ */
+export function withoutLine(text: string, line: number): string {
+  const bom = text.startsWith('\uFEFF') ? '\uFEFF' : '';
+  return bom + splitEnvLines(text.slice(bom.length)).filter((_, i) => i !== line).map((l) => l.body + l.eol).join('');
+}
+
+/**
  * The assignment starting on line `index` (at column `from`: after a `#` for a commented-out one),
  * or undefined when that line is not one. `lines` are the bodies of `splitEnvLines`; pass the one
  * line alone where a value must not span lines.

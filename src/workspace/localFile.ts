@@ -181,8 +181,13 @@ export async function rewriteLocalText(file: string, text: string, within?: stri
       await assertOpenedAt(handle, file, expected);
     }
     const bytes = new TextEncoder().encode(text);
-    await handle.truncate(0);
-    await handle.write(bytes, 0, bytes.length, 0);
+    // Emptied and written back to back, with no turn of the event loop between them: a reader woken
+    // by the first change (VS Code reloading an open editor) would otherwise find the file empty, and
+    // may not read it again.
+    fs.ftruncateSync(handle.fd, 0);
+    for (let done = 0; done < bytes.length;) {
+      done += fs.writeSync(handle.fd, bytes, done, bytes.length - done, done);
+    }
   } finally {
     await handle.close();
   }

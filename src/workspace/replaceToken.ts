@@ -3,10 +3,11 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { gitFileState, untrack } from './gitState';
 import {
-  linkTarget, localFileKind, NotRegularFileError, OutsideFolderError, readLocalText, rewriteLocalText,
+  linkTarget, localFileKind, NotRegularFileError, OutsideFolderError, readLocalText,
 } from './localFile';
 import { gitConsentNeed, gitOptions } from './gitConsent';
 import { findTokens, readPlatformToken } from './tokenFinder';
+import { readWorkspaceText, writeWorkspaceText } from './diskText';
 import type { WorkspaceTokens } from './workspaceTokens';
 import { errorMessage } from '../util/errors';
 
@@ -241,7 +242,7 @@ export async function replaceValueInFile(plan: FilePlan, newValue: string, locat
   }
   let before: string | undefined;
   try {
-    before = await readText(plan.uri);
+    before = await readWorkspaceText(plan.uri);
   } catch (err) {
     return skip(notWritten(err) ?? vscode.l10n.t('it could not be read: {0}', errorMessage(err)));
   }
@@ -261,7 +262,7 @@ export async function replaceValueInFile(plan: FilePlan, newValue: string, locat
     return skip(UNSAVED());
   }
   try {
-    await writeText(plan.uri, text);
+    await writeWorkspaceText(plan.uri, text);
   } catch (err) {
     const refused = notWritten(err);
     return refused ? skip(refused) : { kind: 'failed', reason: errorMessage(err) };
@@ -307,35 +308,6 @@ function replaceColumns(text: string, found: readonly { line: number; startColum
     out = out.slice(0, start) + value + out.slice(end);
   }
   return out;
-}
-
-/** The file's text (a byte order mark kept), undefined when it is gone; on this disk without following a link. */
-async function readText(uri: vscode.Uri): Promise<string | undefined> {
-  if (uri.scheme === 'file') {
-    return readLocalText(uri.fsPath);
-  }
-  return new TextDecoder('utf-8', { ignoreBOM: true }).decode(await vscode.workspace.fs.readFile(uri));
-}
-
-/** Writes the file in place: on this disk never through a link (see the module comment), elsewhere through `workspace.fs`. */
-async function writeText(uri: vscode.Uri, text: string): Promise<void> {
-  const folder = vscode.workspace.getWorkspaceFolder(uri);
-  if (!folder) {
-    throw new Error(vscode.l10n.t('it is not in a workspace folder'));
-  }
-  if (uri.scheme === 'file') {
-    await rewriteLocalText(uri.fsPath, text, folder.uri.fsPath);
-    return;
-  }
-  // This file system offers no way to write without following links: looked for right before.
-  const type = (await vscode.workspace.fs.stat(uri)).type;
-  if (type & vscode.FileType.SymbolicLink) {
-    throw new NotRegularFileError(uri.toString(), 'symlink');
-  }
-  if (!(type & vscode.FileType.File)) {
-    throw new NotRegularFileError(uri.toString(), 'other');
-  }
-  await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
 }
 
 /** Checks the file again right before the write; undefined when it may be written, else why not. */

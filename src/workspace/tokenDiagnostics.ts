@@ -6,6 +6,9 @@ import { TaskQueue } from '../util/taskQueue';
 import { showWarningMessage } from '../ui/notify';
 import { displayName } from '../util/text';
 import { findTokens, tokenValueHash, type TokenFinding } from './tokenFinder';
+import { readWorkspaceText, writeWorkspaceText } from './diskText';
+import { withoutLine } from './envFile';
+import { errorMessage } from '../util/errors';
 import type { WorkspaceTokenFinding, WorkspaceTokens } from './workspaceTokens';
 
 type Flagged = 'revoked' | 'expired' | 'invalid';
@@ -361,28 +364,60 @@ export class TokenDiagnostics implements vscode.Disposable {
 
   /**
    * "Remove the line": removes the line that holds the value now — the given line if it still does,
-   * else the one line of the document holding it (it moved); none or several: nothing is removed and
-   * a message says why. The edit is refused by VS Code if the document changes after it was read.
+   * else the one line of the file holding it (it moved); none or several: nothing is removed and a
+   * message says why. A file open with unsaved changes loses the line in its editor, which stays
+   * unsaved (VS Code saves after an edit only the files that had none). Any other file is written on
+   * disk by this extension (src/workspace/diskText.ts): VS Code saves a file it edits that had no
+   * unsaved changes, and its local history would keep a copy of every other token the file holds.
    */
   async removeLine(args: RemoveLineArgs): Promise<boolean> {
     const uri = vscode.Uri.parse(args.uri);
-    const doc = await vscode.workspace.openTextDocument(uri);
-    const holds = (line: number): boolean => line >= 0 && line < doc.lineCount && findTokens(doc.lineAt(line).text).some((f) => f.valueHash === args.valueHash);
-    let line = args.line;
-    if (!holds(line)) {
-      const lines = [...new Set(findTokens(doc.getText()).filter((f) => f.valueHash === args.valueHash).map((f) => f.line))];
-      if (lines.length !== 1 || !holds(lines[0])) {
-        void showWarningMessage(lines.length === 0
-          ? vscode.l10n.t('The token is no longer in {0}: nothing was removed.', vscode.workspace.asRelativePath(uri))
-          : vscode.l10n.t('The token moved and is on several lines of {0} now: nothing was removed. Remove the line from its new place.', vscode.workspace.asRelativePath(uri)));
+    const shown = vscode.workspace.asRelativePath(uri);
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    if (open?.isDirty) {
+      return this.removeInEditor(open, args);
+    }
+    try {
+      const text = await readWorkspaceText(uri);
+      const line = text === undefined ? undefined : this.lineToRemove(text, args, shown);
+      if (text === undefined || line === undefined) {
+        if (text === undefined) void showWarningMessage(vscode.l10n.t('The token is no longer in {0}: nothing was removed.', shown));
         return false;
       }
-      line = lines[0];
+      await writeWorkspaceText(uri, withoutLine(text, line));
+      return true;
+    } catch (err) {
+      void showWarningMessage(vscode.l10n.t('The line could not be removed from {0}: {1}', shown, errorMessage(err)));
+      return false;
+    }
+  }
+
+  /** The line of `text` holding the value (see `removeLine`), or undefined after saying why there is none to remove. */
+  private lineToRemove(text: string, args: RemoveLineArgs, shown: string): number | undefined {
+    const lines = [...new Set(findTokens(text).filter((f) => f.valueHash === args.valueHash).map((f) => f.line))];
+    if (lines.includes(args.line)) {
+      return args.line;
+    }
+    if (lines.length === 1) {
+      return lines[0];
+    }
+    void showWarningMessage(lines.length === 0
+      ? vscode.l10n.t('The token is no longer in {0}: nothing was removed.', shown)
+      : vscode.l10n.t('The token moved and is on several lines of {0} now: nothing was removed. Remove the line from its new place.', shown));
+    return undefined;
+  }
+
+  /** `removeLine` in an editor with unsaved changes. The edit is refused by VS Code if the document changes after it was read. */
+  private async removeInEditor(doc: vscode.TextDocument, args: RemoveLineArgs): Promise<boolean> {
+    const shown = vscode.workspace.asRelativePath(doc.uri);
+    const line = this.lineToRemove(doc.getText(), args, shown);
+    if (line === undefined) {
+      return false;
     }
     const edit = new vscode.WorkspaceEdit();
-    edit.delete(uri, line + 1 < doc.lineCount ? new vscode.Range(line, 0, line + 1, 0) : doc.lineAt(line).rangeIncludingLineBreak);
+    edit.delete(doc.uri, line + 1 < doc.lineCount ? new vscode.Range(line, 0, line + 1, 0) : doc.lineAt(line).rangeIncludingLineBreak);
     const applied = await vscode.workspace.applyEdit(edit);
-    if (!applied) void showWarningMessage(vscode.l10n.t('{0} changed while the line was being removed: nothing was removed. Try again.', vscode.workspace.asRelativePath(uri)));
+    if (!applied) void showWarningMessage(vscode.l10n.t('{0} changed while the line was being removed: nothing was removed. Try again.', shown));
     return applied;
   }
 

@@ -276,7 +276,7 @@ describe('GitHub Actions secrets: a new token saved as a secret, Rotate updates 
     await closeLeftoverPanels(page);
   });
 
-  flow('no-leaks', 'no GitHub session token and no saved token value in any file of the instance (user data, logs, storage, HOME, TMPDIR, workspace)', async () => {
+  flow('no-leaks', 'no GitHub session token and no saved token value in any file of the instance (user data, logs, storage, HOME, TMPDIR, workspace) or of the browser\'s profile', async () => {
     secrets.set('the GitHub session token', e2e.github.token);
     const { files, hits } = searchForValues(secrets);
     assert.ok(files > 10, `the search read the instance's files (${files})`);

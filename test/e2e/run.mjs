@@ -68,9 +68,13 @@ export function packageSessionConsumer(dir, options) {
   return packageTestExtension(dir, 'session-consumer', options);
 }
 
-/** The flow files a run takes by default: the GitHub ones (`*.github.e2e.mjs`) or all the others. */
+/** The flow file that runs after all others: it searches what they all left behind. */
+export const LAST_FLOW_FILE = 'no-leaks.e2e.mjs';
+
+/** The flow files a run takes by default: the GitHub ones (`*.github.e2e.mjs`) or all the others (no-leaks last). */
 export function defaultFlowFiles(github, dir = HERE) {
-  return fs.readdirSync(dir).filter((f) => f.endsWith('.e2e.mjs') && isGitHubFlowFile(f) === github).sort();
+  return fs.readdirSync(dir).filter((f) => f.endsWith('.e2e.mjs') && isGitHubFlowFile(f) === github)
+    .sort((a, b) => Number(a === LAST_FLOW_FILE) - Number(b === LAST_FLOW_FILE) || (a < b ? -1 : a > b ? 1 : 0));
 }
 
 // github: the GitHub flows (*.github.e2e.mjs) in the GitHub test host (scripts/host/variants.mjs) with

@@ -291,6 +291,7 @@ function loginPage(store: Store, req: ApiRequest): ApiResponse {
   }
   if (redirect === 'false') {
     const jwt = store.mintLoginToken({ username: store.browserUser }, req.now);
+    store.toBrowser.push(jwt);
     return html('Turso API emulator: signed in', `<h1>Signed in as ${escapeHtml(store.browserUser)}</h1><p>Your access token:</p>`
       + `<pre id="token">${escapeHtml(jwt)}</pre><p>Run:</p><pre>turso config set token "${escapeHtml(jwt)}"</pre>`);
   }
@@ -310,6 +311,7 @@ function authorize(store: Store, req: ApiRequest): ApiResponse {
   const port = callbackPort(field('port'));
   if (port === undefined) return err(400, 'invalid or missing port');
   const jwt = store.mintLoginToken({ username: store.browserUser }, req.now);
+  store.toBrowser.push(jwt);
   const q = new URLSearchParams({ jwt, state: field('state') ?? '' });
   return {
     status: 302,

@@ -55,7 +55,8 @@ export class JwtSigner {
   private readonly privateKey: crypto.KeyObject;
   readonly publicKey: crypto.KeyObject;
 
-  constructor() {
+  /** `onIssue`: told every value signed (the leak searches of the e2e suite look for each of them). */
+  constructor(private readonly onIssue?: (value: string) => void) {
     const pair = crypto.generateKeyPairSync('ed25519');
     this.privateKey = pair.privateKey;
     this.publicKey = pair.publicKey;
@@ -70,7 +71,9 @@ export class JwtSigner {
     const head = b64url(Buffer.from(JSON.stringify(HEADER)));
     const body = b64url(Buffer.from(JSON.stringify(payload)));
     const sig = crypto.sign(null, Buffer.from(`${head}.${body}`), this.privateKey);
-    return `${head}.${body}.${b64url(sig)}`;
+    const value = `${head}.${body}.${b64url(sig)}`;
+    this.onIssue?.(value);
+    return value;
   }
 
   /** Structural and signature checks, in the order a real server would fail them. Revocation/expiry are the caller's. */

@@ -474,6 +474,10 @@ class Emulator implements TursoEmulator {
           this.sendJson(res, 200, { ok: true });
         },
       },
+      '/issued': {
+        // every value the emulator signed (for the e2e leak search), and those its sign-in pages handed to the browser
+        GET: () => this.sendJson(res, 200, { values: this.store.issued, toBrowser: this.store.toBrowser }),
+      },
       '/requests': {
         GET: () => this.sendJson(res, 200, this.recorded),
         DELETE: () => {

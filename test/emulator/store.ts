@@ -197,7 +197,17 @@ interface SeedIds {
 }
 
 export class Store {
-  readonly signer = new JwtSigner();
+  /** Every value signed since the emulator started (credentials, API and database tokens), reset() or not. */
+  readonly issued: string[] = [];
+  /**
+   * The values the sign-in pages handed to the browser (in the page, or in the address the browser is
+   * sent back to, as Turso's do): the browser's own records may hold them (its history, its cache).
+   */
+  readonly toBrowser: string[] = [];
+  private readonly remember = (value: string): void => {
+    this.issued.push(value);
+  };
+  readonly signer = new JwtSigner(this.remember);
   users: Record<string, User> = {};
   orgs: Record<string, Org> = {};
   /** Live API tokens by id (jti), in creation order. */
@@ -315,7 +325,7 @@ export class Store {
   databaseKey(keyId: string): DatabaseKey {
     let key = this.databaseKeys.get(keyId);
     if (!key) {
-      key = { signer: new JwtSigner(), generation: 1 };
+      key = { signer: new JwtSigner(this.remember), generation: 1 };
       this.databaseKeys.set(keyId, key);
     }
     return key;
@@ -323,7 +333,7 @@ export class Store {
 
   /** `…/auth/rotate`: a new key, so every token signed with the old one stops opening its databases. */
   rotateDatabaseKey(keyId: string): DatabaseKey {
-    const next = { signer: new JwtSigner(), generation: (this.databaseKeys.get(keyId)?.generation ?? 1) + 1 };
+    const next = { signer: new JwtSigner(this.remember), generation: (this.databaseKeys.get(keyId)?.generation ?? 1) + 1 };
     this.databaseKeys.set(keyId, next);
     return next;
   }

@@ -3,6 +3,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { replaceTokenInFiles, type FilePlan } from '../../src/workspace/replaceToken';
+import { REMOVE_LINE_COMMAND, type RemoveLineArgs } from '../../src/workspace/tokenDiagnostics';
+import { tokenValueHash } from '../../src/workspace/tokenFinder';
 import {
   describeShown, fixtures, hostPaths, probedSignedOut, UiRecorder, walkFiles, type FixtureEmulator, type ProbedApi,
 } from './faultHelpers';
@@ -144,6 +146,45 @@ suite('Writing a token into a file: on disk, no copy in local history, never a t
     await vscode.workspace.fs.writeFile(vscode.Uri.file(file), new TextEncoder().encode(text));
     await waitFor(() => editor.document.getText() === text, 'the open editor to follow the file', 10000);
     assert.deepStrictEqual(copiesUnder(userData, new Map([['written value', old.token]])), [], 'no copy in the user data folder');
+  });
+
+  // "Remove the line" (the quick fix on a revoked token's line) on a file open with no unsaved changes:
+  // an edit through the editor would be saved by VS Code (a file it edits that had no changes) and
+  // leave every other token of the file in local history.
+  test('Remove the line with the env file open in an editor: removed on disk, the editor not edited, no copy of the file\'s other tokens in the user data folder', async function () {
+    this.timeout(60000);
+    const live = await minted();
+    const gone = await minted();
+    const file = path.join(base, '.env');
+    fs.writeFileSync(file, `A=1\nTURSO_API_TOKEN=${live.token}\nOLD_TOKEN=${gone.token}\nB=2\n`);
+    const editor = await vscode.window.showTextDocument(vscode.Uri.file(file));
+    void (api as unknown as { tokenDiagnostics: unknown }).tokenDiagnostics; // the workspace features, with the quick fix's command, made
+    const args: RemoveLineArgs = { uri: vscode.Uri.file(file).toString(), line: 2, valueHash: tokenValueHash(gone.token) };
+    assert.strictEqual(await vscode.commands.executeCommand(REMOVE_LINE_COMMAND, args), true);
+    const text = `A=1\nTURSO_API_TOKEN=${live.token}\nB=2\n`;
+    assert.strictEqual(fs.readFileSync(file, 'utf8'), text, 'only the line of the removed token is gone, on disk');
+    assert.ok(!editor.document.isDirty, 'the editor was not edited (it follows the file once VS Code\'s file watcher tells it)');
+    assert.deepStrictEqual(copiesUnder(userData, new Map([['the token kept in the file', live.token], ['the token removed', gone.token]])), [], 'no copy of a token value in the user data folder');
+  });
+
+  test('Remove the line in an editor with unsaved changes: removed there, the document left unsaved (nothing written, nothing copied)', async function () {
+    this.timeout(60000);
+    const live = await minted();
+    const gone = await minted();
+    const file = path.join(base, '.env');
+    const onDisk = `TURSO_API_TOKEN=${live.token}\nOLD_TOKEN=${gone.token}\n`;
+    fs.writeFileSync(file, onDisk);
+    const editor = await vscode.window.showTextDocument(vscode.Uri.file(file));
+    assert.ok(await editor.edit((e) => e.insert(new vscode.Position(0, 0), 'NEW=1\n')));
+    assert.ok(editor.document.isDirty);
+    void (api as unknown as { tokenDiagnostics: unknown }).tokenDiagnostics;
+    const args: RemoveLineArgs = { uri: vscode.Uri.file(file).toString(), line: 1, valueHash: tokenValueHash(gone.token) };
+    assert.strictEqual(await vscode.commands.executeCommand(REMOVE_LINE_COMMAND, args), true);
+    assert.strictEqual(editor.document.getText(), `NEW=1\nTURSO_API_TOKEN=${live.token}\n`, 'the token\'s line (moved down by the unsaved edit) removed in the editor');
+    assert.ok(editor.document.isDirty, 'still unsaved: the person saves it, or not');
+    assert.strictEqual(fs.readFileSync(file, 'utf8'), onDisk, 'nothing written to disk');
+    assert.deepStrictEqual(copiesUnder(userData, new Map([['the token kept in the file', live.token], ['the token removed', gone.token]])), [], 'no copy of a token value in the user data folder');
+    await vscode.commands.executeCommand('workbench.action.files.revert');
   });
 
   test('replaceTokenInFiles never throws for one file\'s problem: a file that cannot be read lands in the result with its reason, the other file is written', async function () {

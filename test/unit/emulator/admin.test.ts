@@ -136,6 +136,39 @@ describe('emulator: request log, reset and the /__emulator/ HTTP controls', () =
       assert.deepEqual((await admin('GET', '/requests')).json, []);
     });
 
+    it('GET /__emulator/issued lists every value signed: credentials, API tokens and database tokens, after a reset too', async () => {
+      const values = async (): Promise<string[]> => ((await admin('GET', '/issued')).json as { values: string[] }).values;
+      const before = await values();
+      assert.ok(before.includes(emu.demoToken) && before.includes(emu.demoApiToken), 'the seeded credentials');
+      const minted = (await call(emu.url, 'POST', '/v1/auth/api-tokens/issued-check', { token: emu.demoToken })).json as { token: string };
+      const db = (await call(emu.url, 'POST', '/v1/organizations/acme/databases/orders/auth/tokens', { token: emu.demoToken })).json as { jwt: string };
+      const login = (await admin('POST', '/login-token')).json as { token: string };
+      assert.equal(typeof minted.token, 'string');
+      assert.equal(typeof db.jwt, 'string');
+      emu.reset();
+      const after = await values();
+      for (const [what, value] of [['API token', minted.token], ['database token', db.jwt], ['login credential', login.token]]) {
+        assert.ok(after.includes(value), `${what} listed`);
+      }
+      assert.deepEqual(after.slice(0, before.length), before, 'nothing forgotten');
+    });
+
+    it('GET /__emulator/issued names the values the sign-in pages handed to the browser (the redirect\'s address, the headless page)', async () => {
+      const toBrowser = async (): Promise<string[]> => ((await admin('GET', '/issued')).json as { toBrowser: string[] }).toBrowser;
+      const before = await toBrowser();
+      const redirected = await call(emu.url, 'POST', '/', {
+        body: 'port=5000&redirect=true&state=s&type=cli', headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      });
+      const fromRedirect = new URL(redirected.headers.location as string).searchParams.get('jwt') as string;
+      const page = await call(emu.url, 'GET', '/?redirect=false');
+      const fromPage = /<pre id="token">([^<]+)<\/pre>/.exec(page.text ?? '')?.[1] ?? '';
+      assert.ok(fromRedirect && fromPage, 'both pages handed a value');
+      assert.deepEqual((await toBrowser()).slice(before.length), [fromRedirect, fromPage]);
+      const issued = ((await admin('GET', '/issued')).json as { values: string[] }).values;
+      assert.ok(issued.includes(fromRedirect) && issued.includes(fromPage), 'and both are among the values signed');
+      assert.ok(!(await toBrowser()).includes(emu.demoApiToken), 'a value signed for an API call is not one handed to the browser');
+    });
+
     it('POST /__emulator/login-token', async () => {
       const fresh = (await admin('POST', '/login-token')).json as { token: string };
       assert.equal((await call(emu.url, 'GET', '/v1/user', { token: fresh.token })).status, 200);

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { appendGitignoreEntry, gitignoreCovers, upsertEnvVar } from '../../../src/workspace/envFile';
+import { appendGitignoreEntry, gitignoreCovers, upsertEnvVar, withoutLine } from '../../../src/workspace/envFile';
 
 const KEY = 'TURSO_API_TOKEN';
 const JWT = 'eyJhbGciOiJFZERTQSJ9.eyJpZCI6InRlc3QifQ.c2lnbmF0dXJl';
@@ -51,6 +51,22 @@ describe('envFile (pure)', () => {
       assert.equal(twice.text, once);
       assert.equal(twice.replaced, true);
     });
+  });
+
+  describe('withoutLine (Remove the line, on disk)', () => {
+    const cases: { name: string; before: string; line: number; after: string }[] = [
+      { name: 'a middle line and its break', before: `A=1\n${KEY}=${JWT}\nB=2\n`, line: 1, after: 'A=1\nB=2\n' },
+      { name: 'the first line', before: `${KEY}=${JWT}\nB=2\n`, line: 0, after: 'B=2\n' },
+      { name: 'the last line with its break', before: `A=1\n${KEY}=${JWT}\n`, line: 1, after: 'A=1\n' },
+      { name: 'the last line without a break: the break before it stays', before: `A=1\n${KEY}=${JWT}`, line: 1, after: 'A=1\n' },
+      { name: 'the only line', before: `${KEY}=${JWT}`, line: 0, after: '' },
+      { name: 'CRLF and CR line breaks of the other lines kept', before: `A=1\r\n${KEY}=${JWT}\r\nB=2\rC=3\n`, line: 1, after: 'A=1\r\nB=2\rC=3\n' },
+      { name: 'a byte order mark stays when the first line goes', before: `\uFEFF${KEY}=${JWT}\nB=2\n`, line: 0, after: '\uFEFFB=2\n' },
+      { name: 'a line past the end: nothing removed', before: 'A=1\nB=2\n', line: 5, after: 'A=1\nB=2\n' },
+    ];
+    for (const c of cases) {
+      it(c.name, () => assert.equal(withoutLine(c.before, c.line), c.after));
+    }
   });
 
   describe('appendGitignoreEntry', () => {
