@@ -23,7 +23,8 @@ export function needlesOf(value) {
   return needles;
 }
 
-function* walk(dir) {
+/** Every file under `dir` (none when it cannot be read). */
+export function* walk(dir) {
   let entries;
   try {
     entries = fs.readdirSync(dir, { withFileTypes: true });

@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as ui from '../../scripts/host/vscode-ui.mjs';
 import { e2e, emulatorHttp } from './context.mjs';
-import { browserProfileDir, searchForValues } from './leaks.mjs';
+import { browserProfileDir, searchForValues, walk } from './leaks.mjs';
 import { flowsWithPrefix, workbenchHooks } from './tokens-ui.mjs';
 
 const flow = flowsWithPrefix('Z');
@@ -35,25 +35,14 @@ function kindOf(value) {
 /** The browser's storage folders, with each file's size and time: unchanged once the browser has written what the page left it. */
 function storageState() {
   const parts = [];
-  const walk = (dir) => {
-    let entries;
-    try {
-      entries = fs.readdirSync(dir, { withFileTypes: true });
-    } catch {
-      return;
+  for (const sub of ['IndexedDB', 'Local Storage', 'Session Storage', 'Service Worker']) {
+    for (const file of walk(path.join(browserProfileDir(), 'profile', 'Default', sub))) {
+      try {
+        const st = fs.statSync(file);
+        parts.push(`${file}:${st.size}:${st.mtimeMs}`);
+      } catch { /* gone meanwhile */ }
     }
-    for (const e of entries) {
-      const full = path.join(dir, e.name);
-      if (e.isDirectory()) walk(full);
-      else if (e.isFile()) {
-        try {
-          const st = fs.statSync(full);
-          parts.push(`${full}:${st.size}:${st.mtimeMs}`);
-        } catch { /* gone meanwhile */ }
-      }
-    }
-  };
-  for (const sub of ['IndexedDB', 'Local Storage', 'Session Storage', 'Service Worker']) walk(path.join(browserProfileDir(), 'profile', 'Default', sub));
+  }
   return parts.sort().join('\n');
 }
 
